@@ -1,0 +1,39 @@
+# Two commands set everything up on a fresh machine: `make translate` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
+
+.PHONY: translate test bench lint clean
+
+# The venv is rebuilt when it is missing, broken (its Python moved or was
+# upgraded) or older than pyproject.toml.
+$(VENV)/.base: pyproject.toml
+	@if ! $(PY) -c 'import sys' >/dev/null 2>&1; then rm -rf $(VENV); $(PYTHON) -m venv $(VENV); fi
+	$(PIP) --upgrade pip
+	$(PIP) -e .
+	@rm -f $(VENV)/.test $(VENV)/.bench
+	@touch $@
+
+$(VENV)/.test: $(VENV)/.base
+	$(PIP) -e '.[test]'
+	@touch $@
+
+$(VENV)/.bench: $(VENV)/.base
+	$(PIP) -e '.[bench]'
+	@touch $@
+
+translate: $(VENV)/.base
+	$(VENV)/bin/zhen translate
+
+test: $(VENV)/.test
+	$(PY) -m pytest
+
+bench: $(VENV)/.bench
+	$(PY) -m bench
+
+lint: $(VENV)/.base
+	$(VENV)/bin/zhen glossary lint
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

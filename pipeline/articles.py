@@ -1,0 +1,92 @@
+"""Where articles live: a folder under translations/ holding its source and outputs.
+
+    translations/<slug>/source.zh.txt   the article as received (any encoding)
+    translations/<slug>/en.po           the review catalog (Poedit may add en.mo)
+    translations/<slug>/en.txt          the English text
+    translations/<slug>/en.html         the side-by-side bilingual page
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import SourceError
+
+CATALOG = "en.po"
+TEXT = "en.txt"
+HTML = "en.html"
+SOURCE_GLOB = "source*.txt"
+
+
+@dataclass(frozen=True)
+class Article:
+    slug: str
+    source: Path
+    folder: Path  # where the catalog and outputs live
+
+    @property
+    def catalog(self) -> Path:
+        return self.folder / CATALOG
+
+    @property
+    def text(self) -> Path:
+        return self.folder / TEXT
+
+    @property
+    def html(self) -> Path:
+        return self.folder / HTML
+
+
+def slugify(name: str) -> str:
+    stem = name.split(".")[0]
+    slug = re.sub(r"[^\w-]+", "-", stem, flags=re.ASCII).strip("-").lower()
+    return slug or "article"
+
+
+def source_in(folder: Path) -> Path:
+    found = sorted(folder.glob(SOURCE_GLOB))
+    if not found:
+        raise SourceError(f"directory without an article (no {SOURCE_GLOB})", path=folder)
+    if len(found) > 1:
+        raise SourceError(f"more than one source file: {', '.join(p.name for p in found)}", path=folder)
+    return found[0]
+
+
+def resolve(path: Path, *, output: Path | None = None) -> Article:
+    """An article from a folder or a text file; ``output`` takes the folder's role."""
+    path = Path(path)
+    if path.is_dir():
+        source = source_in(path)
+        folder = output or path
+        return Article(slug=slugify(path.resolve().name), source=source, folder=Path(folder))
+    if not path.exists():
+        raise SourceError("no such file or directory", path=path)
+    slug = slugify(path.name)
+    if output is not None:
+        return Article(slug=slug, source=path, folder=Path(output))
+    if path.name.startswith("source"):
+        return Article(slug=slugify(path.resolve().parent.name), source=path, folder=path.parent)
+    return Article(slug=slug, source=path, folder=path.parent / slug)
+
+
+def discover(root: Path) -> list[Article]:
+    """Every article folder under ``root`` (recursively), in path order."""
+    root = Path(root)
+    if not root.is_dir():
+        raise SourceError("no such directory", path=root)
+    return [resolve(p.parent) for p in sorted(root.rglob(SOURCE_GLOB)) if p.is_file()]
+
+
+def collect(paths: Iterable[Path], *, output: Path | None = None, root: Path = Path("translations")) -> list[Article]:
+    paths = list(paths)
+    if not paths:
+        found = discover(root)
+        if not found:
+            raise SourceError(f"no articles (no {SOURCE_GLOB} in any folder)", path=root)
+        return found
+    if output is not None and len(paths) > 1:
+        raise SourceError("-o/--output takes a single article", path=output)
+    return [resolve(p, output=output) for p in paths]

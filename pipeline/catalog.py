@@ -1,0 +1,272 @@
+"""Catalog merge: build an article's PO catalog, never losing a reviewer's work.
+
+An entry is *untranslated* (empty), a *draft* (machine text, flagged fuzzy)
+or *reviewed* (non-empty, not fuzzy). Reviewed entries are never touched.
+Everything the pipeline must remember about an entry lives in ``#.`` notes,
+because Poedit drops flags it does not know:
+
+    role: body
+    glossary: 三個高地 = "three highlands" (note)
+    draft: dictionary (label)
+    draft-signature: engine:…|glossary:…|zhen:…
+    draft-id: <hash of the draft text>   (a different msgstr means a reviewer edited it)
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import polib
+
+from pipeline import __version__, po
+from pipeline.model import Draft, Segment, TermHit
+
+FUZZY_MATCH_MIN = 0.6
+DATE_FORMAT = "%Y-%m-%d %H:%M%z"
+DRAFT_KEYS = ("draft", "draft-signature", "draft-id", "draft-score", "draft-check")
+
+
+@dataclass(frozen=True)
+class MergeStats:
+    segments: int
+    entries: int
+    drafted: int
+    reused: int
+    reviewed: int
+    edited: int
+    fuzzy_matched: int
+    untranslated: int
+    obsolete: int
+    changed: bool
+
+
+def state(entry: polib.POEntry) -> str:
+    if not entry.msgstr.strip():
+        return "untranslated"
+    return "draft" if "fuzzy" in entry.flags else "reviewed"
+
+
+def draft_id(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def notes(entry: polib.POEntry) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for line in (entry.comment or "").split("\n"):
+        key, sep, value = line.partition(": ")
+        if sep:
+            out.setdefault(key.strip(), []).append(value)
+    return out
+
+
+def is_machine_draft(entry: polib.POEntry) -> bool:
+    """A fuzzy entry whose text is exactly what an engine wrote."""
+    if state(entry) != "draft":
+        return False
+    ids = notes(entry).get("draft-id", [])
+    return bool(ids) and ids[0] == draft_id(entry.msgstr)
+
+
+def needs_draft(entry: polib.POEntry | None, signature: str) -> bool:
+    if entry is None or state(entry) == "untranslated":
+        return True
+    if not is_machine_draft(entry):
+        return False  # reviewed, or a draft a person edited
+    return notes(entry).get("draft-signature", [""])[0] != signature
+
+
+def _term_lines(hits: Sequence[TermHit]) -> list[str]:
+    lines = []
+    for hit in dict.fromkeys(hits):
+        t = hit.term
+        lines.append(f'glossary: {t.term} = "{t.english}" ({t.note})')
+    return list(dict.fromkeys(lines))
+
+
+def _draft_lines(d: Draft) -> list[str]:
+    lines = [f"draft: {d.engine}" + (f" ({d.label})" if d.label else ""),
+             f"draft-signature: {d.signature}",
+             f"draft-id: {draft_id(d.text)}"]
+    if d.score is not None:
+        conf = f", confidence {d.confidence:.2f}" if d.confidence is not None else ""
+        lines.append(f"draft-score: {d.score:.3f}{conf}")
+    for m in d.missing_terms:
+        lines.append(f'draft-check: missing required rendering "{m}"')
+    for f in d.forbidden_terms:
+        lines.append(f'draft-check: carries avoided rendering "{f}"')
+    return lines
+
+
+def _kept_draft_lines(entry: polib.POEntry) -> list[str]:
+    n = notes(entry)
+    return [f"{k}: {v}" for k in DRAFT_KEYS for v in n.get(k, [])]
+
+
+def _old_entries(old: polib.POFile | None) -> dict[str, polib.POEntry]:
+    if old is None:
+        return {}
+    found: dict[str, polib.POEntry] = {}
+    for e in old:
+        if e.msgid and (e.msgid not in found or found[e.msgid].obsolete):
+            found[e.msgid] = e
+    return found
+
+
+def _closest(msgid: str, candidates: Iterable[polib.POEntry]) -> tuple[polib.POEntry, float] | None:
+    best: tuple[polib.POEntry, float] | None = None
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(msgid)
+    for e in candidates:
+        matcher.set_seq1(e.msgid)
+        if matcher.real_quick_ratio() < FUZZY_MATCH_MIN or matcher.quick_ratio() < FUZZY_MATCH_MIN:
+            continue
+        ratio = matcher.ratio()
+        if ratio >= FUZZY_MATCH_MIN and (best is None or ratio > best[1]):
+            best = (e, ratio)
+    return best
+
+
+def new_header(*, slug: str, source_language: str, now: datetime) -> dict[str, str]:
+    stamp = now.strftime(DATE_FORMAT)
+    return {
+        "Project-Id-Version": slug,
+        "POT-Creation-Date": stamp,
+        "PO-Revision-Date": stamp,
+        "Last-Translator": "",
+        "Language-Team": "",
+        "Language": "en",
+        "X-Source-Language": source_language,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": "nplurals=2; plural=(n != 1);",
+        "X-Generator": f"zhen {__version__}",
+    }
+
+
+def _body(catalog: polib.POFile) -> str:
+    text = po.render(catalog)
+    return text.split("\n\n", 1)[1] if "\n\n" in text else ""
+
+
+Drafter = Callable[[Sequence[Segment]], Mapping[int, Draft]]
+
+
+def merge(
+    *,
+    slug: str,
+    source_name: str,
+    source_language: str,
+    segments: Sequence[Segment],
+    hits: Mapping[int, Sequence[TermHit]],
+    old: polib.POFile | None,
+    signature: str,
+    drafter: Drafter,
+    now: datetime,
+    purge_obsolete: bool = False,
+) -> tuple[polib.POFile, MergeStats]:
+    """Build the new catalog from the segments and the previous catalog.
+
+    ``drafter`` is called once, with the first occurrence of every source
+    sentence that needs a machine draft.
+    """
+    olds = _old_entries(old)
+    order: dict[str, list[Segment]] = {}
+    for seg in segments:
+        order.setdefault(seg.text, []).append(seg)
+
+    # Old human work that no current sentence matches exactly: candidates for fuzzy matching.
+    spare = [e for mid, e in olds.items() if mid not in order and state(e) != "untranslated"
+             and not is_machine_draft(e)]
+    matches: dict[str, tuple[polib.POEntry, float]] = {}
+    to_draft: list[Segment] = []
+    for msgid, segs in order.items():
+        entry = olds.get(msgid)
+        if entry is None:
+            m = _closest(msgid, spare)
+            if m:
+                matches[msgid] = m
+                continue
+        if needs_draft(entry, signature):
+            to_draft.append(segs[0])
+    drafts = drafter(to_draft) if to_draft else {}
+
+    catalog = polib.POFile(wrapwidth=po.WIDTH)
+    counts = dict(drafted=len(to_draft), reused=0, reviewed=0, edited=0, fuzzy=0, untranslated=0)
+    for msgid, segs in order.items():
+        first = segs[0]
+        entry = polib.POEntry(msgid=msgid, msgstr="", occurrences=[(source_name, str(s.line)) for s in segs])
+        lines = [f"role: {first.role}"] + _term_lines(hits.get(first.id, ()))
+        old_entry = olds.get(msgid)
+        if old_entry is not None:
+            entry.tcomment = old_entry.tcomment
+        if first.id in drafts:
+            d = drafts[first.id]
+            entry.msgstr = d.text
+            entry.flags = ["fuzzy"]
+            lines += _draft_lines(d)
+        elif old_entry is not None and state(old_entry) != "untranslated":
+            entry.msgstr = old_entry.msgstr
+            entry.flags = [f for f in old_entry.flags if f != "fuzzy" or state(old_entry) == "draft"]
+            if state(old_entry) == "reviewed":
+                counts["reviewed"] += 1
+            elif is_machine_draft(old_entry):
+                counts["reused"] += 1
+                lines += _kept_draft_lines(old_entry)
+            else:
+                counts["edited"] += 1
+                entry.previous_msgid = old_entry.previous_msgid
+                lines += [k for k in _kept_draft_lines(old_entry) if not k.startswith("draft-id")]
+                lines.append("edited: a reviewer changed this draft; it is kept and no longer refreshed")
+        elif msgid in matches:
+            src, ratio = matches[msgid]
+            entry.msgstr = src.msgstr
+            entry.flags = ["fuzzy"]
+            entry.previous_msgid = src.msgid
+            entry.tcomment = src.tcomment
+            counts["fuzzy"] += 1
+            lines.append(f"match: translation of an earlier version of this sentence ({ratio:.0%} similar); "
+                         "compare with the previous source")
+        else:
+            counts["untranslated"] += 1
+        entry.comment = "\n".join(lines)
+        catalog.append(entry)
+
+    obsolete = 0
+    if not purge_obsolete and old is not None:
+        kept: set[str] = set()
+        for e in sorted(old, key=lambda e: e.obsolete):  # live entries first
+            if not e.msgid or e.msgid in order or e.msgid in kept:
+                continue
+            kept.add(e.msgid)
+            catalog.append(polib.POEntry(msgid=e.msgid, msgstr=e.msgstr, flags=list(e.flags),
+                                         tcomment=e.tcomment, comment=e.comment, obsolete=True))
+            obsolete += 1
+
+    old_body = _body(old) if old is not None else None
+    catalog.metadata = {}
+    fresh = new_header(slug=slug, source_language=source_language, now=now)
+    changed = old_body is None or _body(catalog) != old_body
+    if old is not None:
+        meta = dict(old.metadata)
+        for key, value in fresh.items():
+            meta.setdefault(key, value)
+        if changed:
+            meta["PO-Revision-Date"] = fresh["PO-Revision-Date"]
+            meta["X-Generator"] = fresh["X-Generator"]
+        catalog.metadata = meta
+        catalog.header = old.header
+        catalog.metadata_is_fuzzy = False
+    else:
+        catalog.metadata = fresh
+        catalog.header = f"English translation of {slug}.\n"
+    stats = MergeStats(
+        segments=len(segments), entries=len(order), drafted=counts["drafted"], reused=counts["reused"],
+        reviewed=counts["reviewed"], edited=counts["edited"], fuzzy_matched=counts["fuzzy"],
+        untranslated=counts["untranslated"], obsolete=obsolete, changed=changed,
+    )
+    return catalog, stats

@@ -1,0 +1,227 @@
+"""Command-line interface: thin click commands over library functions.
+
+Only this module talks to the terminal: results go to stdout (JSON lines with
+--json), progress and messages to stderr through one rich Console.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pipeline import __version__
+from pipeline.engines import ENGINES
+from pipeline.errors import ZhenError
+
+DEFAULT_GLOSSARY = Path("glossary")
+DEFAULT_ROOT = Path("translations")
+
+
+class Context:
+    def __init__(self) -> None:
+        self.err = Console(stderr=True, highlight=False)
+        self._warned: set[str] = set()
+
+    def warn(self, message: str) -> None:
+        if message not in self._warned:
+            self._warned.add(message)
+            self.err.print(f"[yellow]warning:[/] {message}", soft_wrap=True)
+
+    def progress(self, *, enabled: bool) -> Progress | None:
+        if not enabled or not self.err.is_terminal:
+            return None
+        return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=self.err, transient=True)
+
+
+class ZhenGroup(click.Group):
+    """Turns a ZhenError into one clean line and the exit status it carries."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ZhenError as e:
+            Console(stderr=True, highlight=False).print(f"[red]error:[/] {e}", soft_wrap=True, markup=True,
+                                                         emoji=False)
+            ctx.exit(e.exit_code)
+
+
+def _emit(obj: dict) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False))
+
+
+@click.group(cls=ZhenGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="zhen")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """zhen: Chinese→English drafts, glossary and review catalogs for news articles.
+
+    \b
+    Typical use:
+      zhen translate                 # every article under translations/
+      zhen status                    # how far review has come
+      zhen segment article.txt --explain
+    """
+    ctx.obj = Context()
+
+
+glossary_option = click.option(
+    "--glossary", "glossary_path", type=click.Path(path_type=Path), default=DEFAULT_GLOSSARY, show_default=True,
+    help="Glossary folder (every *.tsv in it) or file.",
+)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder that plays the article folder's role: outputs go there, and its catalog is merged next time.")
+@click.option("--engine", type=click.Choice(["auto", *sorted(ENGINES)]), default="auto", show_default=True,
+              help="auto: Argos when a zh→en model is installed, else the dictionary engine.")
+@click.option("--purge-obsolete", is_flag=True, help="Drop entries whose sentence left the article.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per article on stdout.")
+@glossary_option
+@click.pass_obj
+def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, glossary_path) -> None:
+    """Draft and merge the review catalog, English text and bilingual page.
+
+    SOURCES are article folders (holding source*.txt) or text files; with none,
+    every article under translations/ is translated. Reviewed entries are never
+    overwritten.
+
+    \b
+    Example:
+      zhen translate translations/tianjin-chuangxian-zhengyou --json
+    """
+    from pipeline.articles import collect
+    from pipeline.glossary import load_glossary
+    from pipeline.run import EngineProvider, translate_article
+
+    glossary = load_glossary(glossary_path)
+    articles = collect(sources, output=output, root=DEFAULT_ROOT)
+    engines = EngineProvider(engine, glossary, warn=obj.warn)
+    bar = obj.progress(enabled=not as_json)
+    failures = 0
+    with bar or _null():
+        for article in articles:
+            task = bar.add_task(article.slug, total=None) if bar else None
+
+            def progress(done: int, total: int, task=task) -> None:
+                if bar:
+                    bar.update(task, completed=done, total=total)
+
+            try:
+                result = translate_article(article, glossary=glossary, engines=engines,
+                                           purge_obsolete=purge_obsolete, progress=progress)
+            except ZhenError as e:
+                if len(articles) == 1:
+                    raise
+                failures += 1
+                obj.err.print(f"[red]error:[/] {e}", soft_wrap=True)
+                continue
+            if as_json:
+                _emit(result.as_json())
+            else:
+                obj.err.print(f"{result.article}: {result.segments} segments, {result.drafted} drafted, "
+                              f"{result.reused} reused, {result.reviewed} reviewed, "
+                              f"{result.untranslated} untranslated → {result.catalog}", soft_wrap=True)
+    if failures:
+        sys.exit(2)
+
+
+class _null:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+@main.command("segment")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per segment: id, paragraph, role, text.")
+@click.option("--explain", is_flag=True, help="Also report the lines dropped as scraping debris, and why.")
+@click.pass_obj
+def segment_cmd(obj: Context, file, as_json, explain) -> None:
+    """Show how an article is split into segments (nothing is written).
+
+    \b
+    Example:
+      zhen segment translations/tianjin-chuangxian-zhengyou/source.zh.txt --json
+    """
+    from pipeline.segment import segment
+    from pipeline.source import read_article
+
+    source = read_article(file)
+    segments = segment(source)
+    if explain:
+        for d in source.dropped:
+            if as_json:
+                _emit({"dropped": d.number, "text": d.text, "reason": d.reason})
+            else:
+                obj.err.print(f"dropped line {d.number}: {d.text!r} ({d.reason})", markup=False)
+    for seg in segments:
+        if as_json:
+            _emit({"id": seg.id, "paragraph": seg.paragraph, "role": seg.role, "text": seg.text})
+        else:
+            click.echo(f"{seg.id:>3}  {seg.role:<8} {seg.text}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per article.")
+@click.pass_obj
+def status(obj: Context, paths, as_json) -> None:
+    """How far review has come, per article (reads catalogs only).
+
+    \b
+    Example:
+      zhen status translations/
+    """
+    from pipeline.articles import collect, discover
+    from pipeline.report import catalog_status
+
+    articles = []
+    for p in paths or [DEFAULT_ROOT]:
+        articles += discover(p) if Path(p).is_dir() and not list(Path(p).glob("source*.txt")) else collect([p])
+    rows = [catalog_status(a) for a in articles]
+    if as_json:
+        for r in rows:
+            _emit(r)
+        return
+    table = Table(title="Review status")
+    for col in ("article", "segments", "reviewed", "drafts", "untranslated", "warnings", "% reviewed"):
+        table.add_column(col, justify="left" if col == "article" else "right")
+    for r in rows:
+        table.add_row(r["article"], str(r["segments"]), str(r["reviewed"]), str(r["drafts"]),
+                      str(r["untranslated"]), str(r["warnings"]), f"{r['percent_reviewed']:.0f}%")
+    Console().print(table)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@glossary_option
+@click.pass_obj
+def html(obj: Context, paths, glossary_path) -> None:
+    """Rebuild the English text and bilingual pages from the catalogs, without drafting.
+
+    \b
+    Example:
+      zhen html translations/tianjin-chuangxian-zhengyou
+    """
+    from pipeline.articles import collect
+    from pipeline.glossary import load_glossary
+    from pipeline.run import rebuild_html
+
+    glossary = load_glossary(glossary_path)
+    for article in collect(paths, root=DEFAULT_ROOT):
+        click.echo(str(rebuild_html(article, glossary=glossary)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""The engine interface: a batch of segments in, drafts out, with the engine's identity.
+
+``Engine.draft`` is a template method: it prepares the MT input (Simplified
+script, glossary renderings injected where the engine takes them), asks the
+engine for one or more hypotheses per segment, picks the hypothesis that
+carries the most required renderings, and verifies the result, so that a
+draft missing a required term or carrying a forbidden one is flagged, never
+silently accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from pipeline import __version__
+from pipeline.errors import EngineError
+from pipeline.glossary import Glossary
+from pipeline.model import Draft, Segment, TermHit
+from pipeline.script import _aligned, fold
+
+Progress = Callable[[int, int], None]
+
+
+def _no_progress(done: int, total: int) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class Request:
+    """What an engine is asked to translate for one segment."""
+
+    text: str  # Simplified, with glossary renderings injected when the engine takes them
+    n_best: int  # hypotheses wanted: >1 when the glossary layer should choose
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    text: str
+    score: float | None = None
+
+
+def inject_renderings(text: str, hits: Sequence[TermHit]) -> str:
+    """Replace each matched term by its required English rendering."""
+    out, pos = [], 0
+    for hit in sorted(hits, key=lambda h: h.start):
+        out.append(text[pos:hit.start])
+        out.append(f" {hit.term.english} ")
+        pos = hit.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def verify(text: str, hits: Sequence[TermHit]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Required renderings missing from ``text``, and forbidden ones present."""
+    folded = fold(text)
+    missing = tuple(dict.fromkeys(h.term.english for h in hits if fold(h.term.english) not in folded))
+    # Whole words only: "three highland" must not fire inside "three highlands".
+    forbidden = tuple(dict.fromkeys(
+        a for h in hits for a in h.term.avoid
+        if re.search(rf"(?<!\w){re.escape(fold(a))}(?!\w)", folded)
+    ))
+    return missing, forbidden
+
+
+class Engine(ABC):
+    """Base class of the drafting engines."""
+
+    name: str = ""
+    label: str = ""  # what reviewers are told about this engine's drafts
+    inject_terms: bool = True  # put renderings into the source before translating
+    n_best: int = 1  # hypotheses asked for when a segment holds glossary terms
+
+    def __init__(self, glossary: Glossary | None = None):
+        self.glossary = glossary or Glossary(())
+
+    @abstractmethod
+    def identity(self) -> str:
+        """Engine-specific part of the signature (model, version, settings)."""
+
+    @abstractmethod
+    def _translate_batch(self, requests: Sequence[Request]) -> list[list[Hypothesis]]:
+        """Hypotheses for each request, best first."""
+
+    def signature(self) -> str:
+        return f"engine:{self.name}|{self.identity()}|glossary:{self.glossary.revision}|zhen:{__version__}"
+
+    def prepare(self, seg: Segment, hits: Sequence[TermHit]) -> Request:
+        text = _aligned(seg.text)
+        if self.inject_terms and hits:
+            text = inject_renderings(text, hits)
+        return Request(text=" ".join(text.split()), n_best=self.n_best if hits else 1)
+
+    def draft(
+        self,
+        segments: Sequence[Segment],
+        hits: Mapping[int, Sequence[TermHit]] | None = None,
+        *,
+        progress: Progress = _no_progress,
+    ) -> dict[int, Draft]:
+        """Draft every segment in one batch; returns drafts keyed by segment id."""
+        if not segments:
+            return {}
+        if hits is None:
+            hits = self.glossary.match_segments(segments)
+        requests = [self.prepare(seg, hits.get(seg.id, ())) for seg in segments]
+        results = self._translate_batch(requests)
+        if len(results) != len(requests):
+            raise EngineError(f"{self.name}: {len(results)} results for {len(requests)} inputs")
+        signature = self.signature()
+        drafts: dict[int, Draft] = {}
+        for n, (seg, hyps) in enumerate(zip(segments, results), start=1):
+            if not hyps:
+                raise EngineError(f"{self.name}: no translation for segment {seg.id}")
+            seg_hits = hits.get(seg.id, ())
+            best = self.choose(hyps, seg_hits)
+            missing, forbidden = verify(best.text, seg_hits)
+            drafts[seg.id] = Draft(
+                text=best.text,
+                engine=self.name,
+                signature=signature,
+                score=best.score,
+                confidence=self.confidence(best),
+                missing_terms=missing,
+                forbidden_terms=forbidden,
+                label=self.label,
+            )
+            progress(n, len(segments))
+        return drafts
+
+    @staticmethod
+    def choose(hyps: Sequence[Hypothesis], hits: Sequence[TermHit]) -> Hypothesis:
+        """The hypothesis with the fewest glossary violations; ties keep the engine's order."""
+        if len(hyps) == 1 or not hits:
+            return hyps[0]
+
+        def cost(h: Hypothesis) -> int:
+            missing, forbidden = verify(h.text, hits)
+            return len(missing) + len(forbidden)
+
+        return min(hyps, key=cost)
+
+    def confidence(self, hyp: Hypothesis) -> float | None:
+        return None

@@ -1,0 +1,51 @@
+"""One error family. The CLI turns any ZhenError into one line and an exit status."""
+
+from __future__ import annotations
+
+
+class ZhenError(Exception):
+    """Base of every error the pipeline raises on purpose.
+
+    ``exit_code`` follows the issues: 2 for bad input, 1 for failed checks.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, path: object = None, line: int | None = None):
+        self.path = path
+        self.line = line
+        self.detail = message
+        where = ""
+        if path is not None:
+            where = f"{path}:{line}: " if line is not None else f"{path}: "
+        super().__init__(f"{where}{message}")
+
+
+class SourceError(ZhenError):
+    """An article that cannot be read: missing, empty, binary, undecodable."""
+
+
+class GlossaryError(ZhenError):
+    """A glossary file with broken rows or contradictory entries."""
+
+
+class CatalogError(ZhenError):
+    """A PO catalog that does not parse or does not belong to this pipeline."""
+
+
+class EngineError(ZhenError):
+    """An MT engine that cannot be loaded or fails to draft."""
+
+
+class ModelError(ZhenError):
+    """An Argos package that cannot be installed, found or downloaded."""
+
+
+class LockError(ZhenError):
+    """Another run holds the article."""
+
+
+class CheckFailed(ZhenError):
+    """QA found errors (exit 1, so a newsroom can gate publication on it)."""
+
+    exit_code = 1

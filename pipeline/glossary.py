@@ -1,0 +1,219 @@
+"""The curated glossary: loading, linting and term matching.
+
+Files are tab-separated (``glossary/*.tsv``), one term per row, with a header
+row naming the columns. Matching runs on the folded Simplified form of both
+the terms and the text (see ``script.fold``), so a term written in either
+script matches text in either; hits point into the original text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import GlossaryError
+from pipeline.model import Segment, Term, TermHit
+from pipeline.script import fold
+
+COLUMNS = ("term", "variants", "english", "avoid", "kind", "note", "source")
+REQUIRED = ("term", "english", "note", "source")
+LIST_SEP = "|"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A lint finding about a glossary row."""
+
+    file: str
+    line: int
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.severity}: {self.message}"
+
+
+def _split_list(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(LIST_SEP) if v.strip())
+
+
+def parse_rows(text: str, *, name: str) -> tuple[list[Term], list[Problem]]:
+    """Parse one TSV file into terms; broken rows come back as problems."""
+    terms: list[Term] = []
+    problems: list[Problem] = []
+    header: tuple[str, ...] | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        cells = raw.split("\t")
+        if header is None:
+            header = tuple(c.strip().lower() for c in cells)
+            missing = [c for c in REQUIRED if c not in header]
+            unknown = [c for c in header if c not in COLUMNS]
+            if missing or unknown:
+                problems.append(
+                    Problem(name, number, f"header must name the columns {', '.join(COLUMNS)}; "
+                            f"missing {missing or 'none'}, unknown {unknown or 'none'}")
+                )
+                return terms, problems
+            continue
+        if len(cells) != len(header):
+            problems.append(Problem(name, number, f"{len(cells)} cells, expected {len(header)} (tab-separated)"))
+            continue
+        row = dict(zip(header, (c.strip() for c in cells)))
+        empty = [c for c in REQUIRED if not row.get(c)]
+        if empty:
+            problems.append(Problem(name, number, f"empty required field(s): {', '.join(empty)}"))
+            continue
+        terms.append(
+            Term(
+                term=row["term"],
+                english=row["english"],
+                variants=_split_list(row.get("variants", "")),
+                avoid=_split_list(row.get("avoid", "")),
+                kind=row.get("kind", ""),
+                note=row["note"],
+                source=row["source"],
+                file=name,
+                line=number,
+            )
+        )
+    if header is None:
+        problems.append(Problem(name, 1, "no header row"))
+    return terms, problems
+
+
+def lint_terms(terms: Sequence[Term]) -> list[Problem]:
+    """Duplicates, conflicting renderings and variants that are other terms."""
+    problems: list[Problem] = []
+    heads: dict[str, Term] = {}
+    for t in terms:
+        key = fold(t.term)
+        if key in heads:
+            other = heads[key]
+            if other.english == t.english:
+                msg = f"duplicate term {t.term!r} (also {other.file}:{other.line})"
+            else:
+                msg = (f"term {t.term!r} has two renderings: {t.english!r} here and "
+                       f"{other.english!r} at {other.file}:{other.line}")
+            problems.append(Problem(t.file, t.line, msg))
+        else:
+            heads[key] = t
+    seen_forms: dict[str, Term] = {}
+    for t in terms:
+        for v in t.variants:
+            key = fold(v)
+            if key in heads and heads[key] is not t:
+                h = heads[key]
+                problems.append(Problem(t.file, t.line, f"variant {v!r} is itself the term at {h.file}:{h.line}"))
+            elif key in seen_forms and seen_forms[key] is not t:
+                o = seen_forms[key]
+                problems.append(Problem(t.file, t.line, f"variant {v!r} is also a variant at {o.file}:{o.line}"))
+            seen_forms[key] = t
+        if fold(t.english) in {fold(a) for a in t.avoid}:
+            problems.append(Problem(t.file, t.line, f"rendering {t.english!r} is also listed under avoid"))
+    return problems
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+class Glossary:
+    """Terms plus a trie over their folded forms; leftmost-longest matching."""
+
+    def __init__(self, terms: Iterable[Term]):
+        self.terms: tuple[Term, ...] = tuple(terms)
+        self._trie: dict = {}
+        for t in self.terms:
+            for form in t.forms:
+                key = fold(form)
+                if not key:
+                    continue
+                node = self._trie
+                for ch in key:
+                    node = node.setdefault(ch, {})
+                # First definition wins; lint reports the clash.
+                node.setdefault("", t)
+        self.revision = self._revision()
+
+    def _revision(self) -> str:
+        h = hashlib.sha256()
+        for t in sorted(self.terms, key=lambda t: t.term):
+            h.update("\t".join((t.term, LIST_SEP.join(t.variants), t.english, LIST_SEP.join(t.avoid))).encode())
+            h.update(b"\n")
+        return h.hexdigest()[:8]
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def match(self, text: str) -> list[TermHit]:
+        """Non-overlapping hits, leftmost first and longest at each position.
+
+        Cost is the text length times the longest term's length, whatever the
+        number of terms.
+        """
+        folded = fold(text)
+        hits: list[TermHit] = []
+        i, n = 0, len(folded)
+        trie = self._trie
+        while i < n:
+            node = trie.get(folded[i])
+            best: tuple[int, Term] | None = None
+            j = i
+            while node is not None:
+                j += 1
+                term = node.get("")
+                if term is not None and (j >= n or not (_is_word_char(folded[j - 1]) and _is_word_char(folded[j]))):
+                    best = (j, term)
+                node = node.get(folded[j]) if j < n else None
+            if best and not (i > 0 and _is_word_char(folded[i]) and _is_word_char(folded[i - 1])):
+                end, term = best
+                hits.append(TermHit(term=term, start=i, end=end, surface=text[i:end]))
+                i = end
+            else:
+                i += 1
+        return hits
+
+    def match_segments(self, segments: Iterable[Segment]) -> dict[int, list[TermHit]]:
+        return {seg.id: self.match(seg.text) for seg in segments}
+
+
+def load_terms(paths: Iterable[Path]) -> tuple[list[Term], list[Problem]]:
+    terms: list[Term] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except UnicodeDecodeError as e:
+            problems.append(Problem(str(path), 1, f"not UTF-8 (byte {e.start})"))
+            continue
+        except OSError as e:
+            raise GlossaryError(f"cannot read: {e.strerror}", path=path) from e
+        t, p = parse_rows(text, name=str(path))
+        terms += t
+        problems += p
+    return terms, problems
+
+
+def glossary_files(location: Path) -> list[Path]:
+    location = Path(location)
+    if location.is_file():
+        return [location]
+    if not location.is_dir():
+        raise GlossaryError("no such glossary file or folder", path=location)
+    return sorted(location.glob("*.tsv"))
+
+
+def load_glossary(location: Path) -> Glossary:
+    """Load every ``*.tsv`` under ``location``; any broken row is fatal."""
+    terms, problems = load_terms(glossary_files(location))
+    problems += lint_terms(terms)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more; run `zhen glossary lint`)" if len(errors) > 1 else ""
+        raise GlossaryError(first.message + more, path=first.file, line=first.line)
+    return Glossary(terms)

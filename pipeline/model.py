@@ -1,0 +1,130 @@
+"""Plain frozen values that flow between the stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ROLES = ("title", "heading", "body", "byline")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One paragraph of the source: a non-empty line after debris removal."""
+
+    number: int  # 1-based line number in the file as received
+    text: str  # indentation stripped, inner spacing kept
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A source line the reader left out, and why (``zhen segment --explain``)."""
+
+    number: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """An article as read from disk: decoded, normalized, debris removed."""
+
+    name: str  # file name used in catalog references
+    encoding: str
+    lines: tuple[Line, ...]
+    dropped: tuple[Dropped, ...] = ()
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One translation unit: a sentence, heading, title or byline."""
+
+    id: int  # 1-based position in the article
+    paragraph: int  # 1-based paragraph index
+    line: int  # source line number
+    role: str  # one of ROLES
+    text: str  # as written in the source
+    simplified: str = ""  # OpenCC t2s form, for matching and MT
+
+
+@dataclass(frozen=True)
+class Term:
+    """A curated glossary entry."""
+
+    term: str
+    english: str
+    variants: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = ()
+    note: str = ""
+    source: str = ""
+    kind: str = ""
+    file: str = ""
+    line: int = 0
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return (self.term, *self.variants)
+
+
+@dataclass(frozen=True)
+class TermHit:
+    """A glossary term found in a text; ``start``/``end`` index the original text."""
+
+    term: Term
+    start: int
+    end: int
+    surface: str
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A machine translation of one segment and what produced it."""
+
+    text: str
+    engine: str  # engine name, e.g. "argos" or "dictionary"
+    signature: str  # everything that decides whether the draft is stale
+    score: float | None = None
+    confidence: float | None = None
+    missing_terms: tuple[str, ...] = ()  # required renderings the draft lacks
+    forbidden_terms: tuple[str, ...] = ()  # avoided renderings the draft carries
+    label: str = ""  # shown to reviewers, e.g. "word-by-word gloss"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A QA result; ``severity`` is "error" or "warning"."""
+
+    check: str
+    severity: str
+    message: str
+    segment: int | None = None
+    subject: str = ""
+    catalog: str = ""
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    """What one ``translate`` run did to one article."""
+
+    article: str
+    segments: int
+    drafted: int
+    reused: int
+    reviewed: int
+    untranslated: int
+    catalog: str
+    html: str
+    text: str
+    findings: tuple[Finding, ...] = field(default=())
+
+    def as_json(self) -> dict:
+        return {
+            "article": self.article,
+            "segments": self.segments,
+            "drafted": self.drafted,
+            "reused": self.reused,
+            "reviewed": self.reviewed,
+            "untranslated": self.untranslated,
+            "catalog": self.catalog,
+            "html": self.html,
+            "text": self.text,
+        }

@@ -1,0 +1,214 @@
+"""The gettext PO format: strict validation before polib, and a writer that wraps like msgcat.
+
+polib accepts some broken files silently (an unterminated string comes back
+truncated, a stray line drops a translation), so every catalog is checked
+line by line first. The writer produces what ``msgcat`` would write for the
+same entries (79 columns, East Asian wide characters counting two), so a
+save in Poedit, which runs msgcat-compatible formatting, changes nothing
+but what the reviewer changed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import polib
+
+from pipeline.errors import CatalogError
+
+WIDTH = 79
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_KEYWORD = re.compile(rf'^(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+{_STRING}\s*$')
+_CONTINUATION = re.compile(rf"^{_STRING}\s*$")
+_ESCAPES = re.compile(r'\\(.)')
+_VALID_ESCAPES = set('ntrabfv"\\01234567x')
+
+
+def validate_text(text: str, *, name: str) -> None:
+    """Raise CatalogError at the first line gettext would reject or polib would misread."""
+    state = "start"  # after which keyword we are: start, msgid, msgstr
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.rstrip("\r")
+        stripped = line.strip()
+        body = stripped
+        if stripped.startswith("#~"):
+            body = stripped[2:].lstrip()
+            if body.startswith("|"):
+                body = body[1:].lstrip()
+            if not body:
+                continue
+        elif stripped.startswith("#|"):
+            body = stripped[2:].lstrip()
+        elif not stripped or stripped.startswith("#"):
+            if not stripped:
+                state = "start"
+            continue
+        if _KEYWORD.match(body):
+            keyword = body.split(None, 1)[0]
+            if keyword.startswith("msgstr") and state not in ("msgid", "msgstr"):
+                raise CatalogError("msgstr without a msgid", path=name, line=number)
+            state = "msgstr" if keyword.startswith("msgstr") else "msgid"
+        elif _CONTINUATION.match(body):
+            if state == "start":
+                raise CatalogError("string continuation outside an entry", path=name, line=number)
+        elif body.startswith('"') or body.split(None, 1)[0] in ("msgid", "msgstr", "msgctxt", "msgid_plural") \
+                or body.startswith("msgstr["):
+            raise CatalogError("unterminated or malformed string", path=name, line=number)
+        else:
+            raise CatalogError(f"not PO syntax: {body[:40]!r}", path=name, line=number)
+        for m in _ESCAPES.finditer(body):
+            if m.group(1) not in _VALID_ESCAPES:
+                raise CatalogError(f"invalid escape sequence \\{m.group(1)}", path=name, line=number)
+
+
+def read_catalog(path: Path) -> polib.POFile:
+    """Parse a catalog strictly; any doubt is a CatalogError naming file and line."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise CatalogError(f"cannot read: {e.strerror}", path=path) from e
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise CatalogError("not UTF-8", path=path, line=line) from e
+    validate_text(text, name=str(path))
+    try:
+        catalog = polib.pofile(text, wrapwidth=WIDTH, check_for_duplicates=True)
+    except (OSError, ValueError) as e:
+        raise CatalogError(f"cannot parse: {e}", path=path) from e
+    language = catalog.metadata.get("Language", "en")
+    if language and not language.lower().startswith("en"):
+        raise CatalogError(f"header says Language: {language}, this pipeline writes English catalogs",
+                           path=path)
+    return catalog
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _width(ch: str) -> int:
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def escape(text: str) -> str:
+    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")
+            .replace("\r", "\\r").replace("\n", "\\n"))
+
+
+# Characters a line may not start with (closing punctuation, UAX #14 CL/CP/EX/IS/NS)
+# and may not end with (opening punctuation, OP/QU-open).
+_NO_START = set("、。，．：；？！）」』】〕〉》〗〙〛｝］,.:;?!)]}%‰°℃ー・…‥々〻ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ”’")
+_NO_END = set("（「『【〔〈《〖〘〚｛［([{“‘")
+
+
+def _is_ideographic(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def _pieces(escaped: str) -> list[str]:
+    """Split an escaped string into unbreakable pieces (break allowed between pieces)."""
+    tokens = re.findall(r"\\.|.", escaped, flags=re.S)
+    pieces: list[str] = []
+    current = ""
+    for i, tok in enumerate(tokens):
+        current += tok
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if nxt is None:
+            break
+        prev = tok[-1]
+        breakable = False
+        if tok == "\\n":
+            breakable = True
+        elif prev == " " and nxt != " ":
+            breakable = True
+        elif nxt[0] in _NO_START or nxt == " " or prev in _NO_END:
+            breakable = False
+        elif _is_ideographic(nxt[0]) or (_is_ideographic(prev) and len(tok) == 1):
+            breakable = True
+        elif prev == "-" and nxt[0].isalpha() and len(current) > 1 and current[-2].isalpha():
+            breakable = True
+        if breakable:
+            pieces.append(current)
+            current = ""
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _display(s: str) -> int:
+    return sum(_width(c) for c in s)
+
+
+def format_string(keyword: str, text: str, *, prefix: str = "") -> list[str]:
+    """Lines for ``keyword "text"``, wrapped the way msgcat wraps them."""
+    escaped = escape(text)
+    single = f'{prefix}{keyword} "{escaped}"'
+    if _display(single) <= WIDTH and "\\n" not in escaped[:-2]:
+        return [single]
+    room = WIDTH - _display(prefix) - 2
+    lines: list[str] = []
+    current = ""
+    for piece in _pieces(escaped):
+        if current and (_display(current) + _display(piece) > room or current.endswith("\\n")):
+            lines.append(current)
+            current = ""
+        current += piece
+    if current:
+        lines.append(current)
+    return [f'{prefix}{keyword} ""'] + [f'{prefix}"{chunk}"' for chunk in lines]
+
+
+def format_references(refs: list[str]) -> list[str]:
+    lines: list[str] = []
+    current = "#:"
+    for ref in refs:
+        if current != "#:" and len(current) + 1 + len(ref) > WIDTH:
+            lines.append(current)
+            current = "#:"
+        current += " " + ref
+    if current != "#:":
+        lines.append(current)
+    return lines
+
+
+def format_entry(entry: polib.POEntry) -> list[str]:
+    out: list[str] = []
+    for line in entry.tcomment.split("\n") if entry.tcomment else ():
+        out.append(f"# {line}".rstrip() if line else "#")
+    for line in entry.comment.split("\n") if entry.comment else ():
+        out.append(f"#. {line}".rstrip())
+    if entry.occurrences and not entry.obsolete:
+        out += format_references([f"{f}:{n}" if n else f for f, n in entry.occurrences])
+    if entry.flags:
+        out.append("#, " + ", ".join(entry.flags))
+    prefix = "#~ " if entry.obsolete else ""
+    if entry.previous_msgid:
+        out += format_string("msgid", entry.previous_msgid, prefix=f"{prefix}#| " if not prefix else "#~| ")
+    if entry.msgctxt is not None:
+        out += format_string("msgctxt", entry.msgctxt, prefix=prefix)
+    out += format_string("msgid", entry.msgid, prefix=prefix)
+    out += format_string("msgstr", entry.msgstr, prefix=prefix)
+    return out
+
+
+def render(catalog: polib.POFile) -> str:
+    """The whole catalog as text: header, live entries, then obsolete ones."""
+    lines: list[str] = []
+    for line in (catalog.header or "").split("\n") if catalog.header else ():
+        lines.append(f"# {line}".rstrip() if line else "#")
+    if catalog.metadata_is_fuzzy:
+        lines.append("#, fuzzy")
+    lines.append('msgid ""')
+    lines.append('msgstr ""')
+    # Insertion order, not polib's ordered_metadata(): keep the order Poedit saved.
+    lines += [f'"{escape(f"{k}: {v}")}\\n"' for k, v in catalog.metadata.items()]
+    for entry in [e for e in catalog if not e.obsolete] + [e for e in catalog if e.obsolete]:
+        lines.append("")
+        lines += format_entry(entry)
+    return "\n".join(lines) + "\n"

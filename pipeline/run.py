@@ -1,0 +1,149 @@
+"""The only module that knows the order of the stages.
+
+source → segment → script → glossary → engine → catalog → qa → render
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pipeline import catalog as cat
+from pipeline import po, render, script
+from pipeline.articles import Article
+from pipeline.engines import engine_class
+from pipeline.engines.base import Engine, Progress
+from pipeline.files import article_lock, backup, write_if_changed
+from pipeline.glossary import Glossary
+from pipeline.model import ArticleResult, Segment, TermHit
+from pipeline.segment import segment
+from pipeline.source import read_article
+
+log = logging.getLogger(__name__)
+Warn = Callable[[str], None]
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc).replace(second=0, microsecond=0)
+
+
+def argos_available() -> bool:
+    """Is a zh→en Argos package installed? Imports nothing heavy."""
+    try:
+        from pipeline.models import find_package
+    except ImportError:
+        return False
+    return find_package("zh", "en") is not None
+
+
+@dataclass
+class EngineProvider:
+    """Builds the engine on first use, so a re-run with nothing to draft loads no model."""
+
+    name: str
+    glossary: Glossary
+    options: dict = field(default_factory=dict)
+    warn: Warn = lambda msg: None
+    _engine: Engine | None = None
+
+    def resolved_name(self) -> str:
+        if self.name != "auto":
+            return self.name
+        return "argos" if argos_available() else "dictionary"
+
+    def get(self, *, drafting: bool = False) -> Engine:
+        if drafting and self.name == "auto" and self.resolved_name() == "dictionary":
+            self.warn("no zh→en Argos model installed: drafting word-by-word glosses with the "
+                      "dictionary engine (install a model with `zhen model install FILE.argosmodel` "
+                      "or `zhen model download`)")
+        if self._engine is None:
+            cls = engine_class(self.resolved_name())
+            self._engine = cls(self.glossary, **self.options) if self.options else cls(self.glossary)
+        return self._engine
+
+    def signature(self) -> str:
+        return self.get().signature()
+
+
+def analyse(article: Article, glossary: Glossary) -> tuple[list[Segment], dict[int, list[TermHit]], str]:
+    """Read, segment, normalize and match an article: everything before the engine."""
+    source = read_article(article.source)
+    segments = script.normalize(segment(source))
+    hits = glossary.match_segments(segments)
+    lang = script.detect_script(s.text for s in segments)
+    return segments, hits, lang
+
+
+def load_catalog(article: Article):
+    return po.read_catalog(article.catalog) if article.catalog.exists() else None
+
+
+def write_outputs(article: Article, segments: Sequence[Segment], hits, catalog, lang: str, findings=()) -> None:
+    rows = render.rows(segments, catalog, hits, findings)
+    title = segments[0].text if segments else article.slug
+    write_if_changed(article.text, render.english_text(rows))
+    write_if_changed(article.html, render.html_page(rows, title=title, source_lang=lang))
+
+
+def translate_article(
+    article: Article,
+    *,
+    glossary: Glossary,
+    engines: EngineProvider,
+    now: datetime | None = None,
+    purge_obsolete: bool = False,
+    progress: Progress | None = None,
+) -> ArticleResult:
+    """Run every stage for one article and write its catalog, text and page."""
+    with article_lock(article.folder):
+        segments, hits, lang = analyse(article, glossary)
+        old = load_catalog(article)  # a broken catalog stops here, before anything is written
+
+        def drafter(todo: Sequence[Segment]):
+            engine = engines.get(drafting=True)
+            return engine.draft(todo, hits, progress=progress or (lambda d, t: None))
+
+        signature = engines.signature()  # cheap: engines load their models on first draft
+        catalog, stats = cat.merge(
+            slug=article.slug,
+            source_name=article.source.name,
+            source_language=script.gettext_language(lang),
+            segments=segments,
+            hits=hits,
+            old=old,
+            signature=signature,
+            drafter=drafter,
+            now=now or now_utc(),
+            purge_obsolete=purge_obsolete,
+        )
+        text = po.render(catalog)
+        if article.catalog.exists() and article.catalog.read_text(encoding="utf-8") != text:
+            backup(article.catalog)
+        write_if_changed(article.catalog, text)
+        write_outputs(article, segments, hits, catalog, lang)
+    return ArticleResult(
+        article=article.slug,
+        segments=stats.segments,
+        drafted=stats.drafted,
+        reused=stats.reused,
+        reviewed=stats.reviewed,
+        untranslated=stats.untranslated,
+        catalog=str(article.catalog),
+        html=str(article.html),
+        text=str(article.text),
+    )
+
+
+def rebuild_html(article: Article, *, glossary: Glossary) -> Path:
+    """Re-render the text and page from the catalog without drafting."""
+    segments, hits, lang = analyse(article, glossary)
+    catalog = load_catalog(article)
+    if catalog is None:
+        from pipeline.errors import CatalogError
+
+        raise CatalogError("no catalog yet; run `zhen translate` first", path=article.catalog)
+    write_outputs(article, segments, hits, catalog, lang)
+    return article.html

@@ -1,0 +1,73 @@
+"""Script normalization with OpenCC (Traditional→Simplified for matching and MT).
+
+The original text stays what reviewers see; the Simplified form is only for
+matching and for the engine. ``fold`` additionally maps full-width forms and
+case so that glossary matching is insensitive to them, keeping one output
+character per input character so spans point back into the original.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+from pipeline.model import Segment
+
+
+@lru_cache(maxsize=1)
+def _converter(config: str = "t2s"):
+    # opencc-python-reimplemented and the `opencc` C++ binding both install
+    # the `opencc` module; the project depends on the former only.
+    from opencc import OpenCC
+
+    return OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    return _converter("t2s").convert(text)
+
+
+def _aligned(text: str) -> str:
+    """t2s with one output character per input character.
+
+    OpenCC's phrase tables occasionally change length; then fall back to
+    character-by-character conversion, which keeps offsets valid.
+    """
+    converted = to_simplified(text)
+    if len(converted) == len(text):
+        return converted
+    out = []
+    for ch in text:
+        c = to_simplified(ch)
+        out.append(c if len(c) == 1 else ch)
+    return "".join(out)
+
+
+def _fold_char(ch: str) -> str:
+    folded = unicodedata.normalize("NFKC", ch).casefold()
+    return folded if len(folded) == 1 else ch
+
+
+def fold(text: str) -> str:
+    """Simplified, half-width, case-folded; same length as ``text``."""
+    return "".join(_fold_char(ch) for ch in _aligned(text))
+
+
+def detect_script(texts: Iterable[str]) -> str:
+    """"zh-Hant" when the text changes under t2s more than it would under s2t."""
+    sample = "".join(texts)[:20000]
+    trad = sum(a != b for a, b in zip(sample, to_simplified(sample)))
+    simp = sum(a != b for a, b in zip(sample, _converter("s2t").convert(sample)))
+    return "zh-Hant" if trad > simp else "zh-Hans"
+
+
+def gettext_language(script: str) -> str:
+    """The X-Source-Language value Poedit understands for a script."""
+    return "zh_TW" if script == "zh-Hant" else "zh_CN"
+
+
+def normalize(segments: Iterable[Segment]) -> list[Segment]:
+    """Fill each segment's Simplified form."""
+    return [dataclasses.replace(seg, simplified=to_simplified(seg.text)) for seg in segments]

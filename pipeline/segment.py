@@ -1,0 +1,204 @@
+"""Sentence segmentation for Chinese news text.
+
+A sentence ends after 。！？!? (or a run of them), with the closing quotes and
+brackets that follow attached to it. No break inside brackets or book titles,
+nor inside a quotation embedded in a sentence (他以一句“好樣的！”結束了講話。);
+a quotation that opens a sentence, or follows a colon, ends the sentence with
+its closing mark. ；and ： never end a sentence. A Latin sentence ends at a
+full stop that is not part of a number or an abbreviation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from pipeline.model import Line, Segment, Source
+
+TERMINALS = frozenset("。！？!?｡‼⁇⁈⁉")
+QUOTES = {"「": "」", "『": "』", "“": "”", "‘": "’", "﹁": "﹂", "﹃": "﹄"}
+BRACKETS = {
+    "（": "）", "(": ")", "《": "》", "〈": "〉", "【": "】",
+    "［": "］", "[": "]", "〔": "〕", "〖": "〗", "｛": "｝", "{": "}",
+}
+CLOSERS = frozenset(QUOTES.values()) | frozenset(BRACKETS.values()) | {'"', "'"}
+_OPENERS = {**QUOTES, **BRACKETS}
+_COLONS = frozenset("：:")
+# Latin abbreviations whose full stop never ends a sentence (lower case, no final dot).
+ABBREVIATIONS = frozenset(
+    "e.g i.e etc vs cf al mr mrs ms dr prof st jr sr no nos vol fig p pp ed eds "
+    "inc ltd co corp dept univ gov gen col lt sgt capt u.s u.k u.n ph.d m.a b.a "
+    "a.m p.m jan feb mar apr jun jul aug sep sept oct nov dec approx est".split()
+)
+_LATIN_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_BYLINE = re.compile(
+    r"[（(]\s*(?:記者|记者|通訊員|通讯员|實習生|实习生|特約|特约|編輯|编辑|責任編輯|责任编辑|"
+    r"本報|本报|來源|来源|完|完結|完结|終|终)[^()（）]{0,30}[)）]$"
+)
+_PAREN_ONLY = re.compile(r"[（(][^()（）]{1,30}[)）]")
+HEADING_MAX = 80
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\u3000" <= ch <= "\u303f"
+
+
+def _latin_full_stop(text: str, i: int) -> bool:
+    """Is the '.' at ``i`` the end of a Latin sentence?"""
+    before = _LATIN_WORD_BEFORE.search(text, 0, i)
+    if not before:
+        return False
+    word = before.group(1).rstrip(".")
+    if len(word) == 1 or word.lower() in ABBREVIATIONS or "." in word and len(word) <= 6:
+        return False
+    j = i + 1
+    if j >= len(text):
+        return True
+    nxt = text[j]
+    if _is_cjk(nxt) or nxt in CLOSERS:
+        return True
+    if nxt.isspace():
+        k = j
+        while k < len(text) and text[k].isspace():
+            k += 1
+        return k >= len(text) or text[k].isupper() or _is_cjk(text[k]) or text[k] in _OPENERS
+    return False
+
+
+def _balanced_openers(text: str) -> set[str]:
+    """Openers worth tracking: those whose pairs balance in this paragraph.
+
+    Scraped text often carries a stray 「 or (; tracking it would suppress
+    every later boundary in the paragraph.
+    """
+    tracked = {o for o, c in _OPENERS.items() if o in text and text.count(o) == text.count(c)}
+    if text.count('"') % 2 == 0 and '"' in text:
+        tracked.add('"')
+    return tracked
+
+
+def split_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence spans ``(start, end)`` of one paragraph, whitespace trimmed."""
+    tracked = _balanced_openers(text)
+    stack: list[tuple[str, bool]] = []  # (closer, opened at a sentence start or after a colon)
+    spans: list[tuple[int, int]] = []
+    start = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == '"' and '"' in tracked:
+            if stack and stack[-1][0] == '"':
+                stack.pop()
+            else:
+                stack.append(('"', _opens_sentence(text, start, i)))
+            i += 1
+            continue
+        if ch in _OPENERS and ch in tracked:
+            stack.append((_OPENERS[ch], _opens_sentence(text, start, i)))
+            i += 1
+            continue
+        if stack and ch == stack[-1][0]:
+            stack.pop()
+            i += 1
+            continue
+        terminal = ch in TERMINALS or (ch == "." and _latin_full_stop(text, i))
+        if not terminal:
+            i += 1
+            continue
+        j = i + 1
+        while j < n and (text[j] in TERMINALS or text[j] in "…⋯"):
+            j += 1
+        closed_opened_sentence = None
+        while j < n and text[j] in CLOSERS:
+            if stack and text[j] == stack[-1][0]:
+                _, closed_opened_sentence = stack.pop()
+            elif text[j] in ('"', "'") and not (stack and stack[-1][0] == text[j]):
+                break  # an opening ASCII quote of the next sentence
+            j += 1
+        inside = bool(stack)
+        # A quotation or parenthesis that opened mid-sentence does not end it.
+        embedded = closed_opened_sentence is False
+        if not inside and not embedded:
+            spans.append((start, j))
+            start = j
+        i = j
+    spans.append((start, n))
+    return _split_byline([_trim(text, s, e) for s, e in spans if text[s:e].strip()], text)
+
+
+def _opens_sentence(text: str, start: int, i: int) -> bool:
+    before = text[start:i].strip()
+    return not before or before[-1] in _COLONS or all(c in _OPENERS for c in before)
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _split_byline(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Cut a trailing reporter credit such as (記者李川) into its own span."""
+    if not spans:
+        return spans
+    s, e = spans[-1]
+    m = _BYLINE.search(text, s, e)
+    if m and m.end() == e and m.start() > s:
+        return [*spans[:-1], _trim(text, s, m.start()), (m.start(), e)]
+    return spans
+
+
+def is_byline(text: str) -> bool:
+    return bool(_BYLINE.fullmatch(text) or _PAREN_ONLY.fullmatch(text))
+
+
+def _has_sentence_end(text: str) -> bool:
+    stripped = text.rstrip("".join(CLOSERS) + " ")
+    return any(ch in TERMINALS for ch in text) or stripped.endswith(".")
+
+
+def _paragraph_role(text: str, index: int, first_role: str | None) -> str:
+    if _has_sentence_end(text) or len(text) > HEADING_MAX:
+        return "body"
+    if index == 0:
+        return "title"
+    if index == 1 and first_role == "title" and text.startswith(("——", "—", "--")):
+        return "title"  # the subtitle under a headline
+    return "heading"
+
+
+def segment_lines(lines: Iterable[Line]) -> list[Segment]:
+    """Segment paragraphs into numbered segments with roles."""
+    segments: list[Segment] = []
+    first_role = None
+    for index, line in enumerate(lines):
+        spans = split_spans(line.text)
+        role = _paragraph_role(line.text, index, first_role)
+        if index == 0:
+            first_role = role
+        for k, (s, e) in enumerate(spans):
+            piece = line.text[s:e]
+            seg_role = role
+            if role == "body" and k == len(spans) - 1 and is_byline(piece) and (
+                len(spans) > 1 or _BYLINE.fullmatch(piece)
+            ):
+                seg_role = "byline"
+            elif role != "body" and is_byline(piece) and _BYLINE.fullmatch(piece):
+                seg_role = "byline"
+            segments.append(
+                Segment(id=len(segments) + 1, paragraph=index + 1, line=line.number, role=seg_role, text=piece)
+            )
+    return segments
+
+
+def segment(source: Source) -> list[Segment]:
+    return segment_lines(source.lines)
+
+
+def split_sentences(text: str) -> Iterator[str]:
+    """Sentences of a plain paragraph (for benchmarks and quick use)."""
+    for s, e in split_spans(text):
+        yield text[s:e]

@@ -1,0 +1,205 @@
+import shutil
+import subprocess
+from datetime import timedelta
+
+import polib
+import pytest
+
+from pipeline import catalog as cat
+from pipeline import po
+from pipeline.errors import CatalogError
+from pipeline.model import Draft, Segment
+from tests.conftest import NOW, SHARED
+
+SIG = "engine:fake|glossary:0|zhen:test"
+
+
+def segs(*texts):
+    return [Segment(id=i, paragraph=i, line=i + 3, role="body", text=t) for i, t in enumerate(texts, start=1)]
+
+
+class Recorder:
+    """Stands in for an engine: the merge logic around it is what is tested here."""
+
+    def __init__(self, prefix="draft"):
+        self.prefix = prefix
+        self.calls = []
+
+    def __call__(self, todo):
+        self.calls.append([s.text for s in todo])
+        return {s.id: Draft(text=f"{self.prefix} {s.id}", engine="fake", signature=SIG) for s in todo}
+
+
+def merge(segments, old=None, signature=SIG, drafter=None, **kw):
+    return cat.merge(slug="t", source_name="source.zh.txt", source_language="zh_TW", segments=segments,
+                     hits={}, old=old, signature=signature, drafter=drafter or Recorder(), now=NOW, **kw)
+
+
+def roundtrip(catalog):
+    return polib.pofile(po.render(catalog))
+
+
+def test_first_run_drafts_everything_fuzzy_with_notes():
+    rec = Recorder()
+    catalog, stats = merge(segs("甲。", "乙。"), drafter=rec)
+    assert rec.calls == [["甲。", "乙。"]]
+    assert stats.drafted == 2 and [e.flags for e in catalog] == [["fuzzy"], ["fuzzy"]]
+    assert cat.is_machine_draft(catalog[0])
+    assert "draft-signature: " + SIG in catalog[0].comment
+
+
+def test_identical_sentences_share_one_entry_with_all_references():
+    catalog, stats = merge(segs("好。", "壞。", "好。"))
+    assert stats.entries == 2 and stats.segments == 3
+    assert catalog.find("好。").occurrences == [("source.zh.txt", "4"), ("source.zh.txt", "6")]
+
+
+def test_reviewed_entries_are_never_overwritten():
+    first, _ = merge(segs("甲。", "乙。"))
+    old = roundtrip(first)
+    old.find("甲。").msgstr = "Reviewed A."
+    old.find("甲。").flags = []
+    rec = Recorder("new")
+    new, stats = merge(segs("甲。", "乙。"), old=roundtrip(old), signature="engine:other", drafter=rec)
+    assert new.find("甲。").msgstr == "Reviewed A." and "fuzzy" not in new.find("甲。").flags
+    assert rec.calls == [["乙。"]]  # the stale machine draft is refreshed, the reviewed one is not
+    assert new.find("乙。").msgstr == "new 2" and stats.reviewed == 1
+
+
+def test_unchanged_signature_reuses_drafts_and_changes_no_byte():
+    first, _ = merge(segs("甲。", "乙。"))
+    text = po.render(first)
+    rec = Recorder("other")
+    again, stats = cat.merge(slug="t", source_name="source.zh.txt", source_language="zh_TW",
+                             segments=segs("甲。", "乙。"), hits={}, old=polib.pofile(text), signature=SIG,
+                             drafter=rec, now=NOW + timedelta(days=3))
+    assert rec.calls == [] and stats.reused == 2 and not stats.changed
+    assert po.render(again) == text  # PO-Revision-Date too
+
+
+def test_a_draft_edited_but_left_fuzzy_is_kept_and_marked():
+    first, _ = merge(segs("甲。"))
+    old = roundtrip(first)
+    old[0].msgstr = "Edited by a person."
+    new, stats = merge(segs("甲。"), old=roundtrip(old), signature="engine:newer")
+    assert new[0].msgstr == "Edited by a person." and "fuzzy" in new[0].flags
+    assert "edited: " in new[0].comment and stats.edited == 1 and stats.drafted == 0
+
+
+def test_changed_source_gets_closest_reviewed_translation_with_previous_msgid():
+    old = polib.POFile()
+    old.metadata = cat.new_header(slug="t", source_language="zh_TW", now=NOW)
+    old.append(polib.POEntry(msgid="大港分局海濱派出所民警顧金鍾的先進事跡感動津城。", msgstr="Gu moved Tianjin."))
+    new, stats = merge(segs("大港分局海濱派出所民警顧金鍾的先進事跡感動了津城。"), old=roundtrip(old))
+    entry = new[0]
+    assert entry.msgstr == "Gu moved Tianjin." and "fuzzy" in entry.flags
+    assert entry.previous_msgid == "大港分局海濱派出所民警顧金鍾的先進事跡感動津城。"
+    assert stats.fuzzy_matched == 1 and stats.drafted == 0
+    # The old entry is kept as obsolete, not lost.
+    assert [e.msgstr for e in new if e.obsolete] == ["Gu moved Tianjin."]
+
+
+def test_removed_sentences_become_obsolete_and_can_be_purged():
+    first, _ = merge(segs("甲。", "乙。"))
+    old = roundtrip(first)
+    old.find("乙。").msgstr, old.find("乙。").flags = "B.", []
+    kept, stats = merge(segs("甲。"), old=roundtrip(old))
+    assert [(e.msgid, e.msgstr) for e in kept if e.obsolete] == [("乙。", "B.")] and stats.obsolete == 1
+    assert "#~ msgid" in po.render(kept)
+    purged, _ = merge(segs("甲。"), old=roundtrip(old), purge_obsolete=True)
+    assert not [e for e in purged if e.obsolete]
+    # A sentence that comes back revives its obsolete entry, reviewed text and all.
+    back, stats = merge(segs("甲。", "乙。"), old=roundtrip(kept))
+    assert back.find("乙。").msgstr == "B." and stats.reviewed == 1
+
+
+def test_translator_comments_survive():
+    first, _ = merge(segs("甲。"))
+    old = roundtrip(first)
+    old[0].tcomment = "checked with the desk"
+    new, _ = merge(segs("甲。"), old=roundtrip(old))
+    assert new[0].tcomment == "checked with the desk"
+
+
+@pytest.mark.parametrize(
+    "broken, line",
+    [
+        ('msgid "甲。"\nmsgstr "unterminated\n', 2),
+        ('msgid "甲。"\nmsgstr "A."\nthis is not po\n', 3),
+        ('msgstr "orphan"\n', 1),
+        ('msgid "甲。"\nmsgstr "bad \\q escape"\n', 2),
+    ],
+)
+def test_malformed_catalogs_fail_with_file_and_line(tmp_path, broken, line):
+    path = tmp_path / "en.po"
+    path.write_text('msgid ""\nmsgstr ""\n"Language: en\\n"\n\n' + broken, encoding="utf-8")
+    with pytest.raises(CatalogError) as info:
+        po.read_catalog(path)
+    assert f"{path}:{line + 4}:" in str(info.value)
+
+
+def test_catalog_in_another_language_is_refused(tmp_path):
+    path = tmp_path / "en.po"
+    path.write_text('msgid ""\nmsgstr ""\n"Language: fr\\n"\n', encoding="utf-8")
+    with pytest.raises(CatalogError, match="Language: fr"):
+        po.read_catalog(path)
+
+
+@pytest.mark.parametrize("name", ["1-as-generated.po", "2-poedit-saved-after-edit.po",
+                                  "3-poedit-saved-after-approval.po"])
+def test_real_poedit_saves_read_back(name):
+    catalog = po.read_catalog(SHARED / "poedit" / name)
+    first = catalog.find("學先進趕先進作貢獻當表率")
+    if name == "1-as-generated.po":
+        assert cat.state(first) == "draft"
+    else:
+        assert cat.state(first) == "reviewed"
+        assert first.msgstr.startswith("Learn from the advanced")
+
+
+def test_poedit_approval_survives_a_rerun():
+    old = po.read_catalog(SHARED / "poedit" / "3-poedit-saved-after-approval.po")
+    texts = ["學先進趕先進作貢獻當表率", "大港分局海濱派出所民警顧金鍾的先進事跡感動了津城。", "(記者李川)"]
+    new, stats = merge(segs(*texts), old=old, signature="engine:other")
+    for msgid in texts:
+        assert new.find(msgid).msgstr == old.find(msgid).msgstr
+        assert "fuzzy" not in new.find(msgid).flags
+    assert stats.reviewed == 3
+    # Header fields Poedit set are kept; ours are updated because entries changed.
+    assert new.metadata["X-Source-Language"] == "zh_TW"
+    assert list(new.metadata).index("X-Source-Language") > list(new.metadata).index("Plural-Forms")
+
+
+
+
+
+@pytest.mark.gettext
+def test_written_catalog_is_what_msgcat_writes_and_msgfmt_accepts(tmp_path, article_dir, glossary):
+    from pipeline.articles import resolve
+    from pipeline.run import EngineProvider, translate_article
+
+    article = resolve(article_dir)
+    translate_article(article, glossary=glossary, engines=EngineProvider("dictionary", glossary), now=NOW)
+    subprocess.run(["msgfmt", "--check", "--check-format", "--check-header", "-o", "/dev/null",
+                    str(article.catalog)], check=True)
+    out = tmp_path / "msgcat.po"
+    subprocess.run(["msgcat", str(article.catalog), "-o", str(out)], check=True)
+    assert out.read_text(encoding="utf-8") == article.catalog.read_text(encoding="utf-8")
+
+
+@pytest.mark.gettext
+def test_gettext_tools_resaves_keep_reviewed_lines(tmp_path, article_dir, glossary):
+    from pipeline.articles import resolve
+    from pipeline.run import EngineProvider, translate_article
+
+    article = resolve(article_dir)
+    engines = EngineProvider("dictionary", glossary)
+    translate_article(article, glossary=glossary, engines=engines, now=NOW)
+    # A reviewer approves everything with the gettext tools and re-wraps at another width.
+    subprocess.run(["msgattrib", "--clear-fuzzy", "-o", str(article.catalog), str(article.catalog)], check=True)
+    subprocess.run(["msgcat", "--width=60", "-o", str(article.catalog), str(article.catalog)], check=True)
+    approved = {e.msgid: e.msgstr for e in polib.pofile(str(article.catalog))}
+    result = translate_article(article, glossary=glossary, engines=engines, now=NOW + timedelta(days=1))
+    assert result.drafted == 0 and result.reviewed == len(approved)
+    after = {e.msgid: e.msgstr for e in polib.pofile(str(article.catalog)) if not e.obsolete}
+    assert after == approved

@@ -1,0 +1,113 @@
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from tests.conftest import ROOT, SAMPLE
+
+KEYS = {"article", "segments", "drafted", "reused", "reviewed", "untranslated", "catalog", "html", "text"}
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def snapshot(folder: Path) -> dict:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")}
+
+
+def test_translate_json_then_rerun_changes_no_byte(tmp_path, article_dir):
+    out = tmp_path / "out"
+    first = invoke("translate", article_dir, "-o", out, "--engine", "dictionary", "--json")
+    assert first.exit_code == 0, first.output
+    record = json.loads(first.stdout.strip())
+    assert set(record) == KEYS
+    assert record["segments"] == 45 and record["drafted"] == 45 and record["reused"] == 0
+    assert Path(record["catalog"]).parent == out
+    files = snapshot(out)
+    assert set(files) == {"en.po", "en.txt", "en.html"}
+    second = invoke("translate", article_dir, "-o", out, "--engine", "dictionary", "--json")
+    record2 = json.loads(second.stdout.strip())
+    assert record2["drafted"] == 0 and record2["reused"] == 45
+    assert snapshot(out) == files
+
+
+def test_auto_engine_warns_once_and_falls_back_to_dictionary(article_dir, monkeypatch):
+    monkeypatch.setattr("pipeline.run.argos_available", lambda: False)
+    result = invoke("translate", article_dir, "--json")
+    assert result.exit_code == 0
+    assert result.stderr.count("zhen model install") == 1
+    assert "engine:dictionary" in (article_dir / "en.po").read_text(encoding="utf-8")
+
+
+def test_every_segment_is_in_catalog_and_page_and_no_debris(article_dir):
+    invoke("translate", article_dir, "--engine", "dictionary")
+    po_text = (article_dir / "en.po").read_text(encoding="utf-8")
+    page = (article_dir / "en.html").read_text(encoding="utf-8")
+    seg = invoke("segment", SAMPLE, "--json")
+    segments = [json.loads(line) for line in seg.stdout.splitlines()]
+    assert len(segments) == 45
+    assert len(re.findall(r'<tr id="s\d+"', page)) == 45
+    import polib
+    msgids = {e.msgid for e in polib.pofile(po_text)}
+    assert all(s["text"] in msgids for s in segments)
+    for debris in ("![]()", "|||"):
+        assert debris not in po_text and debris not in page
+
+
+def test_segment_json_and_explain():
+    result = invoke("segment", SAMPLE, "--json", "--explain")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    dropped = [x for x in lines if "dropped" in x]
+    assert [d["dropped"] for d in dropped] == [1, 2, 3]
+    first = next(x for x in lines if "id" in x)
+    assert first == {"id": 1, "paragraph": 1, "role": "title", "text": "學先進趕先進作貢獻當表率"}
+
+
+def test_status_reports_counts(article_dir):
+    invoke("translate", article_dir, "--engine", "dictionary")
+    result = invoke("status", article_dir, "--json")
+    row = json.loads(result.stdout)
+    assert row["segments"] == 45 and row["drafts"] == 45 and row["reviewed"] == 0
+
+
+@pytest.mark.parametrize(
+    "setup, message",
+    [
+        (lambda d: (d / "source.zh.txt").write_bytes(b""), "empty file"),
+        (lambda d: (d / "source.zh.txt").unlink(), "directory without an article"),
+        (lambda d: (d / "en.po").write_text('msgid "a"\nmsgstr "b\n', encoding="utf-8"), "en.po:2"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_nothing_written(article_dir, setup, message):
+    setup(article_dir)
+    before = snapshot(article_dir)
+    result = invoke("translate", article_dir, "--engine", "dictionary")
+    assert result.exit_code == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert snapshot(article_dir) == before
+
+
+def test_missing_path_is_a_clean_error(tmp_path):
+    result = invoke("translate", tmp_path / "nope.txt")
+    assert result.exit_code == 2 and "no such file" in result.stderr
+
+
+def test_every_command_has_help_and_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, command in main.commands.items():
+        assert command.help and len(command.help) > 40, name
+        assert f"zhen {name}" in readme, name
+        assert invoke(name, "--help").exit_code == 0
+
+
+def test_python_dash_m_works():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "pipeline", "--version"], capture_output=True, text=True, check=True)
+    assert "zhen" in out.stdout

@@ -1,0 +1,87 @@
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import GlossaryError
+from pipeline.glossary import Glossary, lint_terms, load_glossary, load_terms, parse_rows
+from pipeline.model import Term
+from pipeline.segment import segment
+from pipeline.source import read_article
+from tests.conftest import GLOSSARY_DIR, SAMPLE
+
+HEADER = "term\tvariants\tenglish\tavoid\tkind\tnote\tsource\n"
+
+# The terms issue 4 names; each must match the sample article.
+LISTED = """創先爭優活動 科學發展觀 打造新濱海、建設新天津、實現新跨越 學先進、趕先進、作貢獻、當表率 三個高地
+五個攻堅戰 解難題、促轉變、上水平 十大戰役 黨員作承諾、項目大提速 黨員示範崗 國資系統 科教興市 人才強市 黨建品牌
+市委金融工委 市委城鄉規劃建設交通工委 五比一創 黨建共建 一站三中心 民主議政日 全覆蓋 一庫四清 抓強促弱 三學五比一考核
+村幹部百日培訓 五比三創一考評 三評議 七一 五個好 市委組織部 1+X 濱海新區 濱海高新區 非公有制企業 基層黨組織 先進典型
+聯繫點""".split()
+
+
+def test_shipped_glossary_lints_clean():
+    terms, problems = load_terms(sorted(GLOSSARY_DIR.glob("*.tsv")))
+    assert problems == [] and lint_terms(terms) == []
+    assert all(t.note and t.source and t.english for t in terms)
+
+
+def test_every_listed_term_is_in_the_glossary_and_found_in_the_sample(glossary):
+    by_form = {f: t for t in glossary.terms for f in t.forms}
+    missing = [t for t in LISTED if not glossary.match(t) or glossary.match(t)[0].end != len(t)]
+    assert missing == []
+    found = {h.term.term for s in segment(read_article(SAMPLE)) for h in glossary.match(s.text)}
+    # 黨建品牌 sits inside a longer slogan; the catalog lists it as a nested term.
+    assert {by_form.get(t, glossary.match(t)[0].term).term for t in LISTED} - found <= {"黨建品牌"}
+
+
+@pytest.mark.parametrize("text", ["村乾部百日培訓", "村干部百日培训", "村幹部百日培訓"])
+def test_matching_is_script_insensitive_and_knows_damaged_forms(glossary, text):
+    hits = glossary.match(f"實施{text}工程")
+    assert [h.term.english for h in hits] == ["100-day training for village officials"]
+    assert hits[0].surface == text and hits[0].start == 2
+
+
+def test_longest_match_wins_and_spans_point_into_the_original():
+    g = Glossary([Term("創先爭優", "strive for excellence"), Term("創先爭優活動", "Strive for Excellence campaign"),
+                  Term("活動主題", "theme")])
+    text = "開展創先爭優活動主題"
+    hits = g.match(text)
+    assert [(h.term.term, h.start, h.end, text[h.start:h.end]) for h in hits] == [("創先爭優活動", 2, 8, "創先爭優活動")]
+    assert [h.term.term for h in g.match("创先争优")] == ["創先爭優"]
+
+
+def test_latin_terms_respect_word_boundaries():
+    g = Glossary([Term("1+X", "1+X")])
+    assert len(g.match("以『1+X』模式")) == 1
+    assert g.match("以21+XY模式") == []
+
+
+def test_lint_finds_duplicates_conflicts_and_variant_clashes():
+    text = HEADER + "\n".join([
+        "三個高地\t\tthree highlands\t\t\tn\ts",
+        "三个高地\t\tthree heights\t\t\tn\ts",
+        "全覆蓋\t三個高地\tfull coverage\t\t\tn\ts",
+        "七一\t\tJuly 1\tJuly 1\t\tn\ts",
+    ]) + "\n"
+    terms, problems = parse_rows(text, name="g.tsv")
+    assert problems == []
+    messages = [str(p) for p in lint_terms(terms)]
+    assert any("g.tsv:3:" in m and "two renderings" in m for m in messages)
+    assert any("g.tsv:4:" in m and "is itself the term" in m for m in messages)
+    assert any("g.tsv:5:" in m and "also listed under avoid" in m for m in messages)
+
+
+def test_broken_rows_are_errors_with_file_and_line(tmp_path):
+    path = tmp_path / "broken.tsv"
+    path.write_text(HEADER + "only\ttwo\n" + "term\t\t\t\t\tnote\tsrc\n", encoding="utf-8")
+    terms, problems = load_terms([path])
+    assert [p.line for p in problems] == [2, 3]
+    assert "cells" in problems[0].message and "english" in problems[1].message
+    with pytest.raises(GlossaryError, match=r"broken.tsv:2:"):
+        load_glossary(path)
+
+
+def test_revision_changes_with_content():
+    a = Glossary([Term("七一", "July 1")])
+    b = Glossary([Term("七一", "1 July")])
+    assert a.revision != b.revision and a.revision == Glossary([Term("七一", "July 1")]).revision

@@ -1,0 +1,41 @@
+import polib
+
+from pipeline.model import Segment, Term, TermHit
+from pipeline.render import english_text, html_page, rows
+
+EVIL = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+
+
+def make(entries):
+    catalog = polib.POFile()
+    for msgid, msgstr, fuzzy in entries:
+        catalog.append(polib.POEntry(msgid=msgid, msgstr=msgstr, flags=["fuzzy"] if fuzzy else []))
+    return catalog
+
+
+def test_everything_is_escaped():
+    seg = Segment(1, 1, 1, "body", "他說" + EVIL + "。")
+    term = Term(EVIL, EVIL, note=EVIL)
+    hit = TermHit(term, 2, 2 + len(EVIL), EVIL)
+    page = html_page(rows([seg], make([(seg.text, EVIL, False)]), {1: [hit]}), title=EVIL, source_lang="zh-Hant")
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_text_keeps_paragraphs_and_marks_untranslated():
+    segs = [Segment(1, 1, 1, "title", "標題"), Segment(2, 2, 2, "body", "甲。"), Segment(3, 2, 2, "body", "乙。")]
+    catalog = make([("標題", "Title", False), ("甲。", "A.", True)])
+    text = english_text(rows(segs, catalog, {}))
+    assert text == "Title\n\nA. [untranslated: 乙。]\n"
+    assert english_text(rows(segs, catalog, {}), reviewed_only=True) == \
+        "Title\n\n[not reviewed: 甲。] [untranslated: 乙。]\n"
+
+
+def test_status_is_shown_by_label_not_colour_alone():
+    segs = [Segment(1, 1, 1, "body", "甲。"), Segment(2, 1, 1, "body", "乙。"), Segment(3, 1, 1, "body", "丙。")]
+    page = html_page(rows(segs, make([("甲。", "A.", False), ("乙。", "B.", True)]), {}), title="t",
+                     source_lang="zh-Hans")
+    assert page.count('class="status">Reviewed<') >= 1
+    assert 'status-draft' in page and 'status-untranslated' in page
+    assert '3 segments · 1 reviewed · 1 drafts · 1 untranslated' in page
+    assert 'lang="zh-Hans"' in page and '<html lang="en">' in page

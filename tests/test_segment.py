@@ -1,0 +1,66 @@
+import pytest
+
+from pipeline.model import Line
+from pipeline.segment import segment, segment_lines, split_sentences
+from pipeline.source import read_article
+from tests.conftest import SAMPLE
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("他以一句“好樣的！”結束了講話。", ["他以一句“好樣的！”結束了講話。"]),
+        ("“我們一定能完成任務。”隊長的話鼓舞了大家。", ["“我們一定能完成任務。”", "隊長的話鼓舞了大家。"]),
+        ("他說：「我們走吧。」大家都同意了。", ["他說：「我們走吧。」", "大家都同意了。"]),
+        ("真的嗎？！是的。", ["真的嗎？！", "是的。"]),
+        ("增長1.5萬人次，增幅12.3%。期限是2009.12.31。", ["增長1.5萬人次，增幅12.3%。", "期限是2009.12.31。"]),
+        ("他獲得Ph.D.學位。例如e.g. this case.好的。", ["他獲得Ph.D.學位。", "例如e.g. this case.", "好的。"]),
+        ("讀《你好！世界》一書。真好。", ["讀《你好！世界》一書。", "真好。"]),
+        ("會議（為期兩天。地點在北京。）結束了。", ["會議（為期兩天。地點在北京。）結束了。"]),
+        ("一是加強領導；二是完善制度：三是落實責任。", ["一是加強領導；二是完善制度：三是落實責任。"]),
+        ("老師說了一句英語。Practice makes perfect. 我們都記住了。",
+         ["老師說了一句英語。", "Practice makes perfect.", "我們都記住了。"]),
+        ("他問道?我答道!", ["他問道?", "我答道!"]),
+        ("取得實效。(記者李川)", ["取得實效。", "(記者李川)"]),
+    ],
+)
+def test_sentence_rules(text, expected):
+    assert list(split_sentences(text)) == expected
+
+
+def test_stray_quote_does_not_swallow_the_paragraph():
+    assert list(split_sentences("他說「好。然後走了。再見。")) == ["他說「好。", "然後走了。", "再見。"]
+
+
+def test_roles():
+    lines = [Line(1, "標題沒有句號"), Line(2, "——副標題"), Line(3, "正文第一句。正文第二句。"),
+             Line(4, "小標題"), Line(5, "最後一句。（完）")]
+    segs = segment_lines(lines)
+    assert [(s.role, s.text) for s in segs] == [
+        ("title", "標題沒有句號"), ("title", "——副標題"), ("body", "正文第一句。"), ("body", "正文第二句。"),
+        ("heading", "小標題"), ("body", "最後一句。"), ("byline", "（完）"),
+    ]
+    assert [s.paragraph for s in segs] == [1, 2, 3, 3, 4, 5, 5]
+    assert [s.line for s in segs] == [1, 2, 3, 3, 4, 5, 5]
+
+
+def test_sample_article_segmentation_reviewed_by_hand():
+    """Pinned after reading every segment of the sample against its source."""
+    segs = segment(read_article(SAMPLE))
+    assert len(segs) == 45
+    roles = [s.role for s in segs]
+    assert roles[:2] == ["title", "title"]
+    assert [s.id for s in segs if s.role == "heading"] == [4, 12, 28, 37]
+    assert roles[-1] == "byline" and segs[-1].text == "(記者李川)"
+    assert roles.count("body") == 45 - 2 - 4 - 1
+    # Line 19 holds three sentences; the ASCII ? of line 8 ends its sentence.
+    assert [s.text[:8] for s in segs if s.line == 19] == ["圍繞科學發展創先", "市委金融工委各級", "市委城鄉規劃建設"]
+    assert segs[4].text.endswith("經常性動力?")
+    # 『…』 quotes and the parenthesis of line 20 stay inside their sentences.
+    assert sum(1 for s in segs if s.line == 20) == 3
+    assert "(即在鄉鎮街設立" in segs[19].text
+    # Every character of every kept line is in exactly one segment.
+    src = read_article(SAMPLE)
+    for line in src.lines:
+        assert "".join(s.text for s in segs if s.line == line.number) == line.text.replace(" ", "") or \
+            line.text == "注重典型引路 強化輿論宣傳"
