@@ -223,5 +223,62 @@ def html(obj: Context, paths, glossary_path) -> None:
         click.echo(str(rebuild_html(article, glossary=glossary)))
 
 
+@main.group()
+def model() -> None:
+    """Manage Argos Translate packages (zh→en) used by the argos engine.
+
+    \b
+    Examples:
+      zhen model install translate-zh_en-1_9.argosmodel
+      zhen model list
+    """
+
+
+@model.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per package.")
+def model_list(as_json) -> None:
+    """List installed Argos packages (also those installed by argospm or LibreTranslate)."""
+    from pipeline.models import list_packages, packages_dir
+
+    packages = list_packages()
+    for p in packages:
+        if as_json:
+            _emit({"name": p.name, "version": p.version, "from": p.from_code, "to": p.to_code, "path": str(p.path)})
+        else:
+            click.echo(f"{p.label}\t{p.from_code}→{p.to_code}\t{p.path}")
+    if not packages and not as_json:
+        click.echo(f"no packages in {packages_dir()}", err=True)
+
+
+@model.command("install")
+@click.argument("file", type=click.Path(path_type=Path))
+def model_install(file) -> None:
+    """Validate and install an .argosmodel file (zip-slip, links and wrong languages are refused)."""
+    from pipeline.models import install
+
+    info = install(file)
+    click.echo(f"installed {info.label} in {info.path}")
+
+
+@model.command("download")
+@click.option("--index", "index", help="Package index URL (default: $ARGOS_PACKAGE_INDEX or the Argos index).")
+def model_download(index) -> None:
+    """Download and install the zh→en package from the Argos package index."""
+    from pipeline.models import download
+
+    info = download(index=index)
+    click.echo(f"installed {info.label} in {info.path}")
+
+
+@model.command("remove")
+@click.argument("name")
+def model_remove(name) -> None:
+    """Remove an installed package by name (e.g. translate-zh_en)."""
+    from pipeline.models import remove
+
+    info = remove(name)
+    click.echo(f"removed {info.label}")
+
+
 if __name__ == "__main__":
     main()

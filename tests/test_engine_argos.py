@@ -1,0 +1,174 @@
+"""The Argos engine through its real path: a tiny real package, installed, loaded and run."""
+
+import http.server
+import json
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline import models
+from pipeline.cli import main
+from pipeline.engines.argos import ArgosEngine, ArgosOptions
+from pipeline.errors import ModelError
+from pipeline.model import Segment
+from pipeline.segment import segment
+from pipeline.source import read_article
+from tests.argos_model import build_package
+from tests.conftest import SAMPLE
+
+LINES = [line for line in SAMPLE.read_text(encoding="utf-8").splitlines() if len(line) > 5] + [
+    "The campaign was carried out across Tianjin.", "Party members made pledges.", "Binhai New Area"] * 2
+
+
+@pytest.fixture(scope="session")
+def package_file(tmp_path_factory) -> Path:
+    return build_package(tmp_path_factory.mktemp("pkg") / "translate-zh_en-tiny.argosmodel", LINES)
+
+
+@pytest.fixture
+def packages(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "argos-packages"
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(folder))
+    return folder
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_install_list_translate_remove_through_the_cli(package_file, packages, article_dir):
+    assert run("model", "install", package_file).exit_code == 0
+    listed = [json.loads(x) for x in run("model", "list", "--json").stdout.splitlines()]
+    assert [(p["name"], p["version"], p["from"], p["to"]) for p in listed] == [("translate-zh_en", "0.1", "zh", "en")]
+    # argostranslate reads what we installed.
+    from argostranslate.package import get_installed_packages
+    assert [(p.from_code, p.to_code) for p in get_installed_packages([packages])] == [("zh", "en")]
+
+    result = run("translate", article_dir, "--json")  # auto picks argos now
+    record = json.loads(result.stdout)
+    assert record["drafted"] == 45
+    catalog = (article_dir / "en.po").read_text(encoding="utf-8")
+    assert "draft-signature: engine:argos|package:translate-zh_en-0.1|beam:4|compute:int8" in catalog
+    assert "draft-score: " in catalog and "confidence" in catalog
+    assert run("model", "remove", "translate-zh_en").exit_code == 0
+    assert run("model", "list", "--json").stdout == ""
+
+
+def test_batched_drafts_equal_per_segment_drafts(package_file, packages, glossary):
+    info = models.install(package_file)
+    engine = ArgosEngine(glossary, package=info, options=ArgosOptions(beam_size=1, n_best=1))
+    segs = segment(read_article(SAMPLE))[:12]
+    together = engine.draft(segs)
+    one_by_one = {s.id: engine.draft([s])[s.id] for s in segs}
+    assert {k: d.text for k, d in together.items()} == {k: d.text for k, d in one_by_one.items()}
+    assert all(d.text and d.engine == "argos" for d in together.values())
+
+
+def test_glossary_layer_chooses_among_n_best(package_file, packages, glossary):
+    info = models.install(package_file)
+    engine = ArgosEngine(glossary, package=info, options=ArgosOptions(beam_size=4, n_best=4))
+    seg = Segment(1, 1, 1, "body", "濱海新區堅持把服務『十大戰役』作為創先爭優活動的著力點。")
+    requests = [engine.prepare(seg, glossary.match(seg.text))]
+    hyps = engine._translate_batch(requests)[0]
+    assert len(hyps) == 4 and len({h.text for h in hyps}) > 1
+    draft = engine.draft([seg])[1]
+    # A random model carries none of the renderings: the draft must say so, not pass silently.
+    assert set(draft.missing_terms) == {"Binhai New Area", "Ten Major Battles", "Strive for Excellence campaign"}
+
+
+def test_long_segments_are_split_for_decoding(package_file, packages, glossary):
+    info = models.install(package_file)
+    engine = ArgosEngine(glossary, package=info, options=ArgosOptions(max_input_tokens=20, beam_size=1, n_best=1))
+    text = "，".join(["全市各級黨組織注重發揮報刊廣播電視的作用"] * 6) + "。"
+    pieces = engine._pieces(text)
+    assert len(pieces) > 1 and all(len(toks) <= 20 for toks, _ in pieces)
+    assert engine.draft([Segment(1, 1, 1, "body", text)])[1].text.count(", ") >= len(pieces) - 1
+
+
+def _rewrite(src: Path, dst: Path, mutate) -> Path:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            for name, payload, info in mutate(item, data):
+                zout.writestr(info or name, payload)
+    return dst
+
+
+def test_zip_slip_corrupt_link_and_wrong_language_are_refused(package_file, packages, tmp_path):
+    slip = _rewrite(package_file, tmp_path / "slip.argosmodel",
+                    lambda i, d: [(i.filename, d, None)] + ([("../../evil.txt", b"x", None)] if i.filename.endswith("README.md") else []))
+    with pytest.raises(ModelError, match="unsafe path"):
+        models.install(slip)
+    assert not (tmp_path / "evil.txt").exists()
+
+    def add_link(i, d):
+        out = [(i.filename, d, None)]
+        if i.filename.endswith("README.md"):
+            link = zipfile.ZipInfo("translate-zh_en-tiny/link")
+            link.external_attr = (0o120777 << 16)
+            out.append((None, b"/etc/passwd", link))
+        return out
+    with pytest.raises(ModelError, match="link"):
+        models.install(_rewrite(package_file, tmp_path / "link.argosmodel", add_link))
+
+    def retarget(i, d):
+        if i.filename.endswith("metadata.json"):
+            meta = json.loads(d)
+            meta["to_code"] = "fr"
+            d = json.dumps(meta).encode()
+        return [(i.filename, d, None)]
+    with pytest.raises(ModelError, match="zh→fr"):
+        models.install(_rewrite(package_file, tmp_path / "fr.argosmodel", retarget))
+
+    corrupt = tmp_path / "corrupt.argosmodel"
+    corrupt.write_bytes(package_file.read_bytes()[:5000])
+    with pytest.raises(ModelError):
+        models.install(corrupt)
+    assert not packages.exists() or not any(p for p in packages.iterdir() if not p.name.startswith("."))
+
+
+def test_download_from_a_loopback_index(package_file, packages):
+    body = package_file.read_bytes()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path == "/index.json":
+                index = [{"from_code": "zh", "to_code": "en", "package_version": "0.1", "type": "translate",
+                          "links": [f"http://127.0.0.1:{self.server.server_port}/zh_en.argosmodel"]},
+                         {"from_code": "en", "to_code": "zh", "package_version": "9", "links": ["http://x/"]}]
+                payload = json.dumps(index).encode()
+            elif self.path == "/zh_en.argosmodel":
+                payload = body
+            else:
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = run("model", "download", "--index", f"http://127.0.0.1:{server.server_port}/index.json")
+    finally:
+        server.shutdown()
+    assert result.exit_code == 0, result.output
+    assert models.find_package("zh", "en") is not None
+
+
+def test_offline_download_fails_fast_with_one_line(packages, monkeypatch):
+    monkeypatch.setenv("ARGOS_PACKAGE_INDEX", "http://127.0.0.1:9/")  # discard port: connection refused
+    start = time.monotonic()
+    result = CliRunner().invoke(main, ["model", "download"])
+    assert time.monotonic() - start < 5
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "zhen model install FILE.argosmodel" in lines[0] and "Traceback" not in result.output
