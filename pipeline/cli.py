@@ -224,6 +224,94 @@ def html(obj: Context, paths, glossary_path) -> None:
 
 
 @main.group()
+def glossary() -> None:
+    """Check, search and exchange the curated glossary (glossary/*.tsv).
+
+    \b
+    Examples:
+      zhen glossary lint
+      zhen glossary find "創先爭優活動有力有序有效開展"
+      zhen glossary export --format tbx -o glossary.tbx
+    """
+
+
+@glossary.command("lint")
+@glossary_option
+def glossary_lint(glossary_path) -> None:
+    """Report broken rows, duplicates, conflicting renderings and clashing variants (exit 1 on error)."""
+    from pipeline.errors import CheckFailed
+    from pipeline.glossary import glossary_files, lint_terms, load_terms
+
+    terms, problems = load_terms(glossary_files(glossary_path))
+    problems += lint_terms(terms)
+    for p in problems:
+        click.echo(str(p))
+    if problems:
+        raise CheckFailed(f"{len(problems)} problem(s) in the glossary")
+    click.echo(f"{len(terms)} terms, no problems", err=True)
+
+
+@glossary.command("find")
+@click.argument("text_or_file")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
+@glossary_option
+def glossary_find(text_or_file, as_json, glossary_path) -> None:
+    """Show which glossary terms match where in TEXT (or in the segments of FILE)."""
+    from pipeline.glossary import load_glossary
+    from pipeline.segment import segment
+    from pipeline.source import read_article
+
+    g = load_glossary(glossary_path)
+    path = Path(text_or_file)
+    units = ([(s.id, s.text) for s in segment(read_article(path))] if path.is_file()
+             else [(1, text_or_file)])
+    for seg_id, text in units:
+        for h in g.match(text):
+            if as_json:
+                _emit({"segment": seg_id, "start": h.start, "end": h.end, "surface": h.surface,
+                       "term": h.term.term, "english": h.term.english})
+            else:
+                click.echo(f"{seg_id}:{h.start}-{h.end}\t{h.surface}\t{h.term.english}")
+
+
+@glossary.command("export")
+@click.option("--format", "fmt", type=click.Choice(["tbx", "csv", "tsv"]), default="tbx", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here (default: stdout).")
+@glossary_option
+def glossary_export(fmt, output, glossary_path) -> None:
+    """Export the glossary as TBX (OmegaT, Trados, memoQ) or CSV (spreadsheets)."""
+    from pipeline import glossary_formats as gf
+    from pipeline.files import write_atomic
+    from pipeline.glossary import load_glossary
+
+    terms = load_glossary(glossary_path).terms
+    text = {"tbx": gf.to_tbx, "csv": gf.to_csv, "tsv": gf.to_tsv}[fmt](terms)
+    if output:
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+@glossary.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="TSV file to write.")
+def glossary_import(file, output) -> None:
+    """Convert a TBX or CSV glossary into zhen's TSV format (checked before writing)."""
+    from pipeline import glossary_formats as gf
+    from pipeline.errors import GlossaryError
+    from pipeline.files import write_atomic
+    from pipeline.glossary import lint_terms
+
+    text = file.read_text(encoding="utf-8")
+    terms = gf.from_tbx(text, name=str(file)) if file.suffix.lower() == ".tbx" else gf.from_csv(text, name=str(file))
+    problems = lint_terms(terms)
+    if problems:
+        raise GlossaryError(problems[0].message, path=file)
+    write_atomic(output, gf.to_tsv(terms))
+    click.echo(f"{len(terms)} terms → {output}", err=True)
+
+
+@main.group()
 def model() -> None:
     """Manage Argos Translate packages (zh→en) used by the argos engine.
 

@@ -85,3 +85,36 @@ def test_revision_changes_with_content():
     a = Glossary([Term("七一", "July 1")])
     b = Glossary([Term("七一", "1 July")])
     assert a.revision != b.revision and a.revision == Glossary([Term("七一", "July 1")]).revision
+
+
+def test_export_import_round_trip_loses_nothing(glossary, tmp_path):
+    from pipeline import glossary_formats as gf
+
+    terms = [t for t in glossary.terms]
+    strip = lambda ts: [(t.term, t.variants, t.english, t.avoid, t.kind, t.note, t.source) for t in ts]
+    assert strip(gf.from_tbx(gf.to_tbx(terms))) == strip(terms)
+    assert strip(gf.from_csv(gf.to_csv(terms))) == strip(terms)
+    tbx = gf.to_tbx(terms)
+    assert "<martif" in tbx and 'xml:lang="zh"' in tbx and "preferredTerm-admn-sts" in tbx
+
+
+def test_glossary_commands(tmp_path):
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    runner = CliRunner()
+    assert runner.invoke(main, ["glossary", "lint", "--glossary", str(GLOSSARY_DIR)]).exit_code == 0
+    bad = tmp_path / "bad.tsv"
+    bad.write_text(HEADER + "三個高地\t\tthree highlands\t\t\tn\ts\n三个高地\t\tthree heights\t\t\tn\ts\n",
+                   encoding="utf-8")
+    result = runner.invoke(main, ["glossary", "lint", "--glossary", str(bad)])
+    assert result.exit_code == 1 and f"{bad}:3:" in result.stdout
+    found = runner.invoke(main, ["glossary", "find", "加快構築『三個高地』", "--glossary", str(GLOSSARY_DIR)])
+    assert found.stdout == "1:5-9\t三個高地\tthree highlands\n"
+    out = tmp_path / "g.tbx"
+    assert runner.invoke(main, ["glossary", "export", "--format", "tbx", "-o", str(out),
+                                "--glossary", str(GLOSSARY_DIR)]).exit_code == 0
+    back = tmp_path / "back.tsv"
+    assert runner.invoke(main, ["glossary", "import", str(out), "-o", str(back)]).exit_code == 0
+    assert len(back.read_text(encoding="utf-8").splitlines()) == len(load_glossary(GLOSSARY_DIR).terms) + 1
