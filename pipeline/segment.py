@@ -23,6 +23,7 @@ BRACKETS = {
 }
 CLOSERS = frozenset(QUOTES.values()) | frozenset(BRACKETS.values()) | {'"', "'"}
 _OPENERS = {**QUOTES, **BRACKETS}
+_INTERESTING = re.compile("[" + re.escape("".join(TERMINALS) + "".join(_OPENERS) + "".join(CLOSERS) + ".") + "]")
 _COLONS = frozenset("：:")
 # Latin abbreviations whose full stop never ends a sentence (lower case, no final dot).
 ABBREVIATIONS = frozenset(
@@ -83,28 +84,28 @@ def split_spans(text: str) -> list[tuple[int, int]]:
     stack: list[tuple[str, bool]] = []  # (closer, opened at a sentence start or after a colon)
     spans: list[tuple[int, int]] = []
     start = 0
-    i = 0
     n = len(text)
-    while i < n:
+    resume = 0
+    # Only marks, terminals and full stops matter; the regex skips everything else in C.
+    for m in _INTERESTING.finditer(text):
+        i = m.start()
+        if i < resume:
+            continue
         ch = text[i]
         if ch == '"' and '"' in tracked:
             if stack and stack[-1][0] == '"':
                 stack.pop()
             else:
                 stack.append(('"', _opens_sentence(text, start, i)))
-            i += 1
             continue
         if ch in _OPENERS and ch in tracked:
             stack.append((_OPENERS[ch], _opens_sentence(text, start, i)))
-            i += 1
             continue
         if stack and ch == stack[-1][0]:
             stack.pop()
-            i += 1
             continue
         terminal = ch in TERMINALS or (ch == "." and _latin_full_stop(text, i))
         if not terminal:
-            i += 1
             continue
         j = i + 1
         while j < n and (text[j] in TERMINALS or text[j] in "…⋯"):
@@ -122,7 +123,7 @@ def split_spans(text: str) -> list[tuple[int, int]]:
         if not inside and not embedded:
             spans.append((start, j))
             start = j
-        i = j
+        resume = j
     spans.append((start, n))
     return _split_byline([_trim(text, s, e) for s, e in spans if text[s:e].strip()], text)
 

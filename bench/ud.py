@@ -1,0 +1,45 @@
+"""Paragraphs with gold sentence boundaries from the UD Chinese treebanks in ../shared/ud/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+UD = Path(__file__).resolve().parent.parent.parent / "shared" / "ud"
+
+
+def sentences(path: Path) -> list[tuple[str, str]]:
+    """(sent_id, text) pairs of a CoNLL-U file."""
+    out, sid = [], None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# sent_id = "):
+            sid = line[12:].strip()
+        elif line.startswith("# text = "):
+            out.append((sid, line[9:].strip()))
+    return out
+
+
+def pud_documents() -> dict[str, str]:
+    """sent_id → document id, from English PUD's newdoc markers (Chinese PUD marks every sentence)."""
+    doc, mapping = None, {}
+    for line in (UD / "en_pud-ud-test.conllu").read_text(encoding="utf-8").splitlines():
+        if line.startswith("# newdoc id = "):
+            doc = line[14:].strip()
+        elif line.startswith("# sent_id = "):
+            mapping[line[12:].strip()] = doc
+    return mapping
+
+
+def paragraphs(name: str, *, group: int = 5) -> list[list[str]]:
+    """Gold sentences grouped into paragraphs: PUD by document, GSD by runs of ``group``."""
+    sents = sentences(UD / name)
+    if name.startswith("zh_pud"):
+        docs = pud_documents()
+        out: list[list[str]] = []
+        last = object()
+        for sid, text in sents:
+            if docs.get(sid) != last:
+                out.append([])
+                last = docs.get(sid)
+            out[-1].append(text)
+        return out
+    return [[t for _, t in sents[i:i + group]] for i in range(0, len(sents), group)]
