@@ -1,0 +1,72 @@
+"""The bilingual page in a real headless Chromium (Debian's chromium + chromium-driver)."""
+
+import shutil
+
+import polib
+import pytest
+
+from pipeline.articles import resolve
+from pipeline.run import EngineProvider, translate_article
+from tests.conftest import NOW, ROOT
+
+EVIL = '<script>window.__pwned=1</script>"><img src=x onerror="window.__pwned=2">'
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--window-size=1280,1600"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    driver = webdriver.Chrome(options=options, service=service)
+    yield driver
+    driver.quit()
+
+
+@pytest.mark.browser
+def test_page_in_chromium(browser, article_dir, glossary, tmp_path):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    article = resolve(article_dir)
+    engines = EngineProvider("dictionary", glossary)
+    translate_article(article, glossary=glossary, engines=engines, now=NOW)
+    # A reviewer (or an attacker) puts markup into a translation: it must render as text.
+    catalog = polib.pofile(str(article.catalog))
+    catalog[0].msgstr = EVIL
+    catalog[0].flags = []
+    catalog.save(str(article.catalog))
+    translate_article(article, glossary=glossary, engines=engines, now=NOW)
+
+    browser.get(article.html.resolve().as_uri())
+    rows = browser.find_elements(By.CSS_SELECTOR, "tr.seg")
+    assert len(rows) == 45
+    assert browser.execute_script("return window.__pwned === undefined")
+    assert EVIL in rows[0].find_element(By.CSS_SELECTOR, "td.tgt .text").text
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == []
+
+    target = rows[6].find_element(By.CSS_SELECTOR, "td.src")
+    ActionChains(browser).move_to_element(target).perform()
+    assert "hl" in rows[6].get_attribute("class")
+    term = rows[6].find_element(By.CSS_SELECTOR, "td.src mark.term")
+    ActionChains(browser).move_to_element(term).perform()
+    key = term.get_attribute("data-term")
+    partner = rows[6].find_element(By.CSS_SELECTOR, f'td.tgt mark.term[data-term="{key}"]')
+    assert "on" in partner.get_attribute("class")
+    assert browser.find_element(By.ID, "tip").is_displayed()
+    assert rows[0].get_attribute("class").split()[-1] == "status-reviewed"
+    shot = tmp_path / "bilingual.png"
+    browser.save_screenshot(str(shot))
+    assert shot.stat().st_size > 10_000
+    # Kept for a person to look at (ignored by git).
+    out = ROOT / "test-artifacts"
+    out.mkdir(exist_ok=True)
+    shutil.copy(shot, out / "bilingual.png")
