@@ -223,6 +223,47 @@ def html(obj: Context, paths, glossary_path) -> None:
         click.echo(str(rebuild_html(article, glossary=glossary)))
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per finding.")
+@click.option("--strict", is_flag=True, help="Warnings fail too.")
+@glossary_option
+def check(paths, as_json, strict, glossary_path) -> None:
+    """QA every translated segment: figures, glossary, leftovers, repetition loops.
+
+    Exit status 1 when an error is found (with --strict, a warning too), so
+    publication can be gated on it.
+
+    \b
+    Example:
+      zhen check translations/ --json
+    """
+    from pipeline.articles import collect, discover
+    from pipeline.errors import CheckFailed
+    from pipeline.glossary import load_glossary
+    from pipeline.qa import check_file
+
+    g = load_glossary(glossary_path)
+    articles = []
+    for p in paths or [DEFAULT_ROOT]:
+        articles += discover(p) if Path(p).is_dir() and not list(Path(p).glob("source*.txt")) else collect([p])
+    findings = [f for a in articles if a.catalog.exists() for f in check_file(a.catalog, g)]
+    if as_json:
+        for f in findings:
+            _emit({"catalog": f.catalog, "segment": f.segment, "check": f.check, "severity": f.severity,
+                   "message": f.message})
+    else:
+        table = Table(title="QA findings")
+        for col in ("catalog", "entry", "check", "severity", "message"):
+            table.add_column(col)
+        for f in findings:
+            table.add_row(f.catalog, str(f.segment), f.check, f.severity, f.message)
+        Console().print(table)
+    bad = [f for f in findings if f.severity == "error" or strict]
+    if bad:
+        raise CheckFailed(f"{len(bad)} finding(s) fail the check")
+
+
 @main.group()
 def glossary() -> None:
     """Check, search and exchange the curated glossary (glossary/*.tsv).
