@@ -79,11 +79,10 @@ def needs_draft(entry: polib.POEntry | None, signature: str) -> bool:
     return notes(entry).get("draft-signature", [""])[0] != signature
 
 
-def _term_lines(hits: Sequence[TermHit]) -> list[str]:
-    lines = []
-    for hit in dict.fromkeys(hits):
-        t = hit.term
-        lines.append(f'glossary: {t.term} = "{t.english}" ({t.note})')
+def _term_lines(hits: Sequence[TermHit], nested: Sequence[TermHit] = ()) -> list[str]:
+    lines = [f'glossary: {h.term.term} = "{h.term.english}" ({h.term.note})' for h in hits]
+    lines += [f'glossary (inside a longer term): {h.term.term} = "{h.term.english}" ({h.term.note})'
+              for h in nested]
     return list(dict.fromkeys(lines))
 
 
@@ -166,6 +165,7 @@ def merge(
     old: polib.POFile | None,
     signature: str,
     drafter: Drafter,
+    nested: Mapping[int, Sequence[TermHit]] | None = None,
     now: datetime,
     purge_obsolete: bool = False,
 ) -> tuple[polib.POFile, MergeStats]:
@@ -200,7 +200,7 @@ def merge(
     for msgid, segs in order.items():
         first = segs[0]
         entry = polib.POEntry(msgid=msgid, msgstr="", occurrences=[(source_name, str(s.line)) for s in segs])
-        lines = [f"role: {first.role}"] + _term_lines(hits.get(first.id, ()))
+        lines = [f"role: {first.role}"] + _term_lines(hits.get(first.id, ()), (nested or {}).get(first.id, ()))
         old_entry = olds.get(msgid)
         if old_entry is not None:
             entry.tcomment = old_entry.tcomment

@@ -177,6 +177,21 @@ class Glossary:
                 i += 1
         return hits
 
+    def nested(self, hit: TermHit) -> list[TermHit]:
+        """Other terms inside a hit (黨建品牌 inside a slogan), so reviewers see them too."""
+        folded = fold(hit.surface)
+        out: list[TermHit] = []
+        for i in range(len(folded)):
+            node = self._trie.get(folded[i])
+            j = i
+            while node is not None:
+                j += 1
+                term = node.get("")
+                if term is not None and term is not hit.term and (i, j) != (0, len(folded)):
+                    out.append(TermHit(term, hit.start + i, hit.start + j, hit.surface[i:j]))
+                node = node.get(folded[j]) if j < len(folded) else None
+        return out
+
     def match_segments(self, segments: Iterable[Segment]) -> dict[int, list[TermHit]]:
         return {seg.id: self.match(seg.text) for seg in segments}
 

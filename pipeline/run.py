@@ -107,12 +107,14 @@ def translate_article(
             return engine.draft(todo, hits, progress=progress or (lambda d, t: None))
 
         signature = engines.signature()  # cheap: engines load their models on first draft
+        nested = {sid: [n for h in hs for n in glossary.nested(h)] for sid, hs in hits.items()}
         catalog, stats = cat.merge(
             slug=article.slug,
             source_name=article.source.name,
             source_language=script.gettext_language(lang),
             segments=segments,
             hits=hits,
+            nested=nested,
             old=old,
             signature=signature,
             drafter=drafter,

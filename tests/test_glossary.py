@@ -118,3 +118,15 @@ def test_glossary_commands(tmp_path):
     back = tmp_path / "back.tsv"
     assert runner.invoke(main, ["glossary", "import", str(out), "-o", str(back)]).exit_code == 0
     assert len(back.read_text(encoding="utf-8").splitlines()) == len(load_glossary(GLOSSARY_DIR).terms) + 1
+
+
+def test_catalog_of_the_sample_shows_every_listed_term(glossary, article_dir):
+    from pipeline.articles import resolve
+    from pipeline.run import EngineProvider, translate_article
+
+    article = resolve(article_dir)
+    translate_article(article, glossary=glossary, engines=EngineProvider("dictionary", glossary))
+    text = article.catalog.read_text(encoding="utf-8")
+    for form in LISTED:
+        term = glossary.match(form)[0].term
+        assert f'{term.term} = "{term.english}"' in text, form
