@@ -183,13 +183,10 @@ def status(obj: Context, paths, as_json) -> None:
     Example:
       zhen status translations/
     """
-    from pipeline.articles import collect, discover
+    from pipeline.articles import under
     from pipeline.report import catalog_status
 
-    articles = []
-    for p in paths or [DEFAULT_ROOT]:
-        articles += discover(p) if Path(p).is_dir() and not list(Path(p).glob("source*.txt")) else collect([p])
-    rows = [catalog_status(a) for a in articles]
+    rows = [catalog_status(a) for a in under(paths, root=DEFAULT_ROOT)]
     if as_json:
         for r in rows:
             _emit(r)
@@ -238,16 +235,13 @@ def check(paths, as_json, strict, glossary_path) -> None:
     Example:
       zhen check translations/ --json
     """
-    from pipeline.articles import collect, discover
+    from pipeline.articles import under
     from pipeline.errors import CheckFailed
     from pipeline.glossary import load_glossary
     from pipeline.qa import check_file
 
     g = load_glossary(glossary_path)
-    articles = []
-    for p in paths or [DEFAULT_ROOT]:
-        articles += discover(p) if Path(p).is_dir() and not list(Path(p).glob("source*.txt")) else collect([p])
-    findings = [f for a in articles if a.catalog.exists() for f in check_file(a.catalog, g)]
+    findings = [f for a in under(paths, root=DEFAULT_ROOT) if a.catalog.exists() for f in check_file(a.catalog, g)]
     if as_json:
         for f in findings:
             _emit({"catalog": f.catalog, "segment": f.segment, "check": f.check, "severity": f.severity,
