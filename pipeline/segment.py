@@ -11,7 +11,7 @@ full stop that is not part of a number or an abbreviation.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from pipeline.model import Line, Segment, Source
 
@@ -24,7 +24,14 @@ BRACKETS = {
 CLOSERS = frozenset(QUOTES.values()) | frozenset(BRACKETS.values()) | {'"', "'"}
 _OPENERS = {**QUOTES, **BRACKETS}
 _INTERESTING = re.compile("[" + re.escape("".join(TERMINALS) + "".join(_OPENERS) + "".join(CLOSERS) + ".") + "]")
+_PAIRED = re.compile("[" + re.escape("".join(_OPENERS) + '"') + "]")
 _COLONS = frozenset("：:")
+# With nothing to track (no balanced pairs, no full stops) a sentence is just a
+# run of terminals plus the closers after it; one regex finds every end.
+_PLAIN_END = re.compile(
+    "[" + re.escape("".join(TERMINALS)) + "][" + re.escape("".join(TERMINALS) + "…⋯") + "]*"
+    "[" + re.escape("".join(sorted(CLOSERS - {'"', "'"}))) + "]*"
+)
 # Latin abbreviations whose full stop never ends a sentence (lower case, no final dot).
 ABBREVIATIONS = frozenset(
     "e.g i.e etc vs cf al mr mrs ms dr prof st jr sr no nos vol fig p pp ed eds "
@@ -72,8 +79,11 @@ def _balanced_openers(text: str) -> set[str]:
     Scraped text often carries a stray 「 or (; tracking it would suppress
     every later boundary in the paragraph.
     """
-    tracked = {o for o, c in _OPENERS.items() if o in text and text.count(o) == text.count(c)}
-    if text.count('"') % 2 == 0 and '"' in text:
+    present = set(_PAIRED.findall(text))
+    if not present:
+        return present
+    tracked = {o for o in present if o in _OPENERS and text.count(o) == text.count(_OPENERS[o])}
+    if '"' in present and text.count('"') % 2 == 0:
         tracked.add('"')
     return tracked
 
@@ -81,8 +91,10 @@ def _balanced_openers(text: str) -> set[str]:
 def split_spans(text: str) -> list[tuple[int, int]]:
     """Sentence spans ``(start, end)`` of one paragraph, whitespace trimmed."""
     tracked = _balanced_openers(text)
+    if not tracked and "." not in text:
+        return _finish(text, [0, *(m.end() for m in _PLAIN_END.finditer(text))])
     stack: list[tuple[str, bool]] = []  # (closer, opened at a sentence start or after a colon)
-    spans: list[tuple[int, int]] = []
+    cuts = [0]
     start = 0
     n = len(text)
     resume = 0
@@ -121,11 +133,22 @@ def split_spans(text: str) -> list[tuple[int, int]]:
         # A quotation or parenthesis that opened mid-sentence does not end it.
         embedded = closed_opened_sentence is False
         if not inside and not embedded:
-            spans.append((start, j))
+            cuts.append(j)
             start = j
         resume = j
-    spans.append((start, n))
-    return _split_byline([_trim(text, s, e) for s, e in spans if text[s:e].strip()], text)
+    return _finish(text, cuts)
+
+
+def _finish(text: str, cuts: list[int]) -> list[tuple[int, int]]:
+    """Spans between cut points, trimmed, empty ones dropped, byline split off."""
+    cuts.append(len(text))
+    spans = []
+    for s, e in zip(cuts, cuts[1:]):
+        if s < e and (text[s].isspace() or text[e - 1].isspace()):
+            s, e = _trim(text, s, e)
+        if s < e:
+            spans.append((s, e))
+    return _split_byline(spans, text)
 
 
 def _opens_sentence(text: str, start: int, i: int) -> bool:
@@ -134,11 +157,10 @@ def _opens_sentence(text: str, start: int, i: int) -> bool:
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
+    piece = text[s:e]
+    left = piece.lstrip()
+    s += len(piece) - len(left)
+    return s, s + len(left.rstrip())
 
 
 def _split_byline(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
@@ -146,6 +168,8 @@ def _split_byline(spans: list[tuple[int, int]], text: str) -> list[tuple[int, in
     if not spans:
         return spans
     s, e = spans[-1]
+    if text[e - 1] not in ")）":
+        return spans
     m = _BYLINE.search(text, s, e)
     if m and m.end() == e and m.start() > s:
         return [*spans[:-1], _trim(text, s, m.start()), (m.start(), e)]
@@ -199,7 +223,6 @@ def segment(source: Source) -> list[Segment]:
     return segment_lines(source.lines)
 
 
-def split_sentences(text: str) -> Iterator[str]:
+def split_sentences(text: str) -> list[str]:
     """Sentences of a plain paragraph (for benchmarks and quick use)."""
-    for s, e in split_spans(text):
-        yield text[s:e]
+    return [text[s:e] for s, e in split_spans(text)]

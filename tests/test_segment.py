@@ -1,7 +1,9 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.model import Line
-from pipeline.segment import segment, segment_lines, split_sentences
+from pipeline.segment import segment, segment_lines, split_sentences, split_spans
 from pipeline.source import read_article
 from tests.conftest import SAMPLE
 
@@ -64,3 +66,32 @@ def test_sample_article_segmentation_reviewed_by_hand():
     for line in src.lines:
         assert "".join(s.text for s in segs if s.line == line.number) == line.text.replace(" ", "") or \
             line.text == "注重典型引路 強化輿論宣傳"
+
+
+# Characters that exercise every rule: terminals, runs, closers, pairs, colons,
+# full stops, ASCII quotes, spaces and byline words.
+_ALPHABET = st.sampled_from(list("。！？!?…」』”’）)\"'「『“‘（(《》 .a中文，；：記者完Ab1"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(_ALPHABET, max_size=40))
+def test_spans_tile_the_paragraph(text):
+    spans = split_spans(text)
+    pos = 0
+    for s, e in spans:
+        assert pos <= s < e <= len(text)
+        assert not text[pos:s].strip(), "text between segments must be whitespace"
+        assert text[s:e] == text[s:e].strip()
+        pos = e
+    assert not text[pos:].strip()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(_ALPHABET.filter(lambda c: c not in "《》.記完"), max_size=40))
+def test_plain_fast_path_agrees_with_the_general_scan(text):
+    # A leading book title forces the general scan (a balanced pair to track)
+    # and joins the first sentence; every later cut must fall where the fast
+    # path puts it. (No byline words: a byline is split off only after text.)
+    plain = [(s + 3, e + 3) for s, e in split_spans(text)]
+    expected = [(0, plain[0][1]), *plain[1:]] if plain else [(0, 3)]
+    assert split_spans("《書》" + text) == expected
