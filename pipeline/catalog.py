@@ -10,6 +10,7 @@ because Poedit drops flags it does not know:
     draft: dictionary (label)
     draft-signature: engine:…|glossary:…|zhen:…
     draft-id: <hash of the draft text>   (a different msgstr means a reviewer edited it)
+    qa: error (numbers): figure 480多 (480) is missing or altered   (refreshed every run)
 """
 
 from __future__ import annotations
@@ -153,6 +154,8 @@ def _body(catalog: polib.POFile) -> str:
 
 
 Drafter = Callable[[Sequence[Segment]], Mapping[int, Draft]]
+# Extra notes for an entry from its first segment and its final English (QA findings).
+Annotator = Callable[[Segment, str], Sequence[str]]
 
 
 def merge(
@@ -168,6 +171,7 @@ def merge(
     nested: Mapping[int, Sequence[TermHit]] | None = None,
     now: datetime,
     purge_obsolete: bool = False,
+    annotate: Annotator | None = None,
 ) -> tuple[polib.POFile, MergeStats]:
     """Build the new catalog from the segments and the previous catalog.
 
@@ -233,6 +237,8 @@ def merge(
                          "compare with the previous source")
         else:
             counts["untranslated"] += 1
+        if annotate is not None and entry.msgstr:
+            lines += annotate(first, entry.msgstr)
         entry.comment = "\n".join(lines)
         catalog.append(entry)
 

@@ -238,21 +238,23 @@ def check(paths, as_json, strict, glossary_path) -> None:
     from pipeline.articles import under
     from pipeline.errors import CheckFailed
     from pipeline.glossary import load_glossary
-    from pipeline.qa import check_file
+    from pipeline.qa import check_files
 
     g = load_glossary(glossary_path)
-    findings = [f for a in under(paths, root=DEFAULT_ROOT) if a.catalog.exists() for f in check_file(a.catalog, g)]
+    findings = check_files([a.catalog for a in under(paths, root=DEFAULT_ROOT) if a.catalog.exists()], g)
     if as_json:
         for f in findings:
             _emit({"catalog": f.catalog, "segment": f.segment, "check": f.check, "severity": f.severity,
-                   "message": f.message})
+                   "subject": f.subject, "message": f.message})
     else:
         table = Table(title="QA findings")
-        for col in ("catalog", "entry", "check", "severity", "message"):
+        for col in ("catalog", "entry", "check", "severity", "subject", "message"):
             table.add_column(col)
         for f in findings:
-            table.add_row(f.catalog, str(f.segment), f.check, f.severity, f.message)
+            table.add_row(f.catalog, str(f.segment), f.check, f.severity, f.subject, f.message)
         Console().print(table)
+        errors = sum(f.severity == "error" for f in findings)
+        Console().print(f"{errors} error(s), {len(findings) - errors} warning(s)")
     bad = [f for f in findings if f.severity == "error" or strict]
     if bad:
         raise CheckFailed(f"{len(bad)} finding(s) fail the check")

@@ -18,7 +18,7 @@ def catalog_status(article: Article) -> dict:
             n = len(entry.occurrences) or 1
             segments += n
             counts[state(entry)] += n
-            warnings += len(notes(entry).get("qa", [])) + len(notes(entry).get("draft-check", []))
+            warnings += len(notes(entry).get("qa", []))
     return {
         "article": article.slug,
         "catalog": str(article.catalog),

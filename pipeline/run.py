@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline import catalog as cat
-from pipeline import po, render, script
+from pipeline import po, qa, render, script
 from pipeline.articles import Article
 from pipeline.engines import engine_class
 from pipeline.engines.base import Engine, Progress
@@ -81,8 +81,15 @@ def load_catalog(article: Article):
     return po.read_catalog(article.catalog) if article.catalog.exists() else None
 
 
-def write_outputs(article: Article, segments: Sequence[Segment], hits, catalog, lang: str, findings=()) -> None:
-    rows = render.rows(segments, catalog, hits, findings)
+def segment_findings(segments: Sequence[Segment], catalog, hits) -> list:
+    """QA findings for each segment's current English, keyed by segment id (for the page)."""
+    english = {e.msgid: e.msgstr for e in catalog if not e.obsolete}
+    return [f for seg in segments
+            for f in qa.check_segment(seg.text, english.get(seg.text, ""), hits.get(seg.id, ()), segment=seg.id)]
+
+
+def write_outputs(article: Article, segments: Sequence[Segment], hits, catalog, lang: str) -> None:
+    rows = render.rows(segments, catalog, hits, segment_findings(segments, catalog, hits))
     title = segments[0].text if segments else article.slug
     write_if_changed(article.text, render.english_text(rows))
     write_if_changed(article.html, render.html_page(rows, title=title, source_lang=lang))
@@ -120,6 +127,7 @@ def translate_article(
             drafter=drafter,
             now=now or now_utc(),
             purge_obsolete=purge_obsolete,
+            annotate=lambda seg, english: qa.note_lines(qa.check_segment(seg.text, english, hits.get(seg.id, ()))),
         )
         text = po.render(catalog)
         if article.catalog.exists() and article.catalog.read_text(encoding="utf-8") != text:

@@ -111,3 +111,48 @@ def test_python_dash_m_works():
 
     out = subprocess.run([sys.executable, "-m", "pipeline", "--version"], capture_output=True, text=True, check=True)
     assert "zhen" in out.stdout
+
+
+def test_qa_findings_reach_catalog_page_status_and_check(article_dir):
+    """A reviewer approves a wrong figure: every view says so, and fixing it clears them."""
+    import polib
+
+    invoke("translate", article_dir, "--engine", "dictionary")
+    catalog_path = article_dir / "en.po"
+
+    def approve(text):
+        catalog = polib.pofile(str(catalog_path))
+        entry = next(e for e in catalog if "480多名" in e.msgid)
+        entry.msgstr, entry.flags = text, []
+        catalog.save(str(catalog_path))
+        invoke("translate", article_dir, "--engine", "dictionary")
+        return next(e for e in polib.pofile(str(catalog_path)) if "480多名" in e.msgid)
+
+    entry = approve("More than 48 officials were sent to key projects.")
+    assert "qa: error (numbers): figure 480多 (480) is missing or altered" in entry.comment
+    page = (article_dir / "en.html").read_text(encoding="utf-8")
+    assert 'class="qa"' in page and "figure 480多 (480) is missing or altered" in page
+    assert json.loads(invoke("status", article_dir, "--json").stdout)["warnings"] >= 1
+    checked = invoke("check", article_dir, "--json")
+    assert checked.exit_code == 1
+    assert any(json.loads(line)["subject"] == "480多" for line in checked.stdout.splitlines())
+
+    entry = approve("More than 480 officials were sent to key projects.")
+    assert "qa: error (numbers)" not in entry.comment
+    assert "figure 480多" not in (article_dir / "en.html").read_text("utf-8")
+    checked = invoke("check", article_dir, "--json")
+    assert not any(json.loads(line)["subject"] == "480多" for line in checked.stdout.splitlines())
+
+
+def test_check_strict_fails_on_warnings_only(tmp_path):
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "source.zh.txt").write_text("創新。\n", encoding="utf-8")
+    invoke("translate", folder, "--engine", "dictionary")
+    import polib
+
+    catalog = polib.pofile(str(folder / "en.po"))
+    catalog[0].msgstr, catalog[0].flags = "Innovate，now.", []  # full-width comma: a warning
+    catalog.save(str(folder / "en.po"))
+    assert invoke("check", folder).exit_code == 0
+    assert invoke("check", folder, "--strict").exit_code == 1

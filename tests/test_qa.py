@@ -32,3 +32,41 @@ def test_leftovers_and_loops(glossary):
     assert ("leftovers", "warning") in checks("創新。", "Innovate，themes。", glossary)
     assert ("repetition", "error") in checks("創新。", "the the the the campaign", glossary)
     assert check_segment("創新活動主題和載體", "Innovate activity themes and vehicles", []) == []
+
+
+@pytest.mark.parametrize(
+    "source, good, bad",
+    [
+        # From the sample: the eve of 七一 and the Party's 89th anniversary.
+        ("結合創先爭優活動,『七一』前夕,市委組織部評選表彰了50個『五個好』企業黨組織。",
+         "Before July 1, the Organization Department commended 50 Party organizations.",
+         "Before the holiday, the Organization Department commended 50 Party organizations."),
+        ("結合紀念建黨89周年,大力培育和選樹先進典型。",
+         "Marking the 89th anniversary of the Party's founding, models were fostered.",
+         "Marking the 98th anniversary of the Party's founding, models were fostered."),
+        ("會議於2010年7月1日召開。", "The meeting was held on 1 July 2010.", "The meeting was held on 7 January 2010."),
+    ],
+)
+def test_dates_and_anniversaries(glossary, source, good, bad):
+    assert ("numbers", "error") not in checks(source, good, glossary)
+    assert ("numbers", "error") in checks(source, bad, glossary)
+
+
+def test_a_missing_date_is_reported_once_even_when_it_is_a_glossary_term(glossary):
+    found = check_segment("『七一』前夕。", "On the eve of the holiday.", glossary.match("『七一』前夕。"))
+    assert [(f.check, f.subject) for f in found if f.severity == "error"] == [("numbers", "七一")]
+
+
+def test_length_against_what_pud_translators_wrote(glossary):
+    source = "市委組織部評選表彰了50個企業黨組織和54個先進社區黨組織。"  # 28 Chinese characters
+    full = ("The Organization Department of the Municipal Party Committee commended 50 enterprise "
+            "Party organizations and 54 advanced community Party organizations.")
+    assert ("length", "warning") not in checks(source, full, glossary)
+    assert ("length", "warning") in checks(source, "It commended 50 and 54.", glossary)
+
+
+def test_brackets_quotes_and_placeholders(glossary):
+    assert ("leftovers", "warning") in checks("創新。", "Innovation (the first).)", glossary)
+    assert ("leftovers", "warning") in checks("創新。", 'He said "innovate.', glossary)
+    assert ("leftovers", "error") in checks("創新。", "Innovate ⟦T1⟧ now.", glossary)
+    assert check_segment("創新。", 'He said "innovate" (twice).', []) == []

@@ -1,0 +1,93 @@
+"""Checks that compare entries with each other rather than with their source.
+
+- the same source sentence translated differently in different articles;
+- a glossary term whose rendering is written two ways in one article
+  ("three highlands" here, "Three Highlands" there).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+import polib
+
+from pipeline.catalog import state
+from pipeline.glossary import Glossary
+from pipeline.model import Finding
+
+
+def _live(catalog: polib.POFile):
+    """(entry number, entry) of translated live entries; numbers as ``zhen check`` shows them."""
+    for n, entry in enumerate(catalog, start=1):
+        if not entry.obsolete and state(entry) != "untranslated":
+            yield n, entry
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def across_articles(catalogs: Mapping[str, polib.POFile]) -> list[Finding]:
+    """Consistency: identical source sentences translated differently in different articles."""
+    seen: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
+    for path, catalog in catalogs.items():
+        for n, entry in _live(catalog):
+            seen[entry.msgid].append((path, n, _norm(entry.msgstr)))
+    out = []
+    for msgid, places in seen.items():
+        if len({text for _, _, text in places}) < 2:
+            continue
+        for path, n, text in places:
+            others = [f"{p}:{m}" for p, m, t in places if t != text]
+            out.append(Finding("consistency", "warning",
+                               f"the same sentence is translated differently in {', '.join(others)}",
+                               segment=n, subject=msgid[:30], catalog=path))
+    return out
+
+
+def _written(english: str, hits) -> list[tuple[str, str]]:
+    """(term, rendering as written) for each required rendering found in ``english``.
+
+    A rendering found inside a longer one ("strive for excellence" inside
+    "Strive for Excellence campaign") belongs to the longer term.
+    """
+    found = []
+    for hit in hits:
+        rendering = hit.term.english
+        for m in re.finditer(rf"(?<!\w){re.escape(rendering)}(?!\w)", english, re.I):
+            form = m.group(0)
+            if rendering[:1].islower() and not re.search(r"[A-Za-z0-9]", english[:m.start()]):
+                form = form[0].lower() + form[1:]  # sentence case is not a second spelling
+            found.append((m.start(), m.end(), hit.term.term, form))
+    return [(term, form) for s, e, term, form in found
+            if not any(s2 <= s and e <= e2 and e2 - s2 > e - s for s2, e2, _, _ in found)]
+
+
+def term_forms(catalog: polib.POFile, glossary: Glossary, *, path: str = "") -> list[Finding]:
+    """Consistency: a glossary term's rendering written two ways in one article."""
+    forms: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for n, entry in _live(catalog):
+        for term, form in _written(entry.msgstr, glossary.match(entry.msgid)):
+            forms[term][form].append(n)
+    out = []
+    for term, written in forms.items():
+        if len(written) < 2:
+            continue
+        usage = "; ".join(f'"{form}" in {", ".join(map(str, sorted(set(ns))))}' for form, ns in written.items())
+        for form, ns in written.items():
+            for n in sorted(set(ns)):
+                out.append(Finding("consistency", "warning", f"{term} is written two ways in this article: {usage}",
+                                   segment=n, subject=term, catalog=path))
+    return out
+
+
+def check_catalogs(catalogs: Mapping[str, polib.POFile], glossary: Glossary) -> list[Finding]:
+    out: list[Finding] = []
+    for path, catalog in catalogs.items():
+        out += term_forms(catalog, glossary, path=path)
+    return out + across_articles(catalogs)
+
+
+__all__: Sequence[str] = ("across_articles", "term_forms", "check_catalogs")

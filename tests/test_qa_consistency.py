@@ -1,0 +1,38 @@
+import polib
+
+from pipeline.qa.consistency import across_articles, term_forms
+
+
+def catalog(*pairs):
+    c = polib.POFile()
+    for msgid, msgstr in pairs:
+        c.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
+    return c
+
+
+def test_same_sentence_translated_two_ways_across_articles():
+    a = catalog(("全覆蓋。", "Full coverage."), ("其他。", "Other."))
+    b = catalog(("全覆蓋。", "Complete coverage."))
+    same = catalog(("全覆蓋。", "Full  coverage."))  # whitespace is not a difference
+    found = across_articles({"a.po": a, "b.po": b})
+    assert {(f.catalog, f.segment) for f in found} == {("a.po", 1), ("b.po", 1)}
+    assert "b.po:1" in next(f.message for f in found if f.catalog == "a.po")
+    assert across_articles({"a.po": a, "same.po": same}) == []
+
+
+def test_a_term_written_two_ways_in_one_article(glossary):
+    two_ways = catalog(("濱海新區發展很快。", "Binhai New Area grew fast."),
+                       ("支持濱海新區。", "Support the Binhai new area."))
+    found = term_forms(two_ways, glossary, path="x.po")
+    assert {f.segment for f in found} == {1, 2} and all(f.subject == "濱海新區" for f in found)
+    one_way = catalog(("濱海新區發展很快。", "Binhai New Area grew fast."), ("支持濱海新區。", "Support the Binhai New Area."))
+    assert term_forms(one_way, glossary) == []
+
+
+def test_sentence_case_and_nested_renderings_are_not_a_second_spelling(glossary):
+    # "Strive for excellence" opens a sentence; "strive for excellence" inside the
+    # campaign's name belongs to the campaign.
+    c = catalog(("創先爭優是目標。", "Strive for excellence is the aim."),
+                ("圍繞科學發展創先爭優。", "They strive for excellence around scientific development."),
+                ("創先爭優活動開展。", "The Strive for Excellence campaign went on."))
+    assert term_forms(c, glossary) == []
