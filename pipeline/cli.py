@@ -56,6 +56,16 @@ def _emit(obj: dict) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False))
 
 
+def _deliver(text: str, output: Path | None) -> None:
+    """Write ``text`` atomically to ``output``, or to stdout when there is none."""
+    from pipeline.files import write_atomic
+
+    if output:
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
 @click.group(cls=ZhenGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="zhen")
 @click.pass_context
@@ -318,15 +328,10 @@ def glossary_find(text_or_file, as_json, glossary_path) -> None:
 def glossary_export(fmt, output, glossary_path) -> None:
     """Export the glossary as TBX (OmegaT, Trados, memoQ) or CSV (spreadsheets)."""
     from pipeline import glossary_formats as gf
-    from pipeline.files import write_atomic
     from pipeline.glossary import load_glossary
 
     terms = load_glossary(glossary_path).terms
-    text = {"tbx": gf.to_tbx, "csv": gf.to_csv, "tsv": gf.to_tsv}[fmt](terms)
-    if output:
-        write_atomic(output, text)
-    else:
-        click.echo(text, nl=False)
+    _deliver({"tbx": gf.to_tbx, "csv": gf.to_csv, "tsv": gf.to_tsv}[fmt](terms), output)
 
 
 @glossary.command("import")
@@ -346,6 +351,56 @@ def glossary_import(file, output) -> None:
         raise GlossaryError(problems[0].message, path=file)
     write_atomic(output, gf.to_tsv(terms))
     click.echo(f"{len(terms)} terms → {output}", err=True)
+
+
+@main.group()
+def export() -> None:
+    """Export reviewed work: the English article, or a TMX translation memory.
+
+    \b
+    Examples:
+      zhen export text translations/tianjin-chuangxian-zhengyou --reviewed-only
+      zhen export tmx -o memory.tmx
+    """
+
+
+@export.command("text")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--reviewed-only", is_flag=True,
+              help="Mark segments nobody has reviewed instead of filling them with drafts.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="File to write (a folder when exporting several articles; default: stdout).")
+@glossary_option
+def export_text(paths, reviewed_only, output, glossary_path) -> None:
+    """The English article, paragraphs as in the source."""
+    from pipeline.articles import under
+    from pipeline.errors import ZhenError
+    from pipeline.export import english_text
+    from pipeline.glossary import load_glossary
+
+    glossary = load_glossary(glossary_path)
+    articles = under(paths, root=DEFAULT_ROOT)
+    if len(articles) == 1:
+        _deliver(english_text(articles[0], glossary, reviewed_only=reviewed_only), output)
+        return
+    if output is None or (output.exists() and not output.is_dir()):
+        raise ZhenError(f"{len(articles)} articles: give -o FOLDER to write one <article>.en.txt each")
+    output.mkdir(parents=True, exist_ok=True)
+    for article in articles:
+        _deliver(english_text(article, glossary, reviewed_only=reviewed_only), output / f"{article.slug}.en.txt")
+
+
+@export.command("tmx")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="TMX file to write (default: stdout).")
+def export_tmx(paths, output) -> None:
+    """Reviewed pairs of every catalog as one TMX 1.4 translation memory for CAT tools."""
+    from pipeline import po
+    from pipeline.articles import under
+    from pipeline.export import tmx
+
+    articles = [a for a in under(paths, root=DEFAULT_ROOT) if a.catalog.exists()]
+    _deliver(tmx((a.slug, po.read_catalog(a.catalog)) for a in articles), output)
 
 
 @main.group()

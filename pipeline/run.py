@@ -81,6 +81,16 @@ def load_catalog(article: Article):
     return po.read_catalog(article.catalog) if article.catalog.exists() else None
 
 
+def require_catalog(article: Article):
+    """The article's catalog, for commands that only read what ``translate`` wrote."""
+    catalog = load_catalog(article)
+    if catalog is None:
+        from pipeline.errors import CatalogError
+
+        raise CatalogError("no catalog yet; run `zhen translate` first", path=article.catalog)
+    return catalog
+
+
 def segment_findings(segments: Sequence[Segment], catalog, hits) -> list:
     """QA findings for each segment's current English, keyed by segment id (for the page)."""
     english = {e.msgid: e.msgstr for e in catalog if not e.obsolete}
@@ -150,10 +160,5 @@ def translate_article(
 def rebuild_html(article: Article, *, glossary: Glossary) -> Path:
     """Re-render the text and page from the catalog without drafting."""
     segments, hits, lang = analyse(article, glossary)
-    catalog = load_catalog(article)
-    if catalog is None:
-        from pipeline.errors import CatalogError
-
-        raise CatalogError("no catalog yet; run `zhen translate` first", path=article.catalog)
-    write_outputs(article, segments, hits, catalog, lang)
+    write_outputs(article, segments, hits, require_catalog(article), lang)
     return article.html

@@ -1,0 +1,79 @@
+"""Exports for people outside the review loop: the English article and a TMX memory.
+
+TMX 1.4b (LISA/GALA) is what CAT tools (OmegaT, Trados, memoQ, Phrase) import as
+a translation memory. Only reviewed pairs go in: a memory of unreviewed machine
+drafts would teach the next translator the engine's mistakes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from xml.sax.saxutils import escape, quoteattr
+
+import polib
+
+from pipeline import __version__, render
+from pipeline.articles import Article
+from pipeline.catalog import DATE_FORMAT, state
+from pipeline.glossary import Glossary
+
+
+def english_text(article: Article, glossary: Glossary, *, reviewed_only: bool = False) -> str:
+    """The English article; with ``reviewed_only``, unreviewed segments are marked, not filled with drafts."""
+    from pipeline.run import analyse, require_catalog
+
+    segments, hits, _ = analyse(article, glossary)
+    rows = render.rows(segments, require_catalog(article), hits)
+    return render.english_text(rows, reviewed_only=reviewed_only)
+
+
+def bcp47(gettext_code: str) -> str:
+    """zh_TW → zh-TW, as TMX's xml:lang wants."""
+    return gettext_code.replace("_", "-") or "zh"
+
+
+def _tmx_date(catalog: polib.POFile) -> str:
+    stamp = catalog.metadata.get("PO-Revision-Date", "")
+    try:
+        return datetime.strptime(stamp, DATE_FORMAT).astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    except ValueError:
+        return ""
+
+
+def tmx(catalogs: Iterable[tuple[str, polib.POFile]]) -> str:
+    """One TMX 1.4b document holding the reviewed pairs of every catalog.
+
+    Deterministic: the dates come from the catalogs, not the clock, so an
+    unchanged set of catalogs exports the same bytes.
+    """
+    units, langs, dates = [], set(), []
+    for slug, catalog in catalogs:
+        lang = bcp47(catalog.metadata.get("X-Source-Language", "zh"))
+        langs.add(lang)
+        date = _tmx_date(catalog)
+        dates.append(date)
+        for n, entry in enumerate(catalog, start=1):
+            if entry.obsolete or state(entry) != "reviewed":
+                continue
+            refs = " ".join(f"{f}:{line}" for f, line in entry.occurrences)
+            when = f" changedate={quoteattr(date)}" if date else ""
+            units.append(
+                f'    <tu tuid={quoteattr(f"{slug}:{n}")}{when}>\n'
+                f'      <prop type="x-zhen-article">{escape(slug)}</prop>\n'
+                + (f'      <prop type="x-zhen-references">{escape(refs)}</prop>\n' if refs else "")
+                + (f"      <note>{escape(entry.tcomment)}</note>\n" if entry.tcomment else "")
+                + f"      <tuv xml:lang={quoteattr(lang)}><seg>{escape(entry.msgid)}</seg></tuv>\n"
+                f"      <tuv xml:lang=\"en\"><seg>{escape(entry.msgstr)}</seg></tuv>\n"
+                "    </tu>\n"
+            )
+    srclang = langs.pop() if len(langs) == 1 else "zh"
+    created = max(dates, default="")
+    header = (
+        f'  <header creationtool="zhen" creationtoolversion={quoteattr(__version__)} segtype="sentence"'
+        f' o-tmf="PO" adminlang="en" srclang={quoteattr(srclang)} datatype="plaintext"'
+        + (f" creationdate={quoteattr(created)}" if created else "")
+        + "/>\n"
+    )
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n<tmx version="1.4">\n'
+            + header + "  <body>\n" + "".join(units) + "  </body>\n</tmx>\n")
