@@ -95,9 +95,16 @@ glossary_option = click.option(
               help="auto: Argos when a zh→en model is installed, else the dictionary engine.")
 @click.option("--purge-obsolete", is_flag=True, help="Drop entries whose sentence left the article.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article on stdout.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Settings file (default: ./zhen.toml when present).")
+@click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), help="Argos: where CTranslate2 runs [cpu].")
+@click.option("--compute-type", help="Argos: CTranslate2 compute type [int8].")
+@click.option("--beam-size", type=click.IntRange(1), help="Argos: beam size [4].")
+@click.option("--threads", "intra_threads", type=click.IntRange(0), help="Argos: threads per translation [0: auto].")
 @glossary_option
 @click.pass_obj
-def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, glossary_path) -> None:
+def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, config_path, device, compute_type,
+              beam_size, intra_threads, glossary_path) -> None:
     """Draft and merge the review catalog, English text and bilingual page.
 
     SOURCES are article folders (holding source*.txt) or text files; with none,
@@ -109,12 +116,15 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, gl
       zhen translate translations/tianjin-chuangxian-zhengyou --json
     """
     from pipeline.articles import collect
+    from pipeline.config import DEFAULT_CONFIG, argos_options, load_config
     from pipeline.glossary import load_glossary
     from pipeline.run import EngineProvider, translate_article
 
+    options = argos_options(load_config(config_path), path=config_path or DEFAULT_CONFIG, device=device,
+                            compute_type=compute_type, beam_size=beam_size, intra_threads=intra_threads)
     glossary = load_glossary(glossary_path)
     articles = collect(sources, output=output, root=DEFAULT_ROOT)
-    engines = EngineProvider(engine, glossary, warn=obj.warn)
+    engines = EngineProvider(engine, glossary, settings={"argos": {"options": options}}, warn=obj.warn)
     bar = obj.progress(enabled=not as_json)
     failures = 0
     with bar or _null():

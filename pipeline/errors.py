@@ -29,6 +29,10 @@ class GlossaryError(ZhenError):
     """A glossary file with broken rows or contradictory entries."""
 
 
+class ConfigError(ZhenError):
+    """A config file (zhen.toml) or option value that makes no sense."""
+
+
 class CatalogError(ZhenError):
     """A PO catalog that does not parse or does not belong to this pipeline."""
 

@@ -45,7 +45,7 @@ class EngineProvider:
 
     name: str
     glossary: Glossary
-    options: dict = field(default_factory=dict)
+    settings: dict[str, dict] = field(default_factory=dict)  # engine name → constructor keywords
     warn: Warn = lambda msg: None
     _engine: Engine | None = None
 
@@ -60,8 +60,8 @@ class EngineProvider:
                       "dictionary engine (install a model with `zhen model install FILE.argosmodel` "
                       "or `zhen model download`)")
         if self._engine is None:
-            cls = engine_class(self.resolved_name())
-            self._engine = cls(self.glossary, **self.options) if self.options else cls(self.glossary)
+            name = self.resolved_name()
+            self._engine = engine_class(name)(self.glossary, **self.settings.get(name, {}))
         return self._engine
 
     def signature(self) -> str:

@@ -172,3 +172,19 @@ def test_offline_download_fails_fast_with_one_line(packages, monkeypatch):
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "zhen model install FILE.argosmodel" in lines[0] and "Traceback" not in result.output
+
+
+def test_settings_from_config_file_and_command_line_reach_the_engine(package_file, packages, article_dir, tmp_path,
+                                                                      monkeypatch):
+    assert run("model", "install", package_file).exit_code == 0
+    monkeypatch.chdir(tmp_path)  # ./zhen.toml is read from the working folder
+    (tmp_path / "zhen.toml").write_text('[argos]\nbeam_size = 2\ncompute_type = "int8_float32"\n', encoding="utf-8")
+    glossary = Path(__file__).resolve().parent.parent / "glossary"
+    run("translate", article_dir, "--engine", "argos", "--glossary", glossary)
+    catalog = (article_dir / "en.po").read_text(encoding="utf-8")
+    assert "|beam:2|compute:int8_float32|" in catalog
+    # The command line wins over the file; a new beam is a new signature, so drafts are refreshed.
+    result = run("translate", article_dir, "--engine", "argos", "--glossary", glossary, "--beam-size", "1",
+                 "--threads", "1", "--json")
+    assert json.loads(result.stdout)["drafted"] == 45
+    assert "|beam:1|compute:int8_float32|" in (article_dir / "en.po").read_text(encoding="utf-8")

@@ -32,6 +32,7 @@ class ArgosOptions:
     max_batch_tokens: int = 2048
     max_input_tokens: int = 200
     max_decoding_length: int = 256
+    min_decoding_length: int = 0  # benchmarks force a fixed length with min = max
     n_best: int = 4
 
 
@@ -108,6 +109,7 @@ class ArgosEngine(Engine):
             beam_size=max(self.options.beam_size, n_best), num_hypotheses=n_best, return_scores=True,
             max_batch_size=self.options.max_batch_tokens, batch_type="tokens",
             max_decoding_length=self.options.max_decoding_length,
+            min_decoding_length=self.options.min_decoding_length,
         )
         if prefix:
             kwargs["target_prefix"] = [[prefix]] * len(batch)
