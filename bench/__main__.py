@@ -109,12 +109,31 @@ def bench_glossary(console: Console) -> None:
     console.print(table)
 
 
+def bench_argos(console: Console) -> None:
+    from bench import argos
+
+    results = {r["mode"]: r for r in argos.measure()}
+    per, raw = results["per segment"]["seconds"], results["raw translate_batch"]["seconds"]
+    table = Table(title=f"Argos drafting of the sample article: random-weight Transformer base (6+6 layers, d512, "
+                        f"FFN 2048, 32k vocab), CPU int8, beam 4, {argos.DECODE_LENGTH} tokens per hypothesis; "
+                        f"{os.cpu_count()} cores; best of {argos.ROUNDS}")
+    for col in ("way", "segments", "seconds", "segments/s", "speed vs per segment", "time vs raw",
+                "peak RSS after load (MB)", "peak RSS drafting (MB)"):
+        table.add_column(col, justify="left" if col == "way" else "right")
+    for mode, r in results.items():
+        table.add_row(mode, str(r["segments"]), f"{r['seconds']:.2f}", f"{r['segments'] / r['seconds']:.1f}",
+                      f"{per / r['seconds']:.1f}×", f"{r['seconds'] / raw:.3f}", f"{r['peak_rss_load_mb']:.0f}",
+                      f"{r['peak_rss_drafting_mb']:.0f}")
+    console.print(table)
+
+
 def main() -> None:
     console = Console(width=150)
     if not UD.is_dir():
         raise SystemExit(f"benchmarks need the UD treebanks in {UD}")
     bench_segmentation(console)
     bench_glossary(console)
+    bench_argos(console)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ character per input character so spans point back into the original.
 from __future__ import annotations
 
 import dataclasses
+import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
@@ -29,12 +30,18 @@ def to_simplified(text: str) -> str:
     return _converter("t2s").convert(text)
 
 
+# Characters OpenCC's t2s tables can change: CJK ideographs and compatibility forms.
+_CONVERTIBLE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+
+
 def _aligned(text: str) -> str:
     """t2s with one output character per input character.
 
     OpenCC's phrase tables occasionally change length; then fall back to
     character-by-character conversion, which keeps offsets valid.
     """
+    if not _CONVERTIBLE.search(text):
+        return text  # English drafts: nothing to convert, and OpenCC is slow at it
     converted = to_simplified(text)
     if len(converted) == len(text):
         return converted

@@ -81,13 +81,19 @@ def build_model_dir(out: Path, vocab: list[str], *, layers: int = 1, d_model: in
 
 def build_package(path: Path, lines: list[str], *, from_code: str = "zh", to_code: str = "en",
                   vocab_size: int = 800, folder: str = "translate-zh_en-tiny", version: str = "0.1",
-                  **dims) -> Path:
-    """Write an .argosmodel archive to ``path``."""
+                  model_vocab: int = 0, **dims) -> Path:
+    """Write an .argosmodel archive to ``path``.
+
+    ``model_vocab`` pads the model's vocabulary beyond the tokenizer's, so the
+    embedding and output layers have the size of a real package's (~32k) even
+    though a few lines cannot train that many SentencePiece pieces.
+    """
     import sentencepiece as spm
 
     sp_bytes = train_sentencepiece(lines, vocab_size)
     sp = spm.SentencePieceProcessor(model_proto=sp_bytes)
     vocab = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+    vocab += [f"<unused_{i}>" for i in range(max(0, model_vocab - len(vocab)))]
     staging = path.parent / (path.name + ".d")
     build_model_dir(staging / "model", vocab, **dims)
     metadata = {"package_version": version, "argos_version": "1.0", "from_code": from_code,

@@ -115,8 +115,7 @@ class Engine(ABC):
             if not hyps:
                 raise EngineError(f"{self.name}: no translation for segment {seg.id}")
             seg_hits = hits.get(seg.id, ())
-            best = self.choose(hyps, seg_hits)
-            missing, forbidden = verify(best.text, seg_hits)
+            best, (missing, forbidden) = self.choose(hyps, seg_hits)
             drafts[seg.id] = Draft(
                 text=best.text,
                 engine=self.name,
@@ -131,16 +130,11 @@ class Engine(ABC):
         return drafts
 
     @staticmethod
-    def choose(hyps: Sequence[Hypothesis], hits: Sequence[TermHit]) -> Hypothesis:
-        """The hypothesis with the fewest glossary violations; ties keep the engine's order."""
-        if len(hyps) == 1 or not hits:
-            return hyps[0]
-
-        def cost(h: Hypothesis) -> int:
-            missing, forbidden = verify(h.text, hits)
-            return len(missing) + len(forbidden)
-
-        return min(hyps, key=cost)
+    def choose(hyps: Sequence[Hypothesis], hits: Sequence[TermHit]):
+        """The hypothesis with the fewest glossary violations (ties keep the engine's
+        order), with its (missing, forbidden) renderings."""
+        checked = [(h, verify(h.text, hits)) for h in (hyps if hits else hyps[:1])]
+        return min(checked, key=lambda hc: len(hc[1][0]) + len(hc[1][1]))
 
     def confidence(self, hyp: Hypothesis) -> float | None:
         return None
