@@ -1,5 +1,5 @@
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from pipeline.model import Line
@@ -89,9 +89,11 @@ def test_spans_tile_the_paragraph(text):
 @settings(max_examples=400, deadline=None)
 @given(st.text(_ALPHABET.filter(lambda c: c not in "《》.記完"), max_size=40))
 def test_plain_fast_path_agrees_with_the_general_scan(text):
-    # A leading book title forces the general scan (a balanced pair to track)
-    # and joins the first sentence; every later cut must fall where the fast
-    # path puts it. (No byline words: a byline is split off only after text.)
-    plain = [(s + 3, e + 3) for s, e in split_spans(text)]
-    expected = [(0, plain[0][1]), *plain[1:]] if plain else [(0, 3)]
-    assert split_spans("《書》" + text) == expected
+    # A leading sentence with a book title forces the general scan (a balanced
+    # pair to track); the rest of the paragraph must be cut exactly where the
+    # fast path cuts it on its own. (No byline words: a byline splits off only
+    # after other text. No leading closer or terminal: those attach to the
+    # sentence before.)
+    assume(text[:1] not in "。！？!?…」』”’）)")
+    expected = [(0, 4), *((s + 4, e + 4) for s, e in split_spans(text))]
+    assert split_spans("《書》。" + text) == expected
