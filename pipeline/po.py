@@ -79,7 +79,10 @@ def read_catalog(path: Path) -> polib.POFile:
     try:
         catalog = polib.pofile(text, wrapwidth=WIDTH, check_for_duplicates=True)
     except (OSError, ValueError) as e:
-        raise CatalogError(f"cannot parse: {e}", path=path) from e
+        # polib says "Syntax error in po file (line 6)"; the line belongs in front, like every other error.
+        at = re.search(r"\s*\(line (\d+)\)", str(e))
+        message = str(e).replace(at.group(0), "") if at else str(e)
+        raise CatalogError(f"cannot parse: {message}", path=path, line=int(at.group(1)) if at else None) from e
     language = catalog.metadata.get("Language", "en")
     if language and not language.lower().startswith("en"):
         raise CatalogError(f"header says Language: {language}, this pipeline writes English catalogs",

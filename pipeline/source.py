@@ -115,8 +115,27 @@ def debris_reason(line: str) -> str | None:
     return None
 
 
-def parse(text: str, *, name: str = "<input>", encoding: str = "utf-8") -> Source:
-    """Split decoded text into paragraphs, dropping debris lines."""
+# Longest stretch of one line without a sentence end that can still be one segment.
+# Real sentences in the UD treebanks stay under 300 characters; 5,000 characters
+# without a full stop is a minified blob or a broken conversion, which no MT model
+# and no reviewer could take as one unit.
+MAX_SENTENCE_CHARS = 5_000
+_SENTENCE_END = re.compile(r"[。！？!?.｡]")
+
+
+def _longest_run(line: str) -> int:
+    if len(line) <= MAX_SENTENCE_CHARS:
+        return len(line)
+    return max(len(part) for part in _SENTENCE_END.split(line))
+
+
+def parse(text: str, *, name: str = "<input>", encoding: str = "utf-8", where: str | None = None) -> Source:
+    """Split decoded text into paragraphs, dropping debris lines.
+
+    ``name`` goes into catalog references; errors cite ``where`` (the path as
+    given) when there is one.
+    """
+    where = where or name
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines: list[Line] = []
     dropped: list[Dropped] = []
@@ -126,14 +145,18 @@ def parse(text: str, *, name: str = "<input>", encoding: str = "utf-8") -> Sourc
             continue
         bad = _control_chars(stripped)
         if bad:
-            raise SourceError(bad, path=name, line=number)
+            raise SourceError(bad, path=where, line=number)
+        run = _longest_run(stripped)
+        if run > MAX_SENTENCE_CHARS:
+            raise SourceError(f"{run} characters without a sentence end; over the {MAX_SENTENCE_CHARS}-character "
+                              "limit for one segment (is this really article text?)", path=where, line=number)
         reason = debris_reason(stripped)
         if reason:
             dropped.append(Dropped(number, raw, reason))
         else:
             lines.append(Line(number, stripped))
     if not lines:
-        raise SourceError("no text left after dropping debris", path=name)
+        raise SourceError("no text left after dropping debris", path=where)
     return Source(name=name, encoding=encoding, lines=tuple(lines), dropped=tuple(dropped))
 
 
@@ -158,4 +181,4 @@ def read_article(path: Path, *, max_bytes: int = MAX_BYTES) -> Source:
     except OSError as e:
         raise SourceError(f"cannot read: {e.strerror}", path=path) from e
     text, encoding = decode(data, name=str(path))
-    return parse(text, name=path.name, encoding=encoding)
+    return parse(text, name=path.name, encoding=encoding, where=str(path))

@@ -156,3 +156,50 @@ def test_check_strict_fails_on_warnings_only(tmp_path):
     catalog.save(str(folder / "en.po"))
     assert invoke("check", folder).exit_code == 0
     assert invoke("check", folder, "--strict").exit_code == 1
+
+
+def _big(d):
+    with open(d / "source.zh.txt", "r+b") as f:
+        f.truncate(50 * 1024 * 1024)  # a sparse 50 MB file
+
+
+@pytest.mark.parametrize(
+    "setup, message",
+    [
+        (_big, "over the 20971520-byte limit"),
+        (lambda d: (d / "source.zh.txt").write_text("標題\n" + "字" * 20_000 + "\n", encoding="utf-8"),
+         "source.zh.txt:2: 20000 characters without a sentence end"),
+        (lambda d: (d / "source.zh.txt").write_bytes("標題。\n正文\x00內容。\n".encode("utf-16")),
+         "source.zh.txt:2: control character U+0000"),
+        (lambda d: (d / "source.zh.txt").write_text("標題。\n正文\x1b[31m內容。\n", encoding="utf-8"),
+         "source.zh.txt:2: control character U+001B"),
+        (lambda d: (d / "source.zh.txt").write_bytes(b"\x00\x01\x02\x03binary\xff\xfe\x00"), "binary file"),
+        (lambda d: (d / "source.zh.txt").write_bytes(b"\xa4\xa4\xff\xff\xff\xff"), "undecodable"),
+        (lambda d: (d / "en.po").write_text('msgid ""\nmsgstr ""\n"Language: de\\n"\n', encoding="utf-8"),
+         "en.po: header says Language: de"),
+        (lambda d: (d / "en.po").write_text('msgid ""\nmsgstr ""\n"Language: en\\n"\n\nmsgid "a"\nmsgid "b"\n',
+                                            encoding="utf-8"), "en.po:6:"),
+    ],
+    ids=["50MB", "20000-char-line", "NUL", "escape-sequence", "binary", "undecodable", "catalog-in-german",
+         "catalog-broken"],
+)
+def test_more_bad_input_is_one_line_exit_2_and_nothing_touched(article_dir, setup, message):
+    invoke("translate", article_dir, "--engine", "dictionary")
+    if "en.po" in message:
+        (article_dir / "en.po").unlink()
+    setup(article_dir)
+    before = snapshot(article_dir)
+    result = invoke("translate", article_dir, "--engine", "dictionary")
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert snapshot(article_dir) == before
+
+
+def test_a_glossary_with_broken_rows_stops_before_anything_is_written(article_dir, tmp_path):
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("term\tvariants\tenglish\tavoid\tkind\tnote\tsource\n創先爭優\n", encoding="utf-8")
+    result = invoke("translate", article_dir, "--engine", "dictionary", "--glossary", bad)
+    assert result.exit_code == 2 and "bad.tsv:2:" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (article_dir / "en.po").exists()
