@@ -83,6 +83,11 @@ def article_lock(folder: Path) -> Iterator[None]:
                 raise LockError("another zhen run is working on this article; try again when it ends",
                                 path=folder) from e
             raise
+        # Holding the lock, no other run writes here: temporary files are what a
+        # killed run left behind.
+        for stale in folder.glob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
         yield
     finally:
         os.close(fd)

@@ -1,0 +1,76 @@
+"""Kill `zhen translate` with SIGKILL at many moments: every catalog must still
+parse strictly and hold every reviewed line; every page and text must be whole."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import polib
+import pytest
+
+from pipeline import po
+from tests.conftest import GLOSSARY_DIR, ROOT
+
+KILL_POINTS = 14
+
+
+def run_zhen(folder, glossary, *, kill_after=None):
+    cmd = [sys.executable, "-m", "pipeline", "translate", str(folder), "--engine", "dictionary",
+           "--glossary", str(glossary)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if kill_after is None:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        return
+    time.sleep(kill_after)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)
+
+
+def whole(folder, reviewed):
+    catalog = po.read_catalog(folder / "en.po")  # strict: raises on a torn file
+    live = {e.msgid: e for e in catalog if not e.obsolete}
+    for msgid, text in reviewed.items():
+        assert live[msgid].msgstr == text and "fuzzy" not in live[msgid].flags
+    assert (folder / "en.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
+    assert (folder / "en.txt").read_text(encoding="utf-8").endswith("\n")
+
+
+def test_sigkill_at_many_points_loses_nothing(article_dir, tmp_path):
+    # Two glossaries with different revisions: each run has a new signature,
+    # so it re-drafts and rewrites the catalog, the text and the page.
+    glossaries = [tmp_path / "g1", tmp_path / "g2"]
+    for g in glossaries:
+        shutil.copytree(GLOSSARY_DIR, g)
+    with open(glossaries[1] / "tianjin.tsv", "a", encoding="utf-8") as f:
+        f.write("測試術語\t\ttest term\t\tword\tA term only this glossary has.\tzhen tests\n")
+
+    run_zhen(article_dir, glossaries[0])
+    catalog = polib.pofile(str(article_dir / "en.po"))
+    reviewed = {}
+    for entry in list(catalog)[::3]:
+        entry.msgstr, entry.flags = f"Reviewed: {entry.msgid[:10]}", []
+        reviewed[entry.msgid] = entry.msgstr
+    catalog.save(str(article_dir / "en.po"))
+
+    start = time.perf_counter()
+    run_zhen(article_dir, glossaries[1])
+    duration = time.perf_counter() - start
+    whole(article_dir, reviewed)
+
+    outcomes = []
+    for k in range(KILL_POINTS):
+        # From start-up to past the end, so that some kills land among the writes.
+        before = (article_dir / "en.po").read_bytes()
+        run_zhen(article_dir, glossaries[k % 2], kill_after=duration * (0.3 + 0.8 * k / (KILL_POINTS - 1)))
+        whole(article_dir, reviewed)
+        outcomes.append("old" if (article_dir / "en.po").read_bytes() == before else "new")
+    # The kills must span the run: some before the catalog was replaced, some after.
+    assert {"old", "new"} <= set(outcomes), outcomes
+    run_zhen(article_dir, glossaries[0])
+    whole(article_dir, reviewed)
+    assert not list(article_dir.glob(".*.tmp")), "a finished run sweeps what killed runs left"
