@@ -127,12 +127,36 @@ def bench_argos(console: Console) -> None:
     console.print(table)
 
 
+def bench_runs(console: Console) -> None:
+    from bench import runs
+
+    r = runs.measure()
+    table = Table(title=f"zhen translate, dictionary engine, fresh process per run ({os.cpu_count()} cores)")
+    for col in ("run", "articles", "segments", "sent to engine", "process wall s", "pipeline s",
+                "vs first run (wall)", "vs first run (pipeline)", "peak RSS (MB)"):
+        table.add_column(col, justify="left" if col == "run" else "right")
+    first = r["sample"]["first"]
+    for label, (wall, rss, records) in (("sample article, first run", first),
+                                        ("sample article, re-run, nothing changed", r["sample"]["rerun"]),
+                                        ("20 UD articles, first run", r[20]), ("200 UD articles, first run", r[200])):
+        pipeline_s = sum(x["seconds"] for x in records)
+        base = "sample" in label
+        table.add_row(label, str(len(records)), str(sum(x["segments"] for x in records)),
+                      str(sum(x["drafted"] for x in records)), f"{wall:.2f}", f"{pipeline_s:.3f}",
+                      f"{wall / first[0]:.2f}" if base else "", 
+                      f"{pipeline_s / sum(x['seconds'] for x in first[2]):.3f}" if base else "", f"{rss:.0f}")
+    console.print(table)
+    console.print("pipeline s: the articles' own time as `--json` reports it (engine loading included); "
+                  "process wall s adds interpreter start-up and imports, which every zhen command pays.")
+
+
 def main() -> None:
     console = Console(width=150)
     if not UD.is_dir():
         raise SystemExit(f"benchmarks need the UD treebanks in {UD}")
     bench_segmentation(console)
     bench_glossary(console)
+    bench_runs(console)
     bench_argos(console)
 
 

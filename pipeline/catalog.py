@@ -148,9 +148,12 @@ def new_header(*, slug: str, source_language: str, now: datetime) -> dict[str, s
     }
 
 
-def _body(catalog: polib.POFile) -> str:
-    text = po.render(catalog)
-    return text.split("\n\n", 1)[1] if "\n\n" in text else ""
+def _body(catalog: polib.POFile) -> list[tuple]:
+    """What the entries say, in written order: equal exactly when our writer would
+    write the same entries, without paying for writing them."""
+    entries = [e for e in catalog if not e.obsolete] + [e for e in catalog if e.obsolete]
+    return [(e.obsolete, e.msgctxt, e.msgid, e.msgstr, tuple(e.flags), e.comment.rstrip(), e.tcomment.rstrip(),
+             tuple(e.occurrences) if not e.obsolete else (), e.previous_msgid or "") for e in entries]
 
 
 Drafter = Callable[[Sequence[Segment]], Mapping[int, Draft]]

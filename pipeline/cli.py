@@ -9,24 +9,39 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from functools import cached_property
 
 from pipeline import __version__
 from pipeline.engines import ENGINES
 from pipeline.errors import ZhenError
 
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
+
+# rich is imported where it is used: a --json run that prints nothing to the
+# terminal should not pay for it at start-up.
+
 DEFAULT_GLOSSARY = Path("glossary")
 DEFAULT_ROOT = Path("translations")
 
 
+def console(*, stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
 class Context:
     def __init__(self) -> None:
-        self.err = Console(stderr=True, highlight=False)
         self._warned: set[str] = set()
+
+    @cached_property
+    def err(self) -> Console:
+        return console(stderr=True)
 
     def warn(self, message: str) -> None:
         if message not in self._warned:
@@ -36,6 +51,8 @@ class Context:
     def progress(self, *, enabled: bool) -> Progress | None:
         if not enabled or not self.err.is_terminal:
             return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
         return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=self.err, transient=True)
 
@@ -47,8 +64,7 @@ class ZhenGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ZhenError as e:
-            Console(stderr=True, highlight=False).print(f"[red]error:[/] {e}", soft_wrap=True, markup=True,
-                                                         emoji=False)
+            console(stderr=True).print(f"[red]error:[/] {e}", soft_wrap=True, markup=True, emoji=False)
             ctx.exit(e.exit_code)
 
 
@@ -211,13 +227,15 @@ def status(obj: Context, paths, as_json) -> None:
         for r in rows:
             _emit(r)
         return
+    from rich.table import Table
+
     table = Table(title="Review status")
     for col in ("article", "segments", "reviewed", "drafts", "untranslated", "warnings", "% reviewed"):
         table.add_column(col, justify="left" if col == "article" else "right")
     for r in rows:
         table.add_row(r["article"], str(r["segments"]), str(r["reviewed"]), str(r["drafts"]),
                       str(r["untranslated"]), str(r["warnings"]), f"{r['percent_reviewed']:.0f}%")
-    Console().print(table)
+    console().print(table)
 
 
 @main.command()
@@ -267,14 +285,16 @@ def check(paths, as_json, strict, glossary_path) -> None:
             _emit({"catalog": f.catalog, "segment": f.segment, "check": f.check, "severity": f.severity,
                    "subject": f.subject, "message": f.message})
     else:
+        from rich.table import Table
+
         table = Table(title="QA findings")
         for col in ("catalog", "entry", "check", "severity", "subject", "message"):
             table.add_column(col)
         for f in findings:
             table.add_row(f.catalog, str(f.segment), f.check, f.severity, f.subject, f.message)
-        Console().print(table)
+        console().print(table)
         errors = sum(f.severity == "error" for f in findings)
-        Console().print(f"{errors} error(s), {len(findings) - errors} warning(s)")
+        console().print(f"{errors} error(s), {len(findings) - errors} warning(s)")
     bad = [f for f in findings if f.severity == "error" or strict]
     if bad:
         raise CheckFailed(f"{len(bad)} finding(s) fail the check")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 ROLES = ("title", "heading", "body", "byline")
 
@@ -114,7 +114,7 @@ class ArticleResult:
     catalog: str
     html: str
     text: str
-    findings: tuple[Finding, ...] = field(default=())
+    seconds: float = 0.0  # wall time spent on this article, the engine's loading included
 
     def as_json(self) -> dict:
         return {
@@ -127,4 +127,5 @@ class ArticleResult:
             "catalog": self.catalog,
             "html": self.html,
             "text": self.text,
+            "seconds": round(self.seconds, 3),
         }

@@ -15,8 +15,6 @@ import os
 import shutil
 import stat
 import tempfile
-import urllib.error
-import urllib.request
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -160,6 +158,9 @@ def remove(name: str, *, directory: Path | None = None) -> PackageInfo:
 
 
 def _fetch(url: str, what: str) -> bytes:
+    import urllib.error  # only downloads need the HTTP stack; every run imports this module
+    import urllib.request
+
     try:
         with urllib.request.urlopen(url, timeout=TIMEOUT) as r:
             return r.read()

@@ -10,6 +10,7 @@ but what the reviewer changed.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from pathlib import Path
@@ -93,6 +94,7 @@ def read_catalog(path: Path) -> polib.POFile:
 # ---------------------------------------------------------------- writing
 
 
+@functools.lru_cache(maxsize=None)
 def _width(ch: str) -> int:
     if unicodedata.combining(ch):
         return 0
@@ -110,6 +112,7 @@ _NO_START = set("、。，．：；？！）」』】〕〉》〗〙〛｝］,.:
 _NO_END = set("（「『【〔〈《〖〘〚｛［([{“‘")
 
 
+@functools.lru_cache(maxsize=None)
 def _is_ideographic(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F")
 
@@ -156,12 +159,14 @@ def format_string(keyword: str, text: str, *, prefix: str = "") -> list[str]:
         return [single]
     room = WIDTH - _display(prefix) - 2
     lines: list[str] = []
-    current = ""
+    current, width = "", 0
     for piece in _pieces(escaped):
-        if current and (_display(current) + _display(piece) > room or current.endswith("\\n")):
+        piece_width = _display(piece)
+        if current and (width + piece_width > room or current.endswith("\\n")):
             lines.append(current)
-            current = ""
+            current, width = "", 0
         current += piece
+        width += piece_width
     if current:
         lines.append(current)
     return [f'{prefix}{keyword} ""'] + [f'{prefix}"{chunk}"' for chunk in lines]

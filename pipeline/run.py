@@ -6,6 +6,7 @@ source → segment → script → glossary → engine → catalog → qa → ren
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -73,7 +74,7 @@ def analyse(article: Article, glossary: Glossary) -> tuple[list[Segment], dict[i
     source = read_article(article.source)
     segments = script.normalize(segment(source))
     hits = glossary.match_segments(segments)
-    lang = script.detect_script(s.text for s in segments)
+    lang = script.detect_script((s.text, s.simplified) for s in segments)
     return segments, hits, lang
 
 
@@ -115,6 +116,7 @@ def translate_article(
     progress: Progress | None = None,
 ) -> ArticleResult:
     """Run every stage for one article and write its catalog, text and page."""
+    started = time.perf_counter()
     with article_lock(article.folder):
         segments, hits, lang = analyse(article, glossary)
         old = load_catalog(article)  # a broken catalog stops here, before anything is written
@@ -154,6 +156,7 @@ def translate_article(
         catalog=str(article.catalog),
         html=str(article.html),
         text=str(article.text),
+        seconds=time.perf_counter() - started,
     )
 
 

@@ -8,7 +8,8 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from tests.conftest import ROOT, SAMPLE
 
-KEYS = {"article", "segments", "drafted", "reused", "reviewed", "untranslated", "catalog", "html", "text"}
+KEYS = {"article", "segments", "drafted", "reused", "reviewed", "untranslated", "catalog", "html", "text",
+        "seconds"}
 
 
 def invoke(*args):
