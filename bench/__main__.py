@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import random
 import re
+import tempfile
 import time
+from pathlib import Path
 from collections.abc import Callable
 
 from rich.console import Console
@@ -91,7 +93,7 @@ def bench_segmentation(console: Console) -> None:
 
 def bench_glossary(console: Console) -> None:
     text = "".join("".join(p) for p in paragraphs("zh_pud-ud-test.conllu"))
-    shipped = load_glossary(__import__("pathlib").Path("glossary"))
+    shipped = load_glossary(Path("glossary"))
     rng = random.Random(0)
     alphabet = sorted(set(text) - set("，。、；：？！「」『』（）《》 "))
     generated = [Term("".join(rng.choice(alphabet) for _ in range(rng.randint(2, 8))), f"term {i}")
@@ -109,10 +111,10 @@ def bench_glossary(console: Console) -> None:
     console.print(table)
 
 
-def bench_argos(console: Console) -> None:
+def bench_argos(console: Console, packages) -> None:
     from bench import argos
 
-    results = {r["mode"]: r for r in argos.measure()}
+    results = {r["mode"]: r for r in argos.measure(packages)}
     per, raw = results["per segment"]["seconds"], results["raw translate_batch"]["seconds"]
     table = Table(title=f"Argos drafting of the sample article: random-weight Transformer base (6+6 layers, d512, "
                         f"FFN 2048, 32k vocab), CPU int8, beam 4, {argos.DECODE_LENGTH} tokens per hypothesis; "
@@ -150,6 +152,23 @@ def bench_runs(console: Console) -> None:
                   "process wall s adds interpreter start-up and imports, which every zhen command pays.")
 
 
+def bench_enforcement(console: Console, packages) -> None:
+    from bench import enforcement
+
+    rows = enforcement.measure(packages)
+    table = Table(title="Glossary enforcement on the sample article: which layer puts the required renderings in")
+    columns = ("segments with terms", "renderings required", "present", "avoided present", "segments complete",
+               "flagged", "silently wrong")
+    for col in ("engine", "layers", *columns):
+        table.add_column(col, justify="left" if col in ("engine", "layers") else "right")
+    for engine, label, counts in rows:
+        table.add_row(engine + (" (random weights)" if engine == "argos" else ""), label,
+                      *(str(counts[c]) for c in columns))
+    console.print(table)
+    console.print("Verification runs under every row: 'flagged' drafts carry a draft-check note and a QA error; "
+                  "'silently wrong' must stay 0.")
+
+
 def main() -> None:
     console = Console(width=150)
     if not UD.is_dir():
@@ -157,7 +176,12 @@ def main() -> None:
     bench_segmentation(console)
     bench_glossary(console)
     bench_runs(console)
-    bench_argos(console)
+    with tempfile.TemporaryDirectory() as tmp:
+        from bench.argos import build
+
+        packages = build(Path(tmp))
+        bench_enforcement(console, packages)
+        bench_argos(console, packages)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ import os
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -109,16 +108,14 @@ def _reset_peak_rss() -> None:
         pass
 
 
-def measure() -> list[dict]:
-    with tempfile.TemporaryDirectory() as tmp:
-        packages = build(Path(tmp))
-        env = {**os.environ, "ARGOS_PACKAGES_DIR": str(packages), "PYTHONPATH": str(ROOT)}
-        out = []
-        for mode in MODES:
-            done = subprocess.run([sys.executable, "-m", "bench.argos", mode], env=env, cwd=ROOT,
-                                  capture_output=True, text=True, check=True)
-            out.append(json.loads(done.stdout))
-        return out
+def measure(packages: Path) -> list[dict]:
+    env = {**os.environ, "ARGOS_PACKAGES_DIR": str(packages), "PYTHONPATH": str(ROOT)}
+    out = []
+    for mode in MODES:
+        done = subprocess.run([sys.executable, "-m", "bench.argos", mode], env=env, cwd=ROOT,
+                              capture_output=True, text=True, check=True)
+        out.append(json.loads(done.stdout))
+    return out
 
 
 if __name__ == "__main__":
