@@ -71,6 +71,11 @@ def fold(text: str) -> str:
 _HANT_SHARE = 0.03
 
 
+def fold_english(text: str) -> str:
+    """Half-width and case-folded, for comparing English renderings (no t2s)."""
+    return text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
+
+
 def detect_script(pairs: Iterable[tuple[str, str]]) -> str:
     """"zh-Hant" or "zh-Hans", from (original, Simplified) text pairs already converted."""
     changed = cjk = 0
