@@ -1,0 +1,104 @@
+"""Real Poedit (Debian's 3.2.2) on a virtual screen: a reviewer approves two
+drafts, rewrites a third and saves; zhen reads the file back, re-runs with a
+changed glossary, and keeps all three exactly as the reviewer left them."""
+
+import os
+import shutil
+import subprocess
+import time
+
+import polib
+import pytest
+
+from pipeline import po
+from pipeline.articles import resolve
+from pipeline.catalog import state
+from pipeline.run import EngineProvider, translate_article
+from tests.conftest import GLOSSARY_DIR, NOW, ROOT
+
+EDITED = "Edited in Poedit by a reviewer."
+
+
+@pytest.fixture
+def screen(tmp_path):
+    """A private Xvfb display; yields its DISPLAY value."""
+    read, write = os.pipe()
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x900x24", "-nolisten", "tcp"],
+                            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    number = os.read(read, 16).decode().strip()
+    os.close(read)
+    yield f":{number}"
+    xvfb.kill()
+    xvfb.wait()
+
+
+def xdo(display, *args):
+    return subprocess.run(["xdotool", *args], env={**os.environ, "DISPLAY": display}, check=True,
+                          capture_output=True, text=True, timeout=60).stdout.strip()
+
+
+def poedit_review(catalog_path, display, home):
+    """Open the catalog in Poedit, approve entries 1 and 2, rewrite entry 3, save, quit."""
+    before = catalog_path.read_bytes()
+    home.mkdir()  # a fresh profile: no first-run state, no other Poedit instance to hand over to
+    proc = subprocess.Popen(["poedit", str(catalog_path)], env={**os.environ, "DISPLAY": display, "HOME": str(home)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        window = xdo(display, "search", "--sync", "--name", catalog_path.name).split()[-1]
+        time.sleep(3)  # the list fills after the window maps
+        # No window manager on the virtual screen: give the window the keyboard ourselves.
+        xdo(display, "windowfocus", "--sync", window)
+        xdo(display, "key", "ctrl+u")  # Needs Work off: entry 1 approved
+        xdo(display, "key", "ctrl+Down")
+        xdo(display, "key", "ctrl+u")  # entry 2 approved
+        xdo(display, "key", "ctrl+Down")
+        # Click into the translation editor (lower left of the window) and retype entry 3.
+        geometry = xdo(display, "getwindowgeometry", window)
+        width, height = (int(v) for v in geometry.split("Geometry: ")[1].split("x"))
+        xdo(display, "mousemove", "--window", window, str(int(width * 0.3)), str(int(height * 0.87)), "click", "1")
+        xdo(display, "key", "ctrl+a")
+        xdo(display, "type", "--delay", "5", EDITED)
+        xdo(display, "key", "ctrl+s")
+        deadline = time.time() + 30
+        while time.time() < deadline and catalog_path.read_bytes() == before:
+            time.sleep(0.5)
+        time.sleep(1)  # Poedit writes the .mo after the .po
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.mark.poedit
+def test_reviewing_in_real_poedit_survives_reruns(article_dir, glossary, screen, tmp_path):
+    article = resolve(article_dir)
+    translate_article(article, glossary=glossary, engines=EngineProvider("dictionary", glossary), now=NOW)
+    drafts = [e for e in polib.pofile(str(article.catalog))]
+    assert all(state(e) == "draft" for e in drafts)
+
+    poedit_review(article.catalog, screen, tmp_path / "home")
+
+    saved = po.read_catalog(article.catalog)  # strict reader on Poedit's own output
+    assert saved.metadata["X-Generator"].startswith("Poedit")
+    live = [e for e in saved if not e.obsolete]
+    assert [state(e) for e in live[:4]] == ["reviewed", "reviewed", "reviewed", "draft"]
+    assert [e.msgstr for e in live[:2]] == [e.msgstr for e in drafts[:2]]
+    assert live[2].msgstr == EDITED
+    approved = {e.msgid: e.msgstr for e in live[:3]}
+
+    # A grown glossary changes the draft signature: untouched drafts are refreshed,
+    # the three reviewed entries are not touched.
+    grown = tmp_path / "glossary"
+    shutil.copytree(GLOSSARY_DIR, grown)
+    with open(grown / "tianjin.tsv", "a", encoding="utf-8") as f:
+        f.write("測試術語\t\ttest term\t\tword\tA term only this glossary has.\tzhen tests\n")
+    from pipeline.glossary import load_glossary
+
+    g2 = load_glossary(grown)
+    result = translate_article(article, glossary=g2, engines=EngineProvider("dictionary", g2), now=NOW)
+    assert result.reviewed == 3 and result.drafted == len(drafts) - 3
+    after = {e.msgid: e for e in po.read_catalog(article.catalog) if not e.obsolete}
+    for msgid, text in approved.items():
+        assert after[msgid].msgstr == text and state(after[msgid]) == "reviewed"
+    assert (article.folder / "en.mo").exists()  # Poedit's compiled catalog: left alone, ignored by git
+    assert ROOT.joinpath(".gitignore").read_text().count("*.mo") == 1
