@@ -63,6 +63,19 @@ def test_page_in_chromium(browser, article_dir, glossary, tmp_path):
     assert "on" in partner.get_attribute("class")
     assert browser.find_element(By.ID, "tip").is_displayed()
     assert rows[0].get_attribute("class").split()[-1] == "status-reviewed"
+    # The approved markup carries no required rendering: its QA errors sit in its own row.
+    warning = rows[0].find_element(By.CSS_SELECTOR, "td.tgt ul.qa li")
+    assert warning.is_displayed() and "glossary" in warning.text
+    assert not rows[1].find_elements(By.CSS_SELECTOR, "ul.qa")
+    # Keyboard: focusing a sentence highlights its row, as hovering does.
+    english = rows[10].find_element(By.CSS_SELECTOR, "td.tgt")
+    browser.execute_script("arguments[0].focus()", english)
+    assert "hl" in rows[10].get_attribute("class")
+    # Narrow screens: the two columns stack.
+    browser.set_window_size(600, 1200)
+    src, tgt = (rows[10].find_element(By.CSS_SELECTOR, c) for c in ("td.src", "td.tgt"))
+    assert tgt.location["y"] > src.location["y"] and abs(tgt.location["x"] - src.location["x"]) < 40
+    browser.set_window_size(1280, 1600)
     shot = tmp_path / "bilingual.png"
     browser.save_screenshot(str(shot))
     assert shot.stat().st_size > 10_000
