@@ -74,3 +74,32 @@ def test_sigkill_at_many_points_loses_nothing(article_dir, tmp_path):
     run_zhen(article_dir, glossaries[0])
     whole(article_dir, reviewed)
     assert not list(article_dir.glob(".*.tmp")), "a finished run sweeps what killed runs left"
+
+
+def test_a_second_run_on_a_locked_article_stops_with_one_line(article_dir):
+    from pipeline.files import article_lock
+
+    with article_lock(article_dir):  # a first run is working on the article
+        proc = subprocess.run([sys.executable, "-m", "pipeline", "translate", str(article_dir), "--engine",
+                               "dictionary"], cwd=ROOT, capture_output=True, text=True,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        f"error: {article_dir}: another zhen run is working on this article; try again when it ends"]
+    assert not (article_dir / "en.po").exists()
+
+
+def test_the_previous_catalog_is_kept_as_a_backup(article_dir, tmp_path):
+    run_zhen(article_dir, GLOSSARY_DIR)
+    first = (article_dir / "en.po").read_bytes()
+    assert not (article_dir / "en.po~").exists()  # nothing to back up on a first run
+    grown = tmp_path / "g"
+    shutil.copytree(GLOSSARY_DIR, grown)
+    with open(grown / "tianjin.tsv", "a", encoding="utf-8") as f:
+        f.write("測試術語\t\ttest term\t\tword\tA term only this glossary has.\tzhen tests\n")
+    run_zhen(article_dir, grown)  # new signature: the catalog changes
+    assert (article_dir / "en.po~").read_bytes() == first
+    second = (article_dir / "en.po").read_bytes()
+    assert second != first
+    run_zhen(article_dir, grown)  # nothing changes: the backup stays the previous version
+    assert (article_dir / "en.po~").read_bytes() == first and (article_dir / "en.po").read_bytes() == second
