@@ -81,26 +81,46 @@ def build_model_dir(out: Path, vocab: list[str], *, layers: int = 1, d_model: in
 
 def build_package(path: Path, lines: list[str], *, from_code: str = "zh", to_code: str = "en",
                   vocab_size: int = 800, folder: str = "translate-zh_en-tiny", version: str = "0.1",
-                  model_vocab: int = 0, **dims) -> Path:
+                  model_vocab: int = 0, tokenizer: str = "sentencepiece", target_prefix: str = "",
+                  **dims) -> Path:
     """Write an .argosmodel archive to ``path``.
 
     ``model_vocab`` pads the model's vocabulary beyond the tokenizer's, so the
     embedding and output layers have the size of a real package's (~32k) even
     though a few lines cannot train that many SentencePiece pieces.
+    ``tokenizer="bpe"`` writes a subword-nmt ``bpe.model`` (Moses tokenization,
+    no merges: every word splits into characters) instead of SentencePiece, as
+    older Argos packages do. ``target_prefix`` goes into the metadata and the
+    vocabulary, as in multilingual packages.
     """
     import sentencepiece as spm
 
-    sp_bytes = train_sentencepiece(lines, vocab_size)
-    sp = spm.SentencePieceProcessor(model_proto=sp_bytes)
-    vocab = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+    if tokenizer == "bpe":
+        from argostranslate.tokenizer import BPETokenizer
+
+        staging_bpe = path.parent / (path.name + ".bpe")
+        staging_bpe.write_text("#version: 0.2\n", encoding="utf-8")
+        bpe = BPETokenizer(staging_bpe, from_code, to_code)
+        pieces = sorted({tok for line in lines for tok in bpe.encode(line)})
+        vocab = ["<unk>", "<s>", "</s>", *pieces]
+        tokenizer_file, tokenizer_bytes = "bpe.model", staging_bpe.read_bytes()
+    else:
+        sp_bytes = train_sentencepiece(lines, vocab_size)
+        sp = spm.SentencePieceProcessor(model_proto=sp_bytes)
+        vocab = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+        tokenizer_file, tokenizer_bytes = "sentencepiece.model", sp_bytes
+    if target_prefix:
+        vocab.append(target_prefix)
     vocab += [f"<unused_{i}>" for i in range(max(0, model_vocab - len(vocab)))]
     staging = path.parent / (path.name + ".d")
     build_model_dir(staging / "model", vocab, **dims)
     metadata = {"package_version": version, "argos_version": "1.0", "from_code": from_code,
                 "from_name": "Chinese", "to_code": to_code, "to_name": "English", "type": "translate"}
+    if target_prefix:
+        metadata["target_prefix"] = target_prefix
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(f"{folder}/metadata.json", json.dumps(metadata))
-        zf.writestr(f"{folder}/sentencepiece.model", sp_bytes)
+        zf.writestr(f"{folder}/{tokenizer_file}", tokenizer_bytes)
         zf.writestr(f"{folder}/README.md", "Tiny random-weight test package built by zhen's tests.\n")
         for f in sorted((staging / "model").iterdir()):
             zf.write(f, f"{folder}/model/{f.name}")

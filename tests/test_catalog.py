@@ -1,4 +1,3 @@
-import shutil
 import subprocess
 from datetime import timedelta
 

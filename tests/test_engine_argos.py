@@ -188,3 +188,29 @@ def test_settings_from_config_file_and_command_line_reach_the_engine(package_fil
                  "--threads", "1", "--json")
     assert json.loads(result.stdout)["drafted"] == 45
     assert "|beam:1|compute:int8_float32|" in (article_dir / "en.po").read_text(encoding="utf-8")
+
+
+def test_a_bpe_package_installs_and_translates(packages, tmp_path, glossary):
+    """Older Argos packages ship a subword-nmt bpe.model; argostranslate's BPE tokenizer runs it."""
+    archive = build_package(tmp_path / "bpe.argosmodel", LINES, tokenizer="bpe", folder="translate-zh_en-bpe")
+    info = models.install(archive)
+    assert (info.path / "bpe.model").exists() and not (info.path / "sentencepiece.model").exists()
+    engine = ArgosEngine(glossary, package=info, options=ArgosOptions(beam_size=1, n_best=1))
+    segs = segment(read_article(SAMPLE))[:5]
+    assert all(engine.tokenize(s.text) for s in segs)
+    drafts = engine.draft(segs)
+    assert all(d.text.strip() and "@@" not in d.text for d in drafts.values())
+
+
+def test_target_prefix_is_forced_and_stripped(packages, tmp_path, glossary):
+    import ctranslate2
+
+    archive = build_package(tmp_path / "prefix.argosmodel", LINES, target_prefix="__en__", folder="translate-zh_en-px")
+    info = models.install(archive)
+    engine = ArgosEngine(glossary, package=info, options=ArgosOptions(beam_size=1, n_best=1))
+    tokens = [engine.tokenize(s.text) for s in segment(read_article(SAMPLE))[:6]]
+    ours = [hyps[0][0] for hyps in engine.translate_tokens(tokens)]
+    raw = ctranslate2.Translator(str(info.path / "model"), compute_type="int8")
+    forced = raw.translate_batch(tokens, beam_size=1, target_prefix=[["__en__"]] * len(tokens),
+                                 max_decoding_length=256)
+    assert ours == [r.hypotheses[0][1:] for r in forced]  # the same decoding, prefix removed

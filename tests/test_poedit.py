@@ -23,19 +23,32 @@ EDITED = "Edited in Poedit by a reviewer."
 def screen(tmp_path):
     """A private Xvfb display; yields its DISPLAY value."""
     read, write = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x900x24", "-nolisten", "tcp"],
-                            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = tmp_path / "xvfb.log"
+    with open(log, "wb") as err:
+        xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x900x24", "-nolisten", "tcp"],
+                                pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=err)
     os.close(write)
     number = os.read(read, 16).decode().strip()
     os.close(read)
-    yield f":{number}"
+    assert number, f"Xvfb did not start: {log.read_text(errors='replace')[-500:]}"
+    display = f":{number}"
+    # Ready means a client can connect, which -displayfd alone has not always meant here.
+    deadline = time.time() + 20
+    while subprocess.run(["xdotool", "getmouselocation"], env={**os.environ, "DISPLAY": display},
+                         capture_output=True).returncode != 0:
+        assert time.time() < deadline and xvfb.poll() is None, f"Xvfb {display} refuses connections: " + \
+            log.read_text(errors="replace")[-500:]
+        time.sleep(0.2)
+    yield display
     xvfb.kill()
     xvfb.wait()
 
 
 def xdo(display, *args):
-    return subprocess.run(["xdotool", *args], env={**os.environ, "DISPLAY": display}, check=True,
-                          capture_output=True, text=True, timeout=60).stdout.strip()
+    done = subprocess.run(["xdotool", *args], env={**os.environ, "DISPLAY": display}, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, f"xdotool {' '.join(args)}: {done.stderr.strip()}"
+    return done.stdout.strip()
 
 
 def poedit_review(catalog_path, display, home):

@@ -19,6 +19,7 @@ from pipeline.errors import EngineError
 from pipeline.models import PackageInfo, find_package
 
 _CLAUSE = re.compile(r"(?<=[；;，,、：:])")
+_BPE_LEFTOVER = re.compile(r"@@(?=\s|$)")
 _JOIN = {"；": "; ", ";": "; ", "，": ", ", ",": ", ", "、": ", ", "：": ": ", ":": ": "}
 
 
@@ -125,7 +126,6 @@ class ArgosEngine(Engine):
         return out
 
     def _translate_batch(self, requests: Sequence[Request]) -> list[list[Hypothesis]]:
-        _, package = self._load()
         n_best = max(r.n_best for r in requests) if requests else 1
         pieces = [self._pieces(r.text) for r in requests]
         flat = [toks for p in pieces for toks, _ in p]
@@ -137,12 +137,19 @@ class ArgosEngine(Engine):
             k += len(segs)
             hyps = []
             for h in range(min(req.n_best, min(len(p) for p in parts))):
-                text = "".join(package.tokenizer.decode(p[h][0]).strip() + sep for p, (_, sep) in zip(parts, segs))
+                text = "".join(self._decode(p[h][0]) + sep for p, (_, sep) in zip(parts, segs))
                 score = sum(p[h][1] for p in parts)
                 length = sum(max(1, len(p[h][0])) for p in parts)
                 hyps.append(Hypothesis(" ".join(text.split()), score / length))
             out.append(hyps)
         return out
+
+    def _decode(self, tokens: list[str]) -> str:
+        _, package = self._load()
+        text = package.tokenizer.decode(tokens).strip()
+        # argostranslate's BPE decoder joins "xx@@ yy" but leaves the marker on a
+        # last token, which a decode cut short by the length limit can end with.
+        return _BPE_LEFTOVER.sub("", text)
 
     def confidence(self, hyp: Hypothesis) -> float | None:
         # Mean token log-probability → probability-like value in (0, 1].
