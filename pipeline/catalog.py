@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -55,12 +56,27 @@ def draft_id(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
+NOTE_KEYS = ("role", "glossary", "glossary (inside a longer term)", *DRAFT_KEYS, "edited", "match", "qa")
+_NOTE_START = re.compile("(" + "|".join(re.escape(k) for k in sorted(NOTE_KEYS, key=len, reverse=True)) + r"):(?: |$)")
+
+
 def notes(entry: polib.POEntry) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
+    """The entry's ``#.`` notes by key.
+
+    A line that starts no known note continues the one before: tools that wrap
+    long ``#.`` lines at 79 columns (polib does; Poedit does not) split a note
+    at a space, so the pieces are joined with one.
+    """
+    pairs: list[list[str]] = []
     for line in (entry.comment or "").split("\n"):
-        key, sep, value = line.partition(": ")
-        if sep:
-            out.setdefault(key.strip(), []).append(value)
+        m = _NOTE_START.match(line)
+        if m:
+            pairs.append([m.group(1), line[m.end():]])
+        elif pairs and line.strip():
+            pairs[-1][1] = f"{pairs[-1][1]} {line.strip()}".strip()
+    out: dict[str, list[str]] = {}
+    for key, value in pairs:
+        out.setdefault(key, []).append(value)
     return out
 
 

@@ -25,3 +25,8 @@ def article_dir(tmp_path: Path) -> Path:
     folder.mkdir()
     shutil.copy(SAMPLE, folder / "source.zh.txt")
     return folder
+
+
+def pytest_addoption(parser):
+    parser.addoption("--regen-golden", action="store_true",
+                     help="Rewrite tests/golden/*/expected/ from the code's output (review the diff before committing).")

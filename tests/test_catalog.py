@@ -202,3 +202,25 @@ def test_gettext_tools_resaves_keep_reviewed_lines(tmp_path, article_dir, glossa
     assert result.drafted == 0 and result.reviewed == len(approved)
     after = {e.msgid: e.msgstr for e in polib.pofile(str(article.catalog)) if not e.obsolete}
     assert after == approved
+
+
+def test_notes_wrapped_by_another_tool_are_read_whole(tmp_path):
+    """polib (and tools built on it) wrap long #. lines at 79 columns; Poedit does not."""
+    long_sig = "engine:dictionary|cedict:2023-11-07|jieba:0.42.1|glossary:be9d8831|zhen:0.1.0"
+    first, _ = merge(segs("甲。"), signature=long_sig,
+                     drafter=lambda todo: {s.id: Draft("A.", "dictionary", long_sig,
+                                                       label="word-by-word gloss from CC-CEDICT, not a translation: "
+                                                             "rewrite before approving") for s in todo})
+    path = tmp_path / "en.po"
+    path.write_text(po.render(first), encoding="utf-8")
+    foreign = polib.pofile(str(path))
+    foreign.save(str(path))  # polib's writer wraps the notes
+    assert "#. draft-signature:\n#. engine:dictionary" in path.read_text(encoding="utf-8")
+    entry = po.read_catalog(path)[0]
+    assert cat.notes(entry)["draft-signature"] == [long_sig]
+    assert cat.notes(entry)["draft"] == ["dictionary (word-by-word gloss from CC-CEDICT, not a translation: "
+                                         "rewrite before approving)"]
+    rec = Recorder()
+    again, stats = merge(segs("甲。"), old=po.read_catalog(path), signature=long_sig, drafter=rec)
+    assert rec.calls == [] and stats.reused == 1  # still recognised as the same, current draft
+    assert "#. draft-signature: " + long_sig in po.render(again)  # and written back whole
