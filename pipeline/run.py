@@ -5,9 +5,8 @@ source → segment → script → glossary → engine → catalog → qa → ren
 
 from __future__ import annotations
 
-import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,11 +18,10 @@ from pipeline.engines import engine_class
 from pipeline.engines.base import Engine, Progress
 from pipeline.files import article_lock, backup, write_if_changed
 from pipeline.glossary import Glossary
-from pipeline.model import ArticleResult, Segment, TermHit
+from pipeline.model import ArticleResult, Finding, Segment, TermHit
 from pipeline.segment import segment
 from pipeline.source import read_article
 
-log = logging.getLogger(__name__)
 Warn = Callable[[str], None]
 
 
@@ -92,15 +90,32 @@ def require_catalog(article: Article):
     return catalog
 
 
-def segment_findings(segments: Sequence[Segment], catalog, hits) -> list:
-    """QA findings for each segment's current English, keyed by segment id (for the page)."""
-    english = {e.msgid: e.msgstr for e in catalog if not e.obsolete}
-    return [f for seg in segments
-            for f in qa.check_segment(seg.text, english.get(seg.text, ""), hits.get(seg.id, ()), segment=seg.id)]
+class SegmentQA:
+    """QA findings per (segment, English), computed once per run and shared by the
+    catalog's notes and the page."""
+
+    def __init__(self, hits: Mapping[int, Sequence[TermHit]]):
+        self.hits = hits
+        self._seen: dict[tuple[int, str], list[Finding]] = {}
+
+    def __call__(self, seg: Segment, english: str) -> list[Finding]:
+        key = (seg.id, english)
+        if key not in self._seen:
+            self._seen[key] = qa.check_segment(seg.text, english, self.hits.get(seg.id, ()), segment=seg.id)
+        return self._seen[key]
+
+    def notes(self, seg: Segment, english: str) -> list[str]:
+        return qa.note_lines(self(seg, english))
+
+    def for_page(self, segments: Sequence[Segment], catalog) -> list[Finding]:
+        english = {e.msgid: e.msgstr for e in catalog if not e.obsolete}
+        return [f for seg in segments for f in self(seg, english.get(seg.text, ""))]
 
 
-def write_outputs(article: Article, segments: Sequence[Segment], hits, catalog, lang: str) -> None:
-    rows = render.rows(segments, catalog, hits, segment_findings(segments, catalog, hits))
+def write_outputs(article: Article, segments: Sequence[Segment], hits, catalog, lang: str,
+                  checks: SegmentQA | None = None) -> None:
+    checks = checks or SegmentQA(hits)
+    rows = render.rows(segments, catalog, hits, checks.for_page(segments, catalog))
     title = segments[0].text if segments else article.slug
     write_if_changed(article.text, render.english_text(rows))
     write_if_changed(article.html, render.html_page(rows, title=title, source_lang=lang))
@@ -126,6 +141,7 @@ def translate_article(
             return engine.draft(todo, hits, progress=progress or (lambda d, t: None))
 
         signature = engines.signature()  # cheap: engines load their models on first draft
+        checks = SegmentQA(hits)
         nested = {sid: [n for h in hs for n in glossary.nested(h)] for sid, hs in hits.items()}
         catalog, stats = cat.merge(
             slug=article.slug,
@@ -139,13 +155,13 @@ def translate_article(
             drafter=drafter,
             now=now or now_utc(),
             purge_obsolete=purge_obsolete,
-            annotate=lambda seg, english: qa.note_lines(qa.check_segment(seg.text, english, hits.get(seg.id, ()))),
+            annotate=checks.notes,
         )
         text = po.render(catalog)
         if article.catalog.exists() and article.catalog.read_text(encoding="utf-8") != text:
             backup(article.catalog)
         write_if_changed(article.catalog, text)
-        write_outputs(article, segments, hits, catalog, lang)
+        write_outputs(article, segments, hits, catalog, lang, checks)
     return ArticleResult(
         article=article.slug,
         segments=stats.segments,
