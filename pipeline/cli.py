@@ -282,16 +282,16 @@ def check(paths, as_json, strict, glossary_path) -> None:
     findings = check_files([a.catalog for a in under(paths, root=DEFAULT_ROOT) if a.catalog.exists()], g)
     if as_json:
         for f in findings:
-            _emit({"catalog": f.catalog, "segment": f.segment, "check": f.check, "severity": f.severity,
-                   "subject": f.subject, "message": f.message})
+            _emit({"catalog": f.catalog, "entry": f.entry, "reference": f.reference, "check": f.check,
+                   "severity": f.severity, "subject": f.subject, "message": f.message})
     else:
         from rich.table import Table
 
         table = Table(title="QA findings")
-        for col in ("catalog", "entry", "check", "severity", "subject", "message"):
+        for col in ("catalog", "entry", "source", "check", "severity", "subject", "message"):
             table.add_column(col)
         for f in findings:
-            table.add_row(f.catalog, str(f.segment), f.check, f.severity, f.subject, f.message)
+            table.add_row(f.catalog, str(f.entry), f.reference, f.check, f.severity, f.subject, f.message)
         console().print(table)
         errors = sum(f.severity == "error" for f in findings)
         console().print(f"{errors} error(s), {len(findings) - errors} warning(s)")

@@ -96,9 +96,11 @@ class Finding:
     check: str
     severity: str
     message: str
-    segment: int | None = None
-    subject: str = ""
+    segment: int | None = None  # segment id in the article (the page's rows)
+    subject: str = ""  # the figure or term concerned
     catalog: str = ""
+    entry: int | None = None  # 1-based position of the entry in the catalog
+    reference: str = ""  # where the sentence is in the source, e.g. "source.zh.txt:12"
 
 
 @dataclass(frozen=True)

@@ -136,7 +136,9 @@ def test_qa_findings_reach_catalog_page_status_and_check(article_dir):
     assert json.loads(invoke("status", article_dir, "--json").stdout)["warnings"] >= 1
     checked = invoke("check", article_dir, "--json")
     assert checked.exit_code == 1
-    assert any(json.loads(line)["subject"] == "480多" for line in checked.stdout.splitlines())
+    found = next(f for f in map(json.loads, checked.stdout.splitlines()) if f["subject"] == "480多")
+    line = next(n for n, text in enumerate(SAMPLE.read_text("utf-8").splitlines(), 1) if "480多名" in text)
+    assert (found["check"], found["severity"], found["reference"]) == ("numbers", "error", f"source.zh.txt:{line}")
 
     entry = approve("More than 480 officials were sent to key projects.")
     assert "qa: error (numbers)" not in entry.comment

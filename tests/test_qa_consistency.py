@@ -15,7 +15,7 @@ def test_same_sentence_translated_two_ways_across_articles():
     b = catalog(("全覆蓋。", "Complete coverage."))
     same = catalog(("全覆蓋。", "Full  coverage."))  # whitespace is not a difference
     found = across_articles({"a.po": a, "b.po": b})
-    assert {(f.catalog, f.segment) for f in found} == {("a.po", 1), ("b.po", 1)}
+    assert {(f.catalog, f.entry) for f in found} == {("a.po", 1), ("b.po", 1)}
     assert "b.po:1" in next(f.message for f in found if f.catalog == "a.po")
     assert across_articles({"a.po": a, "same.po": same}) == []
 
@@ -24,7 +24,7 @@ def test_a_term_written_two_ways_in_one_article(glossary):
     two_ways = catalog(("濱海新區發展很快。", "Binhai New Area grew fast."),
                        ("支持濱海新區。", "Support the Binhai new area."))
     found = term_forms(two_ways, glossary, path="x.po")
-    assert {f.segment for f in found} == {1, 2} and all(f.subject == "濱海新區" for f in found)
+    assert {f.entry for f in found} == {1, 2} and all(f.subject == "濱海新區" for f in found)
     one_way = catalog(("濱海新區發展很快。", "Binhai New Area grew fast."), ("支持濱海新區。", "Support the Binhai New Area."))
     assert term_forms(one_way, glossary) == []
 

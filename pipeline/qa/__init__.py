@@ -127,7 +127,7 @@ CHECKS: dict[str, Check] = {
 
 
 def check_segment(source: str, english: str, hits: Sequence[TermHit], *, segment: int | None = None,
-                  catalog: str = "") -> list[Finding]:
+                  catalog: str = "", entry: int | None = None, reference: str = "") -> list[Finding]:
     if not english.strip():
         return []
     findings, seen = [], set()
@@ -139,7 +139,7 @@ def check_segment(source: str, english: str, hits: Sequence[TermHit], *, segment
                 continue
             seen.add(subject)
             findings.append(Finding(check=name, severity=sev, message=msg, segment=segment,
-                                    subject=subject, catalog=catalog))
+                                    subject=subject, catalog=catalog, entry=entry, reference=reference))
     return findings
 
 
@@ -148,13 +148,22 @@ def note_lines(findings: Sequence[Finding]) -> list[str]:
     return [f"qa: {f.severity} ({f.check}): {f.message}" for f in findings]
 
 
+def reference(entry) -> str:
+    """The entry's first source reference, "file:line", as its `#:` line gives it."""
+    if not entry.occurrences:
+        return ""
+    name, line = entry.occurrences[0]
+    return f"{name}:{line}" if line else name
+
+
 def check_catalog(catalog, glossary, *, path: str = "") -> list[Finding]:
     """Every translated live entry of one catalog, numbered as in the file."""
     findings: list[Finding] = []
     for n, entry in enumerate(catalog, start=1):
         if entry.obsolete or state(entry) == "untranslated":
             continue
-        findings += check_segment(entry.msgid, entry.msgstr, glossary.match(entry.msgid), segment=n, catalog=path)
+        findings += check_segment(entry.msgid, entry.msgstr, glossary.match(entry.msgid), catalog=path, entry=n,
+                                  reference=reference(entry))
     return findings
 
 
@@ -165,4 +174,4 @@ def check_files(paths: Sequence[Path], glossary) -> list[Finding]:
     catalogs = {str(p): po.read_catalog(p) for p in paths}
     findings = [f for p, c in catalogs.items() for f in check_catalog(c, glossary, path=p)]
     findings += check_catalogs(catalogs, glossary)
-    return sorted(findings, key=lambda f: (f.catalog, f.segment or 0))
+    return sorted(findings, key=lambda f: (f.catalog, f.entry or 0))

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import polib
 
 from pipeline.catalog import state
+from pipeline.qa import reference
 from pipeline.glossary import Glossary
 from pipeline.model import Finding
 
@@ -31,19 +32,19 @@ def _norm(text: str) -> str:
 
 def across_articles(catalogs: Mapping[str, polib.POFile]) -> list[Finding]:
     """Consistency: identical source sentences translated differently in different articles."""
-    seen: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
+    seen: dict[str, list[tuple[str, int, str, str]]] = defaultdict(list)
     for path, catalog in catalogs.items():
         for n, entry in _live(catalog):
-            seen[entry.msgid].append((path, n, _norm(entry.msgstr)))
+            seen[entry.msgid].append((path, n, _norm(entry.msgstr), reference(entry)))
     out = []
     for msgid, places in seen.items():
-        if len({text for _, _, text in places}) < 2:
+        if len({text for _, _, text, _ in places}) < 2:
             continue
-        for path, n, text in places:
-            others = [f"{p}:{m}" for p, m, t in places if t != text]
+        for path, n, text, ref in places:
+            others = [f"{p}:{m}" for p, m, t, _ in places if t != text]
             out.append(Finding("consistency", "warning",
                                f"the same sentence is translated differently in {', '.join(others)}",
-                               segment=n, subject=msgid[:30], catalog=path))
+                               entry=n, reference=ref, subject=msgid[:30], catalog=path))
     return out
 
 
@@ -68,18 +69,21 @@ def _written(english: str, hits) -> list[tuple[str, str]]:
 def term_forms(catalog: polib.POFile, glossary: Glossary, *, path: str = "") -> list[Finding]:
     """Consistency: a glossary term's rendering written two ways in one article."""
     forms: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    refs: dict[int, str] = {}
     for n, entry in _live(catalog):
+        refs[n] = reference(entry)
         for term, form in _written(entry.msgstr, glossary.match(entry.msgid)):
             forms[term][form].append(n)
     out = []
     for term, written in forms.items():
         if len(written) < 2:
             continue
-        usage = "; ".join(f'"{form}" in {", ".join(map(str, sorted(set(ns))))}' for form, ns in written.items())
+        usage = "; ".join(f'"{form}" in entries {", ".join(map(str, sorted(set(ns))))}'
+                          for form, ns in written.items())
         for form, ns in written.items():
             for n in sorted(set(ns)):
                 out.append(Finding("consistency", "warning", f"{term} is written two ways in this article: {usage}",
-                                   segment=n, subject=term, catalog=path))
+                                   entry=n, reference=refs[n], subject=term, catalog=path))
     return out
 
 
