@@ -1,4 +1,5 @@
-"""Whole `zhen translate` runs in fresh processes: first run vs re-run, and 20 vs 200 articles.
+"""Whole `zhen translate` runs in fresh processes: first run vs re-run (skipped as
+up to date, and forced through every stage), and 20 vs 200 articles.
 
 Each run is its own process, timed from the outside and measured with wait4's
 peak RSS, so start-up (Python, jieba's dictionary, CC-CEDICT) is included as a
@@ -61,7 +62,8 @@ def measure() -> dict:
         shutil.copy(SAMPLE, article / "source.zh.txt")
         first = zhen([], tmp / "sample")
         rerun = zhen([], tmp / "sample")
-        out["sample"] = {"first": first, "rerun": rerun}
+        forced = zhen(["--force"], tmp / "sample")
+        out["sample"] = {"first": first, "rerun": rerun, "forced": forced}
         for n in (20, 200):
             ud_articles(n, tmp / f"ud{n}")
             out[n] = zhen([], tmp / f"ud{n}")

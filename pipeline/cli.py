@@ -117,30 +117,46 @@ glossary_option = click.option(
 @click.option("--compute-type", help="Argos: CTranslate2 compute type [int8].")
 @click.option("--beam-size", type=click.IntRange(1), help="Argos: beam size [4].")
 @click.option("--threads", "intra_threads", type=click.IntRange(0), help="Argos: threads per translation [0: auto].")
+@click.option("--force", is_flag=True, help="Run every stage even where nothing changed since the last run.")
 @glossary_option
 @click.pass_obj
 def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, config_path, device, compute_type,
-              beam_size, intra_threads, glossary_path) -> None:
+              beam_size, intra_threads, force, glossary_path) -> None:
     """Draft and merge the review catalog, English text and bilingual page.
 
     SOURCES are article folders (holding source*.txt) or text files; with none,
     every article under translations/ is translated. Reviewed entries are never
-    overwritten.
+    overwritten. An article whose source, glossary, settings, catalog and
+    outputs are all as the last run left them is skipped (--force runs it).
 
     \b
     Example:
       zhen translate translations/tianjin-chuangxian-zhengyou --json
     """
+    from pipeline import incremental
     from pipeline.articles import collect
     from pipeline.config import DEFAULT_CONFIG, argos_options, load_config
-    from pipeline.glossary import load_glossary
-    from pipeline.run import EngineProvider, translate_article
+    from pipeline.glossary import glossary_files
 
     options = argos_options(load_config(config_path), path=config_path or DEFAULT_CONFIG, device=device,
                             compute_type=compute_type, beam_size=beam_size, intra_threads=intra_threads)
-    glossary = load_glossary(glossary_path)
+    files = glossary_files(glossary_path)
     articles = collect(sources, output=output, root=DEFAULT_ROOT)
-    engines = EngineProvider(engine, glossary, settings={"argos": {"options": options}}, warn=obj.warn)
+    settings = incremental.settings_key(engine=engine, options=options, purge_obsolete=purge_obsolete)
+    loaded: dict = {}
+
+    def run(article, key, progress):
+        # The glossary and the engine are loaded for the first article that needs a run.
+        from pipeline.glossary import load_glossary
+        from pipeline.run import EngineProvider, translate_article
+
+        if not loaded:
+            loaded["glossary"] = load_glossary(glossary_path)
+            loaded["engines"] = EngineProvider(engine, loaded["glossary"], settings={"argos": {"options": options}},
+                                               warn=obj.warn)
+        return translate_article(article, glossary=loaded["glossary"], engines=loaded["engines"],
+                                 purge_obsolete=purge_obsolete, progress=progress, state_key=key)
+
     bar = obj.progress(enabled=not as_json)
     failures = 0
     with bar or _null():
@@ -152,8 +168,8 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
                     bar.update(task, completed=done, total=total)
 
             try:
-                result = translate_article(article, glossary=glossary, engines=engines,
-                                           purge_obsolete=purge_obsolete, progress=progress)
+                key = incremental.input_key(article, glossary_files=files, settings=settings)
+                result = (None if force else incremental.skip(article, key)) or run(article, key, progress)
             except ZhenError as e:
                 if len(articles) == 1:
                     raise

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pipeline.engines.argos import ArgosOptions
+from pipeline.model import ArgosOptions
 from pipeline.errors import ConfigError
 
 DEFAULT_CONFIG = Path("zhen.toml")

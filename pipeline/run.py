@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline import catalog as cat
-from pipeline import po, qa, render, script
+from pipeline import incremental, po, qa, render, script
 from pipeline.articles import Article
 from pipeline.engines import engine_class
 from pipeline.engines.base import Engine, Progress
@@ -129,8 +129,13 @@ def translate_article(
     now: datetime | None = None,
     purge_obsolete: bool = False,
     progress: Progress | None = None,
+    state_key: str | None = None,
 ) -> ArticleResult:
-    """Run every stage for one article and write its catalog, text and page."""
+    """Run every stage for one article and write its catalog, text and page.
+
+    With ``state_key`` (see ``incremental``), the finished run is recorded so that
+    an identical later run can be skipped.
+    """
     started = time.perf_counter()
     with article_lock(article.folder):
         segments, hits, lang = analyse(article, glossary)
@@ -162,18 +167,21 @@ def translate_article(
             backup(article.catalog)
         write_if_changed(article.catalog, text)
         write_outputs(article, segments, hits, catalog, lang, checks)
-    return ArticleResult(
-        article=article.slug,
-        segments=stats.segments,
-        drafted=stats.drafted,
-        reused=stats.reused,
-        reviewed=stats.reviewed,
-        untranslated=stats.untranslated,
-        catalog=str(article.catalog),
-        html=str(article.html),
-        text=str(article.text),
-        seconds=time.perf_counter() - started,
-    )
+        result = ArticleResult(
+            article=article.slug,
+            segments=stats.segments,
+            drafted=stats.drafted,
+            reused=stats.reused,
+            reviewed=stats.reviewed,
+            untranslated=stats.untranslated,
+            catalog=str(article.catalog),
+            html=str(article.html),
+            text=str(article.text),
+            seconds=time.perf_counter() - started,
+        )
+        if state_key is not None:
+            incremental.record(article, state_key, result)  # inside the lock: these outputs, these inputs
+    return result
 
 
 def rebuild_html(article: Article, *, glossary: Glossary) -> Path:

@@ -1,0 +1,97 @@
+"""Skip an article that nothing has touched since its last run, as make does.
+
+After a successful ``zhen translate`` an article folder holds ``.zhen.state``:
+a hash of everything the run depended on (the source, the glossary files, the
+engine, its settings and the installed Argos package, zhen's own code) and a
+hash of the catalog, text and page it left. A later run whose inputs hash the
+same and whose outputs are still those bytes has nothing to do: a full run
+would write no byte and send nothing to the engine (runs are idempotent, and
+tests hold them to it). So it stops there, without loading the glossary or an
+engine. Any difference (a reviewer's save, a new glossary row, an installed
+model, a deleted page, a new zhen) means a full run; ``--force`` always runs.
+
+This module stays light: it is imported before anything heavy is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from pipeline.articles import Article
+from pipeline.files import article_lock, write_atomic
+from pipeline.model import ArticleResult
+
+STATE = ".zhen.state"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _add(h, label: str, path: Path) -> None:
+    h.update(f"\0{label}\0".encode())
+    try:
+        h.update(Path(path).read_bytes())
+    except OSError:
+        h.update(b"\0missing")
+
+
+@functools.cache
+def code_digest() -> str:
+    """zhen's own code: a changed check or writer must not be skipped past."""
+    h = hashlib.sha256()
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        _add(h, str(path.relative_to(_PACKAGE)), path)
+    return h.hexdigest()
+
+
+def settings_key(*, engine: str, options: object, purge_obsolete: bool) -> str:
+    """The run's settings, and which Argos package an ``auto`` run would pick."""
+    from pipeline.models import find_package
+
+    package = find_package("zh", "en")
+    return f"engine:{engine}|options:{options!r}|purge:{purge_obsolete}|argos:{package.label if package else '-'}"
+
+
+def input_key(article: Article, *, glossary_files: Iterable[Path], settings: str) -> str:
+    h = hashlib.sha256()
+    h.update(f"code:{code_digest()}|{settings}".encode())
+    _add(h, "source", article.source)
+    for path in glossary_files:
+        _add(h, f"glossary:{Path(path).name}", path)
+    return h.hexdigest()
+
+
+def output_key(article: Article) -> str:
+    h = hashlib.sha256()
+    for path in (article.catalog, article.text, article.html):
+        _add(h, path.name, path)
+    return h.hexdigest()
+
+
+def record(article: Article, key: str, result: ArticleResult) -> None:
+    """Remember a finished run (call it while holding the article's lock)."""
+    state = {"inputs": key, "outputs": output_key(article), "result": result.as_json()}
+    write_atomic(article.folder / STATE, json.dumps(state, ensure_ascii=False, indent=1) + "\n")
+
+
+def skip(article: Article, key: str) -> ArticleResult | None:
+    """What a run would report, when it would do nothing; None when it must run."""
+    started = time.perf_counter()
+    with article_lock(article.folder):
+        try:
+            state = json.loads((article.folder / STATE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        with contextlib.suppress(Exception):
+            if state["inputs"] == key and state["outputs"] == output_key(article):
+                r = state["result"]
+                # A re-run drafts nothing: what the recorded run drafted, it now reuses.
+                return ArticleResult(
+                    article=r["article"], segments=r["segments"], drafted=0, reused=r["drafted"] + r["reused"],
+                    reviewed=r["reviewed"], untranslated=r["untranslated"], catalog=r["catalog"], html=r["html"],
+                    text=r["text"], seconds=time.perf_counter() - started)
+    return None
