@@ -5,6 +5,7 @@ source → segment → script → glossary → engine → catalog → qa → ren
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -94,8 +95,9 @@ class SegmentQA:
     """QA findings per (segment, English), computed once per run and shared by the
     catalog's notes and the page."""
 
-    def __init__(self, hits: Mapping[int, Sequence[TermHit]]):
+    def __init__(self, hits: Mapping[int, Sequence[TermHit]], glossary: Glossary | None = None):
         self.hits = hits
+        self.glossary = glossary  # for the consistency of term renderings across the article
         self._seen: dict[tuple[int, str], list[Finding]] = {}
 
     def __call__(self, seg: Segment, english: str) -> list[Finding]:
@@ -109,12 +111,23 @@ class SegmentQA:
 
     def for_page(self, segments: Sequence[Segment], catalog) -> list[Finding]:
         english = {e.msgid: e.msgstr for e in catalog if not e.obsolete}
-        return [f for seg in segments for f in self(seg, english.get(seg.text, ""))]
+        found = [f for seg in segments for f in self(seg, english.get(seg.text, ""))]
+        if self.glossary is not None:
+            # Consistency findings name catalog entries; the page's rows are segments.
+            from pipeline.qa.consistency import term_forms
+
+            msgid_of = {n: e.msgid for n, e in enumerate(catalog, start=1)}
+            segs_of: dict[str, list[Segment]] = {}
+            for seg in segments:
+                segs_of.setdefault(seg.text, []).append(seg)
+            found += [dataclasses.replace(f, segment=seg.id) for f in term_forms(catalog, self.glossary)
+                      for seg in segs_of.get(msgid_of.get(f.entry, ""), ())]
+        return found
 
 
 def write_outputs(article: Article, segments: Sequence[Segment], hits, catalog, lang: str,
-                  checks: SegmentQA | None = None) -> None:
-    checks = checks or SegmentQA(hits)
+                  checks: SegmentQA | None = None, glossary: Glossary | None = None) -> None:
+    checks = checks or SegmentQA(hits, glossary)
     rows = render.rows(segments, catalog, hits, checks.for_page(segments, catalog))
     title = segments[0].text if segments else article.slug
     write_if_changed(article.text, render.english_text(rows))
@@ -146,7 +159,7 @@ def translate_article(
             return engine.draft(todo, hits, progress=progress or (lambda d, t: None))
 
         signature = engines.signature()  # cheap: engines load their models on first draft
-        checks = SegmentQA(hits)
+        checks = SegmentQA(hits, glossary)
         nested = {sid: [n for h in hs for n in glossary.nested(h)] for sid, hs in hits.items()}
         catalog, stats = cat.merge(
             slug=article.slug,
@@ -187,5 +200,5 @@ def translate_article(
 def rebuild_html(article: Article, *, glossary: Glossary) -> Path:
     """Re-render the text and page from the catalog without drafting."""
     segments, hits, lang = analyse(article, glossary)
-    write_outputs(article, segments, hits, require_catalog(article), lang)
+    write_outputs(article, segments, hits, require_catalog(article), lang, glossary=glossary)
     return article.html

@@ -206,3 +206,19 @@ def test_a_glossary_with_broken_rows_stops_before_anything_is_written(article_di
     assert result.exit_code == 2 and "bad.tsv:2:" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (article_dir / "en.po").exists()
+
+
+def test_a_term_written_two_ways_is_flagged_on_both_rows_of_the_page(article_dir):
+    import polib
+
+    invoke("translate", article_dir, "--engine", "dictionary")
+    catalog = polib.pofile(str(article_dir / "en.po"))
+    binhai = [e for e in catalog if "濱海新區" in e.msgid][:2]
+    binhai[0].msgstr, binhai[0].flags = "The Binhai New Area grew.", []
+    binhai[1].msgstr, binhai[1].flags = "The Binhai new area grew.", []
+    catalog.save(str(article_dir / "en.po"))
+    assert invoke("html", article_dir).exit_code == 0
+    page = (article_dir / "en.html").read_text(encoding="utf-8")
+    rows = re.findall(r'<tr id="s\d+".*?</tr>', page, flags=re.S)
+    flagged = [r for r in rows if "濱海新區 is written two ways" in r]
+    assert len(flagged) >= 2 and all("Binhai" in r for r in flagged)
