@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import polib
 
@@ -93,5 +93,3 @@ def check_catalogs(catalogs: Mapping[str, polib.POFile], glossary: Glossary) -> 
         out += term_forms(catalog, glossary, path=path)
     return out + across_articles(catalogs)
 
-
-__all__: Sequence[str] = ("across_articles", "term_forms", "check_catalogs")
