@@ -70,3 +70,17 @@ def test_brackets_quotes_and_placeholders(glossary):
     assert ("leftovers", "warning") in checks("創新。", 'He said "innovate.', glossary)
     assert ("leftovers", "error") in checks("創新。", "Innovate ⟦T1⟧ now.", glossary)
     assert check_segment("創新。", 'He said "innovate" (twice).', []) == []
+
+
+def test_whitespace_only_is_an_error_and_empty_is_just_untranslated(glossary, tmp_path):
+    import polib
+
+    from pipeline.qa import check_catalog
+
+    assert [(f.check, f.severity) for f in check_segment("創新。", "  \n", [])] == [("leftovers", "error")]
+    assert check_segment("創新。", "", []) == []
+    catalog = polib.POFile()
+    catalog.append(polib.POEntry(msgid="創新。", msgstr=" "))
+    catalog.append(polib.POEntry(msgid="發展。", msgstr=""))
+    found = check_catalog(catalog, glossary, path="x.po")
+    assert [(f.entry, f.message) for f in found] == [(1, "whitespace-only translation")]

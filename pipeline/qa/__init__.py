@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipeline import po
-from pipeline.catalog import state
 from pipeline.engines.base import verify
 from pipeline.model import Finding, TermHit
 from pipeline.numbers import en_figures, zh_dates, zh_figures
@@ -129,6 +128,9 @@ CHECKS: dict[str, Check] = {
 def check_segment(source: str, english: str, hits: Sequence[TermHit], *, segment: int | None = None,
                   catalog: str = "", entry: int | None = None, reference: str = "") -> list[Finding]:
     if not english.strip():
+        if english:  # gettext counts "  " as translated and would show blank text
+            return [Finding("leftovers", "error", "whitespace-only translation", segment=segment, catalog=catalog,
+                            entry=entry, reference=reference)]
         return []
     findings, seen = [], set()
     for name, check in CHECKS.items():
@@ -160,7 +162,7 @@ def check_catalog(catalog, glossary, *, path: str = "") -> list[Finding]:
     """Every translated live entry of one catalog, numbered as in the file."""
     findings: list[Finding] = []
     for n, entry in enumerate(catalog, start=1):
-        if entry.obsolete or state(entry) == "untranslated":
+        if entry.obsolete or not entry.msgstr:
             continue
         findings += check_segment(entry.msgid, entry.msgstr, glossary.match(entry.msgid), catalog=path, entry=n,
                                   reference=reference(entry))
