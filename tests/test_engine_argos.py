@@ -214,3 +214,28 @@ def test_target_prefix_is_forced_and_stripped(packages, tmp_path, glossary):
     forced = raw.translate_batch(tokens, beam_size=1, target_prefix=[["__en__"]] * len(tokens),
                                  max_decoding_length=256)
     assert ours == [r.hypotheses[0][1:] for r in forced]  # the same decoding, prefix removed
+
+
+def test_avoided_renderings_are_suppressed_while_decoding(package_file, packages):
+    """A rendering the glossary forbids is kept out of the decoder's output
+    (CTranslate2 suppress_sequences), not only flagged afterwards."""
+    from pipeline.glossary import Glossary
+    from pipeline.model import Term
+
+    info = models.install(package_file)
+    seg = Segment(1, 1, 1, "body", "濱海新區堅持把服務『十大戰役』作為創先爭優活動的著力點。")
+    options = ArgosOptions(beam_size=1, n_best=1)
+    plain = ArgosEngine(Glossary([Term("濱海新區", "Binhai New Area")]), package=info, options=options)
+    tokens = plain.translate_tokens([plain.tokenize(plain.prepare(seg, ()).text)])[0][0][0]
+    # A two-token stretch of what the model says, as a phrase that tokenizes back to it.
+    window = next(tokens[i:i + 2] for i in range(len(tokens) - 1)
+                  if plain._decode(tokens[i:i + 2]) and plain.tokenize(plain._decode(tokens[i:i + 2])) == tokens[i:i + 2])
+    phrase = plain._decode(window)
+
+    strict = ArgosEngine(Glossary([Term("濱海新區", "Binhai New Area", avoid=(phrase,))]), package=info,
+                         options=options)
+    request = strict.prepare(seg, strict.glossary.match(seg.text))
+    assert request.avoid == (phrase,)
+    again = strict.translate_tokens([strict.tokenize(request.text)], suppress=strict._suppressions([request]))[0][0][0]
+    assert not any(again[i:i + 2] == window for i in range(len(again) - 1))
+    assert any(tokens[i:i + 2] == window for i in range(len(tokens) - 1))  # it was there without suppression

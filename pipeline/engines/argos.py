@@ -9,6 +9,7 @@ keeps the one that carries the required renderings.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Sequence
@@ -40,6 +41,7 @@ class ArgosEngine(Engine):
                               "or `zhen model download`")
         self._translator = None
         self._package = None
+        self._vocabulary: frozenset[str] | None = None
 
     def identity(self) -> str:
         o = self.options
@@ -89,8 +91,13 @@ class ArgosEngine(Engine):
         out[-1] = (out[-1][0], "")
         return out
 
-    def translate_tokens(self, batch: Sequence[list[str]], *, n_best: int = 1) -> list[list[tuple[list[str], float]]]:
-        """Raw CTranslate2 call: one translate_batch over every input, sorted by length."""
+    def translate_tokens(self, batch: Sequence[list[str]], *, n_best: int = 1,
+                         suppress: Sequence[list[str]] = ()) -> list[list[tuple[list[str], float]]]:
+        """Raw CTranslate2 call: one translate_batch over every input, sorted by length.
+
+        ``suppress``: token sequences the decoder may not produce (CTranslate2's
+        ``suppress_sequences``), applied to the whole batch.
+        """
         translator, package = self._load()
         order = sorted(range(len(batch)), key=lambda i: len(batch[i]))
         prefix = package.target_prefix
@@ -102,6 +109,8 @@ class ArgosEngine(Engine):
         )
         if prefix:
             kwargs["target_prefix"] = [[prefix]] * len(batch)
+        if suppress:
+            kwargs["suppress_sequences"] = [list(seq) for seq in suppress]
         results = translator.translate_batch([batch[i] for i in order], **kwargs)
         out: list[list[tuple[list[str], float]]] = [[] for _ in batch]
         for i, result in zip(order, results):
@@ -117,7 +126,7 @@ class ArgosEngine(Engine):
         n_best = max(r.n_best for r in requests) if requests else 1
         pieces = [self._pieces(r.text) for r in requests]
         flat = [toks for p in pieces for toks, _ in p]
-        results = self.translate_tokens(flat, n_best=n_best)
+        results = self.translate_tokens(flat, n_best=n_best, suppress=self._suppressions(requests))
         out: list[list[Hypothesis]] = []
         k = 0
         for req, segs in zip(requests, pieces):
@@ -131,6 +140,39 @@ class ArgosEngine(Engine):
                 hyps.append(Hypothesis(" ".join(text.split()), score / length))
             out.append(hyps)
         return out
+
+    def _suppressions(self, requests: Sequence[Request]) -> list[list[str]]:
+        """Avoided renderings of the terms in this batch, as token sequences, in
+        the case they are listed in and sentence-initial.
+
+        CTranslate2 applies suppression to the whole batch, not per sentence: an
+        avoided rendering is a mistranslation of a term the document contains,
+        so keeping it out of every sentence of that document is what we want.
+        """
+        phrases = dict.fromkeys(p for r in requests for a in r.avoid for p in (a, a[:1].upper() + a[1:]))
+        if not phrases:
+            return []
+        vocabulary = self._target_vocabulary()
+        out = []
+        for phrase in phrases:
+            tokens = self.tokenize(phrase)
+            # A phrase with a token the model cannot produce needs no suppressing (and CTranslate2 refuses it).
+            if tokens and tokens not in out and all(t in vocabulary for t in tokens):
+                out.append(tokens)
+        return out
+
+    def _target_vocabulary(self) -> frozenset[str]:
+        if self._vocabulary is None:
+            model = self.info.path / "model"
+            self._vocabulary = frozenset()
+            for name in ("target_vocabulary", "shared_vocabulary"):
+                if (model / f"{name}.json").exists():
+                    self._vocabulary = frozenset(json.loads((model / f"{name}.json").read_text(encoding="utf-8")))
+                    break
+                if (model / f"{name}.txt").exists():
+                    self._vocabulary = frozenset((model / f"{name}.txt").read_text(encoding="utf-8").splitlines())
+                    break
+        return self._vocabulary
 
     def _decode(self, tokens: list[str]) -> str:
         _, package = self._load()

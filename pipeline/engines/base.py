@@ -34,6 +34,7 @@ class Request:
 
     text: str  # Simplified, with glossary renderings injected when the engine takes them
     n_best: int  # hypotheses wanted: >1 when the glossary layer should choose
+    avoid: tuple[str, ...] = ()  # renderings the glossary forbids here, for engines that can suppress them
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,8 @@ class Engine(ABC):
         text = _aligned(seg.text)
         if self.inject_terms and hits:
             text = inject_renderings(text, hits)
-        return Request(text=" ".join(text.split()), n_best=self.n_best if hits else 1)
+        avoid = tuple(dict.fromkeys(a for h in hits for a in h.term.avoid))
+        return Request(text=" ".join(text.split()), n_best=self.n_best if hits else 1, avoid=avoid)
 
     def draft(
         self,
