@@ -2,7 +2,8 @@
 
 After a successful ``zhen translate`` an article folder holds ``.zhen.state``:
 a hash of everything the run depended on (the source, the glossary files, the
-engine, its settings and the installed Argos package, zhen's own code) and a
+engine, its settings and the installed Argos package, zhen's own code and the
+installed Python distributions) and a
 hash of the catalog, text and page it left. A later run whose inputs hash the
 same and whose outputs are still those bytes has nothing to do: a full run
 would write no byte and send nothing to the engine (runs are idempotent, and
