@@ -136,6 +136,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     from pipeline import incremental
     from pipeline.articles import collect
     from pipeline.config import DEFAULT_CONFIG, argos_options, load_config
+    from pipeline.errors import GlossaryError
     from pipeline.glossary import glossary_files
 
     options = argos_options(load_config(config_path), path=config_path or DEFAULT_CONFIG, device=device,
@@ -171,8 +172,8 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
                 key = incremental.input_key(article, glossary_files=files, settings=settings)
                 result = (None if force else incremental.skip(article, key)) or run(article, key, progress)
             except ZhenError as e:
-                if len(articles) == 1:
-                    raise
+                if len(articles) == 1 or isinstance(e, GlossaryError):
+                    raise  # a broken glossary is every article's problem: say it once
                 failures += 1
                 obj.err.print(f"[red]error:[/] {e}", soft_wrap=True)
                 continue

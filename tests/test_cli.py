@@ -222,3 +222,15 @@ def test_a_term_written_two_ways_is_flagged_on_both_rows_of_the_page(article_dir
     rows = re.findall(r'<tr id="s\d+".*?</tr>', page, flags=re.S)
     flagged = [r for r in rows if "濱海新區 is written two ways" in r]
     assert len(flagged) >= 2 and all("Binhai" in r for r in flagged)
+
+
+def test_a_broken_glossary_is_reported_once_for_many_articles(tmp_path):
+    for name in ("a", "b", "c"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "source.zh.txt").write_text("創新。\n", encoding="utf-8")
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("term\tvariants\tenglish\tavoid\tkind\tnote\tsource\n創先爭優\n", encoding="utf-8")
+    result = invoke("translate", tmp_path / "a", tmp_path / "b", tmp_path / "c", "--engine", "dictionary",
+                    "--glossary", bad)
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1 and "bad.tsv:2:" in result.stderr
+    assert not any((tmp_path / n / "en.po").exists() for n in ("a", "b", "c"))
