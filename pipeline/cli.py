@@ -6,13 +6,14 @@ Only this module talks to the terminal: results go to stdout (JSON lines with
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from functools import cached_property
 
 from pipeline import __version__
 from pipeline.engines import ENGINES
@@ -144,18 +145,20 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     files = glossary_files(glossary_path)
     articles = collect(sources, output=output, root=DEFAULT_ROOT)
     settings = incremental.settings_key(engine=engine, options=options, purge_obsolete=purge_obsolete)
-    loaded: dict = {}
+    @functools.cache
+    def engines():
+        # Loaded for the first article that needs a run, and only then.
+        from pipeline.glossary import load_glossary
+        from pipeline.run import EngineProvider
+
+        glossary = load_glossary(glossary_path)
+        return EngineProvider(engine, glossary, settings={"argos": {"options": options}}, warn=obj.warn)
 
     def run(article, key, progress):
-        # The glossary and the engine are loaded for the first article that needs a run.
-        from pipeline.glossary import load_glossary
-        from pipeline.run import EngineProvider, translate_article
+        from pipeline.run import translate_article
 
-        if not loaded:
-            loaded["glossary"] = load_glossary(glossary_path)
-            loaded["engines"] = EngineProvider(engine, loaded["glossary"], settings={"argos": {"options": options}},
-                                               warn=obj.warn)
-        return translate_article(article, glossary=loaded["glossary"], engines=loaded["engines"],
+        provider = engines()
+        return translate_article(article, glossary=provider.glossary, engines=provider,
                                  purge_obsolete=purge_obsolete, progress=progress, state_key=key)
 
     bar = obj.progress(enabled=not as_json)

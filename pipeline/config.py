@@ -21,15 +21,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pipeline.model import ArgosOptions
 from pipeline.errors import ConfigError
+from pipeline.model import ArgosOptions
 
 DEFAULT_CONFIG = Path("zhen.toml")
 DEVICES = ("cpu", "cuda", "auto")
 COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16",
                  "float16", "bfloat16", "float32")
-
-
+_KNOWN = frozenset(f.name for f in dataclasses.fields(ArgosOptions))
+_WHOLE_NUMBERS = frozenset(f.name for f in dataclasses.fields(ArgosOptions) if f.type == "int")
 _AT_LEAST_ONE = {"beam_size", "n_best", "inter_threads", "max_batch_tokens", "max_input_tokens",
                  "max_decoding_length"}
 
@@ -42,7 +42,7 @@ def _check(name: str, value: Any, path: Path | None) -> Any:
         raise bad(f"must be one of {', '.join(DEVICES)}, not {value!r}")
     if name == "compute_type" and value not in COMPUTE_TYPES:
         raise bad(f"must be one of {', '.join(COMPUTE_TYPES)}, not {value!r}")
-    if {f.name: f.type for f in dataclasses.fields(ArgosOptions)}[name] == "int":
+    if name in _WHOLE_NUMBERS:
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise bad(f"must be a whole number, not {value!r}")
         if name in _AT_LEAST_ONE and value < 1:
@@ -53,11 +53,10 @@ def _check(name: str, value: Any, path: Path | None) -> Any:
 def argos_options(config: Mapping[str, Any] | None = None, *, path: Path | None = None,
                   **overrides: Any) -> ArgosOptions:
     """Options from the config's [argos] table, then the command line's (None: not given)."""
-    known = {f.name for f in dataclasses.fields(ArgosOptions)}
     values: dict[str, Any] = {}
     for name, value in (config or {}).get("argos", {}).items():
-        if name not in known:
-            raise ConfigError(f"[argos] unknown setting {name!r}; known: {', '.join(sorted(known))}", path=path)
+        if name not in _KNOWN:
+            raise ConfigError(f"[argos] unknown setting {name!r}; known: {', '.join(sorted(_KNOWN))}", path=path)
         values[name] = _check(name, value, path)
     for name, value in overrides.items():
         if value is not None:

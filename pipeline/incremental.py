@@ -100,7 +100,7 @@ def skip(article: Article, key: str) -> ArticleResult | None:
             state = json.loads((article.folder / STATE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(KeyError, TypeError):  # a state file from another zhen, or damaged
             if state["inputs"] == key and state["outputs"] == output_key(article):
                 r = state["result"]
                 # A re-run drafts nothing: what the recorded run drafted, it now reuses.

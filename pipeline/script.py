@@ -18,16 +18,16 @@ from pipeline.model import Segment
 
 
 @lru_cache(maxsize=1)
-def _converter(config: str = "t2s"):
+def _converter():
     # opencc-python-reimplemented and the `opencc` C++ binding both install
     # the `opencc` module; the project depends on the former only.
     from opencc import OpenCC
 
-    return OpenCC(config)
+    return OpenCC("t2s")
 
 
 def to_simplified(text: str) -> str:
-    return _converter("t2s").convert(text)
+    return _converter().convert(text)
 
 
 # Characters OpenCC's t2s tables can change: CJK ideographs and compatibility forms.

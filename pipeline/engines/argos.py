@@ -163,14 +163,13 @@ class ArgosEngine(Engine):
 
     def _target_vocabulary(self) -> frozenset[str]:
         if self._vocabulary is None:
-            model = self.info.path / "model"
             self._vocabulary = frozenset()
-            for name in ("target_vocabulary", "shared_vocabulary"):
-                if (model / f"{name}.json").exists():
-                    self._vocabulary = frozenset(json.loads((model / f"{name}.json").read_text(encoding="utf-8")))
-                    break
-                if (model / f"{name}.txt").exists():
-                    self._vocabulary = frozenset((model / f"{name}.txt").read_text(encoding="utf-8").splitlines())
+            for name in ("target_vocabulary.json", "target_vocabulary.txt", "shared_vocabulary.json",
+                         "shared_vocabulary.txt"):
+                path = self.info.path / "model" / name
+                if path.exists():
+                    text = path.read_text(encoding="utf-8")
+                    self._vocabulary = frozenset(json.loads(text) if name.endswith(".json") else text.splitlines())
                     break
         return self._vocabulary
 

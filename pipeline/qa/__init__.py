@@ -72,9 +72,8 @@ def check_leftovers(source: str, english: str, hits: Sequence[TermHit]) -> list[
     if _FULLWIDTH.search(english):
         marks = "".join(_FULLWIDTH.findall(english))
         out.append(("warning", f"full-width punctuation: {marks}", marks))
-    if _PLACEHOLDER.search(english):
-        out.append(("error", "a term-protection placeholder leaked into the English",
-                    _PLACEHOLDER.search(english).group(0)))
+    if placeholder := _PLACEHOLDER.search(english):
+        out.append(("error", "a term-protection placeholder leaked into the English", placeholder.group(0)))
     for opener, closer in _PAIRS:
         if english.count(opener) != english.count(closer):
             out.append(("warning", f"unbalanced {opener}{closer}", opener + closer))

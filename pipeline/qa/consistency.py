@@ -14,9 +14,9 @@ from collections.abc import Mapping
 import polib
 
 from pipeline.catalog import state
-from pipeline.qa import reference
 from pipeline.glossary import Glossary
 from pipeline.model import Finding
+from pipeline.qa import reference
 
 
 def _live(catalog: polib.POFile):
