@@ -190,17 +190,17 @@ def bench_runs(console: Console) -> None:
                   "(pipeline/incremental.py); --force runs every stage.")
 
 
-def bench_enforcement(console: Console, packages) -> None:
+def bench_enforcement(console: Console, packages, model: str = "random weights") -> None:
     from bench import enforcement
 
     rows = enforcement.measure(packages)
     table = Table(title="Glossary enforcement on the sample article: which layer puts the required renderings in")
-    columns = ("segments with terms", "renderings required", "present", "avoided present", "segments complete",
-               "flagged", "silently wrong")
+    columns = ("segments with terms", "renderings required", "present", "avoided present", "repaired",
+               "segments complete", "flagged", "silently wrong")
     for col in ("engine", "layers", *columns):
         table.add_column(col, justify="left" if col in ("engine", "layers") else "right")
     for engine, label, counts in rows:
-        table.add_row(engine + (" (random weights)" if engine == "argos" else ""), label,
+        table.add_row(engine + (f" ({model})" if engine == "argos" else ""), label,
                       *(str(counts[c]) for c in columns))
     console.print(table)
     silent = sum(c["silently wrong"] for _, _, c in rows)

@@ -114,6 +114,8 @@ def _draft_lines(d: Draft) -> list[str]:
         lines.append(f'draft-check: missing required rendering "{m}"')
     for f in d.forbidden_terms:
         lines.append(f'draft-check: carries avoided rendering "{f}"')
+    for avoided, required in d.repaired_terms:
+        lines.append(f'draft-check: "{avoided}" replaced by the required "{required}"; check the grammar around it')
     return lines
 
 

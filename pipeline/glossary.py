@@ -114,6 +114,15 @@ def lint_terms(terms: Sequence[Term]) -> list[Problem]:
             seen_forms[key] = t
         if fold(t.english) in {fold(a) for a in t.avoid}:
             problems.append(Problem(t.file, t.line, f"rendering {t.english!r} is also listed under avoid"))
+    # Drafts swap an avoided rendering for the required one, which would undo
+    # another term's correct rendering if the two were the same words.
+    renderings = {fold(t.english): t for t in terms}
+    for t in terms:
+        for a in t.avoid:
+            other = renderings.get(fold(a))
+            if other is not None and other is not t and fold(other.english) != fold(t.english):
+                problems.append(Problem(t.file, t.line, f"avoided rendering {a!r} is the rendering of "
+                                                        f"{other.term!r} at {other.file}:{other.line}"))
     return problems
 
 

@@ -86,6 +86,7 @@ class Draft:
     confidence: float | None = None
     missing_terms: tuple[str, ...] = ()  # required renderings the draft lacks
     forbidden_terms: tuple[str, ...] = ()  # avoided renderings the draft carries
+    repaired_terms: tuple[tuple[str, str], ...] = ()  # (avoided, required) swapped in the engine's output
     label: str = ""  # shown to reviewers, e.g. "word-by-word gloss"
 
 

@@ -61,6 +61,7 @@ def test_lint_finds_duplicates_conflicts_and_variant_clashes():
         "三个高地\t\tthree heights\t\t\tn\ts",
         "全覆蓋\t三個高地\tfull coverage\t\t\tn\ts",
         "七一\t\tJuly 1\tJuly 1\t\tn\ts",
+        "五比一創\t\tfive comparisons\tfull coverage\t\tn\ts",
     ]) + "\n"
     terms, problems = parse_rows(text, name="g.tsv")
     assert problems == []
@@ -68,6 +69,9 @@ def test_lint_finds_duplicates_conflicts_and_variant_clashes():
     assert any("g.tsv:3:" in m and "two renderings" in m for m in messages)
     assert any("g.tsv:4:" in m and "is itself the term" in m for m in messages)
     assert any("g.tsv:5:" in m and "also listed under avoid" in m for m in messages)
+    # Repair would turn 全覆蓋's correct rendering into 五比一創's.
+    assert any("g.tsv:6:" in m and "'full coverage' is the rendering of '全覆蓋' at g.tsv:4" in m for m in messages)
+    assert len(messages) == 4
 
 
 def test_broken_rows_are_errors_with_file_and_line(tmp_path):

@@ -2,10 +2,10 @@
 
 ``Engine.draft`` is a template method: it prepares the MT input (Simplified
 script, glossary renderings injected where the engine takes them), asks the
-engine for one or more hypotheses per segment, picks the hypothesis that
-carries the most required renderings, and verifies the result, so that a
-draft missing a required term or carrying a forbidden one is flagged, never
-silently accepted.
+engine for one or more hypotheses per segment, repairs avoided renderings
+in each hypothesis, picks the one that carries the most required renderings,
+and verifies the result, so that a draft missing a required term or carrying a
+forbidden one is flagged, never silently accepted.
 """
 
 from __future__ import annotations
@@ -70,6 +70,45 @@ def verify(text: str, hits: Sequence[TermHit]) -> tuple[tuple[str, ...], tuple[s
     return missing, forbidden
 
 
+def repair(text: str, hits: Sequence[TermHit]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """Replace each avoided rendering in ``text`` by its term's required one.
+
+    The glossary lists an avoided rendering because it is a known wrong way to
+    say that term, so swapping it is safe where the term is in the source; the
+    (avoided, required) pairs returned go into the catalog note so that a
+    reviewer checks the grammar around each swap. Whole words, any case, any
+    spacing; one pass, so a replacement is never itself rewritten, and where two
+    phrases start at the same word the longer wins. A phrase avoided by two terms with different renderings is left
+    alone (verification flags it). A capital on the replaced words is kept.
+    """
+    wanted: dict[str, set[str]] = {}
+    listed: dict[str, str] = {}  # the phrase as the glossary spells it, for the note
+    for h in hits:
+        for a in h.term.avoid:
+            if a.split():
+                key = " ".join(a.lower().split())
+                wanted.setdefault(key, set()).add(h.term.english)
+                listed.setdefault(key, a)
+    targets = {k: v.pop() for k, v in wanted.items() if len(v) == 1}
+    if not targets:
+        return text, ()
+    alternatives = sorted(targets, key=lambda k: (-len(k), k))
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(r"\s+".join(map(re.escape, k.split())) for k in alternatives)
+                         + r")(?!\w)", re.IGNORECASE)
+    done: dict[tuple[str, str], None] = {}
+
+    def swap(m: re.Match) -> str:
+        key = " ".join(m.group().lower().split())
+        if key not in targets:  # a case mapping lower() and the regex disagree on: leave it to verification
+            return m.group()
+        required = targets[key]
+        done[(listed[key], required)] = None
+        capital = m.group()[:1].isupper() and required[:1].islower()
+        return required[:1].upper() + required[1:] if capital else required
+
+    return pattern.sub(swap, text), tuple(done)
+
+
 class Engine(ABC):
     """Base class of the drafting engines."""
 
@@ -77,6 +116,7 @@ class Engine(ABC):
     label: str = ""  # what reviewers are told about this engine's drafts
     inject_terms: bool = True  # put renderings into the source before translating
     n_best: int = 1  # hypotheses asked for when a segment holds glossary terms
+    repair_terms: bool = True  # swap avoided renderings for required ones in every hypothesis
 
     def __init__(self, glossary: Glossary | None = None):
         self.glossary = glossary or Glossary(())
@@ -121,7 +161,7 @@ class Engine(ABC):
             if not hyps:
                 raise EngineError(f"{self.name}: no translation for segment {seg.id}")
             seg_hits = hits.get(seg.id, ())
-            best, (missing, forbidden) = self.choose(hyps, seg_hits)
+            best, fixed, (missing, forbidden) = self.choose(hyps, seg_hits, repair_terms=self.repair_terms)
             drafts[seg.id] = Draft(
                 text=best.text,
                 engine=self.name,
@@ -130,17 +170,24 @@ class Engine(ABC):
                 confidence=self.confidence(best),
                 missing_terms=missing,
                 forbidden_terms=forbidden,
+                repaired_terms=fixed,
                 label=self.label,
             )
             progress(n, len(segments))
         return drafts
 
     @staticmethod
-    def choose(hyps: Sequence[Hypothesis], hits: Sequence[TermHit]):
-        """The hypothesis with the fewest glossary violations (ties keep the engine's
-        order), with its (missing, forbidden) renderings."""
-        checked = [(h, verify(h.text, hits)) for h in (hyps if hits else hyps[:1])]
-        return min(checked, key=lambda hc: len(hc[1][0]) + len(hc[1][1]))
+    def choose(hyps: Sequence[Hypothesis], hits: Sequence[TermHit], *, repair_terms: bool = True):
+        """The hypothesis with the fewest glossary violations once repaired (ties
+        keep the engine's order), with its repairs and (missing, forbidden) renderings."""
+        checked = []
+        for h in hyps if hits else hyps[:1]:
+            fixed: tuple[tuple[str, str], ...] = ()
+            if repair_terms and hits:
+                text, fixed = repair(h.text, hits)
+                h = Hypothesis(text, h.score)
+            checked.append((h, fixed, verify(h.text, hits)))
+        return min(checked, key=lambda c: len(c[2][0]) + len(c[2][1]))
 
     def confidence(self, hyp: Hypothesis) -> float | None:
         return None
