@@ -213,15 +213,15 @@ def test_a_term_written_two_ways_is_flagged_on_both_rows_of_the_page(article_dir
 
     invoke("translate", article_dir, "--engine", "dictionary")
     catalog = polib.pofile(str(article_dir / "en.po"))
-    binhai = [e for e in catalog if "濱海新區" in e.msgid][:2]
-    binhai[0].msgstr, binhai[0].flags = "The Binhai New Area grew.", []
-    binhai[1].msgstr, binhai[1].flags = "The Binhai new area grew.", []
+    models = [e for e in catalog if "先進典型" in e.msgid][:2]
+    models[0].msgstr, models[0].flags = "They chose role models.", []
+    models[1].msgstr, models[1].flags = "They praised Role Models.", []
     catalog.save(str(article_dir / "en.po"))
     assert invoke("html", article_dir).exit_code == 0
     page = (article_dir / "en.html").read_text(encoding="utf-8")
     rows = re.findall(r'<tr id="s\d+".*?</tr>', page, flags=re.S)
-    flagged = [r for r in rows if "濱海新區 is written two ways" in r]
-    assert len(flagged) >= 2 and all("Binhai" in r for r in flagged)
+    flagged = [r for r in rows if "先進典型 is written two ways" in r]
+    assert len(flagged) >= 2 and all("role models" in r.lower() for r in flagged)
 
 
 def test_a_broken_glossary_is_reported_once_for_many_articles(tmp_path):
