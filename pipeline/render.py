@@ -35,13 +35,16 @@ class Row:
 def rows(segments: Sequence[Segment], catalog: polib.POFile, hits: Mapping[int, Sequence[TermHit]],
          findings: Sequence[Finding] = ()) -> list[Row]:
     by_id = {e.msgid: e for e in catalog if not e.obsolete}
+    by_segment: dict[int | None, list[Finding]] = {}
+    for f in findings:
+        by_segment.setdefault(f.segment, []).append(f)
     out = []
     for seg in segments:
         entry = by_id.get(seg.text)
         status = state(entry) if entry is not None else "untranslated"
         engine = notes(entry).get("draft", [""])[0].split(" ")[0] if entry is not None else ""
         out.append(Row(seg, entry.msgstr if entry is not None else "", status, engine,
-                       tuple(hits.get(seg.id, ())), tuple(f for f in findings if f.segment == seg.id)))
+                       tuple(hits.get(seg.id, ())), tuple(by_segment.get(seg.id, ()))))
     return out
 
 

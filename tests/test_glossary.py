@@ -101,6 +101,17 @@ def test_export_import_round_trip_loses_nothing(glossary, tmp_path):
     assert "<martif" in tbx and 'xml:lang="zh"' in tbx and "preferredTerm-admn-sts" in tbx
 
 
+def test_an_independent_tbx_reader_sees_every_term_and_its_rendering(glossary):
+    """translate-toolkit's TBX reader (as used by Pootle and Weblate) takes the first
+    term of each language, which must be the term and its required rendering."""
+    from translate.storage import tbx
+
+    from pipeline import glossary_formats as gf
+
+    store = tbx.tbxfile.parsestring(gf.to_tbx(glossary.terms).encode("utf-8"))
+    assert [(u.source, u.target) for u in store.units] == [(t.term, t.english) for t in glossary.terms]
+
+
 def test_glossary_commands(tmp_path):
     from click.testing import CliRunner
 
