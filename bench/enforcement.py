@@ -6,10 +6,12 @@ the engine sees it), repair (an avoided rendering in the output is swapped for t
 required one), n-best choice (ask for 4 hypotheses, keep the one carrying the most
 required renderings once repaired) and verification (flag a draft that still
 misses a rendering or carries an avoided one). The Argos engine also keeps
-avoided renderings out of decoding (CTranslate2 ``suppress_sequences``) in every row. Measured for the dictionary engine and for
-the Argos engine with the random-weight base model of ``bench.argos``; a real
-zh→en model cannot be downloaded here, so the Argos rows show what the layers do
-for a model that knows none of the terms, which is the worst case.
+avoided renderings out of decoding (CTranslate2 ``suppress_sequences``) in
+every row. Measured for the dictionary engine and for the Argos engine with the
+random-weight base model of ``bench.argos``; a real zh→en model cannot be
+downloaded here, so the Argos rows show what the layers do for a model that
+knows none of the terms, which is the worst case. ``--packages DIR`` measures
+an installed package instead.
 """
 
 from __future__ import annotations
@@ -70,7 +72,8 @@ def count(engine_name: str, inject: bool, n_best: int, repair: bool) -> dict:
         flagged += is_flagged
         silent += bool(missing or forbidden) and not is_flagged
     return {"segments with terms": with_terms, "renderings required": required, "present": present,
-            "avoided present": avoided, "repaired": repaired, "segments complete": complete, "flagged": flagged, "silently wrong": silent}
+            "avoided present": avoided, "repaired": repaired, "segments complete": complete, "flagged": flagged,
+            "silently wrong": silent}
 
 
 def measure(packages: Path) -> list[tuple[str, str, dict]]:
@@ -100,7 +103,6 @@ def main(argv: list[str]) -> None:
     from rich.console import Console
 
     from bench.__main__ import bench_enforcement
-
     from pipeline.models import find_package
 
     packages = Path(argv[1]).resolve()

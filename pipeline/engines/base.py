@@ -78,8 +78,9 @@ def repair(text: str, hits: Sequence[TermHit]) -> tuple[str, tuple[tuple[str, st
     (avoided, required) pairs returned go into the catalog note so that a
     reviewer checks the grammar around each swap. Whole words, any case, any
     spacing; one pass, so a replacement is never itself rewritten, and where two
-    phrases start at the same word the longer wins. A phrase avoided by two terms with different renderings is left
-    alone (verification flags it). A capital on the replaced words is kept.
+    phrases start at the same word the longer wins. A phrase avoided by two
+    terms with different renderings is left alone (verification flags it). A
+    capital on the replaced words is kept.
     """
     wanted: dict[str, set[str]] = {}
     listed: dict[str, str] = {}  # the phrase as the glossary spells it, for the note
