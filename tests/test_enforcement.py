@@ -73,10 +73,14 @@ def sample():
     return segment(read_article(SAMPLE))
 
 
-def drafts_without_injection(glossary, segments, *, repair_terms: bool):
+def engine_without_injection(glossary, *, repair_terms: bool = True) -> DictionaryEngine:
     engine = DictionaryEngine(glossary)
     engine.inject_terms, engine.repair_terms = False, repair_terms
-    return engine.draft(segments)
+    return engine
+
+
+def drafts_without_injection(glossary, segments, *, repair_terms: bool):
+    return engine_without_injection(glossary, repair_terms=repair_terms).draft(segments)
 
 
 def test_repair_removes_every_avoided_rendering_the_engine_wrote(glossary, sample):
@@ -97,8 +101,7 @@ def test_repair_removes_every_avoided_rendering_the_engine_wrote(glossary, sampl
 
 
 def test_repairs_are_noted_for_the_reviewer(glossary, sample):
-    engine = DictionaryEngine(glossary)
-    engine.inject_terms = False
+    engine = engine_without_injection(glossary)
     hits_by_id = glossary.match_segments(sample)
     catalog, _ = cat.merge(slug="t", source_name="source.zh.txt", source_language="zh_TW", segments=sample,
                            hits=hits_by_id, old=None, signature=engine.signature(),
