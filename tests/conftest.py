@@ -9,7 +9,7 @@ from pipeline.glossary import Glossary, load_glossary
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "translations" / "tianjin-chuangxian-zhengyou" / "source.zh.txt"
 GLOSSARY_DIR = ROOT / "glossary"
-SHARED = ROOT.parent / "shared"
+POEDIT_SAVES = ROOT / "tests" / "data" / "poedit"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 
 

@@ -8,7 +8,7 @@ from pipeline import catalog as cat
 from pipeline import po
 from pipeline.errors import CatalogError
 from pipeline.model import Draft, Segment
-from tests.conftest import NOW, SHARED
+from tests.conftest import NOW, POEDIT_SAVES
 
 SIG = "engine:fake|glossary:0|zhen:test"
 
@@ -147,7 +147,7 @@ def test_catalog_in_another_language_is_refused(tmp_path):
 @pytest.mark.parametrize("name", ["1-as-generated.po", "2-poedit-saved-after-edit.po",
                                   "3-poedit-saved-after-approval.po"])
 def test_real_poedit_saves_read_back(name):
-    catalog = po.read_catalog(SHARED / "poedit" / name)
+    catalog = po.read_catalog(POEDIT_SAVES / name)
     first = catalog.find("學先進趕先進作貢獻當表率")
     if name == "1-as-generated.po":
         assert cat.state(first) == "draft"
@@ -157,7 +157,7 @@ def test_real_poedit_saves_read_back(name):
 
 
 def test_poedit_approval_survives_a_rerun():
-    old = po.read_catalog(SHARED / "poedit" / "3-poedit-saved-after-approval.po")
+    old = po.read_catalog(POEDIT_SAVES / "3-poedit-saved-after-approval.po")
     texts = ["學先進趕先進作貢獻當表率", "大港分局海濱派出所民警顧金鍾的先進事跡感動了津城。", "(記者李川)"]
     new, stats = merge(segs(*texts), old=old, signature="engine:other")
     for msgid in texts:
