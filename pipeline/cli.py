@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from functools import cached_property
 from pathlib import Path
@@ -36,6 +37,31 @@ def console(*, stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False)
 
 
+# Characters that would act on the terminal instead of showing: C0 and C1 controls
+# (ESC starts colour, cursor and title sequences), line separators that would split
+# a one-line message, and bidi overrides that reorder what follows.
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object) -> str:
+    """User text (paths, messages, renderings) made safe to show: controls as escapes."""
+    return _UNSHOWABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
+
+
+def say(out: Console, label: str, style: str, message: object) -> None:
+    """Print ``label: message`` with only the label styled; the message is literal text."""
+    from rich.text import Text
+
+    out.print(Text.assemble((f"{label}:", style), " ", printable(message)), soft_wrap=True)
+
+
+def cell(value: object):
+    """A table cell that shows user text literally (rich parses markup in plain strings)."""
+    from rich.text import Text
+
+    return Text(printable(value))
+
+
 class Context:
     def __init__(self) -> None:
         self._warned: set[str] = set()
@@ -47,7 +73,7 @@ class Context:
     def warn(self, message: str) -> None:
         if message not in self._warned:
             self._warned.add(message)
-            self.err.print(f"[yellow]warning:[/] {message}", soft_wrap=True)
+            say(self.err, "warning", "yellow", message)
 
     def progress(self, *, enabled: bool) -> Progress | None:
         if not enabled or not self.err.is_terminal:
@@ -62,11 +88,17 @@ class ZhenGroup(click.Group):
     """Turns a ZhenError into one clean line and the exit status it carries."""
 
     def invoke(self, ctx: click.Context):
+        from pipeline.errors import from_os_error
+
         try:
             return super().invoke(ctx)
         except ZhenError as e:
-            console(stderr=True).print(f"[red]error:[/] {e}", soft_wrap=True, markup=True, emoji=False)
+            say(console(stderr=True), "error", "red", e)
             ctx.exit(e.exit_code)
+        except OSError as e:  # one the library did not wrap closer to its cause
+            error = from_os_error(e)
+            say(console(stderr=True), "error", "red", error)
+            ctx.exit(error.exit_code)
 
 
 def _emit(obj: dict) -> None:
@@ -137,7 +169,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     from pipeline import incremental
     from pipeline.articles import collect
     from pipeline.config import DEFAULT_CONFIG, argos_options, load_config
-    from pipeline.errors import GlossaryError
+    from pipeline.errors import GlossaryError, from_os_error
     from pipeline.glossary import glossary_files
 
     options = argos_options(load_config(config_path), path=config_path or DEFAULT_CONFIG, device=device,
@@ -172,20 +204,24 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
                     bar.update(task, completed=done, total=total)
 
             try:
-                key = incremental.input_key(article, glossary_files=files, settings=settings)
-                result = (None if force else incremental.skip(article, key)) or run(article, key, progress)
+                try:
+                    key = incremental.input_key(article, glossary_files=files, settings=settings)
+                    result = (None if force else incremental.skip(article, key)) or run(article, key, progress)
+                except OSError as e:
+                    raise from_os_error(e) from e
             except ZhenError as e:
                 if len(articles) == 1 or isinstance(e, GlossaryError):
                     raise  # a broken glossary is every article's problem: say it once
                 failures += 1
-                obj.err.print(f"[red]error:[/] {e}", soft_wrap=True)
+                say(obj.err, "error", "red", e)
                 continue
             if as_json:
                 _emit(result.as_json())
             else:
-                obj.err.print(f"{result.article}: {result.segments} segments, {result.drafted} drafted, "
-                              f"{result.reused} reused, {result.reviewed} reviewed, "
-                              f"{result.untranslated} untranslated → {result.catalog}", soft_wrap=True)
+                obj.err.print(printable(f"{result.article}: {result.segments} segments, {result.drafted} drafted, "
+                                        f"{result.reused} reused, {result.reviewed} reviewed, "
+                                        f"{result.untranslated} untranslated → {result.catalog}"),
+                              soft_wrap=True, markup=False)
     if failures:
         sys.exit(2)
 
@@ -220,7 +256,7 @@ def segment_cmd(obj: Context, file, as_json, explain) -> None:
             if as_json:
                 _emit({"dropped": d.number, "text": d.text, "reason": d.reason})
             else:
-                obj.err.print(f"dropped line {d.number}: {d.text!r} ({d.reason})", markup=False)
+                obj.err.print(printable(f"dropped line {d.number}: {d.text!r} ({d.reason})"), markup=False)
     for seg in segments:
         if as_json:
             _emit({"id": seg.id, "paragraph": seg.paragraph, "role": seg.role, "text": seg.text})
@@ -253,7 +289,7 @@ def status(obj: Context, paths, as_json) -> None:
     for col in ("article", "segments", "reviewed", "drafts", "untranslated", "warnings", "% reviewed"):
         table.add_column(col, justify="left" if col == "article" else "right")
     for r in rows:
-        table.add_row(r["article"], str(r["segments"]), str(r["reviewed"]), str(r["drafts"]),
+        table.add_row(cell(r["article"]), str(r["segments"]), str(r["reviewed"]), str(r["drafts"]),
                       str(r["untranslated"]), str(r["warnings"]), f"{r['percent_reviewed']:.0f}%")
     console().print(table)
 
@@ -275,7 +311,7 @@ def html(obj: Context, paths, glossary_path) -> None:
 
     glossary = load_glossary(glossary_path)
     for article in collect(paths, root=DEFAULT_ROOT):
-        click.echo(str(rebuild_html(article, glossary=glossary)))
+        click.echo(printable(rebuild_html(article, glossary=glossary)))
 
 
 @main.command()
@@ -311,7 +347,7 @@ def check(paths, as_json, strict, glossary_path) -> None:
         for col in ("catalog", "entry", "source", "check", "severity", "subject", "message"):
             table.add_column(col)
         for f in findings:
-            table.add_row(f.catalog, str(f.entry), f.reference, f.check, f.severity, f.subject, f.message)
+            table.add_row(*map(cell, (f.catalog, f.entry, f.reference, f.check, f.severity, f.subject, f.message)))
         console().print(table)
         errors = sum(f.severity == "error" for f in findings)
         console().print(f"{errors} error(s), {len(findings) - errors} warning(s)")
@@ -342,7 +378,7 @@ def glossary_lint(glossary_path) -> None:
     terms, problems = load_terms(glossary_files(glossary_path))
     problems += lint_terms(terms)
     for p in problems:
-        click.echo(str(p))
+        click.echo(printable(p))
     if problems:
         raise CheckFailed(f"{len(problems)} problem(s) in the glossary")
     click.echo(f"{len(terms)} terms, no problems", err=True)
@@ -368,7 +404,7 @@ def glossary_find(text_or_file, as_json, glossary_path) -> None:
                 _emit({"segment": seg_id, "start": h.start, "end": h.end, "surface": h.surface,
                        "term": h.term.term, "english": h.term.english})
             else:
-                click.echo(f"{seg_id}:{h.start}-{h.end}\t{h.surface}\t{h.term.english}")
+                click.echo(f"{seg_id}:{h.start}-{h.end}\t{printable(h.surface)}\t{printable(h.term.english)}")
 
 
 @glossary.command("export")
@@ -387,20 +423,19 @@ def glossary_export(fmt, output, glossary_path) -> None:
 @glossary.command("import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="TSV file to write.")
-def glossary_import(file, output) -> None:
-    """Convert a TBX or CSV glossary into zhen's TSV format (checked before writing)."""
-    from pipeline import glossary_formats as gf
-    from pipeline.errors import GlossaryError
-    from pipeline.files import write_atomic
-    from pipeline.glossary import lint_terms
+@click.option("--force", is_flag=True, help="Replace an existing OUTPUT (the old file is kept as OUTPUT~).")
+def glossary_import(file, output, force) -> None:
+    """Convert a TBX or CSV glossary into zhen's TSV format (checked before writing).
 
-    text = file.read_text(encoding="utf-8")
-    terms = gf.from_tbx(text, name=str(file)) if file.suffix.lower() == ".tbx" else gf.from_csv(text, name=str(file))
-    problems = lint_terms(terms)
-    if problems:
-        raise GlossaryError(problems[0].message, path=file)
-    write_atomic(output, gf.to_tsv(terms))
-    click.echo(f"{len(terms)} terms → {output}", err=True)
+    A file that yields no terms, or a value holding a tab or line break, is
+    refused with its file and line; an existing OUTPUT is replaced only with
+    --force, and kept as OUTPUT~.
+    """
+    from pipeline.glossary_formats import import_file
+
+    terms, kept = import_file(file, output, force=force)
+    kept_note = f" (previous file kept as {kept})" if kept else ""
+    click.echo(printable(f"{len(terms)} terms → {output}{kept_note}"), err=True)
 
 
 @main.group()
@@ -466,18 +501,19 @@ def model() -> None:
 
 @model.command("list")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per package.")
-def model_list(as_json) -> None:
+@click.pass_obj
+def model_list(obj: Context, as_json) -> None:
     """List installed Argos packages (also those installed by argospm or LibreTranslate)."""
     from pipeline.models import list_packages, packages_dir
 
-    packages = list_packages()
+    packages = list_packages(warn=obj.warn)
     for p in packages:
         if as_json:
             _emit({"name": p.name, "version": p.version, "from": p.from_code, "to": p.to_code, "path": str(p.path)})
         else:
-            click.echo(f"{p.label}\t{p.from_code}→{p.to_code}\t{p.path}")
+            click.echo("\t".join(map(printable, (p.label, f"{p.from_code}→{p.to_code}", p.path))))
     if not packages and not as_json:
-        click.echo(f"no packages in {packages_dir()}", err=True)
+        click.echo(printable(f"no packages in {packages_dir()}"), err=True)
 
 
 @model.command("install")
@@ -487,7 +523,7 @@ def model_install(file) -> None:
     from pipeline.models import install
 
     info = install(file)
-    click.echo(f"installed {info.label} in {info.path}")
+    click.echo(printable(f"installed {info.label} in {info.path}"))
 
 
 @model.command("download")
@@ -497,7 +533,7 @@ def model_download(index) -> None:
     from pipeline.models import download
 
     info = download(index=index)
-    click.echo(f"installed {info.label} in {info.path}")
+    click.echo(printable(f"installed {info.label} in {info.path}"))
 
 
 @model.command("remove")
@@ -507,7 +543,7 @@ def model_remove(name) -> None:
     from pipeline.models import remove
 
     info = remove(name)
-    click.echo(f"removed {info.label}")
+    click.echo(printable(f"removed {info.label}"))
 
 
 if __name__ == "__main__":

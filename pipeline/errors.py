@@ -45,6 +45,16 @@ class ModelError(ZhenError):
     """An Argos package that cannot be installed, found or downloaded."""
 
 
+class WriteError(ZhenError):
+    """An output that the operating system would not let us write (full disk, read-only, a folder)."""
+
+
+def from_os_error(e: OSError) -> ZhenError:
+    """An OS failure nobody wrapped closer to its cause, as one line naming its file."""
+    where = e.filename if e.filename is not None else None
+    return ZhenError(e.strerror or str(e), path=where)
+
+
 class LockError(ZhenError):
     """Another run holds the article."""
 
