@@ -134,6 +134,10 @@ glossary_option = click.option(
     "--glossary", "glossary_path", type=click.Path(path_type=Path), default=DEFAULT_GLOSSARY, show_default=True,
     help="Glossary folder (every *.tsv in it) or file.",
 )
+follow_option = click.option(
+    "--follow-symlinks", is_flag=True,
+    help="Allow a source, output or glossary file that links outside its article or glossary folder.",
+)
 
 
 @main.command()
@@ -152,9 +156,10 @@ glossary_option = click.option(
 @click.option("--threads", "intra_threads", type=click.IntRange(0), help="Argos: threads per translation [0: auto].")
 @click.option("--force", is_flag=True, help="Run every stage even where nothing changed since the last run.")
 @glossary_option
+@follow_option
 @click.pass_obj
 def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, config_path, device, compute_type,
-              beam_size, intra_threads, force, glossary_path) -> None:
+              beam_size, intra_threads, force, glossary_path, follow_symlinks) -> None:
     """Draft and merge the review catalog, English text and bilingual page.
 
     SOURCES are article folders (holding source*.txt) or text files; with none,
@@ -174,8 +179,8 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
 
     options = argos_options(load_config(config_path), path=config_path or DEFAULT_CONFIG, device=device,
                             compute_type=compute_type, beam_size=beam_size, intra_threads=intra_threads)
-    files = glossary_files(glossary_path)
-    articles = collect(sources, output=output, root=DEFAULT_ROOT)
+    files = glossary_files(glossary_path, follow_symlinks=follow_symlinks)
+    articles = collect(sources, output=output, root=DEFAULT_ROOT, follow_symlinks=follow_symlinks)
     settings = incremental.settings_key(engine=engine, options=options, purge_obsolete=purge_obsolete)
     @functools.cache
     def engines():
@@ -183,7 +188,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
         from pipeline.glossary import load_glossary
         from pipeline.run import EngineProvider
 
-        glossary = load_glossary(glossary_path)
+        glossary = load_glossary(glossary_path, follow_symlinks=follow_symlinks)
         return EngineProvider(engine, glossary, settings={"argos": {"options": options}}, warn=obj.warn)
 
     def run(article, key, progress):
@@ -267,8 +272,9 @@ def segment_cmd(obj: Context, file, as_json, explain) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article.")
+@follow_option
 @click.pass_obj
-def status(obj: Context, paths, as_json) -> None:
+def status(obj: Context, paths, as_json, follow_symlinks) -> None:
     """How far review has come, per article (reads catalogs only).
 
     \b
@@ -278,7 +284,7 @@ def status(obj: Context, paths, as_json) -> None:
     from pipeline.articles import under
     from pipeline.report import catalog_status
 
-    rows = [catalog_status(a) for a in under(paths, root=DEFAULT_ROOT)]
+    rows = [catalog_status(a) for a in under(paths, root=DEFAULT_ROOT, follow_symlinks=follow_symlinks)]
     if as_json:
         for r in rows:
             _emit(r)
@@ -297,8 +303,9 @@ def status(obj: Context, paths, as_json) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @glossary_option
+@follow_option
 @click.pass_obj
-def html(obj: Context, paths, glossary_path) -> None:
+def html(obj: Context, paths, glossary_path, follow_symlinks) -> None:
     """Rebuild the English text and bilingual pages from the catalogs, without drafting.
 
     \b
@@ -309,8 +316,8 @@ def html(obj: Context, paths, glossary_path) -> None:
     from pipeline.glossary import load_glossary
     from pipeline.run import rebuild_html
 
-    glossary = load_glossary(glossary_path)
-    for article in collect(paths, root=DEFAULT_ROOT):
+    glossary = load_glossary(glossary_path, follow_symlinks=follow_symlinks)
+    for article in collect(paths, root=DEFAULT_ROOT, follow_symlinks=follow_symlinks):
         click.echo(printable(rebuild_html(article, glossary=glossary)))
 
 
@@ -319,7 +326,8 @@ def html(obj: Context, paths, glossary_path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per finding.")
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
 @glossary_option
-def check(paths, as_json, strict, glossary_path) -> None:
+@follow_option
+def check(paths, as_json, strict, glossary_path, follow_symlinks) -> None:
     """QA every translated segment: figures, glossary, leftovers, repetition loops.
 
     Exit status 1 when an error is found (with --strict, a warning too), so
@@ -334,8 +342,9 @@ def check(paths, as_json, strict, glossary_path) -> None:
     from pipeline.glossary import load_glossary
     from pipeline.qa import check_files
 
-    g = load_glossary(glossary_path)
-    findings = check_files([a.catalog for a in under(paths, root=DEFAULT_ROOT) if a.catalog.exists()], g)
+    g = load_glossary(glossary_path, follow_symlinks=follow_symlinks)
+    articles = under(paths, root=DEFAULT_ROOT, follow_symlinks=follow_symlinks)
+    findings = check_files([a.catalog for a in articles if a.catalog.exists()], g)
     if as_json:
         for f in findings:
             _emit({"catalog": f.catalog, "entry": f.entry, "reference": f.reference, "check": f.check,
@@ -370,12 +379,13 @@ def glossary() -> None:
 
 @glossary.command("lint")
 @glossary_option
-def glossary_lint(glossary_path) -> None:
+@follow_option
+def glossary_lint(glossary_path, follow_symlinks) -> None:
     """Report broken rows, duplicates, conflicting renderings and clashing variants (exit 1 on error)."""
     from pipeline.errors import CheckFailed
     from pipeline.glossary import glossary_files, lint_terms, load_terms
 
-    terms, problems = load_terms(glossary_files(glossary_path))
+    terms, problems = load_terms(glossary_files(glossary_path, follow_symlinks=follow_symlinks))
     problems += lint_terms(terms)
     for p in problems:
         click.echo(printable(p))
@@ -388,13 +398,14 @@ def glossary_lint(glossary_path) -> None:
 @click.argument("text_or_file")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
 @glossary_option
-def glossary_find(text_or_file, as_json, glossary_path) -> None:
+@follow_option
+def glossary_find(text_or_file, as_json, glossary_path, follow_symlinks) -> None:
     """Show which glossary terms match where in TEXT (or in the segments of FILE)."""
     from pipeline.glossary import load_glossary
     from pipeline.segment import segment
     from pipeline.source import read_article
 
-    g = load_glossary(glossary_path)
+    g = load_glossary(glossary_path, follow_symlinks=follow_symlinks)
     path = Path(text_or_file)
     units = ([(s.id, s.text) for s in segment(read_article(path))] if path.is_file()
              else [(1, text_or_file)])
@@ -411,12 +422,13 @@ def glossary_find(text_or_file, as_json, glossary_path) -> None:
 @click.option("--format", "fmt", type=click.Choice(["tbx", "csv", "tsv"]), default="tbx", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here (default: stdout).")
 @glossary_option
-def glossary_export(fmt, output, glossary_path) -> None:
+@follow_option
+def glossary_export(fmt, output, glossary_path, follow_symlinks) -> None:
     """Export the glossary as TBX (OmegaT, Trados, memoQ) or CSV (spreadsheets)."""
     from pipeline import glossary_formats as gf
     from pipeline.glossary import load_glossary
 
-    terms = load_glossary(glossary_path).terms
+    terms = load_glossary(glossary_path, follow_symlinks=follow_symlinks).terms
     _deliver({"tbx": gf.to_tbx, "csv": gf.to_csv, "tsv": gf.to_tsv}[fmt](terms), output)
 
 
@@ -456,15 +468,16 @@ def export() -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File to write (a folder when exporting several articles; default: stdout).")
 @glossary_option
-def export_text(paths, reviewed_only, output, glossary_path) -> None:
+@follow_option
+def export_text(paths, reviewed_only, output, glossary_path, follow_symlinks) -> None:
     """The English article, paragraphs as in the source."""
     from pipeline.articles import under
     from pipeline.errors import ZhenError
     from pipeline.export import english_text
     from pipeline.glossary import load_glossary
 
-    glossary = load_glossary(glossary_path)
-    articles = under(paths, root=DEFAULT_ROOT)
+    glossary = load_glossary(glossary_path, follow_symlinks=follow_symlinks)
+    articles = under(paths, root=DEFAULT_ROOT, follow_symlinks=follow_symlinks)
     if len(articles) == 1:
         _deliver(english_text(articles[0], glossary, reviewed_only=reviewed_only), output)
         return
@@ -478,13 +491,14 @@ def export_text(paths, reviewed_only, output, glossary_path) -> None:
 @export.command("tmx")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="TMX file to write (default: stdout).")
-def export_tmx(paths, output) -> None:
+@follow_option
+def export_tmx(paths, output, follow_symlinks) -> None:
     """Reviewed pairs of every catalog as one TMX 1.4 translation memory for CAT tools."""
     from pipeline import po
     from pipeline.articles import under
     from pipeline.export import tmx
 
-    articles = [a for a in under(paths, root=DEFAULT_ROOT) if a.catalog.exists()]
+    articles = [a for a in under(paths, root=DEFAULT_ROOT, follow_symlinks=follow_symlinks) if a.catalog.exists()]
     _deliver(tmx((a.slug, po.read_catalog(a.catalog)) for a in articles), output)
 
 

@@ -251,18 +251,22 @@ def load_terms(paths: Iterable[Path]) -> tuple[list[Term], list[Problem]]:
     return terms, problems
 
 
-def glossary_files(location: Path) -> list[Path]:
+def glossary_files(location: Path, *, follow_symlinks: bool = False) -> list[Path]:
+    """``location`` itself, or every ``*.tsv`` in it (refusing links out of it unless ``follow_symlinks``)."""
+    from pipeline import links
+
     location = Path(location)
     if location.is_file():
         return [location]
     if not location.is_dir():
         raise GlossaryError("no such glossary file or folder", path=location)
-    return sorted(location.glob("*.tsv"))
+    found = sorted(location.glob("*.tsv"))
+    return found if follow_symlinks else links.check_glossary(found, location)
 
 
-def load_glossary(location: Path) -> Glossary:
+def load_glossary(location: Path, *, follow_symlinks: bool = False) -> Glossary:
     """Load every ``*.tsv`` under ``location``; any broken row is fatal."""
-    terms, problems = load_terms(glossary_files(location))
+    terms, problems = load_terms(glossary_files(location, follow_symlinks=follow_symlinks))
     problems += lint_terms(terms)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
