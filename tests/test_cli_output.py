@@ -76,15 +76,6 @@ def test_a_rendering_that_looks_like_markup_shows_in_check_find_and_lint(tmp_pat
     assert linted.stderr.strip() == "error: 1 problem(s) in the glossary"
 
 
-def test_status_shows_an_article_name_that_looks_like_markup(tmp_path):
-    folder = tmp_path / "[red]a[red]"
-    folder.mkdir()
-    (folder / "source.zh.txt").write_text("創新。\n", encoding="utf-8")
-    assert invoke("translate", folder, "--engine", "dictionary").exit_code == 0
-    result = invoke("status", folder)
-    assert result.exit_code == 0 and "red" in result.stdout  # the slug keeps the letters, as text
-
-
 def test_a_warning_that_looks_like_markup_prints_literally(tmp_path, monkeypatch):
     packages = tmp_path / "[bold]pkgs"
     broken = packages / "x[red]"
