@@ -51,8 +51,11 @@ class WriteError(ZhenError):
 
 def from_os_error(e: OSError) -> ZhenError:
     """An OS failure nobody wrapped closer to its cause, as one line naming its file."""
-    where = e.filename if e.filename is not None else None
-    return ZhenError(e.strerror or str(e), path=where)
+    return ZhenError(e.strerror or str(e), path=e.filename)
+
+
+class EvalSetError(ZhenError):
+    """A parallel test set for ``zhen eval`` that cannot be read or holds a bad row."""
 
 
 class LockError(ZhenError):
