@@ -559,6 +559,7 @@ def model_remove(name) -> None:
     info = remove(name)
     click.echo(printable(f"removed {info.label}"))
 
+
 @main.command("eval")
 @click.option("--engine", type=click.Choice(["auto", *sorted(ENGINES)]), default="auto", show_default=True,
               help="auto: Argos when a zh→en model is installed, else the dictionary engine.")

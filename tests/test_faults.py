@@ -5,6 +5,7 @@ import errno
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -187,14 +188,18 @@ def test_an_os_failure_while_writing_is_one_line_exit_2_and_loses_nothing(articl
     assert "A line a reviewer wrote." in (article_dir / "en.po").read_text(encoding="utf-8")
 
 
-def test_a_full_disk_is_one_line_and_exit_2(article_dir):
-    """/dev/full fails every write with ENOSPC: a real full disk, no injection."""
+def test_a_full_disk_is_one_line_and_exit_2(article_dir, tmp_path):
+    """/dev/full fails every write with ENOSPC: a real full disk, no injection. It is reached
+    through a link, so that code which replaced the file instead of writing to it would
+    replace the link, never the device node."""
+    full = tmp_path / "full"
+    full.symlink_to("/dev/full")
     assert _invoke("translate", article_dir, "--engine", "dictionary").exit_code == 0
     for args in (("glossary", "export", "--format", "tsv"), ("export", "text", article_dir), ("export", "tmx")):
-        result = _invoke(*args, "-o", "/dev/full")
+        result = _invoke(*args, "-o", full)
         assert result.exit_code == 2, (args, result.output)
-        assert result.stderr.strip().splitlines() == ["error: /dev/full: cannot write: No space left on device"]
-    assert os.path.exists("/dev/full") and not os.path.isfile("/dev/full")  # the device node is still there
+        assert result.stderr.strip().splitlines() == [f"error: {full}: cannot write: No space left on device"]
+    assert full.is_symlink() and stat.S_ISCHR(os.stat("/dev/full").st_mode)
 
 
 @pytest.mark.parametrize("name", ["en.po", "en.txt", "en.html", ".zhen.state", ".zhen.lock"])
