@@ -232,18 +232,28 @@ class Glossary:
         return {seg.id: self.match(seg.text) for seg in segments}
 
 
+def read_text(path: Path) -> str:
+    """A glossary file's text; GlossaryError when unreadable, or not UTF-8 (citing the line)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        raise GlossaryError(f"cannot read: {e.strerror}", path=path) from e
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise GlossaryError(f"not UTF-8 (byte {e.start})", path=path, line=line_of(data, e.start)) from e
+
+
 def load_terms(paths: Iterable[Path]) -> tuple[list[Term], list[Problem]]:
     terms: list[Term] = []
     problems: list[Problem] = []
     for path in paths:
         try:
-            data = Path(path).read_bytes()
-        except OSError as e:
-            raise GlossaryError(f"cannot read: {e.strerror}", path=path) from e
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as e:
-            problems.append(Problem(str(path), line_of(data, e.start), f"not UTF-8 (byte {e.start})"))
+            text = read_text(path)
+        except GlossaryError as e:
+            if e.line is None:
+                raise  # unreadable: nothing to lint
+            problems.append(Problem(str(path), e.line, e.detail))
             continue
         t, p = parse_rows(text, name=str(path))
         terms += t

@@ -13,7 +13,7 @@ from pathlib import Path
 from xml.parsers import expat
 
 from pipeline.errors import GlossaryError
-from pipeline.glossary import COLUMNS, LIST_SEP, REQUIRED, breaking_char, line_of, lint_terms
+from pipeline.glossary import COLUMNS, LIST_SEP, REQUIRED, breaking_char, lint_terms, read_text
 from pipeline.model import Term
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -151,14 +151,7 @@ def from_tbx(text: str, *, name: str = "<tbx>") -> list[Term]:
 
 def read_terms(path: Path) -> list[Term]:
     """Terms from a TBX or CSV file, checked as ``zhen glossary lint`` would check a TSV."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as e:
-        raise GlossaryError(f"cannot read: {e.strerror}", path=path) from e
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise GlossaryError(f"not UTF-8 (byte {e.start})", path=path, line=line_of(data, e.start)) from e
+    text = read_text(path)
     parse = from_tbx if Path(path).suffix.lower() == ".tbx" else from_csv
     terms = parse(text, name=str(path))
     if not terms:
