@@ -11,6 +11,9 @@ error naming it, never silently ignored.
     beam_size = 4
     intra_threads = 0       # 0: CTranslate2 decides
 
+    [tm]
+    min_score = 75          # the lowest fuzzy match (0-100) drafted from the translation memory
+
     [llm]                   # an OpenAI-compatible server (Ollama, llama-server, vLLM)
     base_url = "http://127.0.0.1:11434/v1"
     model = "qwen2.5:14b-instruct"
@@ -37,6 +40,7 @@ from pipeline.errors import ConfigError
 from pipeline.model import ArgosOptions, LLMOptions
 
 DEFAULT_CONFIG = Path("zhen.toml")
+TM_MIN_SCORE = 75
 DEVICES = ("cpu", "cuda", "auto")
 COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16",
                  "float16", "bfloat16", "float32")
@@ -46,7 +50,7 @@ _AT_LEAST_ONE = {"beam_size", "n_best", "inter_threads", "max_batch_tokens", "ma
                  "max_decoding_length"}
 
 
-TABLES = ("argos", "llm")
+TABLES = ("argos", "llm", "tm")
 LLM_ENVIRONMENT = {"base_url": "ZHEN_LLM_BASE_URL", "model": "ZHEN_LLM_MODEL"}
 _LLM_KNOWN = tuple(f.name for f in dataclasses.fields(LLMOptions))
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -134,7 +138,7 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
     if unknown:
         name = sorted(unknown)[0]
         raise ConfigError(f"unknown table(s) {', '.join(sorted(unknown))}; zhen.toml has "
-                          f"{' and '.join(f'[{t}]' for t in TABLES)}", path=path, line=line_of(path, name))
+                          f"{', '.join(f'[{t}]' for t in TABLES)}", path=path, line=line_of(path, name))
     for table in TABLES:
         if not isinstance(data.get(table, {}), dict):
             raise ConfigError(f"[{table}] must be a table", path=path, line=line_of(path, table, None))
@@ -197,3 +201,15 @@ def _check_llm(name: str, value: Any, bad) -> Any:
     if name == "temperature" and not (number and 0 <= value <= 2):
         raise bad(f"must be a number from 0 to 2, not {value!r}")
     return float(value) if name in ("timeout_s", "temperature") else value
+
+
+def tm_min_score(config: Mapping[str, Any] | None = None, *, path: Path | None = None) -> int:
+    """The [tm] table's min_score: the lowest fuzzy match drafted from the memory (default 75)."""
+    table = (config or {}).get("tm", {})
+    unknown = set(table) - {"min_score"}
+    if unknown:
+        raise ConfigError(f"[tm] unknown setting {sorted(unknown)[0]!r}; known: min_score", path=path)
+    value = table.get("min_score", TM_MIN_SCORE)
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 100:
+        raise ConfigError(f"[tm] min_score: must be a whole number from 1 to 100, not {value!r}", path=path)
+    return value
