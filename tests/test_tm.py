@@ -207,11 +207,19 @@ def test_the_index_is_rebuilt_after_deletion_or_damage(project):
         assert json.loads(cli("tm", "stats", "--json").stdout)["units"] == 4
 
 
+# The indexer in a child process, slowed down (each unit's bigrams take 2 ms) so
+# that the kill lands inside the transaction: after the old units of a changed
+# catalog are deleted, before the new ones are all written.
 KILL_PROBE = """
-import sys
+import sys, time
 from pathlib import Path
-from pipeline.tm.index import Memory
-Memory(Path(sys.argv[1]), root=Path(sys.argv[2]), tm_dir=Path(sys.argv[3])).sync()
+from pipeline.tm import index
+fast = index.grams
+def slow(key):
+    time.sleep(0.002)
+    return fast(key)
+index.grams = slow
+index.Memory(Path(sys.argv[1]), root=Path(sys.argv[2]), tm_dir=Path(sys.argv[3])).sync()
 """
 
 
@@ -227,23 +235,27 @@ def test_kill_9_during_indexing_leaves_the_old_index_or_the_new(project):
     memory = Memory(root=Path("translations"))
     old = memory.sync()
     memory.close()
+    sentence = "全區新建社區服務中心387個。"
+    review(Path("translations/jinnan/en.po"), {sentence: "387 new community service centres were built."})
     Path("tm").mkdir()
-    Path("tm/big.tmx").write_text(_big_tmx(20_000), encoding="utf-8")
+    Path("tm/big.tmx").write_text(_big_tmx(5_000), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-c", KILL_PROBE, ".zhen/tm.sqlite", "translations", "tm"], env=env)
     journal = Path(".zhen/tm.sqlite-journal")
     deadline = time.monotonic() + 60
     while not journal.exists() and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.005)
-    time.sleep(0.3)  # well inside the transaction: folding 20,000 sentences takes seconds
+        time.sleep(0.002)
+    time.sleep(0.5)
     killed = proc.poll() is None
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    assert killed, "the indexer finished before it could be killed"
+    assert killed and journal.exists(), "the indexer was not inside its transaction when killed"
 
     after = Memory(root=Path("translations"))
-    assert after.stats().units == 4  # the old index, untouched by the half-done update
-    assert after.sync() != old and after.stats().units == 20_004  # and the next run finishes the job
+    assert after.stats().units == 4  # the old index: SQLite rolled the half-done update back
+    assert after.best(sentence, min_score=75).unit.target == JINNAN_ENGLISH[sentence]
+    assert after.sync() != old and after.stats().units == 5_004  # and the next run does the whole update
+    assert after.best(sentence, min_score=75).unit.target == "387 new community service centres were built."
     assert after.best("第17號文件規定，全市共有17個單位參加。", min_score=75).unit.target.startswith("Document 17")
 
 
