@@ -389,3 +389,46 @@ def test_a_broken_catalog_is_left_out_of_the_memory_with_a_warning(project):
     Path("translations/jinnan/en.po").write_text('msgid "x"\nmsgstr ', encoding="utf-8")
     result = cli("tm", "stats", "--json")
     assert result.exit_code == 0 and "left out of the translation memory" in result.output
+
+
+EXTRA_TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header srclang="zh-TW" segtype="sentence"/><body>
+<tu><tuv xml:lang="zh-TW"><seg>去年全區投資12億元。</seg></tuv>
+<tuv xml:lang="en"><seg>Last year the district invested 1.2 billion yuan.</seg></tuv></tu>
+<tu><tuv xml:lang="zh-TW"><seg>全區有3個新區和3個園區。</seg></tuv>
+<tuv xml:lang="en"><seg>The district has 3 new zones and three parks.</seg></tuv></tu>
+</body></tmx>
+"""
+
+
+def test_memory_drafts_get_new_figures_glossary_repair_and_qa(project):
+    Path("glossary/g.tsv").write_text(
+        "term\tvariants\tenglish\tavoid\tkind\tnote\tsource\n"
+        "基層黨組織\t基层党组织\tprimary-level Party organizations\tgrassroots Party organizations\tbody\tParty cells\tzhen editorial rendering\n",
+        encoding="utf-8")
+    Path("tm").mkdir()
+    Path("tm/extra.tmx").write_text(EXTRA_TMX, encoding="utf-8")
+    folder = Path("translations/dongli")
+    folder.mkdir()
+    (folder / "source.zh.txt").write_text(
+        "去年全区投资15亿元。\n全区有4个新区和3个园区。\n今年以来，全区共有5120个基层党组织参加活动。\n", encoding="utf-8")
+    assert translate("translations/dongli")["dongli"]["tm"] == 3
+    got = entries(folder / "en.po")
+
+    billion = got["去年全区投资15亿元。"]
+    assert billion.msgstr == "Last year the district invested 1.5 billion yuan."
+    assert notes(billion)["tm-figures"] == "1.2 billion → 1.5 billion"
+    assert notes(billion)["tm-match"] == "99% from tm/extra.tmx"
+
+    # 3 is in the memory's sentence twice: which English figure is which cannot be told.
+    unmapped = got["全区有4个新区和3个园区。"]
+    assert unmapped.msgstr == "The district has 3 new zones and three parks."
+    assert notes(unmapped)["tm-figures"].startswith("not carried over (3 cannot be paired")
+    assert "qa: error (numbers): figure 4" in unmapped.comment
+
+    repaired = got["今年以来，全区共有5120个基层党组织参加活动。"]
+    assert repaired.msgstr == ("Since the start of the year, 5,120 primary-level Party organizations in the district "
+                               "have taken part.")
+    assert ('draft-check: "grassroots Party organizations" replaced by the required "primary-level Party '
+            'organizations"; check the grammar around it') in repaired.comment.replace("\n", " ")
+    assert "qa: error" not in repaired.comment
