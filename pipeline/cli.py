@@ -48,7 +48,7 @@ def printable(text: object) -> str:
     return _UNSHOWABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
 
 
-def say(out: Console, label: str, style: str, message: object) -> None:
+def labelled(out: Console, label: str, style: str, message: object) -> None:
     """Print ``label: message`` with only the label styled; the message is literal text."""
     from rich.text import Text
 
@@ -73,7 +73,12 @@ class Context:
     def warn(self, message: str) -> None:
         if message not in self._warned:
             self._warned.add(message)
-            say(self.err, "warning", "yellow", message)
+            labelled(self.err, "warning", "yellow", message)
+
+    def say(self, message: str) -> None:
+        if message not in self._warned:
+            self._warned.add(message)
+            self.err.print(printable(message), soft_wrap=True, markup=False, highlight=False)
 
     def progress(self, *, enabled: bool) -> Progress | None:
         if not enabled or not self.err.is_terminal:
@@ -93,11 +98,11 @@ class ZhenGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ZhenError as e:
-            say(console(stderr=True), "error", "red", e)
+            labelled(console(stderr=True), "error", "red", e)
             ctx.exit(e.exit_code)
         except OSError as e:  # one the library did not wrap closer to its cause
             error = from_os_error(e)
-            say(console(stderr=True), "error", "red", error)
+            labelled(console(stderr=True), "error", "red", error)
             ctx.exit(error.exit_code)
 
 
@@ -145,7 +150,8 @@ follow_option = click.option(
 @click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
               help="Folder that plays the article folder's role: outputs go there, and its catalog is merged next time.")
 @click.option("--engine", type=click.Choice(["auto", *sorted(ENGINES)]), default="auto", show_default=True,
-              help="auto: Argos when a zh→en model is installed, else the dictionary engine.")
+              help="auto: the LLM server when [llm] is configured, else Argos when a zh→en model is "
+                   "installed, else the dictionary engine.")
 @click.option("--purge-obsolete", is_flag=True, help="Drop entries whose sentence left the article.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article on stdout.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
@@ -173,18 +179,20 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     """
     from pipeline import incremental
     from pipeline.articles import collect
-    from pipeline.config import DEFAULT_CONFIG, argos_options, load_config, tm_min_score
+    from pipeline.config import DEFAULT_CONFIG, argos_options, llm_options, load_config, tm_min_score
     from pipeline.errors import GlossaryError, from_os_error
     from pipeline.glossary import glossary_files
 
-    config = load_config(config_path)
-    options = argos_options(config, path=config_path or DEFAULT_CONFIG, device=device,
+    config, config_file = load_config(config_path), config_path or DEFAULT_CONFIG
+    options = argos_options(config, path=config_file, device=device,
                             compute_type=compute_type, beam_size=beam_size, intra_threads=intra_threads)
-    min_score = tm_min_score(config, path=config_path or DEFAULT_CONFIG)
+    llm = llm_options(config, path=config_file)
+    min_score = tm_min_score(config, path=config_file)
     files = glossary_files(glossary_path, follow_symlinks=follow_symlinks)
     articles = collect(sources, output=output, root=DEFAULT_ROOT, follow_symlinks=follow_symlinks)
-    memory = _memory(obj)
-    settings = incremental.settings_key(engine=engine, options=options, purge_obsolete=purge_obsolete,
+    memory = _memory(obj, quiet=as_json)
+    # LLMOptions holds the key's variable name, never the key: nothing secret reaches the state file.
+    settings = incremental.settings_key(engine=engine, options=(options, llm), purge_obsolete=purge_obsolete,
                                         memory=f"{memory.digest}|min:{min_score}")
     @functools.cache
     def engines():
@@ -193,7 +201,8 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
         from pipeline.run import EngineProvider
 
         glossary = load_glossary(glossary_path, follow_symlinks=follow_symlinks)
-        return EngineProvider(engine, glossary, settings={"argos": {"options": options}}, warn=obj.warn)
+        return EngineProvider(engine, glossary, settings={"argos": {"options": options}, "llm": {"options": llm}},
+                              warn=obj.warn, say=obj.say)
 
     @functools.cache
     def recall():
@@ -228,7 +237,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
                 if len(articles) == 1 or isinstance(e, GlossaryError):
                     raise  # a broken glossary is every article's problem: say it once
                 failures += 1
-                say(obj.err, "error", "red", e)
+                labelled(obj.err, "error", "red", e)
                 continue
             if as_json:
                 _emit(result.as_json())
@@ -241,12 +250,15 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
         sys.exit(2)
 
 
-def _memory(obj: Context):
+def _memory(obj: Context, *, quiet: bool = False):
     """The translation memory of the working folder, brought up to date."""
     from pipeline.tm.index import DB_PATH, TM_DIR, Memory
 
     memory = Memory(DB_PATH, root=DEFAULT_ROOT, tm_dir=TM_DIR)
-    memory.sync(warn=obj.warn)
+    bar = obj.progress(enabled=not quiet)
+    with bar or _null():
+        task = bar.add_task("translation memory", total=None) if bar else None
+        memory.sync(warn=obj.warn, progress=lambda done, total: bar and bar.update(task, completed=done, total=total))
     return memory
 
 
@@ -559,7 +571,7 @@ def tm_search(obj: Context, text, as_json, min_score, limit, config_path) -> Non
     from pipeline.config import DEFAULT_CONFIG, load_config, tm_min_score
 
     floor = min_score or tm_min_score(load_config(config_path), path=config_path or DEFAULT_CONFIG)
-    for m in _memory(obj).search(text, min_score=floor, limit=limit):
+    for m in _memory(obj, quiet=as_json).search(text, min_score=floor, limit=limit):
         if as_json:
             _emit({"source": m.unit.source, "target": m.unit.target, "score": m.score, "origin": m.unit.origin})
         else:
@@ -598,7 +610,7 @@ def tm_stats(obj: Context, as_json) -> None:
     """
     from pipeline.tm.index import DB_PATH
 
-    s = _memory(obj).stats()
+    s = _memory(obj, quiet=as_json).stats()
     record = {"units": s.units, "articles": s.articles, "catalogs": s.catalogs, "tmx_files": s.tmx_files,
               "index": str(DB_PATH), "index_bytes": s.size_bytes}
     if as_json:
