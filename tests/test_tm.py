@@ -432,3 +432,24 @@ def test_memory_drafts_get_new_figures_glossary_repair_and_qa(project):
     assert ('draft-check: "grassroots Party organizations" replaced by the required "primary-level Party '
             'organizations"; check the grammar around it') in repaired.comment.replace("\n", " ")
     assert "qa: error" not in repaired.comment
+
+
+def test_articles_under_the_translations_root_are_skipped_on_the_next_run(project, monkeypatch):
+    """New catalogs of drafts give the memory nothing, so they must not make every article
+    look out of date; and the run records them so the next one need not parse them."""
+    import pipeline.run
+
+    translate()  # writes Binhai's first catalog
+    ran = []
+    real = pipeline.run.translate_article
+
+    def counting(article, **kw):
+        ran.append(article.slug)
+        return real(article, **kw)
+
+    monkeypatch.setattr(pipeline.run, "translate_article", counting)
+    translate()
+    assert ran == []
+    review(BINHAI_PO, {"全区新建社区服务中心415个。": "The district built 415 new community service centres."})
+    translate()
+    assert sorted(ran) == ["binhai", "jinnan"]  # a reviewed sentence anywhere may draft any article
