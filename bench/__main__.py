@@ -157,13 +157,13 @@ def bench_argos_devices(console: Console, packages, folder: Path) -> None:
     reason = argos.gpu_unavailable()
     if reason is None:
         rows.append(("CUDA, random-weight Transformer base", argos.measure_gpu(packages)))
-    table = Table(title=f"Argos on {tiny['segments']:,} UD sentences (PUD test, GSD test and dev): our batch vs raw "
-                        f"translate_batch on the same tokens, beam 4, {argos.DECODE_LENGTH} tokens per hypothesis, "
-                        f"the device's default compute type and batch size; best of {argos.ROUNDS_ALTERNATING} "
-                        f"alternating rounds")
-    for col in ("device, model", "compute", "tokens per batch", "ours s", "raw s", "zhen's own work s",
-                "time vs raw", "segments/s"):
-        table.add_column(col, justify="left" if col == "device, model" else "right")
+    title = (f"Argos on {tiny['segments']:,} UD sentences (PUD test, GSD test and dev): our batch vs raw "
+             f"translate_batch on the same tokens, beam 4, {argos.DECODE_LENGTH} tokens per hypothesis, the device's "
+             f"default compute type and batch size; best of {argos.ROUNDS_ALTERNATING} alternating rounds")
+    table = Table(title=title)
+    for n, col in enumerate(("device, model", "compute", "tokens per batch", "ours s", "raw s", "zhen's own work s",
+                             "time vs raw", "segments/s")):
+        table.add_column(col, justify="right" if n else "left")
     for label, r in rows:
         ours, raw = r["seconds"]["batched"], r["seconds"]["raw translate_batch"]
         table.add_row(label, r["compute_type"], f"{r['batch_tokens']:,}", f"{ours:.2f}", f"{raw:.2f}",
