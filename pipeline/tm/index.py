@@ -202,7 +202,10 @@ class Memory:
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise TMError(f"cannot create the memory index's folder: {e.strerror or e}", path=self.path) from e
             self._db = self._open()
         return self._db
 
@@ -270,7 +273,10 @@ class Memory:
             self.digest = "-"
             return self.digest
         db = self._connect()
-        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:  # read-only folder or file, or locked past the timeout
+            raise TMError(f"cannot update the memory index: {e}", path=self.path) from e
         try:
             self.digest = self._sync(db, files, warn, progress or (lambda d, t: None))
             db.execute("COMMIT")
