@@ -291,12 +291,16 @@ class Memory:
         changed: dict[str, tuple[str, int, int, str, list[Unit]] | None] = {}  # origin → new state, None: gone
         for path, kind in files:
             origin = path.as_posix()
-            st = path.stat()
             old = known.pop(origin, None)
-            if old is not None and (old[0], old[1]) == (st.st_size, st.st_mtime_ns):
+            try:
+                st = path.stat()
+                if old is not None and (old[0], old[1]) == (st.st_size, st.st_mtime_ns):
+                    continue
+                sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError as e:  # gone since it was listed, or unreadable
+                warn(f"{origin}: cannot read: {e.strerror or e}; left out of the translation memory")
+                changed[origin] = None
                 continue
-            data = path.read_bytes()
-            sha = hashlib.sha256(data).hexdigest()
             if old is not None and old[2] == sha:
                 db.execute("UPDATE files SET size = ?, mtime = ? WHERE path = ?", (st.st_size, st.st_mtime_ns, origin))
                 continue
