@@ -81,7 +81,7 @@ _PREFERRED = {
     "朝": "towards", "不要": "do not", "年代": "decade", "能够": "can", "初": "early", "一下": "once",
     "型": "type", "指": "refer to", "报": "report", "讲": "say", "过": "", "呢": "", "吧": "", "吗": "",
     "啊": "", "呀": "", "嘛": "", "者": "", "些": "", "认为": "think", "由于": "because of",
-    "一样": "same", "各种": "various", "以及": "and", "其中": "among them", "得到": "get", "当时": "at the time",
+    "各种": "various", "以及": "and", "其中": "among them", "得到": "get", "当时": "at the time",
     "目前": "currently", "过去": "past", "提高": "improve", "十分": "very", "非": "not", "定": "set",
     "设": "set up", "方": "side", "面": "side", "意": "meaning", "台": "", "性": "", "化": "",
     "不": "not", "不是": "not", "自己": "own", "到": "to", "英国": "Britain", "还": "also", "很": "",
