@@ -182,22 +182,24 @@ def install(archive: Path, *, from_code: str = "zh", to_code: str = "en", direct
         raise ModelError(f"cannot install: {e}", path=archive) from e
 
 
-# What a killed install leaves behind in the packages folder.
-_LEFTOVERS = (".install-*", ".old-*")
-
-
 @contextlib.contextmanager
 def _install_lock(directory: Path) -> Iterator[None]:
-    """One zhen install at a time per packages folder; holding the lock, leftovers are stale."""
+    """One zhen install at a time per packages folder; holding the lock, what a killed
+    install left is stale: staging folders go, and a previous install that was moved
+    aside (``.old-NAME-PID``) goes back to NAME unless a newer NAME took its place."""
     from pipeline.files import exclusive_lock
 
     with exclusive_lock(directory / ".zhen-install.lock",
                         ModelError("another zhen model install is running here; try again when it ends",
                                    path=directory)):
-        for pattern in _LEFTOVERS:
-            for stale in directory.glob(pattern):
-                if stale.is_dir() and not stale.is_symlink():
-                    shutil.rmtree(stale, ignore_errors=True)
+        for stale in sorted(directory.glob(".old-*")) + sorted(directory.glob(".install-*")):
+            if not stale.is_dir() or stale.is_symlink():
+                continue
+            name = stale.name[len(".old-"):].rpartition("-")[0] if stale.name.startswith(".old-") else ""
+            if name and not (directory / name).exists():
+                os.rename(stale, directory / name)
+            else:
+                shutil.rmtree(stale, ignore_errors=True)
         yield
 
 

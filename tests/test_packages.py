@@ -183,7 +183,9 @@ def test_the_whole_archive_ratio_is_checked_not_only_each_entry(tmp_path, packag
 
 def test_a_killed_install_s_leftovers_are_swept_by_the_next_install(tmp_path, packages):
     packages.mkdir()
-    for stale in (".install-k1lled", f".old-{TOP}-4242"):
+    # A kill mid-install leaves a staging folder, and may leave the previous install
+    # moved aside before the new one took its name.
+    for stale in (".install-k1lled", f".old-{TOP}-4242", ".old-translate-zh_en-other-4243"):
         (packages / stale / "model").mkdir(parents=True)
         (packages / stale / "model" / "model.bin").write_bytes(bytes(4096))
     someone = packages / ".cache"  # not ours: left alone
@@ -191,7 +193,10 @@ def test_a_killed_install_s_leftovers_are_swept_by_the_next_install(tmp_path, pa
     path = tmp_path / "clean.argosmodel"
     path.write_bytes(archive())
     models.install(path)
-    assert installed(packages) == [".cache", ".zhen-install.lock", TOP]
+    # The moved-aside install whose name is free again is put back, never deleted.
+    assert installed(packages) == [".cache", ".zhen-install.lock", TOP, "translate-zh_en-other"]
+    assert (packages / "translate-zh_en-other" / "model" / "model.bin").stat().st_size == 4096
+    assert (packages / TOP / "metadata.json").is_file()
 
 
 def test_an_install_while_another_holds_the_folder_is_refused_and_sweeps_nothing(tmp_path, packages):
