@@ -240,3 +240,57 @@ def test_a_command_output_that_is_a_folder_is_one_line_and_exit_2(tmp_path, args
     assert result.exit_code == 2, result.output
     assert result.stderr.strip().splitlines() == [f"error: {tmp_path / 'out'}: {message}"]
     assert list((tmp_path / "out").iterdir()) == []
+
+
+# --- hostile input through `zhen translate`, one of each class ---------------------------------------------
+
+def _link_out(name):
+    def setup(d, outside):
+        (d / name).unlink(missing_ok=True)
+        (d / name).symlink_to(outside / "secret.txt")
+        return d / name, "is a link to"
+    return setup
+
+
+def _glossary_row(data: bytes, line: int, message: str):
+    def setup(d, outside):
+        g = outside / "g.tsv"
+        g.write_bytes((GLOSSARY_DIR / "tianjin.tsv").read_bytes() + data)
+        return g, message.replace("LINE", str(line))
+    return setup
+
+
+_ROWS = len((GLOSSARY_DIR / "tianjin.tsv").read_bytes().splitlines())
+HOSTILE = {
+    "source-linked-outside": _link_out("source.zh.txt"),
+    "page-linked-outside": _link_out("en.html"),
+    "catalog-linked-outside": _link_out("en.po"),
+    "glossary-row-with-line-separator": _glossary_row("改革\t\treform\u2028注入\t\tword\tn\ttests\n".encode(), _ROWS + 1,
+                                                      "g.tsv:LINE: a value holds control or line-separator"),
+    "glossary-row-not-utf8": _glossary_row("改革\t\treform\t\tword\tn\ttests\n".encode("big5"), _ROWS + 1,
+                                           "g.tsv:LINE: not UTF-8"),
+    "catalog-line-that-looks-like-markup": lambda d, outside: (
+        (d / "en.po").write_text('msgid ""\nmsgstr ""\n"Language: en\\n"\n\n[/note] \x1b[31m\n', encoding="utf-8"),
+        ("en.po:5:", "[/note] \\x1b[31m"))[1],
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_input_is_one_line_exit_2_and_touches_nothing(article_dir, tmp_path, name):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("機密。\n", encoding="utf-8")
+    found = HOSTILE[name](article_dir, outside)
+    glossary = found[0] if str(found[0]).endswith(".tsv") else GLOSSARY_DIR
+    expected = found[1:] if isinstance(found, tuple) else (found,)
+    def files():  # the lock file is the locking's business, not this test's
+        return {p: p.read_bytes() for p in (*article_dir.iterdir(), *outside.iterdir())
+                if p.is_file() and p.name != ".zhen.lock"}
+
+    before = files()
+    result = _invoke("translate", article_dir, "--engine", "dictionary", "--glossary", glossary)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "\x1b" not in lines[0], lines
+    assert all(part in lines[0] for part in expected), (expected, lines)
+    assert files() == before
