@@ -142,8 +142,11 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
 
     options = argos_options(load_config(config_path), path=config_path or DEFAULT_CONFIG, device=device,
                             compute_type=compute_type, beam_size=beam_size, intra_threads=intra_threads)
+    from pipeline.outputs import check_articles
+
     files = glossary_files(glossary_path)
     articles = collect(sources, output=output, root=DEFAULT_ROOT)
+    check_articles(articles)  # before anything is written: no output may be a source
     settings = incremental.settings_key(engine=engine, options=options, purge_obsolete=purge_obsolete)
     @functools.cache
     def engines():
@@ -273,8 +276,12 @@ def html(obj: Context, paths, glossary_path) -> None:
     from pipeline.glossary import load_glossary
     from pipeline.run import rebuild_html
 
+    from pipeline.outputs import check_articles
+
     glossary = load_glossary(glossary_path)
-    for article in collect(paths, root=DEFAULT_ROOT):
+    articles = collect(paths, root=DEFAULT_ROOT)
+    check_articles(articles)
+    for article in articles:
         click.echo(str(rebuild_html(article, glossary=glossary)))
 
 
@@ -380,6 +387,11 @@ def glossary_export(fmt, output, glossary_path) -> None:
     from pipeline import glossary_formats as gf
     from pipeline.glossary import load_glossary
 
+    from pipeline.glossary import glossary_files
+    from pipeline.outputs import refuse_overwrites
+
+    if output:
+        refuse_overwrites([(output, "the export")], [(f, "a glossary file") for f in glossary_files(glossary_path)])
     terms = load_glossary(glossary_path).terms
     _deliver({"tbx": gf.to_tbx, "csv": gf.to_csv, "tsv": gf.to_tsv}[fmt](terms), output)
 
@@ -428,16 +440,22 @@ def export_text(paths, reviewed_only, output, glossary_path) -> None:
     from pipeline.export import english_text
     from pipeline.glossary import load_glossary
 
+    from pipeline.outputs import check_export
+
     glossary = load_glossary(glossary_path)
     articles = under(paths, root=DEFAULT_ROOT)
     if len(articles) == 1:
+        if output:
+            check_export([(output, f"the English text of article {articles[0].slug}")], articles)
         _deliver(english_text(articles[0], glossary, reviewed_only=reviewed_only), output)
         return
     if output is None or (output.exists() and not output.is_dir()):
         raise ZhenError(f"{len(articles)} articles: give -o FOLDER to write one <article>.en.txt each")
+    targets = [(output / f"{a.slug}.en.txt", f"the English text of article {a.source}") for a in articles]
+    check_export(targets, articles)
     output.mkdir(parents=True, exist_ok=True)
-    for article in articles:
-        _deliver(english_text(article, glossary, reviewed_only=reviewed_only), output / f"{article.slug}.en.txt")
+    for article, (target, _) in zip(articles, targets):
+        _deliver(english_text(article, glossary, reviewed_only=reviewed_only), target)
 
 
 @export.command("tmx")
@@ -449,7 +467,11 @@ def export_tmx(paths, output) -> None:
     from pipeline.articles import under
     from pipeline.export import tmx
 
+    from pipeline.outputs import check_export
+
     articles = [a for a in under(paths, root=DEFAULT_ROOT) if a.catalog.exists()]
+    if output:
+        check_export([(output, "the TMX memory")], articles)
     _deliver(tmx((a.slug, po.read_catalog(a.catalog)) for a in articles), output)
 
 

@@ -6,9 +6,12 @@ every file is decoded that way before these functions see it, and bytes that
 do not decode are tested as bytes.
 """
 
+import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -127,4 +130,86 @@ def test_damaged_catalogs_are_refused_or_merged(text):
                            drafter=lambda todo: {s.id: Draft("x", "fake", "s2") for s in todo}, now=NOW)
         # Whatever was read is written back in a form the strict reader accepts.
         path.write_text(po.render(new), encoding="utf-8")
+        po.read_catalog(path)
+
+
+# The same catalog with entries zhen does not write (contexts, plural forms, an
+# obsolete entry with a context), so that damage can reach those forms too.
+WITH_FOREIGN = VALID + '''
+#. a note
+msgctxt "menu"
+msgid "甲「乙」。"
+msgstr "Menu"
+
+msgid "%d file"
+msgid_plural "%d files"
+msgstr[0] "%d file"
+msgstr[1] "%d files"
+
+#~ msgctxt "old"
+#~ msgid "x"
+#~ msgstr "y"
+'''
+KEYWORD_LINES = ['msgid "q"', 'msgstr "r"', 'msgctxt "c"', 'msgid_plural "qs"', 'msgstr[0] "r"', 'msgstr[1] "rs"',
+                 'msgstr[2] "rz"', '"cont"', '#~ msgid "q"', '#~ msgstr "r"', "#| msgid \"p\"", "", "#. n",
+                 'msgid "甲「乙」。"', 'msgid ""', '"Content-Type: text/plain; charset=latin1\\n"', 'msgstr "\\004"']
+
+
+@st.composite
+def damaged_with_foreign(draw):
+    """Damage that gettext's grammar cares about: lines lost, doubled, moved, cut, or
+    replaced by another keyword line."""
+    lines = WITH_FOREIGN.split("\n")
+    for _ in range(draw(st.integers(1, 3))):
+        i = draw(st.integers(0, len(lines) - 1))
+        action = draw(st.sampled_from(["delete", "duplicate", "cut", "keyword", "swap"]))
+        if action == "delete":
+            del lines[i]
+        elif action == "duplicate":
+            lines.insert(i, lines[i])
+        elif action == "cut":
+            lines[i] = lines[i][: draw(st.integers(0, max(0, len(lines[i]) - 1)))]
+        elif action == "keyword":
+            lines.insert(i, draw(st.sampled_from(KEYWORD_LINES)))
+        else:
+            j = draw(st.integers(0, len(lines) - 1))
+            lines[i], lines[j] = lines[j], lines[i]
+        if not lines:
+            lines = [""]
+    return "\n".join(lines)
+
+
+def msgfmt_verdict(path: Path, *options: str) -> str:
+    """"" when msgfmt accepts the catalog, else what it says."""
+    proc = subprocess.run(["msgfmt", *options, "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    return "" if proc.returncode == 0 else proc.stderr or "rejected"
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="needs GNU gettext (Debian: gettext)")
+@FUZZ
+@given(st.one_of(damaged_with_foreign(), damaged_catalogs()))
+def test_zhen_refuses_every_catalog_msgfmt_rejects_and_writes_none(text):
+    """msgfmt's verdict on damaged catalogs: what it rejects, zhen refuses with a line
+    number; what zhen rewrites, msgfmt accepts (with --check, when it accepted the input so)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "en.po"
+        path.write_bytes(text.encode("utf-8", "surrogatepass"))
+        try:
+            old = po.read_catalog(path)
+        except ZhenError as e:
+            assert e.line is not None or "Language" in str(e), str(e)
+            return
+        assert not msgfmt_verdict(path), f"zhen accepted a catalog msgfmt rejects: {msgfmt_verdict(path)}"
+        checked = not msgfmt_verdict(path, "--check")
+        try:
+            new, _ = cat.merge(slug="t", source_name="source.zh.txt", source_language="zh_TW",
+                               segments=[Segment(1, 1, 1, "body", "甲「乙」。"), Segment(2, 1, 2, "body", "新。")],
+                               hits={}, old=old, signature="s2", now=NOW,
+                               drafter=lambda todo: {s.id: Draft("x", "fake", "s2") for s in todo})
+        except ZhenError:
+            return  # e.g. a plural entry that took a sentence's msgid: refused, nothing written
+        path.write_text(po.render(new), encoding="utf-8")
+        assert not msgfmt_verdict(path), f"zhen wrote a catalog msgfmt rejects: {msgfmt_verdict(path)}"
+        if checked:
+            assert not msgfmt_verdict(path, "--check"), msgfmt_verdict(path, "--check")
         po.read_catalog(path)
