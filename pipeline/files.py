@@ -83,8 +83,8 @@ def _missing_folders(folder: Path) -> list[Path]:
 def article_lock(folder: Path) -> Iterator[None]:
     """Hold an exclusive lock on an article folder for the whole run.
 
-    A run that leaves nothing in the folder but the lock (it failed, or had
-    nothing to do) removes the lock, and the folders it created.
+    A run that fails, or leaves nothing in the folder but the lock, removes the
+    lock file it created, and then the folders it created if they are empty.
     """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
@@ -92,6 +92,8 @@ def article_lock(folder: Path) -> Iterator[None]:
     created = _missing_folders(folder)
     folder.mkdir(parents=True, exist_ok=True)
     lock_path = folder / LOCK
+    made_lock = not lock_path.exists()
+    failed = True
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
@@ -110,12 +112,14 @@ def article_lock(folder: Path) -> Iterator[None]:
             with contextlib.suppress(OSError):
                 stale.unlink()
         yield
+        failed = False
     finally:
         with contextlib.suppress(OSError):
-            if [p.name for p in folder.iterdir()] == [LOCK] and os.fstat(fd).st_ino == _inode(lock_path):
+            alone = [p.name for p in folder.iterdir()] == [LOCK]
+            if (alone or made_lock and failed) and os.fstat(fd).st_ino == _inode(lock_path):
                 lock_path.unlink()
-                for made in created:
-                    made.rmdir()  # stops at the first folder that is not empty
+            for made in created:
+                made.rmdir()  # stops at the first folder that is not empty
         os.close(fd)
 
 

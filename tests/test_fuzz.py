@@ -11,6 +11,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import polib
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -213,3 +214,38 @@ def test_zhen_refuses_every_catalog_msgfmt_rejects_and_writes_none(text):
         if checked:
             assert not msgfmt_verdict(path, "--check"), msgfmt_verdict(path, "--check")
         po.read_catalog(path)
+
+
+any_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="\x00\x04"),
+                   max_size=30)
+
+
+@FUZZ
+@given(st.lists(st.tuples(any_text, any_text, any_text), min_size=1, max_size=4, unique_by=lambda t: t[0]))
+def test_tmx_export_is_well_formed_xml_or_one_error_naming_the_line(pairs):
+    """Any reviewed text (controls, U+FFFE, CR, markup) either comes back exactly from the
+    TMX, or the export stops with the catalog's file and the entry's line."""
+    import xml.etree.ElementTree as ET
+
+    from pipeline.errors import CatalogError
+    from pipeline.export import tmx
+
+    catalog = cat.merge(slug="t", source_name="source.zh.txt", source_language="zh_TW", segments=[], hits={},
+                        old=None, signature="s", drafter=lambda todo: {}, now=NOW)[0]
+    for msgid, msgstr, note in pairs:
+        catalog.append(polib.POEntry(msgid=msgid or "m", msgstr=msgstr or "x", tcomment=note))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "en.po"
+        path.write_text(po.render(catalog), encoding="utf-8")
+        try:
+            read = po.read_catalog(path)
+        except ZhenError:
+            return  # e.g. a msgstr ending with a newline its msgid lacks: msgfmt refuses it too
+        try:
+            xml = tmx([("t", read)])
+        except CatalogError as e:
+            assert e.path == str(path) and e.line is not None and "XML" in str(e)
+            return
+    root = ET.fromstring(xml.encode("utf-8"))
+    units = [[seg.text or "" for seg in tu.iter("seg")] + [(tu.findtext("note") or "")] for tu in root.iter("tu")]
+    assert units == [[e.msgid, e.msgstr, e.tcomment] for e in read if cat.state(e) == "reviewed"]
