@@ -45,6 +45,10 @@ class ModelError(ZhenError):
     """An Argos package that cannot be installed, found or downloaded."""
 
 
+class EvalSetError(ZhenError):
+    """A parallel test set for ``zhen eval`` that cannot be read or holds a bad row."""
+
+
 class LockError(ZhenError):
     """Another run holds the article."""
 
@@ -53,3 +57,7 @@ class CheckFailed(ZhenError):
     """QA found errors (exit 1, so a newsroom can gate publication on it)."""
 
     exit_code = 1
+
+
+class TMError(ZhenError):
+    """A translation-memory file (TMX) that cannot be read or imported."""

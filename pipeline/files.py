@@ -83,8 +83,10 @@ def _missing_folders(folder: Path) -> list[Path]:
 def article_lock(folder: Path) -> Iterator[None]:
     """Hold an exclusive lock on an article folder for the whole run.
 
-    A run that fails, or leaves nothing in the folder but the lock, removes the
-    lock file it created, and then the folders it created if they are empty.
+    The holder removes the lock file when it is done, and then the folders it
+    created if they are empty, so a failed run leaves nothing behind. A run that
+    opened the file just before it went checks, once locked, that the path
+    still leads to the file it locked.
     """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
@@ -92,8 +94,7 @@ def article_lock(folder: Path) -> Iterator[None]:
     created = _missing_folders(folder)
     folder.mkdir(parents=True, exist_ok=True)
     lock_path = folder / LOCK
-    made_lock = not lock_path.exists()
-    failed = True
+    locked = False
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
@@ -106,18 +107,17 @@ def article_lock(folder: Path) -> Iterator[None]:
         if os.fstat(fd).st_ino != _inode(lock_path):
             # The run we waited for removed the lock file as we opened it: a new one may be held now.
             raise LockError("another zhen run is working on this article; try again when it ends", path=folder)
+        locked = True
         # Holding the lock, no other run writes here: temporary files are what a
         # killed run left behind.
         for stale in folder.glob(".*.tmp"):
             with contextlib.suppress(OSError):
                 stale.unlink()
         yield
-        failed = False
     finally:
         with contextlib.suppress(OSError):
-            alone = [p.name for p in folder.iterdir()] == [LOCK]
-            if (alone or made_lock and failed) and os.fstat(fd).st_ino == _inode(lock_path):
-                lock_path.unlink()
+            if locked and os.fstat(fd).st_ino == _inode(lock_path):
+                lock_path.unlink()  # while still holding it: whoever opened it before now fails the check above
             for made in created:
                 made.rmdir()  # stops at the first folder that is not empty
         os.close(fd)

@@ -49,8 +49,8 @@ def test_folder_names_are_the_file_names_where_they_can_be(name, folder):
 def test_folder_names_are_safe_stable_and_distinct(names):
     folders = [naming.article_folder(n) for n in names]
     assert len(set(folders)) == len(folders), dict(zip(names, folders))
-    assert not set(folders) & set(names), "a folder may not take the name of a file beside it"
     for name, folder in zip(names, folders):
+        assert folder != name, "a source's folder may not take the source's own name"
         assert folder == naming.article_folder(name)
         assert folder and not folder.startswith(("-", ".")) and not HATED & set(folder), folder
         assert not any(unicodedata.category(c)[0] in "CZ" for c in folder), folder
@@ -110,6 +110,15 @@ def test_a_catalog_without_the_record_is_judged_by_its_references(tmp_path):
                                if "X-Zhen-Source" not in line), encoding="utf-8")
     result = invoke("translate", tmp_path / "b.txt", "-o", folder, "--engine", "dictionary")
     assert result.exit_code == 2 and f"belongs to {tmp_path / 'a.txt'}" in result.stderr
+
+
+def test_a_file_in_the_way_of_the_folder_is_one_line(tmp_path):
+    (tmp_path / "0").write_text("not a folder", encoding="utf-8")
+    (tmp_path / "0.txt").write_text("新聞。\n", encoding="utf-8")
+    result = invoke("translate", tmp_path / "0.txt", "--engine", "dictionary")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [f"error: {tmp_path / '0'}: is a file, not an article folder"]
+    assert (tmp_path / "0").read_text(encoding="utf-8") == "not a folder"
 
 
 def test_a_renamed_source_keeps_its_folder(article_dir):
