@@ -102,23 +102,31 @@ VALID = po.render(cat.merge(
     signature="s", drafter=lambda todo: {s.id: Draft(f'D "{s.id}"\n', "fake", "s") for s in todo}, now=NOW)[0])
 
 
-@st.composite
-def damaged_catalogs(draw):
-    lines = VALID.split("\n")
-    for _ in range(draw(st.integers(1, 4))):
+def _damage(draw, text: str, *, rounds: int, insert, swap: bool) -> str:
+    """Lines of ``text`` lost, doubled, cut, inserted (drawn from ``insert``) or swapped."""
+    lines = text.split("\n")
+    for _ in range(draw(st.integers(1, rounds))):
         i = draw(st.integers(0, len(lines) - 1))
-        action = draw(st.sampled_from(["delete", "duplicate", "cut", "insert"]))
+        action = draw(st.sampled_from(["delete", "duplicate", "cut", "insert", *(["swap"] if swap else [])]))
         if action == "delete":
             del lines[i]
         elif action == "duplicate":
             lines.insert(i, lines[i])
         elif action == "cut":
             lines[i] = lines[i][: draw(st.integers(0, max(0, len(lines[i]) - 1)))]
+        elif action == "insert":
+            lines.insert(i, draw(insert))
         else:
-            lines.insert(i, draw(st.text(max_size=20)))
+            j = draw(st.integers(0, len(lines) - 1))
+            lines[i], lines[j] = lines[j], lines[i]
         if not lines:
             lines = [""]
     return "\n".join(lines)
+
+
+@st.composite
+def damaged_catalogs(draw):
+    return _damage(draw, VALID, rounds=4, insert=st.text(max_size=20), swap=False)
 
 
 @FUZZ
@@ -165,24 +173,7 @@ KEYWORD_LINES = ['msgid "q"', 'msgstr "r"', 'msgctxt "c"', 'msgid_plural "qs"', 
 def damaged_with_foreign(draw):
     """Damage that gettext's grammar cares about: lines lost, doubled, moved, cut, or
     replaced by another keyword line."""
-    lines = WITH_FOREIGN.split("\n")
-    for _ in range(draw(st.integers(1, 3))):
-        i = draw(st.integers(0, len(lines) - 1))
-        action = draw(st.sampled_from(["delete", "duplicate", "cut", "keyword", "swap"]))
-        if action == "delete":
-            del lines[i]
-        elif action == "duplicate":
-            lines.insert(i, lines[i])
-        elif action == "cut":
-            lines[i] = lines[i][: draw(st.integers(0, max(0, len(lines[i]) - 1)))]
-        elif action == "keyword":
-            lines.insert(i, draw(st.sampled_from(KEYWORD_LINES)))
-        else:
-            j = draw(st.integers(0, len(lines) - 1))
-            lines[i], lines[j] = lines[j], lines[i]
-        if not lines:
-            lines = [""]
-    return "\n".join(lines)
+    return _damage(draw, WITH_FOREIGN, rounds=3, insert=st.sampled_from(KEYWORD_LINES), swap=True)
 
 
 def msgfmt_verdict(path: Path, *options: str) -> str:
