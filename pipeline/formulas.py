@@ -50,6 +50,7 @@ import dataclasses
 import gzip
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -75,6 +76,9 @@ COUNTED = frozenset(
     "工作 政策 指标 技术 研究 成果 奖项 荣誉 比赛 冠军 金牌 课程 专业 产品 品种 语言 版本 作品 案件".split())
 # Characters before a numeral that make it an ordinal, a range or part of a figure.
 _BEFORE = frozenset("第每前后近约逾数周期拜初余多.%")
+# Units no formula's noun phrase starts with (unlike 代 in 三个代表): enough to
+# reject a numeral without loading jieba.
+_PLAIN_UNITS = frozenset("年月日天周岁次名人位家户件元万亿千百倍届期批轮多余来几半米吨号篇首辆座所台张只本")
 # Units that break a compact formula; 位 is left out for 五位一体.
 COMPACT_BREAK = UNITS - {"位"}
 _STOP_CHARS = frozenset("的了是在和与及或也都就而把被将对为于从向到给让使")
@@ -473,11 +477,28 @@ def _stop(s: str, i: int) -> int:
     return m.start() if m else len(s)
 
 
-def find_formulas(text: str, *, folded: str | None = None) -> list[Mention]:
+def _hopeless(s: str, i: int) -> bool:
+    """Cheap rejections, before jieba or CC-CEDICT are loaded: 一 without a second
+    numeral close by (一方面, 一天: 一 formulas are compact), a counting unit after
+    the numeral and its measure word (两个月, 三年来) with no compact form possible."""
+    if _FIVE_YEAR.match(s, i):
+        return False
+    numeral = _numeral_prefix(s[i:])
+    j = i + len(numeral)
+    compact_possible = any(c in _NUMERAL_SET for c in s[j + 1:j + 3])
+    if numeral == "一":
+        return not compact_possible
+    k = j + 1 if j < len(s) and (s[j] in MEASURES or s[j] == "大") else j
+    return s[k:k + 1] in _PLAIN_UNITS and not compact_possible
+
+
+def find_formulas(text: str, *, folded: str | None = None,
+                  covered: Sequence[tuple[int, int]] = ()) -> list[Mention]:
     """Numbered formulas in running text, leftmost first, not overlapping.
 
     Counted noun phrases without a second sign come back with ``certain=False``;
     two of them in one enumeration (构筑三个高地、打好五个攻坚战) confirm each other.
+    Numerals inside ``covered`` spans (glossary hits) are not looked at.
     """
     s = folded if folded is not None else fold(text)
     out: list[Mention] = []
@@ -488,7 +509,12 @@ def find_formulas(text: str, *, folded: str | None = None) -> list[Mention]:
                                              or s[i - 1].isdigit())):
             i += 1
             continue
-        found = None if _inside_word(s, i) else _formula_at(s, i, _stop(s, i), quoted=False)
+        span = next((b for a, b in covered if a <= i < b), None)
+        if span is not None:
+            i = span
+            continue
+        found = (None if _hopeless(s, i) or _inside_word(s, i)
+                 else _formula_at(s, i, _stop(s, i), quoted=False))
         if found is None:
             i += 1
             continue
@@ -512,13 +538,18 @@ def _confirm(m: Mention, mentions: list[Mention], s: str) -> Mention:
     return m
 
 
-def find_quoted(text: str, *, folded: str | None = None) -> list[Mention]:
-    """Quoted slogans (『』「」“”); a quote that reads whole as a formula is a formula."""
+def find_quoted(text: str, *, folded: str | None = None,
+                covered: Sequence[tuple[int, int]] = ()) -> list[Mention]:
+    """Quoted slogans (『』「」“”); a quote that reads whole as a formula is a formula.
+
+    Quotes whose content lies inside a ``covered`` span are left out."""
     s = folded if folded is not None else fold(text)
     out: list[Mention] = []
     for m in _QUOTE.finditer(s):
         g = next(k for k in (1, 2, 3) if m.group(k) is not None)
         start, end = m.start(g), m.end(g)
+        if any(a <= start and end <= b for a, b in covered):
+            continue
         content = s[start:end]
         if len(content) < 2 or _SENTENCE_END.search(content) or not re.search(r"[\u3400-\u9fffa-z]", content):
             continue
@@ -533,11 +564,13 @@ def find_quoted(text: str, *, folded: str | None = None) -> list[Mention]:
     return out
 
 
-def find_mentions(text: str) -> list[Mention]:
-    """Formulas and quoted slogans in one text; a quote wins over a formula inside it."""
+def find_mentions(text: str, *, covered: Sequence[tuple[int, int]] = ()) -> list[Mention]:
+    """Formulas and quoted slogans in one text; a quote wins over a formula inside it.
+
+    What lies inside ``covered`` spans (glossary hits) is skipped, and costs nothing."""
     s = fold(text)
-    quoted = find_quoted(text, folded=s)
+    quoted = find_quoted(text, folded=s, covered=covered)
     inside = [(q.start, q.end) for q in quoted]
-    formulas = [f for f in find_formulas(text, folded=s)
+    formulas = [f for f in find_formulas(text, folded=s, covered=covered)
                 if not any(a <= f.start and f.end <= b for a, b in inside)]
     return sorted(quoted + formulas, key=lambda m: (m.start, -m.end))

@@ -18,10 +18,9 @@ def check_terms(source: str, english: str, hits: Sequence[TermHit]) -> list[tupl
         return []
     from pipeline.formulas import find_mentions
 
-    spans = [(h.start, h.end) for h in hits]
     out = []
-    for m in find_mentions(source):
-        if not m.certain or any(a <= m.start and m.end <= b for a, b in spans):
+    for m in find_mentions(source, covered=[(h.start, h.end) for h in hits]):
+        if not m.certain:
             continue
         what = "numbered formula" if m.kind == "formula" else "quoted slogan"
         out.append(("warning", f"{what} {m.surface} is not in the glossary, so its English is not fixed "
