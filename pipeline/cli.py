@@ -136,15 +136,19 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     """
     from pipeline import incremental
     from pipeline.articles import collect
-    from pipeline.config import DEFAULT_CONFIG, argos_options, load_config
+    from pipeline.config import DEFAULT_CONFIG, argos_options, load_config, tm_min_score
     from pipeline.errors import GlossaryError
     from pipeline.glossary import glossary_files
 
-    options = argos_options(load_config(config_path), path=config_path or DEFAULT_CONFIG, device=device,
+    config = load_config(config_path)
+    options = argos_options(config, path=config_path or DEFAULT_CONFIG, device=device,
                             compute_type=compute_type, beam_size=beam_size, intra_threads=intra_threads)
+    min_score = tm_min_score(config, path=config_path or DEFAULT_CONFIG)
     files = glossary_files(glossary_path)
     articles = collect(sources, output=output, root=DEFAULT_ROOT)
-    settings = incremental.settings_key(engine=engine, options=options, purge_obsolete=purge_obsolete)
+    memory = _memory(obj)
+    settings = incremental.settings_key(engine=engine, options=options, purge_obsolete=purge_obsolete,
+                                        memory=f"{memory.digest}|min:{min_score}")
     @functools.cache
     def engines():
         # Loaded for the first article that needs a run, and only then.
@@ -154,12 +158,18 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
         glossary = load_glossary(glossary_path)
         return EngineProvider(engine, glossary, settings={"argos": {"options": options}}, warn=obj.warn)
 
+    @functools.cache
+    def recall():
+        from pipeline.tm.draft import MemoryDrafter
+
+        return MemoryDrafter(memory, engines().glossary, min_score)
+
     def run(article, key, progress):
         from pipeline.run import translate_article
 
         provider = engines()
         return translate_article(article, glossary=provider.glossary, engines=provider,
-                                 purge_obsolete=purge_obsolete, progress=progress, state_key=key)
+                                 purge_obsolete=purge_obsolete, progress=progress, state_key=key, memory=recall())
 
     bar = obj.progress(enabled=not as_json)
     failures = 0
@@ -184,10 +194,19 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
                 _emit(result.as_json())
             else:
                 obj.err.print(f"{result.article}: {result.segments} segments, {result.drafted} drafted, "
-                              f"{result.reused} reused, {result.reviewed} reviewed, "
+                              f"{result.tm} from memory, {result.reused} reused, {result.reviewed} reviewed, "
                               f"{result.untranslated} untranslated → {result.catalog}", soft_wrap=True)
     if failures:
         sys.exit(2)
+
+
+def _memory(obj: Context):
+    """The translation memory of the working folder, brought up to date."""
+    from pipeline.tm.index import DB_PATH, TM_DIR, Memory
+
+    memory = Memory(DB_PATH, root=DEFAULT_ROOT, tm_dir=TM_DIR)
+    memory.sync(warn=obj.warn)
+    return memory
 
 
 class _null:
@@ -250,11 +269,14 @@ def status(obj: Context, paths, as_json) -> None:
     from rich.table import Table
 
     table = Table(title="Review status")
-    for col in ("article", "segments", "reviewed", "drafts", "untranslated", "warnings", "% reviewed"):
-        table.add_column(col, justify="left" if col == "article" else "right")
+    for col in ("article", "segments", "reviewed", "drafts", "untranslated", "warnings", "% reviewed",
+                "drafts by origin", "TM match %"):
+        table.add_column(col, justify="left" if col in ("article", "drafts by origin", "TM match %") else "right")
     for r in rows:
         table.add_row(r["article"], str(r["segments"]), str(r["reviewed"]), str(r["drafts"]),
-                      str(r["untranslated"]), str(r["warnings"]), f"{r['percent_reviewed']:.0f}%")
+                      str(r["untranslated"]), str(r["warnings"]), f"{r['percent_reviewed']:.0f}%",
+                      ", ".join(f"{k} {v}" for k, v in r["origins"].items()),
+                      " ".join(str(m["score"]) for m in r["tm_matches"]))
     console().print(table)
 
 
@@ -516,6 +538,89 @@ def export_tmx(paths, output) -> None:
 
     articles = [a for a in under(paths, root=DEFAULT_ROOT) if a.catalog.exists()]
     _deliver(tmx((a.slug, po.read_catalog(a.catalog)) for a in articles), output)
+
+
+@main.group("tm")
+def tm() -> None:
+    """The translation memory: every reviewed sentence of every catalog under
+    translations/, and the TMX files in tm/. Kept in .zhen/tm.sqlite (derived,
+    safe to delete); `translate` drafts from it before asking the engine.
+
+    \b
+    Examples:
+      zhen tm search "創先爭優活動" --json
+      zhen tm import omegat-project.tmx
+      zhen tm stats
+    """
+
+
+@tm.command("search")
+@click.argument("text")
+@click.option("--json", "as_json", is_flag=True, help='One JSON object per hit: {"source", "target", "score", "origin"}.')
+@click.option("--min-score", type=click.IntRange(1, 100), help="Lowest fuzzy score shown [zhen.toml [tm] min_score, 75].")
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="Most hits shown.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Settings file (default: ./zhen.toml when present).")
+@click.pass_obj
+def tm_search(obj: Context, text, as_json, min_score, limit, config_path) -> None:
+    """Concordance: memory units whose source contains TEXT or matches it fuzzily, best first.
+
+    The score is the one drafting uses: character similarity after folding
+    Traditional/Simplified, width and case, with figures masked (100: the same sentence).
+
+    \b
+    Example:
+      zhen tm search "天津市委" --json
+    """
+    from pipeline.config import DEFAULT_CONFIG, load_config, tm_min_score
+
+    floor = min_score or tm_min_score(load_config(config_path), path=config_path or DEFAULT_CONFIG)
+    for m in _memory(obj).search(text, min_score=floor, limit=limit):
+        if as_json:
+            _emit({"source": m.unit.source, "target": m.unit.target, "score": m.score, "origin": m.unit.origin})
+        else:
+            click.echo(f"{m.score:>3}%  {m.unit.source}\n      {m.unit.target}\n      {m.unit.origin}")
+
+
+@tm.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.pass_obj
+def tm_import(obj: Context, file) -> None:
+    """Check a TMX file (as zhen, OmegaT or Trados write it) and copy it into tm/.
+
+    \b
+    Example:
+      zhen tm import project_save.tmx
+    """
+    from pipeline.tm.index import TM_DIR
+    from pipeline.tm.tmx import import_tmx
+
+    target, report = import_tmx(file, TM_DIR)
+    _memory(obj)
+    skipped = f" ({report.skipped} without a Chinese and an English text left out)" if report.skipped else ""
+    click.echo(f"{len(report.units)} units → {target}{skipped}", err=True)
+
+
+@tm.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.pass_obj
+def tm_stats(obj: Context, as_json) -> None:
+    """Units, articles, files and the index's size.
+
+    \b
+    Example:
+      zhen tm stats --json
+    """
+    from pipeline.tm.index import DB_PATH
+
+    s = _memory(obj).stats()
+    record = {"units": s.units, "articles": s.articles, "catalogs": s.catalogs, "tmx_files": s.tmx_files,
+              "index": str(DB_PATH), "index_bytes": s.size_bytes}
+    if as_json:
+        _emit(record)
+        return
+    for name, value in record.items():
+        click.echo(f"{name}\t{value}")
 
 
 @main.group()
