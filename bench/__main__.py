@@ -210,6 +210,25 @@ def bench_enforcement(console: Console, packages, model: str = "random weights")
                   "'silently wrong' must stay 0.")
 
 
+def bench_llm(console: Console) -> None:
+    from bench import llm
+
+    results = llm.measure()
+    one = results[1]["seconds"]
+    table = Table(title=f"LLM engine: the sample article against a loopback OpenAI-compatible server answering "
+                        f"each request after {llm.LATENCY * 1000:.0f} ms, served in parallel ({CORES} cores)")
+    for col in ("concurrency", "segments", "seconds", "segments/s", "most in flight", "time vs concurrency 1"):
+        table.add_column(col, justify="right")
+    for n, r in results.items():
+        table.add_row(str(n), str(r["segments"]), f"{r['seconds']:.2f}", f"{r['segments'] / r['seconds']:.1f}",
+                      str(r["peak"]), f"{r['seconds'] / one:.3f}")
+    console.print(table)
+    eight = results[8]["seconds"]
+    SUMMARY.append(("LLM engine, concurrency 8 vs 1", f"sample article ({results[8]['segments']} segments), "
+                    f"{llm.LATENCY * 1000:.0f} ms per answer", f"{eight:.2f} s", f"{one:.2f} s",
+                    f"{eight / one:.3f}", "≤ 1/6 (0.167)", eight / one <= 1 / 6))
+
+
 def bench_quality(console: Console) -> None:
     from bench import quality
 
@@ -277,6 +296,7 @@ def main() -> None:
     bench_segmentation(console)
     bench_glossary(console)
     bench_runs(console)
+    bench_llm(console)
     bench_quality(console)
     bench_memory(console)
     with tempfile.TemporaryDirectory() as tmp:
