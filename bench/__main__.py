@@ -256,7 +256,8 @@ def bench_memory(console: Console) -> None:
     table = Table(title=f"Translation memory built from UD sentences (tm/*.tmx → .zhen/tm.sqlite; {CORES} cores, "
                         "one process per phase)")
     for col in ("units", "build s", "index MB", "lookups/s: sample (45)", "lookups/s: UD (2,000)",
-                "UD lookups per CPU s", "recall at 75", "peak RSS build / lookups (MB)", "scan baseline lookups/s", "agrees with scan"):
+                "UD lookups per CPU s", "recall at 75", "peak RSS build / lookups (MB)", "scan baseline lookups/s",
+                "agrees with scan"):
         table.add_column(col, justify="right")
     for n in memory.SIZES:
         b, lk, base = r[n]["build"], r[n]["lookup"], r[n]["baseline"]
@@ -267,7 +268,8 @@ def bench_memory(console: Console) -> None:
     console.print(table)
     fts = big["fts5"]
     console.print(f"FTS5 trigram retrieval instead of bigram postings, {memory.SIZES[-1]:,} units: "
-                  f"{fts['lps']:,.0f} lookups/s (UD), recall at 75 {fts['recall']:.3f}, index {fts['bytes'] / 1e6:.1f} MB. "
+                  f"{fts['lps']:,.0f} lookups/s (UD), recall at 75 {fts['recall']:.3f}, "
+                  f"index {fts['bytes'] / 1e6:.1f} MB. "
                   "Recall counts a planted near-duplicate scoring 75 or more as found when the lookup returns it "
                   "or a unit scoring as well; the scan baseline scores every unit with rapidfuzz.")
     where = f"{memory.SIZES[-1]:,} units from UD"

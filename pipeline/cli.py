@@ -573,8 +573,10 @@ def tm() -> None:
 
 @tm.command("search")
 @click.argument("text")
-@click.option("--json", "as_json", is_flag=True, help='One JSON object per hit: {"source", "target", "score", "origin"}.')
-@click.option("--min-score", type=click.IntRange(1, 100), help="Lowest fuzzy score shown [zhen.toml [tm] min_score, 75].")
+@click.option("--json", "as_json", is_flag=True,
+              help='One JSON object per hit: {"source", "target", "score", "origin"}.')
+@click.option("--min-score", type=click.IntRange(1, 100),
+              help="Lowest fuzzy score shown [zhen.toml [tm] min_score, 75].")
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="Most hits shown.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Settings file (default: ./zhen.toml when present).")

@@ -200,6 +200,8 @@ def translate_article(
         if article.catalog.exists() and article.catalog.read_text(encoding="utf-8") != text:
             backup(article.catalog)
         write_if_changed(article.catalog, text)
+        if memory is not None:
+            memory.written(article.catalog, catalog)
         write_outputs(article, segments, hits, catalog, lang, checks)
         result = ArticleResult(
             article=article.slug,
