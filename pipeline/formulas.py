@@ -145,23 +145,11 @@ def _posseg():
     return jieba.posseg
 
 
-@lru_cache(maxsize=1)
-def cedict_entries() -> dict[str, list[tuple[str, str]]]:
-    """Every CC-CEDICT headword (Simplified) → [(pinyin, definitions)], cross-references included."""
-    from pipeline.engines.dictionary import _cedict_file
+def cedict():
+    """CC-CEDICT, loaded once per process (``engines.cedict``)."""
+    from pipeline.engines import cedict as dictionary
 
-    out: dict[str, list[tuple[str, str]]] = {}
-    with gzip.open(_cedict_file().open("rb"), mode="rt", encoding="utf-8") as f:
-        for line in f:
-            if line[:1] == "#":
-                continue
-            head, _, rest = line.partition(" [")
-            parts = head.split(" ")
-            if len(parts) != 2:
-                continue
-            pinyin, _, defs = rest.partition("] /")
-            out.setdefault(parts[1], []).append((pinyin, defs.rstrip("/\n")))
-    return out
+    return dictionary.load()
 
 
 def _short_sense(defs: str) -> str:
@@ -180,7 +168,7 @@ def _short_sense(defs: str) -> str:
 
 def lexeme(word: str) -> Lexeme:
     """CC-CEDICT's view of a numeral-initial word, then jieba's."""
-    entries = [(p, d) for p, d in cedict_entries().get(word, ()) if not d.startswith("see ")]
+    entries = [(p, d) for p, d in cedict().definitions(word) if not d.startswith("see ")]
     if entries:
         for _, defs in entries:
             if _IDIOM_GLOSS.search(defs):
@@ -202,7 +190,7 @@ def lexeme(word: str) -> Lexeme:
 
 
 def _known_word(word: str) -> bool:
-    return bool(_jieba().get_FREQ(word)) or word in cedict_entries()
+    return bool(_jieba().get_FREQ(word)) or cedict().has(word)
 
 
 # --- structure ----------------------------------------------------------------------------------
@@ -374,14 +362,12 @@ _FORMULA_SENSES = {"创": "creation", "比": "comparison", "学": "study", "做"
 
 def _gloss(word: str) -> str:
     """A literal English gloss: the word's sense, else its longest known parts'."""
-    from pipeline.engines.dictionary import load_cedict
-
-    cedict = load_cedict()
+    dictionary = cedict()
     out, i = [], 0
     while i < len(word):
         for j in range(len(word), i, -1):
             piece = word[i:j]
-            sense = _FORMULA_SENSES.get(piece) or cedict.get(piece)
+            sense = _FORMULA_SENSES.get(piece) or dictionary.gloss(piece)
             if sense:
                 out.append(sense.split(",")[0])
                 i = j

@@ -10,7 +10,7 @@ paste.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,7 +84,7 @@ def _unknown(mentions: Iterable[Mention], spans: Sequence[tuple[int, int]], know
     return [m for m in mentions if not _covered(m.start, m.end, spans) and m.key not in known]
 
 
-def _recurring_spans(text: str, masked: Sequence[tuple[int, int]], cedict: Mapping[str, object]) -> list[tuple[int, int]]:
+def _recurring_spans(text: str, masked: Sequence[tuple[int, int]], dictionary) -> list[tuple[int, int]]:
     """Expressions the dictionary does not know, outside the masked spans.
 
     jieba (with its HMM, which proposes new words) cuts the text; a word of two
@@ -114,7 +114,7 @@ def _recurring_spans(text: str, masked: Sequence[tuple[int, int]], cedict: Mappi
                 words.append((pos, pos + len(p.word), p.word, p.flag))
                 pos += len(p.word)
             for i, (start_, end_, word, flag) in enumerate(words):
-                if len(word) < 2 or word in cedict or not flag.startswith(_END_POS):
+                if len(word) < 2 or dictionary.has(word) or not flag.startswith(_END_POS):
                     continue
                 out.append((start_, end_))
                 if i + 1 < len(words) and words[i + 1][3].startswith(_END_POS) and words[i + 1][1] - start_ <= 8:
@@ -130,11 +130,11 @@ def suggest(units: Iterable[Unit], glossary: Glossary | None = None, *, recurrin
     occurrence. A counted noun phrase (三个高地) with no second sign in its own
     sentence becomes a formula when it occurs twice in the input.
     """
-    from pipeline.formulas import cedict_entries
+    from pipeline.formulas import cedict
 
     units = list(units)
     known = _known_forms(glossary)
-    cedict = cedict_entries() if recurring else {}
+    dictionary = cedict() if recurring else None
     tallies: dict[str, _Tally] = {}
     order: dict[str, int] = {}
     grams: dict[str, _Tally] = {}
@@ -160,7 +160,7 @@ def suggest(units: Iterable[Unit], glossary: Glossary | None = None, *, recurrin
         if recurring:
             masked = spans + [(m.start, m.end) for m in mentions]
             s = fold(unit.text)
-            for a, b in _recurring_spans(unit.text, masked, cedict):
+            for a, b in _recurring_spans(unit.text, masked, dictionary):
                 add(grams, s[a:b], "recurring", unit.text[a:b], unit)
         if progress:
             progress(n, len(units))
@@ -173,7 +173,7 @@ def suggest(units: Iterable[Unit], glossary: Glossary | None = None, *, recurrin
     if recurring:
         taken = set(tallies)
         repeated = {k: t for k, t in grams.items()
-                    if t.count >= RECURRING_MIN and k not in cedict and k not in known and k not in taken}
+                    if t.count >= RECURRING_MIN and not dictionary.has(k) and k not in known and k not in taken}
         for key, t in repeated.items():
             # Only the longest form of an expression: 攻坚战役 hides 攻坚 when they always co-occur.
             if any(key != other and key in other and repeated[other].count >= t.count for other in repeated):
