@@ -24,12 +24,13 @@ SOURCE_GLOB = "source*.txt"
 @dataclass(frozen=True)
 class Article:
     slug: str
-    source: Path
+    source: Path | None  # None: known only by its catalog (see ``locate``)
     folder: Path  # where the catalog and outputs live
+    catalog_name: str = CATALOG
 
     @property
     def catalog(self) -> Path:
-        return self.folder / CATALOG
+        return self.folder / self.catalog_name
 
     @property
     def text(self) -> Path:
@@ -90,12 +91,3 @@ def collect(paths: Iterable[Path], *, output: Path | None = None, root: Path = P
     if output is not None and len(paths) > 1:
         raise SourceError("-o/--output takes a single article", path=output)
     return [resolve(p, output=output) for p in paths]
-
-
-def under(paths: Iterable[Path], *, root: Path = Path("translations")) -> list[Article]:
-    """Articles named by paths that may be article folders, files, or folders of articles."""
-    articles: list[Article] = []
-    for p in list(paths) or [root]:
-        p = Path(p)
-        articles += discover(p) if p.is_dir() and not list(p.glob(SOURCE_GLOB)) else collect([p])
-    return articles

@@ -22,12 +22,11 @@ from pipeline.errors import ZhenError
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress
+    from rich.table import Table
 
 # rich is imported where it is used: a --json run that prints nothing to the
 # terminal should not pay for it at start-up.
 
-DEFAULT_GLOSSARY = Path("glossary")
-DEFAULT_ROOT = Path("translations")
 
 
 def console(*, stderr: bool = False) -> Console:
@@ -69,6 +68,53 @@ class ZhenGroup(click.Group):
             ctx.exit(e.exit_code)
 
 
+def _glossary(glossary_path: Path | None, paths=()) -> Path:
+    """The glossary given, else the project's (found from the first path or the working folder)."""
+    from pipeline.project import find_project
+
+    return glossary_path if glossary_path is not None else find_project(paths).glossary
+
+
+def _root(paths) -> Path | None:
+    """The project's translations/ folder, needed only when no path is given."""
+    from pipeline.project import find_project
+
+    return None if paths else find_project().translations
+
+
+def _print_table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]], *, numeric=()) -> None:
+    """Print a table that fits the terminal: figures keep their width, text columns
+    share the rest and wrap (long words fold), so nothing is cut off with "…"."""
+    from rich.cells import cell_len
+    from rich.table import Table
+
+    out = console()
+    # A header may wrap between its words; a cell's words fold only when a column is narrower than them.
+    natural = [max([max(map(cell_len, c.split())), *(cell_len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
+    room = max(out.width - 2 * (len(columns) - 1), len(columns))  # two spaces between columns
+    widths = list(natural)
+    if sum(natural) > room:
+        # Narrow columns keep their width; the widest share what is left equally.
+        flexible = sorted((i for i, c in enumerate(columns) if c not in numeric), key=lambda i: natural[i])
+        left = room - sum(w for i, w in enumerate(natural) if columns[i] in numeric)
+        if left < 8 * len(flexible):  # too narrow even for the figures: every column gives way
+            flexible, left = sorted(range(len(columns)), key=lambda i: natural[i]), room
+        while flexible:
+            share = max(left // len(flexible), 4)
+            if natural[flexible[0]] > share:
+                for i in flexible:
+                    widths[i] = share
+                break
+            i = flexible.pop(0)
+            left -= natural[i]
+    table = Table(title=title, box=None, pad_edge=False, header_style="bold underline")
+    for col, w in zip(columns, widths):
+        table.add_column(col, width=w, overflow="fold", justify="right" if col in numeric else "left")
+    for r in rows:
+        table.add_row(*r)
+    out.print(table)
+
+
 def _emit(obj: dict) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False))
 
@@ -99,8 +145,8 @@ def main(ctx: click.Context) -> None:
 
 
 glossary_option = click.option(
-    "--glossary", "glossary_path", type=click.Path(path_type=Path), default=DEFAULT_GLOSSARY, show_default=True,
-    help="Glossary folder (every *.tsv in it) or file.",
+    "--glossary", "glossary_path", type=click.Path(path_type=Path),
+    help="Glossary folder (every *.tsv in it) or file [default: the project's glossary/].",
 )
 
 
@@ -113,7 +159,7 @@ glossary_option = click.option(
 @click.option("--purge-obsolete", is_flag=True, help="Drop entries whose sentence left the article.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article on stdout.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Settings file (default: ./zhen.toml when present).")
+              help="Settings file (default: the project's zhen.toml when present).")
 @click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), help="Argos: where CTranslate2 runs [cpu].")
 @click.option("--compute-type", help="Argos: CTranslate2 compute type [int8].")
 @click.option("--beam-size", type=click.IntRange(1), help="Argos: beam size [4].")
@@ -139,11 +185,16 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     from pipeline.config import DEFAULT_CONFIG, argos_options, load_config
     from pipeline.errors import GlossaryError
     from pipeline.glossary import glossary_files
+    from pipeline.project import project_of
 
+    project = project_of(sources[0] if sources else Path.cwd()) or project_of(Path.cwd())
+    if config_path is None and project is not None and project.config.is_file():
+        config_path = project.config
     options = argos_options(load_config(config_path), path=config_path or DEFAULT_CONFIG, device=device,
                             compute_type=compute_type, beam_size=beam_size, intra_threads=intra_threads)
+    glossary_path = _glossary(glossary_path, sources)
     files = glossary_files(glossary_path)
-    articles = collect(sources, output=output, root=DEFAULT_ROOT)
+    articles = collect(sources, output=output, root=_root(sources))
     settings = incremental.settings_key(engine=engine, options=options, purge_obsolete=purge_obsolete)
     @functools.cache
     def engines():
@@ -231,31 +282,38 @@ def segment_cmd(obj: Context, file, as_json, explain) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article.")
+@glossary_option
 @click.pass_obj
-def status(obj: Context, paths, as_json) -> None:
-    """How far review has come, per article (reads catalogs only).
+def status(obj: Context, paths, as_json, glossary_path) -> None:
+    """How far review has come, per article, with the QA errors and warnings `zhen check` finds.
+
+    PATHS are article folders, catalogs or folders of articles (default: the
+    project's translations/).
 
     \b
     Example:
       zhen status translations/
     """
-    from pipeline.articles import under
+    from pipeline.glossary import load_glossary
+    from pipeline.locate import catalog_paths, locate
+    from pipeline.qa import check_files
     from pipeline.report import catalog_status
 
-    rows = [catalog_status(a) for a in under(paths, root=DEFAULT_ROOT)]
+    articles = locate(paths, root=_root(paths))
+    findings = check_files(catalog_paths(articles), load_glossary(_glossary(glossary_path, paths)))
+    by_catalog: dict[str, list] = {}
+    for f in findings:
+        by_catalog.setdefault(f.catalog, []).append(f)
+    rows = [catalog_status(a, by_catalog.get(str(a.catalog), ())) for a in articles]
     if as_json:
         for r in rows:
             _emit(r)
         return
-    from rich.table import Table
-
-    table = Table(title="Review status")
-    for col in ("article", "segments", "reviewed", "drafts", "untranslated", "warnings", "% reviewed"):
-        table.add_column(col, justify="left" if col == "article" else "right")
-    for r in rows:
-        table.add_row(r["article"], str(r["segments"]), str(r["reviewed"]), str(r["drafts"]),
-                      str(r["untranslated"]), str(r["warnings"]), f"{r['percent_reviewed']:.0f}%")
-    console().print(table)
+    numeric = ("segments", "reviewed", "drafts", "untranslated", "errors", "warnings", "% reviewed")
+    _print_table("Review status", ("article", *numeric),
+                 [(r["article"], str(r["segments"]), str(r["reviewed"]), str(r["drafts"]), str(r["untranslated"]),
+                   str(r["errors"]), str(r["warnings"]), f"{r['percent_reviewed']:.0f}%") for r in rows],
+                 numeric=numeric)
 
 
 @main.command()
@@ -269,12 +327,13 @@ def html(obj: Context, paths, glossary_path) -> None:
     Example:
       zhen html translations/tianjin-chuangxian-zhengyou
     """
-    from pipeline.articles import collect
     from pipeline.glossary import load_glossary
+    from pipeline.locate import with_catalogs
     from pipeline.run import rebuild_html
 
-    glossary = load_glossary(glossary_path)
-    for article in collect(paths, root=DEFAULT_ROOT):
+    articles = with_catalogs(paths, root=_root(paths))
+    glossary = load_glossary(_glossary(glossary_path, paths))
+    for article in articles:
         click.echo(str(rebuild_html(article, glossary=glossary)))
 
 
@@ -293,28 +352,28 @@ def check(paths, as_json, strict, glossary_path) -> None:
     Example:
       zhen check translations/ --json
     """
-    from pipeline.articles import under
     from pipeline.errors import CheckFailed
     from pipeline.glossary import load_glossary
+    from pipeline.locate import catalog_paths, locate
     from pipeline.qa import check_files
 
-    g = load_glossary(glossary_path)
-    findings = check_files([a.catalog for a in under(paths, root=DEFAULT_ROOT) if a.catalog.exists()], g)
+    catalogs = catalog_paths(locate(paths, root=_root(paths)))
+    findings = check_files(catalogs, load_glossary(_glossary(glossary_path, paths)))
     if as_json:
         for f in findings:
             _emit({"catalog": f.catalog, "entry": f.entry, "reference": f.reference, "check": f.check,
                    "severity": f.severity, "subject": f.subject, "message": f.message})
     else:
-        from rich.table import Table
-
-        table = Table(title="QA findings")
-        for col in ("catalog", "entry", "source", "check", "severity", "subject", "message"):
-            table.add_column(col)
-        for f in findings:
-            table.add_row(f.catalog, str(f.entry), f.reference, f.check, f.severity, f.subject, f.message)
-        console().print(table)
+        if len(catalogs) == 1:  # one catalog: named once in the title, not on every row
+            _print_table(f"QA findings in {catalogs[0]}", ("entry", "source", "check", "severity", "subject", "message"),
+                         [(str(f.entry), f.reference, f.check, f.severity, f.subject, f.message) for f in findings],
+                         numeric=("entry",))
+        else:
+            _print_table("QA findings", ("catalog", "entry", "source", "check", "severity", "subject", "message"),
+                         [(f.catalog, str(f.entry), f.reference, f.check, f.severity, f.subject, f.message)
+                          for f in findings], numeric=("entry",))
         errors = sum(f.severity == "error" for f in findings)
-        console().print(f"{errors} error(s), {len(findings) - errors} warning(s)")
+        console().print(f"{len(catalogs)} catalog(s): {errors} error(s), {len(findings) - errors} warning(s)")
     bad = [f for f in findings if f.severity == "error" or strict]
     if bad:
         raise CheckFailed(f"{len(bad)} finding(s) fail the check")
@@ -339,7 +398,7 @@ def glossary_lint(glossary_path) -> None:
     from pipeline.errors import CheckFailed
     from pipeline.glossary import glossary_files, lint_terms, load_terms
 
-    terms, problems = load_terms(glossary_files(glossary_path))
+    terms, problems = load_terms(glossary_files(_glossary(glossary_path)))
     problems += lint_terms(terms)
     for p in problems:
         click.echo(str(p))
@@ -358,7 +417,7 @@ def glossary_find(text_or_file, as_json, glossary_path) -> None:
     from pipeline.segment import segment
     from pipeline.source import read_article
 
-    g = load_glossary(glossary_path)
+    g = load_glossary(_glossary(glossary_path))
     path = Path(text_or_file)
     units = ([(s.id, s.text) for s in segment(read_article(path))] if path.is_file()
              else [(1, text_or_file)])
@@ -380,7 +439,7 @@ def glossary_export(fmt, output, glossary_path) -> None:
     from pipeline import glossary_formats as gf
     from pipeline.glossary import load_glossary
 
-    terms = load_glossary(glossary_path).terms
+    terms = load_glossary(_glossary(glossary_path)).terms
     _deliver({"tbx": gf.to_tbx, "csv": gf.to_csv, "tsv": gf.to_tsv}[fmt](terms), output)
 
 
@@ -423,13 +482,13 @@ def export() -> None:
 @glossary_option
 def export_text(paths, reviewed_only, output, glossary_path) -> None:
     """The English article, paragraphs as in the source."""
-    from pipeline.articles import under
     from pipeline.errors import ZhenError
     from pipeline.export import english_text
     from pipeline.glossary import load_glossary
+    from pipeline.locate import with_catalogs
 
-    glossary = load_glossary(glossary_path)
-    articles = under(paths, root=DEFAULT_ROOT)
+    articles = with_catalogs(paths, root=_root(paths))
+    glossary = load_glossary(_glossary(glossary_path, paths))
     if len(articles) == 1:
         _deliver(english_text(articles[0], glossary, reviewed_only=reviewed_only), output)
         return
@@ -446,10 +505,10 @@ def export_text(paths, reviewed_only, output, glossary_path) -> None:
 def export_tmx(paths, output) -> None:
     """Reviewed pairs of every catalog as one TMX 1.4 translation memory for CAT tools."""
     from pipeline import po
-    from pipeline.articles import under
     from pipeline.export import tmx
+    from pipeline.locate import with_catalogs
 
-    articles = [a for a in under(paths, root=DEFAULT_ROOT) if a.catalog.exists()]
+    articles = with_catalogs(paths, root=_root(paths))
     _deliver(tmx((a.slug, po.read_catalog(a.catalog)) for a in articles), output)
 
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pipeline import po
 from pipeline.articles import Article
-from pipeline.catalog import notes, state
+from pipeline.catalog import state
+from pipeline.model import Finding
 
 
-def catalog_status(article: Article) -> dict:
-    """Counts per entry state for one article's catalog; a missing catalog counts as nothing done."""
+def catalog_status(article: Article, findings: Sequence[Finding] = ()) -> dict:
+    """Counts per entry state for one article's catalog, and its QA findings by
+    severity (``findings``: what ``zhen check`` found in it); a missing catalog
+    counts as nothing done."""
     counts = {"reviewed": 0, "draft": 0, "untranslated": 0}
-    segments = warnings = 0
+    segments = 0
     if article.catalog.exists():
         for entry in po.read_catalog(article.catalog):
             if entry.obsolete:
@@ -18,7 +23,8 @@ def catalog_status(article: Article) -> dict:
             n = len(entry.occurrences) or 1
             segments += n
             counts[state(entry)] += n
-            warnings += len(notes(entry).get("qa", []))
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
     return {
         "article": article.slug,
         "catalog": str(article.catalog),
@@ -26,6 +32,7 @@ def catalog_status(article: Article) -> dict:
         "reviewed": counts["reviewed"],
         "drafts": counts["draft"],
         "untranslated": counts["untranslated"],
+        "errors": errors,
         "warnings": warnings,
         "percent_reviewed": 100.0 * counts["reviewed"] / segments if segments else 0.0,
     }
