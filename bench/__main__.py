@@ -238,6 +238,25 @@ def bench_enforcement(console: Console, packages, model: str = "random weights")
                   "'silently wrong' must stay 0.")
 
 
+def bench_quality(console: Console) -> None:
+    from bench import quality
+
+    r = quality.measure()
+    table = Table(title=f"Draft quality: `zhen eval` on {r['set']} ({r['pairs']:,} pairs), one segment per pair")
+    for col in ("engine", "chrF2", "BLEU", "length ratio", "glossary", "numbers QA /100", "segments/s"):
+        table.add_column(col, justify="left" if col == "engine" else "right")
+    g = r["glossary"]
+    table.add_row("dictionary", f"{r['chrf']:.2f}", f"{r['bleu']:.2f}", f"{r['length_ratio']:.3f}",
+                  f"{g['present']}/{g['required']}", f"{r['qa_per_100_segments']['numbers']:.1f}",
+                  f"{r['segments_per_second']:,.0f}")
+    table.add_row("floor: source copied through", f"{r['floor_chrf']:.2f}", "", "", "", "", "")
+    console.print(table)
+    console.print(f"chrF2: {r['chrf_signature']}\nBLEU: {r['bleu_signature']}")
+    SUMMARY.append(("dictionary engine chrF2 vs the source copied through", f"PUD zh→en ({r['pairs']:,} pairs)",
+                    f"{r['chrf']:.2f}", f"{r['floor_chrf']:.2f}", f"{r['chrf'] - r['floor_chrf']:+.2f}",
+                    f"≥ {quality.GOAL:g}", r["chrf"] >= quality.GOAL))
+
+
 def main() -> None:
     console = Console(width=150)
     if not UD.is_dir():
@@ -245,6 +264,7 @@ def main() -> None:
     bench_segmentation(console)
     bench_glossary(console)
     bench_runs(console)
+    bench_quality(console)
     with tempfile.TemporaryDirectory() as tmp:
         from bench.argos import build
 

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.evaluate import conllu_sentences
+
 UD = Path(__file__).resolve().parent.parent / "data" / "ud"
 
 
-def sentences(path: Path) -> list[tuple[str, str]]:
-    """(sent_id, text) pairs of a CoNLL-U file."""
-    out, sid = [], None
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("# sent_id = "):
-            sid = line[12:].strip()
-        elif line.startswith("# text = "):
-            out.append((sid, line[9:].strip()))
-    return out
+sentences = conllu_sentences  # (sent_id, text) pairs of a CoNLL-U file
 
 
 def pud_documents() -> dict[str, str]:

@@ -568,6 +568,63 @@ def model_remove(name) -> None:
     info = remove(name)
     click.echo(f"removed {info.label}")
 
+@main.command("eval")
+@click.option("--engine", type=click.Choice(["auto", *sorted(ENGINES)]), default="auto", show_default=True,
+              help="auto: Argos when a zh→en model is installed, else the dictionary engine.")
+@click.option("--set", "test_set", default="pud", show_default=True, metavar="pud|FILE.tsv",
+              help="pud: UD Chinese PUD with its English original (1,000 pairs); or a TSV of zh<TAB>en lines.")
+@click.option("--from-catalogs", "catalogs", multiple=True, type=click.Path(path_type=Path),
+              help="Use the reviewed entries of these catalogs (files or folders) as the test set.")
+@click.option("--limit", type=click.IntRange(1), help="Evaluate this many pairs only.")
+@click.option("--seed", type=int, help="With --limit: a random sample drawn with this seed, not the first pairs.")
+@click.option("--drafts", "drafts_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write source, reference and draft per line to this TSV file.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Settings file (default: ./zhen.toml when present).")
+@glossary_option
+@click.pass_obj
+def eval_cmd(obj: Context, engine, test_set, catalogs, limit, seed, drafts_path, as_json, config_path,
+             glossary_path) -> None:
+    """Score an engine's drafts on a parallel test set (chrF2, BLEU, glossary, QA).
+
+    Each pair is drafted as one segment through the real pipeline (glossary,
+    enforcement, QA) and scored with sacrebleu against its reference.
+
+    \b
+    Examples:
+      zhen eval --engine dictionary --limit 200 --seed 1
+      zhen eval --set desk-pairs.tsv --json
+      zhen eval --from-catalogs translations/
+    """
+    from pipeline import evaluate as ev
+    from pipeline.config import DEFAULT_CONFIG, argos_options, load_config
+    from pipeline.files import write_atomic
+    from pipeline.glossary import load_glossary
+    from pipeline.run import EngineProvider
+
+    if catalogs:
+        name, pairs = "reviewed catalogs", ev.catalog_pairs(catalogs)
+    elif test_set == "pud":
+        name, pairs = "PUD zh→en", ev.pud_pairs()
+    else:
+        name, pairs = test_set, ev.read_tsv(Path(test_set))
+    pairs = ev.subset(pairs, limit=limit, seed=seed)
+    glossary = load_glossary(glossary_path)
+    options = argos_options(load_config(config_path), path=config_path or DEFAULT_CONFIG)
+    drafter = EngineProvider(engine, glossary, settings={"argos": {"options": options}}, warn=obj.warn).get()
+    bar = obj.progress(enabled=not as_json)
+    with bar or _null():
+        task = bar.add_task("drafting", total=len(pairs)) if bar else None
+        result, drafts = ev.evaluate(pairs, drafter, glossary=glossary, test_set=name,
+                                     progress=(lambda done, total: bar.update(task, completed=done)) if bar else None)
+    if drafts_path:
+        write_atomic(drafts_path, ev.drafts_tsv(pairs, drafts))
+    if as_json:
+        _emit(result.as_json())
+    else:
+        click.echo(ev.describe(result), nl=False)
+
 
 if __name__ == "__main__":
     main()

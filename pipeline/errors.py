@@ -45,6 +45,10 @@ class ModelError(ZhenError):
     """An Argos package that cannot be installed, found or downloaded."""
 
 
+class EvalSetError(ZhenError):
+    """A parallel test set for ``zhen eval`` that cannot be read or holds a bad row."""
+
+
 class LockError(ZhenError):
     """Another run holds the article."""
 

@@ -83,7 +83,12 @@ def test_matcher_spans_point_into_the_text(text):
 def test_glossary_rows_parse_or_report(rows):
     text = "term\tvariants\tenglish\tavoid\tkind\tnote\tsource\n" + "\n".join("\t".join(r) for r in rows)
     terms, problems = parse_rows(text, name="fuzz.tsv")
-    assert all(p.line >= 1 for p in problems)
+    lines = text.splitlines()
+    # Every row is either a term or a problem at its own line, never both, never lost.
+    reported, parsed = {p.line for p in problems}, {t.line for t in terms}
+    assert reported <= set(range(1, len(lines) + 1)) and not reported & parsed
+    rows_ = {n for n, line in enumerate(lines, start=1) if n > 1 and line.strip() and not line.lstrip().startswith("#")}
+    assert reported | parsed == rows_
     Glossary(terms).match("創先爭優活動在濱海新區開展")
 
 

@@ -1,0 +1,211 @@
+"""zhen eval: drafts a parallel test set through the real engines and scores it as sacrebleu does."""
+
+import json
+from pathlib import Path
+
+import polib
+import pytest
+import sacrebleu
+from click.testing import CliRunner
+
+from pipeline import evaluate as ev
+from pipeline import models
+from pipeline.cli import main
+from pipeline.engines.argos import ArgosEngine, ArgosOptions
+from pipeline.engines.dictionary import DictionaryEngine
+from pipeline.errors import EvalSetError
+from tests.argos_model import build_package
+from tests.conftest import SAMPLE
+
+SAMPLE_LINES = [line for line in SAMPLE.read_text(encoding="utf-8").splitlines() if len(line) > 5]
+# Pairs with glossary terms (from the sample) and with figures, dates and Latin names (from PUD's style).
+DESK = [
+    ("濱海新區堅持把服務『十大戰役』作為創先爭優活動的著力點。",
+     "Binhai New Area made serving the Ten Major Battles the focus of the Strive for Excellence campaign."),
+    ("全市各級黨組織共召開動員部署會議6823次。",
+     "Party organizations at all levels across the city held 6,823 mobilization meetings."),
+    ("奧巴馬周一在白宮發表講話。", "Obama spoke at the White House on Monday."),
+    ("這家公司去年的收入增長了12%。", "The company's revenue grew 12% last year."),
+]
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def write_tsv(path: Path, rows) -> Path:
+    path.write_text("".join(f"{zh}\t{en}\n" for zh, en in rows), encoding="utf-8")
+    return path
+
+
+def assert_scored_like_sacrebleu(result, pairs, drafts):
+    refs = [[p.reference for p in pairs]]
+    chrf_metric, bleu_metric = sacrebleu.CHRF(), sacrebleu.BLEU()
+    chrf, bleu = chrf_metric.corpus_score(drafts, refs), bleu_metric.corpus_score(drafts, refs)
+    assert result.chrf == pytest.approx(chrf.score)
+    assert result.bleu == pytest.approx(bleu.score)
+    assert result.length_ratio == pytest.approx(bleu.sys_len / bleu.ref_len)
+    assert result.floor_chrf == pytest.approx(sacrebleu.corpus_chrf([p.source for p in pairs], refs).score)
+    assert result.chrf_signature == str(chrf_metric.get_signature())
+    assert result.bleu_signature == str(bleu_metric.get_signature())
+    assert result.chrf_signature.startswith("nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no|version:")
+
+
+def test_pud_pairs_are_matched_by_sent_id():
+    pairs = ev.pud_pairs()
+    assert len(pairs) == 1000
+    assert pairs[0].origin == "n01001011"
+    assert pairs[0].source.startswith("\"雖然美國的許多數字化轉型都是史無前例的")
+    assert pairs[0].reference.startswith("“While much of the digital transition is unprecedented")
+
+
+def test_dictionary_engine_scores_equal_sacrebleu_on_the_same_strings(glossary):
+    pairs = ev.subset(ev.pud_pairs(), limit=60, seed=3)
+    result, drafts = ev.evaluate(pairs, DictionaryEngine(glossary), glossary=glossary, test_set="PUD")
+    assert len(drafts) == 60 and all(drafts)
+    assert_scored_like_sacrebleu(result, pairs, drafts)
+    assert result.chrf > result.floor_chrf + ev.NEAR_FLOOR
+    assert any("dictionary engine" in c for c in result.caveats)
+    assert not any("random-weight" in c for c in result.caveats)
+
+
+@pytest.fixture(scope="module")
+def random_argos(tmp_path_factory, glossary):
+    """A random-weight zh→en package, installed and loaded through the real Argos engine."""
+    folder = tmp_path_factory.mktemp("argos")
+    package = build_package(folder / "tiny.argosmodel", SAMPLE_LINES + [en for _, en in DESK] * 2)
+    info = models.install(package, directory=folder / "packages")
+    return ArgosEngine(glossary, package=info, options=ArgosOptions(beam_size=2, n_best=2, max_decoding_length=24))
+
+
+def test_random_weight_argos_model_is_scored_and_labelled(random_argos, glossary, tmp_path):
+    pairs = ev.read_tsv(write_tsv(tmp_path / "desk.tsv", DESK))
+    result, drafts = ev.evaluate(pairs, random_argos, glossary=glossary, test_set="desk.tsv")
+    assert result.engine == "argos" and result.engine_signature.startswith("engine:argos|package:")
+    assert_scored_like_sacrebleu(result, pairs, drafts)
+    assert any("random-weight model" in c and "not a quality claim" in c for c in result.caveats)
+    # Four glossary terms in the first two pairs; the random model carries none of them.
+    assert result.renderings_required == 4 and result.renderings_present < 4
+    assert result.qa_findings["glossary"] >= 1
+
+
+def test_glossary_compliance_counts_required_renderings(glossary, tmp_path):
+    pairs = ev.read_tsv(write_tsv(tmp_path / "desk.tsv", DESK))
+    result, drafts = ev.evaluate(pairs, DictionaryEngine(glossary), glossary=glossary, test_set="desk.tsv")
+    assert (result.renderings_required, result.renderings_present) == (4, 4)
+    assert result.glossary_compliance == 1.0
+    assert set(result.qa_findings) == {"numbers", "glossary", "leftovers", "repetition", "length"}
+    assert result.as_json()["qa_per_100_segments"]["glossary"] == 0
+
+
+def test_cli_json_is_one_object_with_every_measure(tmp_path):
+    result = run("eval", "--engine", "dictionary", "--limit", "25", "--seed", "1", "--json",
+                 "--glossary", Path(__file__).parent.parent / "glossary")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    obj = json.loads(lines[0])
+    assert obj["set"] == "PUD zh→en" and obj["pairs"] == 25 and obj["engine"] == "dictionary"
+    assert set(obj) >= {"chrf", "chrf_signature", "bleu", "bleu_signature", "floor_chrf", "length_ratio", "glossary",
+                        "qa_per_100_segments", "seconds", "segments_per_second", "caveats"}
+    assert obj["caveats"] and "dictionary engine" in obj["caveats"][0]
+
+
+def test_cli_text_report_names_the_scores_and_says_what_the_engine_is(tmp_path):
+    tsv = write_tsv(tmp_path / "desk.tsv", DESK)
+    drafts = tmp_path / "drafts.tsv"
+    result = run("eval", "--engine", "dictionary", "--set", tsv, "--drafts", drafts)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "NOTE: dictionary engine: word-by-word glosses, not machine translation" in out
+    for label in ("chrF2", "BLEU", "floor", "glossary compliance: 4 of 4", "QA findings per 100 segments",
+                  "length ratio", "throughput: 4 segments"):
+        assert label in out
+    rows = [line.split("\t") for line in drafts.read_text(encoding="utf-8").splitlines()]
+    assert [r[:2] for r in rows] == [list(p) for p in DESK] and all(r[2] for r in rows)
+    # The drafts written out are the ones scored.
+    chrf = sacrebleu.corpus_chrf([r[2] for r in rows], [[r[1] for r in rows]]).score
+    assert f"chrF2  {chrf:6.2f}" in out
+
+
+def test_limit_and_seed_pick_a_reproducible_subset_in_set_order():
+    pairs = ev.pud_pairs()
+    a, b = ev.subset(pairs, limit=10, seed=7), ev.subset(pairs, limit=10, seed=7)
+    assert a == b and len(a) == 10
+    assert ev.subset(pairs, limit=10, seed=8) != a
+    index = {p.origin: n for n, p in enumerate(pairs)}
+    assert [index[p.origin] for p in a] == sorted(index[p.origin] for p in a)
+    assert ev.subset(pairs, limit=3) == pairs[:3]
+    assert ev.subset(pairs[:5], limit=10, seed=1) == pairs[:5]
+
+
+@pytest.mark.parametrize("content, line, message", [
+    ("中文一\tone\n中文二\ttwo\tthree\n", 2, "3 tab-separated cells, expected 2 (zh, en)"),
+    ("中文一\tone\n\n中文三 no tab\n", 3, "1 tab-separated cells, expected 2"),
+    ("中文一\t  \n", 1, "empty en cell"),
+    ("zh\ten\nEnglish first\t中文在後\n", 2, "no Chinese in the first cell (columns swapped? zh comes first)"),
+])
+def test_bad_tsv_rows_name_file_and_line(tmp_path, content, line, message):
+    path = tmp_path / "pairs.tsv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(EvalSetError) as err:
+        ev.read_tsv(path)
+    assert str(err.value).startswith(f"{path}:{line}: {message}")
+    result = run("eval", "--engine", "dictionary", "--set", path)
+    assert result.exit_code == 2
+    assert f"{path}:{line}: {message}" in " ".join(result.stderr.split())
+    assert result.stdout == ""
+
+
+def test_tsv_header_and_legacy_encoding_are_accepted(tmp_path):
+    path = tmp_path / "pairs.tsv"
+    path.write_bytes("zh\ten\n中文句子。\tA sentence.\n".encode("gb18030"))
+    assert ev.read_tsv(path) == [ev.Pair("中文句子。", "A sentence.", f"{path}:2")]
+
+
+@pytest.mark.parametrize("content", ["", "\n\n", "zh\ten\n"])
+def test_empty_tsv_is_an_error(tmp_path, content):
+    path = tmp_path / "pairs.tsv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(EvalSetError, match=str(path)):
+        ev.read_tsv(path)
+
+
+def test_missing_tsv_is_one_line_error(tmp_path):
+    result = run("eval", "--engine", "dictionary", "--set", tmp_path / "nope.tsv")
+    assert result.exit_code == 2 and "nope.tsv" in result.stderr
+
+
+def test_reviewed_catalogs_become_a_test_set(article_dir):
+    assert run("translate", article_dir, "--engine", "dictionary", "--glossary",
+               Path(__file__).parent.parent / "glossary").exit_code == 0
+    catalog_path = article_dir / "en.po"
+    catalog = polib.pofile(str(catalog_path))
+    live = [e for e in catalog if not e.obsolete]
+    for entry in live[:3]:  # a reviewer approves three entries, rewriting one
+        entry.flags = [f for f in entry.flags if f != "fuzzy"]
+    live[1].msgstr = "A reviewer's own sentence."
+    catalog.save(str(catalog_path))
+    pairs = ev.catalog_pairs([article_dir])
+    assert [p.source for p in pairs] == [e.msgid for e in live[:3]]
+    assert pairs[1].reference == "A reviewer's own sentence."
+    assert pairs[0].origin.startswith(f"{catalog_path}:")
+    result = run("eval", "--engine", "dictionary", "--from-catalogs", catalog_path, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["pairs"] == 3
+
+
+def test_catalogs_without_reviewed_entries_are_an_error(article_dir, tmp_path):
+    assert run("translate", article_dir, "--engine", "dictionary").exit_code == 0
+    result = run("eval", "--from-catalogs", article_dir)
+    assert result.exit_code == 2 and "no reviewed entries" in result.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run("eval", "--from-catalogs", empty)
+    assert result.exit_code == 2 and "no catalogs" in result.stderr
+
+
+def test_caveats_flag_scores_near_the_floor(glossary):
+    engine = DictionaryEngine(glossary)
+    assert any("random-weight" in c for c in ev.caveats(engine, chrf=5.0, floor=2.0))
+    assert not any("random-weight" in c for c in ev.caveats(engine, chrf=35.0, floor=2.0))
