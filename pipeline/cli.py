@@ -610,7 +610,7 @@ def eval_cmd(obj: Context, engine, test_set, catalogs, limit, seed, drafts_path,
     else:
         name, pairs = test_set, ev.read_tsv(Path(test_set))
     pairs = ev.subset(pairs, limit=limit, seed=seed)
-    glossary = load_glossary(glossary_path)
+    glossary = load_glossary(_glossary(glossary_path, catalogs))
     options = argos_options(load_config(config_path), path=config_path or DEFAULT_CONFIG)
     drafter = EngineProvider(engine, glossary, settings={"argos": {"options": options}}, warn=obj.warn).get()
     bar = obj.progress(enabled=not as_json)
