@@ -29,7 +29,8 @@ from pipeline.model import Draft, Segment, TermHit
 
 FUZZY_MATCH_MIN = 0.6
 DATE_FORMAT = "%Y-%m-%d %H:%M%z"
-DRAFT_KEYS = ("draft", "draft-signature", "draft-id", "draft-score", "draft-check")
+DRAFT_KEYS = ("draft", "draft-signature", "draft-id", "draft-score", "draft-check", "tm-match", "tm-source",
+              "tm-figures")
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,14 @@ def notes(entry: polib.POEntry) -> dict[str, list[str]]:
     return out
 
 
+def draft_origin(entry: polib.POEntry) -> tuple[str, int | None]:
+    """Who wrote a draft (tm, argos, dictionary, …) and, for the memory, the match %."""
+    n = notes(entry)
+    origin = n.get("draft", [""])[0].split(" ")[0]
+    score = n.get("tm-match", [""])[0].split("%")[0]
+    return origin, int(score) if score.isdigit() else None
+
+
 def is_machine_draft(entry: polib.POEntry) -> bool:
     """A fuzzy entry whose text is exactly what an engine wrote."""
     if state(entry) != "draft":
@@ -116,7 +125,7 @@ def _draft_lines(d: Draft) -> list[str]:
         lines.append(f'draft-check: carries avoided rendering "{f}"')
     for avoided, required in d.repaired_terms:
         lines.append(f'draft-check: "{avoided}" replaced by the required "{required}"; check the grammar around it')
-    return lines
+    return lines + list(d.notes)
 
 
 def _kept_draft_lines(entry: polib.POEntry) -> list[str]:
@@ -187,7 +196,7 @@ def merge(
     segments: Sequence[Segment],
     hits: Mapping[int, Sequence[TermHit]],
     old: polib.POFile | None,
-    signature: str,
+    signature: str | Callable[[Segment], str],
     drafter: Drafter,
     nested: Mapping[int, Sequence[TermHit]] | None = None,
     now: datetime,
@@ -197,7 +206,8 @@ def merge(
     """Build the new catalog from the segments and the previous catalog.
 
     ``drafter`` is called once, with the first occurrence of every source
-    sentence that needs a machine draft.
+    sentence that needs a machine draft. ``signature`` is what a fresh draft
+    would be signed with, or says so per sentence (a memory match or the engine).
     """
     olds = _old_entries(old)
     order: dict[str, list[Segment]] = {}
@@ -216,7 +226,9 @@ def merge(
             if m:
                 matches[msgid] = m
                 continue
-        if needs_draft(entry, signature):
+        expected = signature if isinstance(signature, str) else (
+            signature(segs[0]) if entry is not None and is_machine_draft(entry) else "")
+        if needs_draft(entry, expected):
             to_draft.append(segs[0])
     drafts = drafter(to_draft) if to_draft else {}
 
@@ -233,6 +245,7 @@ def merge(
             d = drafts[first.id]
             entry.msgstr = d.text
             entry.flags = ["fuzzy"]
+            entry.previous_msgid = d.previous or None
             lines += _draft_lines(d)
         elif old_entry is not None and state(old_entry) != "untranslated":
             entry.msgstr = old_entry.msgstr
@@ -241,6 +254,7 @@ def merge(
                 counts["reviewed"] += 1
             elif is_machine_draft(old_entry):
                 counts["reused"] += 1
+                entry.previous_msgid = old_entry.previous_msgid
                 lines += _kept_draft_lines(old_entry)
             else:
                 counts["edited"] += 1

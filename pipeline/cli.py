@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from functools import cached_property
 from pathlib import Path
@@ -83,33 +84,41 @@ def _root(paths) -> Path | None:
 
 
 def _print_table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]], *, numeric=()) -> None:
-    """Print a table that fits the terminal: figures keep their width, text columns
-    share the rest and wrap (long words fold), so nothing is cut off with "…"."""
+    """Print a table that fits the terminal, wrapping cells between words and
+    never cutting anything off with "…". Where even one word per column does
+    not fit, each row is printed as a record instead: its first cell, then
+    every other column as "name value", wrapped to the terminal.
+    """
     from rich.cells import cell_len
+    from rich.padding import Padding
     from rich.table import Table
+    from rich.text import Text
 
     out = console()
-    # A header may wrap between its words; a cell's words fold only when a column is narrower than them.
-    natural = [max([max(map(cell_len, c.split())), *(cell_len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
-    room = max(out.width - 2 * (len(columns) - 1), len(columns))  # two spaces between columns
-    widths = list(natural)
-    if sum(natural) > room:
-        # Narrow columns keep their width; the widest share what is left equally.
-        flexible = sorted((i for i, c in enumerate(columns) if c not in numeric), key=lambda i: natural[i])
-        left = room - sum(w for i, w in enumerate(natural) if columns[i] in numeric)
-        if left < 8 * len(flexible):  # too narrow even for the figures: every column gives way
-            flexible, left = sorted(range(len(columns)), key=lambda i: natural[i]), room
-        while flexible:
-            share = max(left // len(flexible), 4)
-            if natural[flexible[0]] > share:
-                for i in flexible:
-                    widths[i] = share
-                break
-            i = flexible.pop(0)
-            left -= natural[i]
+
+    def longest_word(text: str) -> int:
+        return max(map(cell_len, text.split()), default=0)
+
+    minimum = [max([longest_word(c), *(longest_word(r[i]) for r in rows)]) for i, c in enumerate(columns)]
+    natural = [max([minimum[i], *(cell_len(r[i]) for r in rows)]) for i in range(len(columns))]
+    room = out.width - 2 * (len(columns) - 1)  # two spaces between columns
+    if sum(minimum) > room:
+        out.print(Text(title, style="bold"), justify="center")
+        for r in rows:
+            out.print(Text(r[0], style="bold"))
+            fields = [f"{col} {value}" for col, value in zip(columns[1:], r[1:]) if value]
+            out.print(Padding(Text(" · ".join(fields)), (0, 0, 0, 2)))
+        return
+    widths, extra = list(minimum), room - sum(minimum)
+    # What is left goes to the columns that want more, the least needy served first.
+    needy = sorted((i for i in range(len(columns)) if natural[i] > minimum[i]), key=lambda i: natural[i] - minimum[i])
+    for n, i in enumerate(needy):
+        give = min(natural[i] - minimum[i], extra // (len(needy) - n))
+        widths[i] += give
+        extra -= give
     table = Table(title=title, box=None, pad_edge=False, header_style="bold underline")
     for col, w in zip(columns, widths):
-        table.add_column(col, width=w, overflow="fold", justify="right" if col in numeric else "left")
+        table.add_column(col, width=w, justify="right" if col in numeric else "left")
     for r in rows:
         table.add_row(*r)
     out.print(table)
@@ -182,7 +191,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     """
     from pipeline import incremental
     from pipeline.articles import collect
-    from pipeline.config import DEFAULT_CONFIG, argos_options, load_config
+    from pipeline.config import DEFAULT_CONFIG, argos_options, load_config, tm_min_score
     from pipeline.errors import GlossaryError
     from pipeline.glossary import glossary_files
     from pipeline.project import project_of
@@ -190,12 +199,16 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     project = project_of(sources[0] if sources else Path.cwd()) or project_of(Path.cwd())
     if config_path is None and project is not None and project.config.is_file():
         config_path = project.config
-    options = argos_options(load_config(config_path), path=config_path or DEFAULT_CONFIG, device=device,
+    config = load_config(config_path)
+    options = argos_options(config, path=config_path or DEFAULT_CONFIG, device=device,
                             compute_type=compute_type, beam_size=beam_size, intra_threads=intra_threads)
+    min_score = tm_min_score(config, path=config_path or DEFAULT_CONFIG)
     glossary_path = _glossary(glossary_path, sources)
     files = glossary_files(glossary_path)
     articles = collect(sources, output=output, root=_root(sources))
-    settings = incremental.settings_key(engine=engine, options=options, purge_obsolete=purge_obsolete)
+    memory = _memory(obj, sources)
+    settings = incremental.settings_key(engine=engine, options=options, purge_obsolete=purge_obsolete,
+                                        memory=f"{memory.digest}|min:{min_score}")
     @functools.cache
     def engines():
         # Loaded for the first article that needs a run, and only then.
@@ -205,12 +218,18 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
         glossary = load_glossary(glossary_path)
         return EngineProvider(engine, glossary, settings={"argos": {"options": options}}, warn=obj.warn)
 
+    @functools.cache
+    def recall():
+        from pipeline.tm.draft import MemoryDrafter
+
+        return MemoryDrafter(memory, engines().glossary, min_score)
+
     def run(article, key, progress):
         from pipeline.run import translate_article
 
         provider = engines()
         return translate_article(article, glossary=provider.glossary, engines=provider,
-                                 purge_obsolete=purge_obsolete, progress=progress, state_key=key)
+                                 purge_obsolete=purge_obsolete, progress=progress, state_key=key, memory=recall())
 
     bar = obj.progress(enabled=not as_json)
     failures = 0
@@ -235,10 +254,29 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
                 _emit(result.as_json())
             else:
                 obj.err.print(f"{result.article}: {result.segments} segments, {result.drafted} drafted, "
-                              f"{result.reused} reused, {result.reviewed} reviewed, "
+                              f"{result.tm} from memory, {result.reused} reused, {result.reviewed} reviewed, "
                               f"{result.untranslated} untranslated → {result.catalog}", soft_wrap=True)
     if failures:
         sys.exit(2)
+
+
+def _base(paths=()) -> Path:
+    """The project's folder (of the first path, else of the working folder); the working folder outside any."""
+    from pipeline.project import project_of
+
+    project = (project_of(paths[0]) if paths else None) or project_of(Path.cwd())
+    return Path(os.path.relpath(project.root)) if project is not None else Path()
+
+
+def _memory(obj: Context, paths=()):
+    """The translation memory of the project (else of the working folder), brought up to date."""
+    from pipeline.project import TRANSLATIONS
+    from pipeline.tm.index import DB_PATH, TM_DIR, Memory
+
+    base = _base(paths)
+    memory = Memory(base / DB_PATH, root=base / TRANSLATIONS, tm_dir=base / TM_DIR)
+    memory.sync(warn=obj.warn)
+    return memory
 
 
 class _null:
@@ -310,9 +348,11 @@ def status(obj: Context, paths, as_json, glossary_path) -> None:
             _emit(r)
         return
     numeric = ("segments", "reviewed", "drafts", "untranslated", "errors", "warnings", "% reviewed")
-    _print_table("Review status", ("article", *numeric),
+    _print_table("Review status", ("article", *numeric, "drafts by origin", "TM match %"),
                  [(r["article"], str(r["segments"]), str(r["reviewed"]), str(r["drafts"]), str(r["untranslated"]),
-                   str(r["errors"]), str(r["warnings"]), f"{r['percent_reviewed']:.0f}%") for r in rows],
+                   str(r["errors"]), str(r["warnings"]), f"{r['percent_reviewed']:.0f}%",
+                   ", ".join(f"{k} {v}" for k, v in r["origins"].items()),
+                   " ".join(str(m["score"]) for m in r["tm_matches"])) for r in rows],
                  numeric=numeric)
 
 
@@ -510,6 +550,89 @@ def export_tmx(paths, output) -> None:
 
     articles = with_catalogs(paths, root=_root(paths))
     _deliver(tmx((a.slug, po.read_catalog(a.catalog)) for a in articles), output)
+
+
+@main.group("tm")
+def tm() -> None:
+    """The translation memory: every reviewed sentence of every catalog under
+    translations/, and the TMX files in tm/. Kept in .zhen/tm.sqlite (derived,
+    safe to delete); `translate` drafts from it before asking the engine.
+
+    \b
+    Examples:
+      zhen tm search "創先爭優活動" --json
+      zhen tm import omegat-project.tmx
+      zhen tm stats
+    """
+
+
+@tm.command("search")
+@click.argument("text")
+@click.option("--json", "as_json", is_flag=True, help='One JSON object per hit: {"source", "target", "score", "origin"}.')
+@click.option("--min-score", type=click.IntRange(1, 100), help="Lowest fuzzy score shown [zhen.toml [tm] min_score, 75].")
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="Most hits shown.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Settings file (default: ./zhen.toml when present).")
+@click.pass_obj
+def tm_search(obj: Context, text, as_json, min_score, limit, config_path) -> None:
+    """Concordance: memory units whose source contains TEXT or matches it fuzzily, best first.
+
+    The score is the one drafting uses: character similarity after folding
+    Traditional/Simplified, width and case, with figures masked (100: the same sentence).
+
+    \b
+    Example:
+      zhen tm search "天津市委" --json
+    """
+    from pipeline.config import DEFAULT_CONFIG, load_config, tm_min_score
+
+    floor = min_score or tm_min_score(load_config(config_path), path=config_path or DEFAULT_CONFIG)
+    for m in _memory(obj).search(text, min_score=floor, limit=limit):
+        if as_json:
+            _emit({"source": m.unit.source, "target": m.unit.target, "score": m.score, "origin": m.unit.origin})
+        else:
+            click.echo(f"{m.score:>3}%  {m.unit.source}\n      {m.unit.target}\n      {m.unit.origin}")
+
+
+@tm.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.pass_obj
+def tm_import(obj: Context, file) -> None:
+    """Check a TMX file (as zhen, OmegaT or Trados write it) and copy it into tm/.
+
+    \b
+    Example:
+      zhen tm import project_save.tmx
+    """
+    from pipeline.tm.index import TM_DIR
+    from pipeline.tm.tmx import import_tmx
+
+    target, report = import_tmx(file, _base() / TM_DIR)
+    _memory(obj)
+    skipped = f" ({report.skipped} without a Chinese and an English text left out)" if report.skipped else ""
+    click.echo(f"{len(report.units)} units → {target}{skipped}", err=True)
+
+
+@tm.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.pass_obj
+def tm_stats(obj: Context, as_json) -> None:
+    """Units, articles, files and the index's size.
+
+    \b
+    Example:
+      zhen tm stats --json
+    """
+    from pipeline.tm.index import DB_PATH
+
+    s = _memory(obj).stats()
+    record = {"units": s.units, "articles": s.articles, "catalogs": s.catalogs, "tmx_files": s.tmx_files,
+              "index": str(_base() / DB_PATH), "index_bytes": s.size_bytes}
+    if as_json:
+        _emit(record)
+        return
+    for name, value in record.items():
+        click.echo(f"{name}\t{value}")
 
 
 @main.group()

@@ -10,6 +10,9 @@ error naming it, never silently ignored.
     compute_type = "int8"   # int8 on CPU; float16 or int8_float16 on CUDA
     beam_size = 4
     intra_threads = 0       # 0: CTranslate2 decides
+
+    [tm]
+    min_score = 75          # the lowest fuzzy match (0-100) drafted from the translation memory
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from pipeline.errors import ConfigError
 from pipeline.model import ArgosOptions
 
 DEFAULT_CONFIG = Path("zhen.toml")
+TABLES = ("argos", "tm")
+TM_MIN_SCORE = 75
 DEVICES = ("cpu", "cuda", "auto")
 COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16",
                  "float16", "bfloat16", "float32")
@@ -80,9 +85,23 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
                           line=int(at.group(1)) if at else None) from e
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(f"cannot read: {e}", path=path) from e
-    unknown = set(data) - {"argos"}
+    unknown = set(data) - set(TABLES)
     if unknown:
-        raise ConfigError(f"unknown table(s) {', '.join(sorted(unknown))}; zhen.toml has [argos]", path=path)
-    if not isinstance(data.get("argos", {}), dict):
-        raise ConfigError("[argos] must be a table", path=path)
+        raise ConfigError(f"unknown table(s) {', '.join(sorted(unknown))}; zhen.toml has "
+                          f"{', '.join(f'[{t}]' for t in TABLES)}", path=path)
+    for table in TABLES:
+        if not isinstance(data.get(table, {}), dict):
+            raise ConfigError(f"[{table}] must be a table", path=path)
     return data
+
+
+def tm_min_score(config: Mapping[str, Any] | None = None, *, path: Path | None = None) -> int:
+    """The [tm] table's min_score: the lowest fuzzy match drafted from the memory (default 75)."""
+    table = (config or {}).get("tm", {})
+    unknown = set(table) - {"min_score"}
+    if unknown:
+        raise ConfigError(f"[tm] unknown setting {sorted(unknown)[0]!r}; known: min_score", path=path)
+    value = table.get("min_score", TM_MIN_SCORE)
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 100:
+        raise ConfigError(f"[tm] min_score: must be a whole number from 1 to 100, not {value!r}", path=path)
+    return value

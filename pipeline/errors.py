@@ -57,3 +57,7 @@ class CheckFailed(ZhenError):
     """QA found errors (exit 1, so a newsroom can gate publication on it)."""
 
     exit_code = 1
+
+
+class TMError(ZhenError):
+    """A translation-memory file (TMX) that cannot be read or imported."""

@@ -2,8 +2,8 @@
 
 After a successful ``zhen translate`` an article folder holds ``.zhen.state``:
 a hash of everything the run depended on (the source, the glossary files, the
-engine, its settings and the installed Argos package, zhen's own code and the
-installed Python distributions) and a
+engine, its settings and the installed Argos package, what the translation
+memory holds, zhen's own code and the installed Python distributions) and a
 hash of the catalog, text and page it left. A later run whose inputs hash the
 same and whose outputs are still those bytes has nothing to do: a full run
 would write no byte and send nothing to the engine (runs are idempotent, and
@@ -62,12 +62,15 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
-def settings_key(*, engine: str, options: object, purge_obsolete: bool) -> str:
-    """The run's settings, and which Argos package an ``auto`` run would pick."""
+def settings_key(*, engine: str, options: object, purge_obsolete: bool, memory: str = "-") -> str:
+    """The run's settings, which Argos package an ``auto`` run would pick, and what
+    the translation memory holds (its digest and threshold: another reviewed
+    sentence anywhere may draft this article)."""
     from pipeline.models import find_package
 
     package = find_package("zh", "en")
-    return f"engine:{engine}|options:{options!r}|purge:{purge_obsolete}|argos:{package.label if package else '-'}"
+    return (f"engine:{engine}|options:{options!r}|purge:{purge_obsolete}|argos:{package.label if package else '-'}"
+            f"|tm:{memory}")
 
 
 def input_key(article: Article, *, glossary_files: Iterable[Path], settings: str) -> str:
@@ -105,7 +108,8 @@ def skip(article: Article, key: str) -> ArticleResult | None:
                 r = state["result"]
                 # A re-run drafts nothing: what the recorded run drafted, it now reuses.
                 return ArticleResult(
-                    article=r["article"], segments=r["segments"], drafted=0, reused=r["drafted"] + r["reused"],
+                    article=r["article"], segments=r["segments"], drafted=0,
+                    reused=r["drafted"] + r["reused"] + r.get("tm", 0),
                     reviewed=r["reviewed"], untranslated=r["untranslated"], catalog=r["catalog"], html=r["html"],
                     text=r["text"], seconds=time.perf_counter() - started)
     return None

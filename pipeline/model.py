@@ -88,6 +88,8 @@ class Draft:
     forbidden_terms: tuple[str, ...] = ()  # avoided renderings the draft carries
     repaired_terms: tuple[tuple[str, str], ...] = ()  # (avoided, required) swapped in the engine's output
     label: str = ""  # shown to reviewers, e.g. "word-by-word gloss"
+    notes: tuple[str, ...] = ()  # further catalog notes, e.g. where a memory match came from
+    previous: str = ""  # the source sentence this translation was made for, when not this one (#| msgid)
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ class ArticleResult:
     html: str
     text: str
     seconds: float = 0.0  # wall time spent on this article, the engine's loading included
+    tm: int = 0  # entries drafted from the translation memory (``drafted`` counts the engine's)
 
     def as_json(self) -> dict:
         return {
@@ -131,6 +134,7 @@ class ArticleResult:
             "html": self.html,
             "text": self.text,
             "seconds": round(self.seconds, 3),
+            "tm": self.tm,
         }
 
 

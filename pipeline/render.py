@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import polib
 
-from pipeline.catalog import notes, state
+from pipeline.catalog import draft_origin, state
 from pipeline.model import Finding, Segment, TermHit
 
 STATUS_LABELS = {"reviewed": "Reviewed", "draft": "Draft", "untranslated": "Untranslated"}
@@ -30,6 +30,7 @@ class Row:
     engine: str
     hits: tuple[TermHit, ...]
     findings: tuple[Finding, ...] = ()
+    match: int | None = None  # a translation-memory draft's match %
 
 
 def rows(segments: Sequence[Segment], catalog: polib.POFile, hits: Mapping[int, Sequence[TermHit]],
@@ -42,9 +43,9 @@ def rows(segments: Sequence[Segment], catalog: polib.POFile, hits: Mapping[int, 
     for seg in segments:
         entry = by_id.get(seg.text)
         status = state(entry) if entry is not None else "untranslated"
-        engine = notes(entry).get("draft", [""])[0].split(" ")[0] if entry is not None else ""
+        engine, match = draft_origin(entry) if entry is not None else ("", None)
         out.append(Row(seg, entry.msgstr if entry is not None else "", status, engine,
-                       tuple(hits.get(seg.id, ())), tuple(by_segment.get(seg.id, ()))))
+                       tuple(hits.get(seg.id, ())), tuple(by_segment.get(seg.id, ())), match))
     return out
 
 
@@ -186,6 +187,8 @@ def html_page(rs: Sequence[Row], *, title: str, source_lang: str) -> str:
             body.append(f'<tbody class="para" data-paragraph="{seg.paragraph}">')
             last = seg.paragraph
         label = STATUS_LABELS[r.status] + (f" · {r.engine}" if r.status == "draft" and r.engine else "")
+        if r.status == "draft" and r.match is not None:
+            label += f" {r.match}%"
         english = _marked_english(r.english, r.hits) if r.english else _esc("(not translated yet)")
         qa = ""
         if r.findings:

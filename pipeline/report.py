@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from pipeline import po
 from pipeline.articles import Article
-from pipeline.catalog import state
+from pipeline.catalog import draft_origin, state
 from pipeline.model import Finding
 
 
@@ -15,14 +15,21 @@ def catalog_status(article: Article, findings: Sequence[Finding] = ()) -> dict:
     severity (``findings``: what ``zhen check`` found in it); a missing catalog
     counts as nothing done."""
     counts = {"reviewed": 0, "draft": 0, "untranslated": 0}
+    origins: dict[str, int] = {}
+    matches: list[dict] = []
     segments = 0
     if article.catalog.exists():
-        for entry in po.read_catalog(article.catalog):
+        for number, entry in enumerate(po.read_catalog(article.catalog), start=1):
             if entry.obsolete:
                 continue
             n = len(entry.occurrences) or 1
             segments += n
             counts[state(entry)] += n
+            if state(entry) == "draft":
+                origin, score = draft_origin(entry)
+                origins[origin or "other"] = origins.get(origin or "other", 0) + n
+                if score is not None:
+                    matches.append({"entry": number, "score": score})
     errors = sum(f.severity == "error" for f in findings)
     warnings = len(findings) - errors
     return {
@@ -34,5 +41,7 @@ def catalog_status(article: Article, findings: Sequence[Finding] = ()) -> dict:
         "untranslated": counts["untranslated"],
         "errors": errors,
         "warnings": warnings,
+        "origins": dict(sorted(origins.items())),  # drafts by who wrote them: tm, argos, dictionary, …
+        "tm_matches": matches,  # each memory draft's catalog entry and match %
         "percent_reviewed": 100.0 * counts["reviewed"] / segments if segments else 0.0,
     }

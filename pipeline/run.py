@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline import catalog as cat
 from pipeline import incremental, po, qa, render, script
@@ -22,6 +23,9 @@ from pipeline.glossary import Glossary
 from pipeline.model import ArticleResult, Finding, Segment, TermHit
 from pipeline.segment import segment
 from pipeline.source import read_article
+
+if TYPE_CHECKING:
+    from pipeline.tm.draft import MemoryDrafter
 
 Warn = Callable[[str], None]
 
@@ -150,22 +154,32 @@ def translate_article(
     purge_obsolete: bool = False,
     progress: Progress | None = None,
     state_key: str | None = None,
+    memory: MemoryDrafter | None = None,
 ) -> ArticleResult:
     """Run every stage for one article and write its catalog, text and page.
 
     With ``state_key`` (see ``incremental``), the finished run is recorded so that
-    an identical later run can be skipped.
+    an identical later run can be skipped. With ``memory``, sentences the
+    translation memory knows are drafted from it and only the rest by the engine.
     """
     started = time.perf_counter()
     with article_lock(article.folder):
         segments, hits, lang = analyse(article, glossary)
         old = load_catalog(article)  # a broken catalog stops here, before anything is written
 
+        from_memory: set[int] = set()  # segments drafted from the translation memory
+
         def drafter(todo: Sequence[Segment]):
-            engine = engines.get(drafting=True)
-            return engine.draft(todo, hits, progress=progress or (lambda d, t: None))
+            drafts = memory.draft(todo, hits) if memory is not None else {}
+            from_memory.update(drafts)
+            rest = [seg for seg in todo if seg.id not in drafts]
+            if rest:
+                engine = engines.get(drafting=True)
+                drafts.update(engine.draft(rest, hits, progress=progress or (lambda d, t: None)))
+            return drafts
 
         signature = engines.signature()  # cheap: engines load their models on first draft
+        expected = memory.signatures(signature) if memory is not None else signature
         checks = SegmentQA(hits, glossary)
         nested = {sid: [n for h in hs for n in glossary.nested(h)] for sid, hs in hits.items()}
         catalog, stats = cat.merge(
@@ -176,7 +190,7 @@ def translate_article(
             hits=hits,
             nested=nested,
             old=old,
-            signature=signature,
+            signature=expected,
             drafter=drafter,
             now=now or now_utc(),
             purge_obsolete=purge_obsolete,
@@ -190,7 +204,7 @@ def translate_article(
         result = ArticleResult(
             article=article.slug,
             segments=stats.segments,
-            drafted=stats.drafted,
+            drafted=stats.drafted - len(from_memory),
             reused=stats.reused,
             reviewed=stats.reviewed,
             untranslated=stats.untranslated,
@@ -198,6 +212,7 @@ def translate_article(
             html=str(article.html),
             text=str(article.text),
             seconds=time.perf_counter() - started,
+            tm=len(from_memory),
         )
         if state_key is not None:
             incremental.record(article, state_key, result)  # inside the lock: these outputs, these inputs

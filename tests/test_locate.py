@@ -121,28 +121,37 @@ def test_a_path_without_a_catalog_is_an_error(tmp_path, command):
         assert f"nothing to check in {path}" in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
-def test_status_shows_errors_and_warnings_apart_in_80_columns(tmp_path):
+def status_at(width, path):
+    result = CliRunner(env={"COLUMNS": str(width)}).invoke(main, ["status", str(path)])
+    assert "…" not in result.stdout and all(len(line.rstrip()) <= width for line in result.stdout.splitlines())
+    return result.stdout
+
+
+def test_status_shows_errors_and_warnings_apart_and_fits_80_columns(tmp_path):
     article(tmp_path)
     slug = "tianjin-chuangxian-zhengyou-article"
     (tmp_path / "a").rename(tmp_path / slug)
-    result = CliRunner(env={"COLUMNS": "80"}).invoke(main, ["status", str(tmp_path / slug)])
-    lines = result.stdout.splitlines()
-    assert "…" not in result.stdout and all(len(line) <= 80 for line in lines)
-    header = next(i for i, line in enumerate(lines) if "untranslated" in line)
-    assert lines[header].split()[-3:] == ["errors", "warnings", "reviewed"]
-    rows = [line.split() for line in lines[header + 1:] if line.strip()]
-    assert "".join(r[0] for r in rows) == slug
     # 480多 altered, 幹部 left in, five glossary terms dropped; that line is short, another long.
-    assert rows[0][1:] == ["45", "1", "44", "0", "7", "2", "2%"]
+    wide = status_at(200, tmp_path / slug).splitlines()
+    header = next(i for i, line in enumerate(wide) if "untranslated" in line)
+    assert wide[header].split()[:8] == ["article", "segments", "reviewed", "drafts", "untranslated", "errors",
+                                       "warnings", "reviewed"]
+    assert wide[header + 1].split()[:8] == [slug, "45", "1", "44", "0", "7", "2", "2%"]
+    # Too narrow for one word per column: one record per article, every value whole.
+    narrow = " ".join(status_at(80, tmp_path / slug).split())
+    assert f"{slug} segments 45 · reviewed 1 · drafts 44 · untranslated 0 · errors 7 · warnings 2 · % reviewed 2%" \
+        in narrow
 
 
 def test_check_table_wraps_in_80_columns(tmp_path):
     loose(tmp_path)
     result = CliRunner(env={"COLUMNS": "80"}).invoke(main, ["check", str(tmp_path / "x")])
     assert result.exit_code == 1
-    assert "…" not in result.stdout and all(len(line) <= 80 for line in result.stdout.splitlines())
+    lines = result.stdout.splitlines()
+    assert "…" not in result.stdout and all(len(line.rstrip()) <= 80 for line in lines)
+    assert any(line.split()[-1:] == ["message"] for line in lines)  # a table, its cells wrapped
     words = " ".join(result.stdout.split())
-    assert "figure 480多 (480) is missing or altered" in words
+    assert "figure 480多 (480) is missing or" in words and "missing required" in words
 
 
 def project(tmp_path, marker="glossary"):

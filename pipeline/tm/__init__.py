@@ -1,0 +1,7 @@
+"""The translation memory: every reviewed sentence, ready to draft the next article.
+
+``index`` keeps the memory (a SQLite file derived from the catalogs and the
+TMX files in ``tm/``), ``tmx`` reads TMX files that other tools wrote,
+``placeables`` carries new figures into a matched translation, and ``draft``
+turns a match into a catalog draft.
+"""

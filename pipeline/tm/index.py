@@ -1,0 +1,358 @@
+"""The memory's index: a SQLite file derived from the catalogs and ``tm/*.tmx``.
+
+The catalogs (and the TMX files) stay the truth. The index is rebuilt from
+them incrementally: a file whose size and modification time are as last seen
+is not read, one whose bytes hash as before is not parsed, and only the units
+of a file that really changed are replaced. Every update is one SQLite
+transaction, so a crash or kill -9 leaves the old index or the new one (SQLite
+rolls a half-written transaction back when the file is next opened). The file
+is never hand-edited and is safe to delete: the next run rebuilds it.
+
+Lookups fold script, width and case (Traditional matches Simplified) and mask
+figures, so "4512個" and "5120個" are the same sentence to the memory; the
+figures are carried over later (``placeables``). Retrieval is an n-gram index:
+each character bigram maps to a packed array of the units holding it. A lookup
+counts the units in the postings of the query's rarest bigrams, keeps the best
+counted few, and scores those exactly with rapidfuzz (character Levenshtein
+distance, normalized to 0..100).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import heapq
+import os
+import re
+import sqlite3
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import TMError, ZhenError
+from pipeline.script import fold
+
+SCHEMA = "zhen-tm-1"
+DB_PATH = Path(".zhen") / "tm.sqlite"
+TM_DIR = Path("tm")
+CATALOG_NAME = "en.po"
+PROBE_GRAMS = 20  # a lookup counts the postings of this many rarest bigrams (more for long sentences)
+CANDIDATES = 50  # and scores this many best-counted units exactly
+CONCORDANCE_SCAN = 500  # units containing a searched text that are scored, shortest first
+
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
+
+Warn = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One reviewed sentence pair."""
+
+    source: str
+    target: str
+    origin: str  # the catalog or TMX file it came from, relative to the working folder
+    article: str = ""  # the article's slug, where the origin names one
+
+
+@dataclass(frozen=True)
+class Match:
+    unit: Unit
+    score: int  # 100: the same sentence once script is folded; else at most 99
+
+    @property
+    def exact(self) -> bool:
+        return self.score == 100
+
+
+@dataclass(frozen=True)
+class Stats:
+    units: int
+    articles: int
+    catalogs: int
+    tmx_files: int
+    size_bytes: int
+
+
+def fold_key(text: str) -> str:
+    """What the memory compares: Simplified, half-width, case-folded, figures masked."""
+    return _FIGURE.sub("#", fold(text))
+
+
+def exact_key(text: str) -> str:
+    return hashlib.sha256(fold(text).encode("utf-8")).hexdigest()[:20]
+
+
+def grams(key: str) -> set[str]:
+    return {key[i:i + 2] for i in range(len(key) - 1)} if len(key) > 1 else {key}
+
+
+def similarity(a_key: str, b_key: str, *, cutoff: int = 0) -> int:
+    """0..99: character Levenshtein similarity of two keys, rounded down; 0 under ``cutoff``."""
+    from rapidfuzz.distance import Levenshtein  # here: a skipped re-run syncs the index but scores nothing
+
+    s = Levenshtein.normalized_similarity(a_key, b_key, score_cutoff=cutoff / 100 if cutoff else None)
+    return min(99, int(s * 100 + 1e-9))
+
+
+def _order(query: str) -> Callable[[Match], tuple]:
+    # Best score first; then a source written exactly as the query; then a stable order.
+    return lambda m: (-m.score, m.unit.source != query, m.unit.origin, m.unit.source, m.unit.target)
+
+
+def _file_digest(units: Sequence[Unit]) -> str:
+    h = hashlib.sha256()
+    for u in units:
+        h.update(f"{u.source}\0{u.target}\0{u.article}\n".encode("utf-8"))
+    return h.hexdigest()
+
+
+def catalog_units(path: Path, origin: str) -> list[Unit]:
+    """The reviewed entries (non-empty, not fuzzy, obsolete ones too) of a catalog."""
+    from pipeline import po
+    from pipeline.articles import slugify
+    from pipeline.catalog import state
+
+    article = slugify(path.parent.resolve().name)
+    return [Unit(e.msgid, e.msgstr, origin, article) for e in po.read_catalog(path)
+            if e.msgid and state(e) == "reviewed"]
+
+
+def tmx_units(path: Path, origin: str) -> list[Unit]:
+    from pipeline.tm.tmx import read_tmx_file
+
+    return [Unit(u.source, u.target, origin, u.article) for u in read_tmx_file(path)]
+
+
+class Memory:
+    """The memory index of one project folder: catalogs under ``root``, TMX files in ``tm_dir``."""
+
+    def __init__(self, path: Path = DB_PATH, *, root: Path, tm_dir: Path = TM_DIR):
+        self.path = Path(path)
+        self.root = Path(root)
+        self.tm_dir = Path(tm_dir)
+        self._db: sqlite3.Connection | None = None
+        self.digest = "-"
+
+    # ------------------------------------------------------------ files
+
+    def sources(self) -> list[tuple[Path, str]]:
+        """(path, kind) of every file the memory is derived from, in a stable order."""
+        found: list[tuple[Path, str]] = []
+        if self.root.is_dir():
+            found += [(p, "catalog") for p in sorted(self.root.rglob(CATALOG_NAME)) if p.is_file()]
+        if self.tm_dir.is_dir():
+            found += [(p, "tmx") for p in sorted(self.tm_dir.iterdir())
+                      if p.suffix.lower() == ".tmx" and p.is_file()]
+        return found
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = self._open()
+        return self._db
+
+    def _open(self) -> sqlite3.Connection:
+        for attempt in (1, 2):
+            db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            try:
+                row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+                if row and row[0] == SCHEMA:
+                    return db
+                self._create(db)
+                return db
+            except sqlite3.OperationalError as e:
+                if "no such table" not in str(e):
+                    db.close()
+                    raise TMError(f"cannot open the memory index: {e}", path=self.path) from e
+                self._create(db)
+                return db
+            except sqlite3.DatabaseError:
+                # Not a database (damaged, or something else wrote here): it is derived data, rebuild it.
+                db.close()
+                if attempt == 2:
+                    raise
+                for suffix in ("", "-journal", "-wal", "-shm"):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(f"{self.path}{suffix}")
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _create(db: sqlite3.Connection) -> None:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for table in ("meta", "files", "units", "grams"):
+                db.execute(f"DROP TABLE IF EXISTS {table}")
+            db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            db.execute("CREATE TABLE files (path TEXT PRIMARY KEY, kind TEXT NOT NULL, size INTEGER NOT NULL,"
+                       " mtime INTEGER NOT NULL, sha TEXT NOT NULL, digest TEXT NOT NULL)")
+            db.execute("CREATE TABLE units (id INTEGER PRIMARY KEY, file TEXT NOT NULL, source TEXT NOT NULL,"
+                       " target TEXT NOT NULL, article TEXT NOT NULL, exact TEXT NOT NULL, key TEXT NOT NULL)")
+            db.execute("CREATE INDEX units_file ON units (file)")
+            db.execute("CREATE INDEX units_exact ON units (exact)")
+            db.execute("CREATE TABLE grams (gram TEXT PRIMARY KEY, ids BLOB NOT NULL) WITHOUT ROWID")
+            db.execute("INSERT INTO meta VALUES ('schema', ?), ('digest', '-')", (SCHEMA,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    # ------------------------------------------------------------ sync
+
+    def sync(self, *, warn: Warn = lambda m: None, progress: Callable[[int, int], None] | None = None) -> str:
+        """Bring the index up to date with its files; returns the digest of what it holds.
+
+        With no file to derive it from and no index yet, nothing is written.
+        A file that does not parse is left out, with a warning.
+        """
+        files = self.sources()
+        if not files and not self.path.exists():
+            self.digest = "-"
+            return self.digest
+        db = self._connect()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            self.digest = self._sync(db, files, warn, progress or (lambda d, t: None))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return self.digest
+
+    def _sync(self, db: sqlite3.Connection, files: Sequence[tuple[Path, str]], warn: Warn,
+              progress: Callable[[int, int], None]) -> str:
+        known = {row[0]: row[1:] for row in db.execute("SELECT path, size, mtime, sha, digest FROM files")}
+        changed: dict[str, tuple[str, int, int, str, list[Unit]] | None] = {}  # origin → new state, None: gone
+        for n, (path, kind) in enumerate(files, start=1):
+            origin = path.as_posix()
+            st = path.stat()
+            old = known.pop(origin, None)
+            if old is not None and (old[0], old[1]) == (st.st_size, st.st_mtime_ns):
+                continue
+            data = path.read_bytes()
+            sha = hashlib.sha256(data).hexdigest()
+            if old is not None and old[2] == sha:
+                db.execute("UPDATE files SET size = ?, mtime = ? WHERE path = ?", (st.st_size, st.st_mtime_ns, origin))
+                continue
+            try:
+                units = catalog_units(path, origin) if kind == "catalog" else tmx_units(path, origin)
+            except ZhenError as e:
+                warn(f"{e}; left out of the translation memory")
+                changed[origin] = None
+                continue
+            changed[origin] = (kind, st.st_size, st.st_mtime_ns, sha, units)
+            progress(n, len(files))
+        for origin in known:  # files that are gone
+            changed[origin] = None
+        if changed:
+            self._replace(db, changed)
+            digest = hashlib.sha256(SCHEMA.encode())
+            for origin, file_digest in db.execute("SELECT path, digest FROM files ORDER BY path"):
+                digest.update(f"\0{origin}\0{file_digest}".encode())
+            db.execute("UPDATE meta SET value = ? WHERE key = 'digest'", (digest.hexdigest()[:16],))
+        return db.execute("SELECT value FROM meta WHERE key = 'digest'").fetchone()[0]
+
+    def _replace(self, db: sqlite3.Connection, changed) -> None:
+        removed: dict[str, list[int]] = {}
+        for origin in changed:
+            for uid, key in db.execute("SELECT id, key FROM units WHERE file = ?", (origin,)):
+                for g in grams(key):
+                    removed.setdefault(g, []).append(uid)
+            db.execute("DELETE FROM units WHERE file = ?", (origin,))
+            db.execute("DELETE FROM files WHERE path = ?", (origin,))
+        next_id = db.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0] + 1
+        added: dict[str, array] = {}
+        rows = []
+        for origin, new in changed.items():
+            if new is None:
+                continue
+            kind, size, mtime, sha, units = new
+            db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                       (origin, kind, size, mtime, sha, _file_digest(units)))
+            for u in units:
+                key = fold_key(u.source)
+                rows.append((next_id, origin, u.source, u.target, u.article, exact_key(u.source), key))
+                for g in grams(key):
+                    ids = added.get(g)
+                    if ids is None:
+                        added[g] = ids = array("I")
+                    ids.append(next_id)
+                next_id += 1
+        db.executemany("INSERT INTO units VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        for g in sorted(set(removed) | set(added)):
+            row = db.execute("SELECT ids FROM grams WHERE gram = ?", (g,)).fetchone()
+            ids = array("I", row[0]) if row else array("I")
+            if g in removed:
+                gone = set(removed[g])
+                ids = array("I", (i for i in ids if i not in gone))
+            if g in added:
+                ids.extend(added[g])
+            if ids:
+                db.execute("INSERT OR REPLACE INTO grams VALUES (?, ?)", (g, ids.tobytes()))
+            elif row:
+                db.execute("DELETE FROM grams WHERE gram = ?", (g,))
+
+    # ------------------------------------------------------------ lookups
+
+    def _units(self, where: str, params: Iterable) -> list[tuple[Unit, str]]:
+        db = self._connect()
+        rows = db.execute(f"SELECT file, source, target, article, key FROM units WHERE {where}", tuple(params))
+        return [(Unit(source, target, origin, article), key) for origin, source, target, article, key in rows]
+
+    def _candidates(self, key: str) -> list[int]:
+        gs = sorted(grams(key))
+        rows = self._connect().execute(f"SELECT ids FROM grams WHERE gram IN ({','.join('?' * len(gs))})", gs)
+        postings = sorted((r[0] for r in rows), key=len)[:max(PROBE_GRAMS, len(gs) // 3)]
+        counts: Counter[int] = Counter()
+        for blob in postings:
+            counts.update(array("I", blob))
+        # Ties go to the lower id, so one index state always gives the same answer.
+        return [uid for uid, _ in heapq.nlargest(CANDIDATES, counts.items(), key=lambda kv: (kv[1], -kv[0]))]
+
+    def matches(self, text: str, *, min_score: int) -> list[Match]:
+        """Units at or above ``min_score``, best first; an exact match hides the fuzzy ones."""
+        if not self.path.exists() or not text.strip():
+            return []
+        exact = self._units("exact = ?", (exact_key(text),))
+        if exact:
+            return sorted((Match(u, 100) for u, _ in exact), key=_order(text))
+        key = fold_key(text)
+        ids = self._candidates(key)
+        if not ids:
+            return []
+        found = []
+        for u, ukey in self._units(f"id IN ({','.join('?' * len(ids))})", ids):
+            s = similarity(key, ukey, cutoff=min_score)
+            if s >= min_score:
+                found.append(Match(u, s))
+        return sorted(found, key=_order(text))
+
+    def best(self, text: str, *, min_score: int) -> Match | None:
+        found = self.matches(text, min_score=min_score)
+        return found[0] if found else None
+
+    def search(self, text: str, *, min_score: int, limit: int = 20) -> list[Match]:
+        """Concordance: units whose source contains ``text``, and units matching it at ``min_score`` or more."""
+        if not self.path.exists() or not text.strip():
+            return []
+        key = fold_key(text.strip())
+        found = {(m.unit.origin, m.unit.source, m.unit.target): m for m in self.matches(text, min_score=min_score)}
+        for u, ukey in self._units("instr(key, ?) > 0 ORDER BY length(key), id LIMIT ?", (key, CONCORDANCE_SCAN)):
+            found.setdefault((u.origin, u.source, u.target),
+                             Match(u, 100 if exact_key(u.source) == exact_key(text) else similarity(key, ukey)))
+        return sorted(found.values(), key=_order(text))[:limit]
+
+    def stats(self) -> Stats:
+        if not self.path.exists():
+            return Stats(0, 0, 0, 0, 0)
+        db = self._connect()
+        units, articles = db.execute("SELECT count(*), count(DISTINCT nullif(article, '')) FROM units").fetchone()
+        kinds = dict(db.execute("SELECT kind, count(*) FROM files GROUP BY kind").fetchall())
+        return Stats(units, articles, kinds.get("catalog", 0), kinds.get("tmx", 0), self.path.stat().st_size)

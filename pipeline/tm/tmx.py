@@ -1,0 +1,195 @@
+"""Read TMX files written by other tools (OmegaT, Trados, memoQ, ``zhen export tmx``).
+
+A TMX file comes from outside, so it is read as hostile: no DTD internal
+subset and no entity declaration is accepted (so no entity expansion, the
+"billion laughs"), no external entity or DTD is fetched, and the file, the
+number of units, a segment's length and the element depth are capped. The
+parser is expat driven by handlers, so nothing builds a tree of the whole file.
+
+A usable unit has a Chinese variant (``xml:lang`` zh, zh-CN, zh-TW, …; TMX 1.1's
+``lang`` too) and an English one (en, en-US, …), each with text. Inline codes
+(``bpt``, ``ept``, ``ph``, ``it``, ``ut``) hold the formatting of the tool that
+wrote them and are left out; the text inside ``hi`` is kept.
+"""
+
+from __future__ import annotations
+
+import xml.parsers.expat
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import TMError
+
+MAX_BYTES = 64 * 1024 * 1024
+MAX_UNITS = 500_000
+MAX_SEGMENT = 10_000  # characters; longer segments are not sentences
+MAX_DEPTH = 32
+VERSIONS = ("1.1", "1.2", "1.3", "1.4", "1.4b")
+_CODES = frozenset({"bpt", "ept", "ph", "it", "ut"})
+
+
+@dataclass(frozen=True)
+class TmxUnit:
+    source: str
+    target: str
+    article: str = ""  # from zhen's own x-zhen-article property
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class TmxReport:
+    units: tuple[TmxUnit, ...]
+    skipped: int  # translation units without a usable zh/en pair
+
+
+class _Refused(Exception):
+    pass
+
+
+class _Reader:
+    def __init__(self, line: Callable[[], int]) -> None:
+        self.line = line  # the parser's current line, for the units' positions
+        self.stack: list[str] = []
+        self.units: list[TmxUnit] = []
+        self.skipped = 0
+        self.seen_root = False
+        self._tu: dict | None = None
+        self._lang = ""
+        self._seg: list[str] | None = None
+        self._codes = 0  # depth inside inline codes
+        self._prop: list[str] | None = None
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            raise _Refused(f"elements nested deeper than {MAX_DEPTH}")
+        if not self.stack:
+            if name != "tmx":
+                raise _Refused(f"the root element is <{name}>, not <tmx>")
+            if attrs.get("version", "") not in VERSIONS:
+                raise _Refused(f"TMX version {attrs.get('version', '(none)')!r}; zhen reads {', '.join(VERSIONS)}")
+            self.seen_root = True
+        self.stack.append(name)
+        if name == "tu":
+            self._tu = {"tuvs": [], "article": "", "line": self.line()}
+        elif name == "tuv" and self._tu is not None:
+            self._lang = (attrs.get("xml:lang") or attrs.get("lang") or "").lower()
+        elif name == "seg" and self._tu is not None:
+            self._seg = []
+        elif name in _CODES and self._seg is not None:
+            self._codes += 1
+        elif name == "prop" and self._tu is not None and attrs.get("type") == "x-zhen-article":
+            self._prop = []
+
+    def end(self, name: str) -> None:
+        self.stack.pop()
+        if name in _CODES and self._seg is not None:
+            self._codes -= 1
+        elif name == "prop" and self._prop is not None and self._tu is not None:
+            self._tu["article"] = "".join(self._prop).strip()
+            self._prop = None
+        elif name == "seg" and self._seg is not None and self._tu is not None:
+            self._tu["tuvs"].append((self._lang, "".join(self._seg).strip()))
+            self._seg = None
+        elif name == "tu" and self._tu is not None:
+            self._finish(self._tu)
+            self._tu = None
+
+    def text(self, data: str) -> None:
+        if self._seg is not None and not self._codes:
+            self._seg.append(data)
+            if len(self._seg) > MAX_SEGMENT:
+                self._seg = [("".join(self._seg))[:MAX_SEGMENT + 1]]
+        elif self._prop is not None:
+            self._prop.append(data)
+
+    def _finish(self, tu: dict) -> None:
+        zh = next((t for lang, t in tu["tuvs"] if lang.split("-")[0] == "zh" and t), "")
+        en = next((t for lang, t in tu["tuvs"] if lang.split("-")[0] == "en" and t), "")
+        if not zh or not en or len(zh) > MAX_SEGMENT or len(en) > MAX_SEGMENT:
+            self.skipped += 1
+            return
+        self.units.append(TmxUnit(" ".join(zh.split()), " ".join(en.split()), tu["article"], tu["line"]))
+        if len(self.units) > MAX_UNITS:
+            raise _Refused(f"more than {MAX_UNITS:,} translation units")
+
+
+def _refuse(message: str):
+    def handler(*args):
+        raise _Refused(message)
+    return handler
+
+
+def read_tmx(data: bytes, *, name: str) -> TmxReport:
+    """The usable units of a TMX document; ``TMError`` naming the file (and line) when it is not one."""
+    if len(data) > MAX_BYTES:
+        raise TMError(f"larger than {MAX_BYTES // 2**20} MiB; split it", path=name)
+    parser = xml.parsers.expat.ParserCreate()
+    reader = _Reader(lambda: parser.CurrentLineNumber)
+    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
+
+    def doctype(doctype_name, system_id, public_id, has_internal_subset):
+        if has_internal_subset:
+            raise _Refused("the DOCTYPE declares an internal subset (entities are not expanded here)")
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = _refuse("entity declarations are refused")
+    parser.UnparsedEntityDeclHandler = _refuse("entity declarations are refused")
+    parser.ExternalEntityRefHandler = _refuse("external entities are refused")
+    # An undeclared entity in a file that names an external DTD is skipped by expat, not an error: refuse it.
+    parser.SkippedEntityHandler = _refuse("entity references other than the XML built-ins are refused")
+    parser.StartElementHandler = reader.start
+    parser.EndElementHandler = reader.end
+    parser.CharacterDataHandler = reader.text
+    parser.buffer_text = True
+    try:
+        parser.Parse(data, True)
+    except _Refused as e:
+        raise TMError(f"not accepted as TMX: {e}", path=name, line=parser.CurrentLineNumber) from e
+    except xml.parsers.expat.ExpatError as e:
+        raise TMError(f"not well-formed XML: {xml.parsers.expat.ErrorString(e.code)}", path=name,
+                      line=e.lineno) from e
+    if not reader.seen_root:
+        raise TMError("not a TMX file (no <tmx> element)", path=name)
+    if not reader.units:
+        raise TMError(f"no usable translation unit (each needs a zh and an en variant with text; "
+                      f"{reader.skipped} unit(s) without one)", path=name)
+    return TmxReport(tuple(reader.units), reader.skipped)
+
+
+def read_tmx_file(path: Path) -> tuple[TmxUnit, ...]:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise TMError(f"larger than {MAX_BYTES // 2**20} MiB; split it", path=path)
+        data = path.read_bytes()
+    except OSError as e:
+        raise TMError(f"cannot read: {e.strerror or e}", path=path) from e
+    return read_tmx(data, name=str(path)).units
+
+
+def import_tmx(path: Path, tm_dir: Path) -> tuple[Path, TmxReport]:
+    """Check a TMX file and copy it into ``tm_dir``; an identical copy already there is fine."""
+    from pipeline.files import write_atomic
+
+    path = Path(path)
+    if path.suffix.lower() != ".tmx":
+        raise TMError("a TMX file's name ends in .tmx", path=path)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise TMError(f"larger than {MAX_BYTES // 2**20} MiB; split it", path=path)
+        data = path.read_bytes()
+    except OSError as e:
+        raise TMError(f"cannot read: {e.strerror or e}", path=path) from e
+    report = read_tmx(data, name=str(path))
+    target = Path(tm_dir) / path.name
+    if target.exists() and target.resolve() != path.resolve():
+        if target.read_bytes() != data:
+            raise TMError(f"{target} already exists with other content; rename the file to import it beside that one",
+                          path=path)
+        return target, report
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        write_atomic(target, data)
+    return target, report

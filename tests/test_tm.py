@@ -1,0 +1,379 @@
+"""The translation memory, end to end on two articles of our own: one in Traditional
+script whose reviewed entries draft the other, in Simplified."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polib
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.errors import TMError
+from pipeline.tm.index import Memory
+from pipeline.tm.placeables import substitute
+from pipeline.tm.tmx import read_tmx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+JINNAN = """津南區召開創先爭優工作會議
+本報訊（記者王明）昨天，津南區召開創先爭優活動推進會。
+今年以來，全區共有4512個基層黨組織參加活動。
+會議要求，各級黨組織要把活動與經濟發展緊密結合起來。
+全區新建社區服務中心387個。
+"""
+JINNAN_ENGLISH = {
+    "本報訊（記者王明）昨天，津南區召開創先爭優活動推進會。":
+        "Yesterday, Jinnan District held a meeting to advance the Strive for Excellence campaign.",
+    "今年以來，全區共有4512個基層黨組織參加活動。":
+        "Since the start of the year, 4,512 grassroots Party organizations in the district have taken part.",
+    "會議要求，各級黨組織要把活動與經濟發展緊密結合起來。":
+        "The meeting asked Party organizations at every level to tie the campaign closely to economic development.",
+    "全區新建社區服務中心387個。": "The district built 387 new community service centres.",
+}
+BINHAI = """滨海新区召开工作会议
+今年以来，全区共有5120个基层党组织参加活动。
+会议要求，各级党组织要把活动与经济发展紧密结合起来。
+会议要求，各级党组织要把活动与城市建设紧密结合起来。
+会议强调，各级干部要把工作与城市管理结合起来。
+全区新建社区服务中心415个。
+"""
+
+
+def cli(*args: str):
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return result
+
+
+def translate(*args: str) -> dict[str, dict]:
+    result = cli("translate", "--engine", "dictionary", "--glossary", "glossary", "--json", *args)
+    assert result.exit_code == 0, result.output
+    return {r["article"]: r for r in map(json.loads, result.stdout.splitlines())}
+
+
+def review(catalog: Path, english: dict[str, str]) -> None:
+    """What a reviewer does in Poedit: write the English and clear Needs Work."""
+    po = polib.pofile(str(catalog), wrapwidth=0)
+    for entry in po:
+        if entry.msgid in english:
+            entry.msgstr = english[entry.msgid]
+            entry.flags = [f for f in entry.flags if f != "fuzzy"]
+    po.save(str(catalog))
+
+
+def entries(catalog: Path) -> dict[str, polib.POEntry]:
+    return {e.msgid: e for e in polib.pofile(str(catalog)) if not e.obsolete}
+
+
+def notes(entry: polib.POEntry) -> dict[str, str]:
+    return dict(line.split(": ", 1) for line in entry.comment.splitlines() if ": " in line)
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A project folder: an empty glossary, Jinnan reviewed, Binhai not yet translated."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "glossary").mkdir()
+    (tmp_path / "glossary" / "g.tsv").write_text("term\tvariants\tenglish\tavoid\tkind\tnote\tsource\n",
+                                                   encoding="utf-8")
+    for slug, text in (("jinnan", JINNAN), ("binhai", BINHAI)):
+        (tmp_path / "translations" / slug).mkdir(parents=True)
+        (tmp_path / "translations" / slug / "source.zh.txt").write_text(text, encoding="utf-8")
+    translate("translations/jinnan")
+    review(tmp_path / "translations" / "jinnan" / "en.po", JINNAN_ENGLISH)
+    return tmp_path
+
+
+BINHAI_PO = Path("translations/binhai/en.po")
+
+
+def test_exact_fuzzy_and_figure_substituted_drafts(project):
+    record = translate()["binhai"]
+    got = entries(BINHAI_PO)
+    assert record["tm"] == 4 and record["drafted"] == 2  # title and the 50% sentence go to the engine
+
+    exact = got["会议要求，各级党组织要把活动与经济发展紧密结合起来。"]
+    assert exact.msgstr == JINNAN_ENGLISH["會議要求，各級黨組織要把活動與經濟發展緊密結合起來。"]
+    assert "fuzzy" in exact.flags  # a memory draft is Needs Work, even an exact one
+    assert notes(exact)["tm-match"] == "100% from article jinnan (translations/jinnan/en.po)"
+    assert exact.previous_msgid is None
+
+    # 4 of 26 characters differ: Levenshtein similarity 22/26 = 84 %.
+    fuzzy = got["会议要求，各级党组织要把活动与城市建设紧密结合起来。"]
+    assert fuzzy.msgstr == exact.msgstr and "fuzzy" in fuzzy.flags
+    assert notes(fuzzy)["tm-match"].startswith("84% from article jinnan")
+    assert notes(fuzzy)["tm-source"] == "會議要求，各級黨組織要把活動與經濟發展緊密結合起來。"
+    assert fuzzy.previous_msgid == "會議要求，各級黨組織要把活動與經濟發展緊密結合起來。"
+
+    figures = got["今年以来，全区共有5120个基层党组织参加活动。"]
+    assert figures.msgstr == ("Since the start of the year, 5,120 grassroots Party organizations in the district "
+                              "have taken part.")
+    assert notes(figures)["tm-figures"] == "4,512 → 5,120"
+    assert notes(figures)["tm-match"].startswith("99%")  # the same sentence but for its figures
+    assert got["全区新建社区服务中心415个。"].msgstr == "The district built 415 new community service centres."
+
+    # Below the threshold: the engine drafts.
+    low = got["会议强调，各级干部要把工作与城市管理结合起来。"]
+    assert notes(low)["draft"].startswith("dictionary") and "tm-match" not in notes(low)
+
+
+def test_the_threshold_is_a_setting(project):
+    Path("zhen.toml").write_text("[tm]\nmin_score = 85\n", encoding="utf-8")
+    translate()
+    got = entries(BINHAI_PO)
+    assert notes(got["会议要求，各级党组织要把活动与城市建设紧密结合起来。"])["draft"].startswith("dictionary")
+    assert notes(got["全区新建社区服务中心415个。"])["draft"].startswith("tm")
+    Path("zhen.toml").write_text("[tm]\nmin_score = 101\n", encoding="utf-8")
+    result = cli("translate", "--engine", "dictionary", "--glossary", "glossary")
+    assert result.exit_code == 2 and "min_score: must be a whole number from 1 to 100" in result.output
+
+
+def test_traditional_and_simplified_match_both_ways(project):
+    memory = Memory(root=Path("translations"))
+    memory.sync()
+    simplified = memory.best("全区新建社区服务中心387个。", min_score=75)
+    assert simplified.score == 100 and simplified.unit.source == "全區新建社區服務中心387個。"
+    # A Simplified memory unit found from Traditional text.
+    review(BINHAI_PO, {}) if BINHAI_PO.exists() else translate()
+    review(BINHAI_PO, {"滨海新区召开工作会议": "Binhai New Area holds a work meeting"})
+    memory.sync()
+    traditional = memory.best("濱海新區召開工作會議", min_score=75)
+    assert traditional.score == 100 and traditional.unit.target == "Binhai New Area holds a work meeting"
+
+
+def test_figures_that_do_not_map_one_to_one_are_left_alone():
+    assert substitute("有5個和5個。", "有4個和4個。", "4 and 4").text == "4 and 4"
+    left = substitute("共5120個。", "共4512個和3個。", "4,512 and 3")
+    assert left.text == "4,512 and 3" and "2 figure(s), this one 1" in left.unmapped
+    assert substitute("投資2億元。", "投資1.5億元。", "150 million yuan").text == "200 million yuan"
+    assert substitute("2013年。", "2012年。", "In 2012.").text == "In 2013."
+    assert substitute("增長12.5%。", "增長9.5%。", "up 9.5%").text == "up 12.5%"
+
+
+def test_a_reviewed_entry_is_never_overwritten(project):
+    translate()
+    mine = "The meeting wants Party bodies to link the campaign with economic growth."
+    review(BINHAI_PO, {"会议要求，各级党组织要把活动与经济发展紧密结合起来。": mine})
+    translate("--force")
+    entry = entries(BINHAI_PO)["会议要求，各级党组织要把活动与经济发展紧密结合起来。"]
+    assert entry.msgstr == mine and "fuzzy" not in entry.flags
+
+
+def test_a_changed_memory_unit_refreshes_untouched_drafts_only(project):
+    translate()
+    # A reviewer edits one memory draft but leaves it Needs Work: that is their work now.
+    po = polib.pofile(str(BINHAI_PO), wrapwidth=0)
+    for e in po:
+        if e.msgid == "全区新建社区服务中心415个。":
+            e.msgstr = "415 community centres were built."
+    po.save(str(BINHAI_PO))
+    assert translate()["binhai"]["tm"] == 0
+    before = BINHAI_PO.read_bytes()
+    assert translate("--force")["binhai"]["tm"] == 0 and BINHAI_PO.read_bytes() == before  # same bytes
+
+    review(Path("translations/jinnan/en.po"), {
+        "會議要求，各級黨組織要把活動與經濟發展緊密結合起來。":
+            "The meeting called on Party organizations at all levels to link the campaign closely with economic "
+            "development.",
+        "全區新建社區服務中心387個。": "The district opened 387 new community service centres.",
+    })
+    record = translate()["binhai"]  # the memory changed, so Binhai is not skipped as up to date
+    got = entries(BINHAI_PO)
+    assert record["tm"] == 2
+    assert got["会议要求，各级党组织要把活动与经济发展紧密结合起来。"].msgstr.startswith("The meeting called on")
+    assert got["会议要求，各级党组织要把活动与城市建设紧密结合起来。"].msgstr.startswith("The meeting called on")
+    assert got["全区新建社区服务中心415个。"].msgstr == "415 community centres were built."
+
+
+def test_the_index_is_rebuilt_after_deletion_or_damage(project):
+    translate()
+    first = BINHAI_PO.read_bytes()
+    stats = json.loads(cli("tm", "stats", "--json").stdout)
+    assert stats["units"] == 4 and stats["articles"] == 1 and stats["catalogs"] == 2
+    for damage in ("delete", "garbage"):
+        index = Path(".zhen/tm.sqlite")
+        if damage == "delete":
+            index.unlink()
+        else:
+            index.write_bytes(b"this is not a database" * 100)
+        BINHAI_PO.unlink()
+        record = translate()["binhai"]
+        assert record["tm"] == 4 and BINHAI_PO.read_bytes() == first
+        assert json.loads(cli("tm", "stats", "--json").stdout)["units"] == 4
+
+
+KILL_PROBE = """
+import sys
+from pathlib import Path
+from pipeline.tm.index import Memory
+Memory(Path(sys.argv[1]), root=Path(sys.argv[2]), tm_dir=Path(sys.argv[3])).sync()
+"""
+
+
+def _big_tmx(units: int) -> str:
+    tus = "".join(f'<tu><tuv xml:lang="zh-CN"><seg>第{n}號文件規定，全市共有{n}個單位參加。</seg></tuv>'
+                  f'<tuv xml:lang="en"><seg>Document {n}: {n} units in the city took part.</seg></tuv></tu>\n'
+                  for n in range(units))
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="zh-CN"/><body>\n{tus}</body></tmx>\n'
+
+
+def test_kill_9_during_indexing_leaves_the_old_index_or_the_new(project):
+    translate()
+    memory = Memory(root=Path("translations"))
+    old = memory.sync()
+    memory.close()
+    Path("tm").mkdir()
+    Path("tm/big.tmx").write_text(_big_tmx(20_000), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", KILL_PROBE, ".zhen/tm.sqlite", "translations", "tm"], env=env)
+    journal = Path(".zhen/tm.sqlite-journal")
+    deadline = time.monotonic() + 60
+    while not journal.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    time.sleep(0.3)  # well inside the transaction: folding 20,000 sentences takes seconds
+    killed = proc.poll() is None
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert killed, "the indexer finished before it could be killed"
+
+    after = Memory(root=Path("translations"))
+    assert after.stats().units == 4  # the old index, untouched by the half-done update
+    assert after.sync() != old and after.stats().units == 20_004  # and the next run finishes the job
+    assert after.best("第17號文件規定，全市共有17個單位參加。", min_score=75).unit.target.startswith("Document 17")
+
+
+OMEGAT_TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE tmx SYSTEM "tmx11.dtd">
+<tmx version="1.1">
+  <header creationtool="OmegaT" o-tmf="OmegaT TMX" adminlang="EN-US" datatype="plaintext"
+      creationtoolversion="6.0.0_0_1bf1729c" segtype="sentence" srclang="ZH-CN"/>
+  <body>
+<!-- Default translations -->
+    <tu>
+      <tuv lang="ZH-CN">
+        <seg>滨海新区召开<bpt i="0" x="0">&lt;b&gt;</bpt>工作会议<ept i="0">&lt;/b&gt;</ept></seg>
+      </tuv>
+      <tuv lang="EN-GB" changeid="editor" changedate="20240105T101500Z" creationid="editor"
+          creationdate="20240105T101500Z">
+        <seg>Binhai New Area holds a <bpt i="0" x="0">&lt;b&gt;</bpt>work meeting<ept i="0">&lt;/b&gt;</ept></seg>
+      </tuv>
+    </tu>
+    <tu>
+      <tuv lang="ZH-CN">
+        <seg>会议强调，各级干部要把工作与城市管理结合起来。</seg>
+      </tuv>
+      <tuv lang="EN-GB">
+        <seg>The meeting stressed that officials at every level must link their work with urban management.</seg>
+      </tuv>
+    </tu>
+    <tu>
+      <tuv lang="ZH-CN"><seg>只有中文。</seg></tuv>
+    </tu>
+  </body>
+</tmx>
+"""
+
+
+def test_tmx_written_by_omegat_is_imported_and_drafts(project, tmp_path):
+    source = tmp_path / "outside" / "project_save.tmx"
+    source.parent.mkdir()
+    source.write_text(OMEGAT_TMX, encoding="utf-8")
+    result = cli("tm", "import", source)
+    assert result.exit_code == 0, result.output
+    assert "2 units → tm/project_save.tmx" in result.output and "1 without" in result.output
+    assert Path("tm/project_save.tmx").read_bytes() == source.read_bytes()
+    translate()
+    got = entries(BINHAI_PO)
+    title = got["滨海新区召开工作会议"]
+    assert title.msgstr == "Binhai New Area holds a work meeting"
+    assert notes(title)["tm-match"] == "100% from tm/project_save.tmx"
+    assert got["会议强调，各级干部要把工作与城市管理结合起来。"].msgstr.startswith("The meeting stressed")
+    hits = [json.loads(line) for line in cli("tm", "search", "城市管理", "--json").stdout.splitlines()]
+    assert [set(h) for h in hits] == [{"source", "target", "score", "origin"}]
+    assert hits[0]["origin"] == "tm/project_save.tmx" and hits[0]["score"] < 75
+
+
+def test_zhen_export_tmx_reads_back():
+    from pipeline.export import tmx
+
+    po = polib.POFile()
+    po.metadata = {"X-Source-Language": "zh_TW"}
+    po.append(polib.POEntry(msgid="全區新建社區服務中心387個。", msgstr="387 centres & more <new>."))
+    po.append(polib.POEntry(msgid="草稿。", msgstr="Draft.", flags=["fuzzy"]))
+    report = read_tmx(tmx([("jinnan", po)]).encode("utf-8"), name="x.tmx")
+    assert [(u.source, u.target, u.article) for u in report.units] == [
+        ("全區新建社區服務中心387個。", "387 centres & more <new>.", "jinnan")]
+
+
+TRADOS_UTF16 = """<?xml version="1.0" encoding="utf-16"?>
+<tmx version="1.4"><header creationtool="SDL Language Platform" creationtoolversion="8.0" o-tmf="SDL TM8 Format"
+ datatype="xml" segtype="sentence" adminlang="en-US" srclang="zh-CN"/><body>
+<tu creationdate="20240101T000000Z" creationid="TM"><prop type="x-Domain">News</prop>
+<tuv xml:lang="zh-CN"><seg>今天天气很好。</seg></tuv><tuv xml:lang="en-US"><seg>The weather is fine today.</seg></tuv></tu>
+</body></tmx>"""
+
+
+@pytest.mark.parametrize("name,data,message", [
+    ("laughs.tmx", b'<?xml version="1.0"?><!DOCTYPE tmx [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+                   b'<tmx version="1.4"><header/><body><tu><tuv xml:lang="zh"><seg>&b;</seg></tuv>'
+                   b'<tuv xml:lang="en"><seg>x</seg></tuv></tu></body></tmx>', "internal subset"),
+    ("external.tmx", b'<?xml version="1.0"?><!DOCTYPE tmx SYSTEM "file:///etc/passwd"><tmx version="1.4"><header/>'
+                     b'<body><tu><tuv xml:lang="zh"><seg>\xe4\xb8\xad</seg></tuv><tuv xml:lang="en"><seg>&ext;</seg>'
+                     b'</tuv></tu></body></tmx>', "entity references other than the XML built-ins are refused"),
+    ("empty.tmx", b'<tmx version="1.4"><header/><body><tu><tuv xml:lang="fr"><seg>x</seg></tuv></tu></body></tmx>',
+     "no usable translation unit"),
+    ("html.tmx", b"<html><body>no</body></html>", "root element is <html>"),
+    ("v2.tmx", b'<tmx version="2.0"><header/><body/></tmx>', "TMX version '2.0'"),
+    ("broken.tmx", b'<tmx version="1.4"><header/><body><tu>', "not well-formed"),
+])
+def test_hostile_or_useless_tmx_is_refused(project, tmp_path, name, data, message):
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = cli("tm", "import", path)
+    assert result.exit_code == 2 and message in result.output and str(path) in result.output
+    assert not Path("tm", name).exists()
+
+
+def test_tmx_caps_and_encodings(monkeypatch):
+    report = read_tmx(TRADOS_UTF16.encode("utf-16"), name="trados.tmx")
+    assert [(u.source, u.target) for u in report.units] == [("今天天气很好。", "The weather is fine today.")]
+    deep = b'<tmx version="1.4">' + b"<a>" * 40 + b"</a>" * 40 + b"</tmx>"
+    with pytest.raises(TMError, match="nested deeper"):
+        read_tmx(deep, name="deep.tmx")
+    from pipeline.tm import tmx as tmx_module
+
+    monkeypatch.setattr(tmx_module, "MAX_BYTES", 100)
+    with pytest.raises(TMError, match="larger than"):
+        read_tmx(b" " * 101, name="big.tmx")
+
+
+def test_a_changed_tmx_in_tm_replaces_its_units_and_a_different_import_is_refused(project, tmp_path):
+    source = tmp_path / "project_save.tmx"
+    source.write_text(OMEGAT_TMX, encoding="utf-8")
+    assert cli("tm", "import", source).exit_code == 0
+    assert cli("tm", "import", source).exit_code == 0  # the same file again: nothing to do
+    source.write_text(OMEGAT_TMX.replace("urban management", "city management"), encoding="utf-8")
+    result = cli("tm", "import", source)
+    assert result.exit_code == 2 and "already exists with other content" in result.output
+
+
+def test_status_and_page_show_each_drafts_origin_and_match(project):
+    translate()
+    status = json.loads([line for line in cli("status", "--json").stdout.splitlines() if '"binhai"' in line][0])
+    assert status["origins"] == {"dictionary": 2, "tm": 4}
+    assert sorted(m["score"] for m in status["tm_matches"]) == [84, 99, 99, 100]
+    page = Path("translations/binhai/en.html").read_text(encoding="utf-8")
+    assert "Draft · tm 84%" in page and "Draft · tm 100%" in page and "Draft · dictionary" in page
+    table = CliRunner().invoke(main, ["status"], env={"COLUMNS": "200"}).stdout
+    assert "dictionary 2, tm 4" in table
+
+
+def test_a_broken_catalog_is_left_out_of_the_memory_with_a_warning(project):
+    Path("translations/jinnan/en.po").write_text('msgid "x"\nmsgstr ', encoding="utf-8")
+    result = cli("tm", "stats", "--json")
+    assert result.exit_code == 0 and "left out of the translation memory" in result.output
