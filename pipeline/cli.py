@@ -206,7 +206,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     glossary_path = _glossary(glossary_path, sources)
     files = glossary_files(glossary_path)
     articles = collect(sources, output=output, root=_root(sources))
-    memory = _memory(obj, sources)
+    memory = _memory(obj, sources, quiet=as_json)
     settings = incremental.settings_key(engine=engine, options=options, purge_obsolete=purge_obsolete,
                                         memory=f"{memory.digest}|min:{min_score}")
     @functools.cache
@@ -268,14 +268,17 @@ def _base(paths=()) -> Path:
     return Path(os.path.relpath(project.root)) if project is not None else Path()
 
 
-def _memory(obj: Context, paths=()):
+def _memory(obj: Context, paths=(), *, quiet: bool = False):
     """The translation memory of the project (else of the working folder), brought up to date."""
     from pipeline.project import TRANSLATIONS
     from pipeline.tm.index import DB_PATH, TM_DIR, Memory
 
     base = _base(paths)
     memory = Memory(base / DB_PATH, root=base / TRANSLATIONS, tm_dir=base / TM_DIR)
-    memory.sync(warn=obj.warn)
+    bar = obj.progress(enabled=not quiet)
+    with bar or _null():
+        task = bar.add_task("translation memory", total=None) if bar else None
+        memory.sync(warn=obj.warn, progress=lambda done, total: bar and bar.update(task, completed=done, total=total))
     return memory
 
 
@@ -587,7 +590,7 @@ def tm_search(obj: Context, text, as_json, min_score, limit, config_path) -> Non
     from pipeline.config import DEFAULT_CONFIG, load_config, tm_min_score
 
     floor = min_score or tm_min_score(load_config(config_path), path=config_path or DEFAULT_CONFIG)
-    for m in _memory(obj).search(text, min_score=floor, limit=limit):
+    for m in _memory(obj, quiet=as_json).search(text, min_score=floor, limit=limit):
         if as_json:
             _emit({"source": m.unit.source, "target": m.unit.target, "score": m.score, "origin": m.unit.origin})
         else:
@@ -625,7 +628,7 @@ def tm_stats(obj: Context, as_json) -> None:
     """
     from pipeline.tm.index import DB_PATH
 
-    s = _memory(obj).stats()
+    s = _memory(obj, quiet=as_json).stats()
     record = {"units": s.units, "articles": s.articles, "catalogs": s.catalogs, "tmx_files": s.tmx_files,
               "index": str(_base() / DB_PATH), "index_bytes": s.size_bytes}
     if as_json:

@@ -207,11 +207,19 @@ def test_the_index_is_rebuilt_after_deletion_or_damage(project):
         assert json.loads(cli("tm", "stats", "--json").stdout)["units"] == 4
 
 
+# The indexer in a child process, slowed down (each unit's bigrams take 2 ms) so
+# that the kill lands inside the transaction: after the old units of a changed
+# catalog are deleted, before the new ones are all written.
 KILL_PROBE = """
-import sys
+import sys, time
 from pathlib import Path
-from pipeline.tm.index import Memory
-Memory(Path(sys.argv[1]), root=Path(sys.argv[2]), tm_dir=Path(sys.argv[3])).sync()
+from pipeline.tm import index
+fast = index.grams
+def slow(key):
+    time.sleep(0.002)
+    return fast(key)
+index.grams = slow
+index.Memory(Path(sys.argv[1]), root=Path(sys.argv[2]), tm_dir=Path(sys.argv[3])).sync()
 """
 
 
@@ -227,23 +235,27 @@ def test_kill_9_during_indexing_leaves_the_old_index_or_the_new(project):
     memory = Memory(root=Path("translations"))
     old = memory.sync()
     memory.close()
+    sentence = "全區新建社區服務中心387個。"
+    review(Path("translations/jinnan/en.po"), {sentence: "387 new community service centres were built."})
     Path("tm").mkdir()
-    Path("tm/big.tmx").write_text(_big_tmx(20_000), encoding="utf-8")
+    Path("tm/big.tmx").write_text(_big_tmx(5_000), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-c", KILL_PROBE, ".zhen/tm.sqlite", "translations", "tm"], env=env)
     journal = Path(".zhen/tm.sqlite-journal")
     deadline = time.monotonic() + 60
     while not journal.exists() and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.005)
-    time.sleep(0.3)  # well inside the transaction: folding 20,000 sentences takes seconds
+        time.sleep(0.002)
+    time.sleep(0.5)
     killed = proc.poll() is None
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    assert killed, "the indexer finished before it could be killed"
+    assert killed and journal.exists(), "the indexer was not inside its transaction when killed"
 
     after = Memory(root=Path("translations"))
-    assert after.stats().units == 4  # the old index, untouched by the half-done update
-    assert after.sync() != old and after.stats().units == 20_004  # and the next run finishes the job
+    assert after.stats().units == 4  # the old index: SQLite rolled the half-done update back
+    assert after.best(sentence, min_score=75).unit.target == JINNAN_ENGLISH[sentence]
+    assert after.sync() != old and after.stats().units == 5_004  # and the next run does the whole update
+    assert after.best(sentence, min_score=75).unit.target == "387 new community service centres were built."
     assert after.best("第17號文件規定，全市共有17個單位參加。", min_score=75).unit.target.startswith("Document 17")
 
 
@@ -377,3 +389,46 @@ def test_a_broken_catalog_is_left_out_of_the_memory_with_a_warning(project):
     Path("translations/jinnan/en.po").write_text('msgid "x"\nmsgstr ', encoding="utf-8")
     result = cli("tm", "stats", "--json")
     assert result.exit_code == 0 and "left out of the translation memory" in result.output
+
+
+EXTRA_TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header srclang="zh-TW" segtype="sentence"/><body>
+<tu><tuv xml:lang="zh-TW"><seg>去年全區投資12億元。</seg></tuv>
+<tuv xml:lang="en"><seg>Last year the district invested 1.2 billion yuan.</seg></tuv></tu>
+<tu><tuv xml:lang="zh-TW"><seg>全區有3個新區和3個園區。</seg></tuv>
+<tuv xml:lang="en"><seg>The district has 3 new zones and three parks.</seg></tuv></tu>
+</body></tmx>
+"""
+
+
+def test_memory_drafts_get_new_figures_glossary_repair_and_qa(project):
+    Path("glossary/g.tsv").write_text(
+        "term\tvariants\tenglish\tavoid\tkind\tnote\tsource\n"
+        "基層黨組織\t基层党组织\tprimary-level Party organizations\tgrassroots Party organizations\tbody\tParty cells\tzhen editorial rendering\n",
+        encoding="utf-8")
+    Path("tm").mkdir()
+    Path("tm/extra.tmx").write_text(EXTRA_TMX, encoding="utf-8")
+    folder = Path("translations/dongli")
+    folder.mkdir()
+    (folder / "source.zh.txt").write_text(
+        "去年全区投资15亿元。\n全区有4个新区和3个园区。\n今年以来，全区共有5120个基层党组织参加活动。\n", encoding="utf-8")
+    assert translate("translations/dongli")["dongli"]["tm"] == 3
+    got = entries(folder / "en.po")
+
+    billion = got["去年全区投资15亿元。"]
+    assert billion.msgstr == "Last year the district invested 1.5 billion yuan."
+    assert notes(billion)["tm-figures"] == "1.2 billion → 1.5 billion"
+    assert notes(billion)["tm-match"] == "99% from tm/extra.tmx"
+
+    # 3 is in the memory's sentence twice: which English figure is which cannot be told.
+    unmapped = got["全区有4个新区和3个园区。"]
+    assert unmapped.msgstr == "The district has 3 new zones and three parks."
+    assert notes(unmapped)["tm-figures"].startswith("not carried over (3 cannot be paired")
+    assert "qa: error (numbers): figure 4" in unmapped.comment
+
+    repaired = got["今年以来，全区共有5120个基层党组织参加活动。"]
+    assert repaired.msgstr == ("Since the start of the year, 5,120 primary-level Party organizations in the district "
+                               "have taken part.")
+    assert ('draft-check: "grassroots Party organizations" replaced by the required "primary-level Party '
+            'organizations"; check the grammar around it') in repaired.comment.replace("\n", " ")
+    assert "qa: error" not in repaired.comment

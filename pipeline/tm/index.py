@@ -20,6 +20,7 @@ distance, normalized to 0..100).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import heapq
 import os
@@ -34,7 +35,7 @@ from pathlib import Path
 from pipeline.errors import TMError, ZhenError
 from pipeline.script import fold
 
-SCHEMA = "zhen-tm-1"
+SCHEMA = "zhen-tm-2"  # a new key function or table layout: the index is rebuilt
 DB_PATH = Path(".zhen") / "tm.sqlite"
 TM_DIR = Path("tm")
 CATALOG_NAME = "en.po"
@@ -76,24 +77,63 @@ class Stats:
     size_bytes: int
 
 
+def _mask(folded: str) -> str:
+    return _FIGURE.sub("#", folded)
+
+
+def _hash(folded: str) -> str:
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()[:20]
+
+
+@functools.lru_cache(maxsize=None)  # bounded by the characters there are
+def _fold_char(ch: str) -> str:
+    simplified = fold(ch)
+    return simplified if len(simplified) == 1 else ch
+
+
+def fold_text(text: str) -> str:
+    """Simplified, half-width and case-folded, one character at a time.
+
+    OpenCC's phrase tables (which ``script.fold`` uses) cost half a millisecond a
+    sentence in pure Python; the memory compares sentences with each other, not
+    with a glossary, so per-character conversion, the same on both sides, is
+    what it needs, at a hundredth of the cost.
+    """
+    return "".join(map(_fold_char, text))
+
+
 def fold_key(text: str) -> str:
     """What the memory compares: Simplified, half-width, case-folded, figures masked."""
-    return _FIGURE.sub("#", fold(text))
+    return _mask(fold_text(text))
 
 
 def exact_key(text: str) -> str:
-    return hashlib.sha256(fold(text).encode("utf-8")).hexdigest()[:20]
+    """Equal for two sentences that are the same once script, width and case are folded."""
+    return _hash(fold_text(text))
 
 
 def grams(key: str) -> set[str]:
     return {key[i:i + 2] for i in range(len(key) - 1)} if len(key) > 1 else {key}
 
 
+# rapidfuzz is imported on first use: a skipped re-run syncs the index but scores nothing.
+@functools.cache
+def _levenshtein():
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein
+
+
+@functools.cache
+def _scorer():
+    from rapidfuzz import process
+
+    return process
+
+
 def similarity(a_key: str, b_key: str, *, cutoff: int = 0) -> int:
     """0..99: character Levenshtein similarity of two keys, rounded down; 0 under ``cutoff``."""
-    from rapidfuzz.distance import Levenshtein  # here: a skipped re-run syncs the index but scores nothing
-
-    s = Levenshtein.normalized_similarity(a_key, b_key, score_cutoff=cutoff / 100 if cutoff else None)
+    s = _levenshtein().normalized_similarity(a_key, b_key, score_cutoff=cutoff / 100 if cutoff else None)
     return min(99, int(s * 100 + 1e-9))
 
 
@@ -210,7 +250,8 @@ class Memory:
         """Bring the index up to date with its files; returns the digest of what it holds.
 
         With no file to derive it from and no index yet, nothing is written.
-        A file that does not parse is left out, with a warning.
+        A file that does not parse is left out, with a warning. ``progress``
+        hears (units indexed, units to index) while new units are indexed.
         """
         files = self.sources()
         if not files and not self.path.exists():
@@ -230,7 +271,7 @@ class Memory:
               progress: Callable[[int, int], None]) -> str:
         known = {row[0]: row[1:] for row in db.execute("SELECT path, size, mtime, sha, digest FROM files")}
         changed: dict[str, tuple[str, int, int, str, list[Unit]] | None] = {}  # origin → new state, None: gone
-        for n, (path, kind) in enumerate(files, start=1):
+        for path, kind in files:
             origin = path.as_posix()
             st = path.stat()
             old = known.pop(origin, None)
@@ -248,18 +289,17 @@ class Memory:
                 changed[origin] = None
                 continue
             changed[origin] = (kind, st.st_size, st.st_mtime_ns, sha, units)
-            progress(n, len(files))
         for origin in known:  # files that are gone
             changed[origin] = None
         if changed:
-            self._replace(db, changed)
+            self._replace(db, changed, progress)
             digest = hashlib.sha256(SCHEMA.encode())
             for origin, file_digest in db.execute("SELECT path, digest FROM files ORDER BY path"):
                 digest.update(f"\0{origin}\0{file_digest}".encode())
             db.execute("UPDATE meta SET value = ? WHERE key = 'digest'", (digest.hexdigest()[:16],))
         return db.execute("SELECT value FROM meta WHERE key = 'digest'").fetchone()[0]
 
-    def _replace(self, db: sqlite3.Connection, changed) -> None:
+    def _replace(self, db: sqlite3.Connection, changed, progress: Callable[[int, int], None]) -> None:
         removed: dict[str, list[int]] = {}
         for origin in changed:
             for uid, key in db.execute("SELECT id, key FROM units WHERE file = ?", (origin,)):
@@ -270,6 +310,7 @@ class Memory:
         next_id = db.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0] + 1
         added: dict[str, array] = {}
         rows = []
+        total = sum(len(new[4]) for new in changed.values() if new is not None)
         for origin, new in changed.items():
             if new is None:
                 continue
@@ -277,14 +318,17 @@ class Memory:
             db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)",
                        (origin, kind, size, mtime, sha, _file_digest(units)))
             for u in units:
-                key = fold_key(u.source)
-                rows.append((next_id, origin, u.source, u.target, u.article, exact_key(u.source), key))
+                folded = fold_text(u.source)
+                key = _mask(folded)
+                rows.append((next_id, origin, u.source, u.target, u.article, _hash(folded), key))
                 for g in grams(key):
                     ids = added.get(g)
                     if ids is None:
                         added[g] = ids = array("I")
                     ids.append(next_id)
                 next_id += 1
+                if len(rows) % 5000 == 0:
+                    progress(len(rows), total)
         db.executemany("INSERT INTO units VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         for g in sorted(set(removed) | set(added)):
             row = db.execute("SELECT ids FROM grams WHERE gram = ?", (g,)).fetchone()
@@ -298,6 +342,7 @@ class Memory:
                 db.execute("INSERT OR REPLACE INTO grams VALUES (?, ?)", (g, ids.tobytes()))
             elif row:
                 db.execute("DELETE FROM grams WHERE gram = ?", (g,))
+        progress(total, total)
 
     # ------------------------------------------------------------ lookups
 
@@ -308,31 +353,56 @@ class Memory:
 
     def _candidates(self, key: str) -> list[int]:
         gs = sorted(grams(key))
-        rows = self._connect().execute(f"SELECT ids FROM grams WHERE gram IN ({','.join('?' * len(gs))})", gs)
-        postings = sorted((r[0] for r in rows), key=len)[:max(PROBE_GRAMS, len(gs) // 3)]
+        # SQLite knows a blob's length from the record header: the long postings of common
+        # bigrams are never read.
+        rows = self._connect().execute(
+            f"SELECT ids FROM grams WHERE gram IN ({','.join('?' * len(gs))}) ORDER BY length(ids), gram LIMIT ?",
+            (*gs, max(PROBE_GRAMS, len(gs) // 3)))
         counts: Counter[int] = Counter()
-        for blob in postings:
+        for (blob,) in rows:
             counts.update(array("I", blob))
+        if len(counts) <= CANDIDATES:
+            return sorted(counts)
+        # The lowest count that still lets CANDIDATES units in, found from a histogram
+        # of the counts (C speed) rather than by sorting every unit counted.
+        histogram = sorted(Counter(counts.values()).items(), reverse=True)
+        enough, floor = 0, 1
+        for count, units in histogram:
+            enough += units
+            floor = count
+            if enough >= CANDIDATES:
+                break
+        best = [(-c, uid) for uid, c in counts.items() if c >= floor]
         # Ties go to the lower id, so one index state always gives the same answer.
-        return [uid for uid, _ in heapq.nlargest(CANDIDATES, counts.items(), key=lambda kv: (kv[1], -kv[0]))]
+        return [uid for _, uid in heapq.nsmallest(CANDIDATES, best)]
 
     def matches(self, text: str, *, min_score: int) -> list[Match]:
         """Units at or above ``min_score``, best first; an exact match hides the fuzzy ones."""
         if not self.path.exists() or not text.strip():
             return []
-        exact = self._units("exact = ?", (exact_key(text),))
+        folded = fold_text(text)
+        exact = self._units("exact = ?", (_hash(folded),))
         if exact:
             return sorted((Match(u, 100) for u, _ in exact), key=_order(text))
-        key = fold_key(text)
+        key = _mask(folded)
         ids = self._candidates(key)
         if not ids:
             return []
-        found = []
-        for u, ukey in self._units(f"id IN ({','.join('?' * len(ids))})", ids):
-            s = similarity(key, ukey, cutoff=min_score)
-            if s >= min_score:
-                found.append(Match(u, s))
+        db = self._connect()
+        rows = dict(db.execute(f"SELECT id, key FROM units WHERE id IN ({','.join('?' * len(ids))})", ids))
+        scores = {uid: min(99, int(s * 100 + 1e-9)) for _, s, uid in _scorer().extract(
+            key, rows, scorer=_levenshtein().normalized_similarity, score_cutoff=min_score / 100, limit=None)}
+        scores = {uid: s for uid, s in scores.items() if s >= min_score}
+        if not scores:
+            return []
+        found = [Match(u, scores[uid]) for uid, u in self._full(scores)]
         return sorted(found, key=_order(text))
+
+    def _full(self, ids: Iterable[int]) -> list[tuple[int, Unit]]:
+        ids = list(ids)
+        rows = self._connect().execute(
+            f"SELECT id, file, source, target, article FROM units WHERE id IN ({','.join('?' * len(ids))})", ids)
+        return [(uid, Unit(source, target, origin, article)) for uid, origin, source, target, article in rows]
 
     def best(self, text: str, *, min_score: int) -> Match | None:
         found = self.matches(text, min_score=min_score)
