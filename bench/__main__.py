@@ -238,6 +238,25 @@ def bench_enforcement(console: Console, packages, model: str = "random weights")
                   "'silently wrong' must stay 0.")
 
 
+def bench_llm(console: Console) -> None:
+    from bench import llm
+
+    results = llm.measure()
+    one = results[1]["seconds"]
+    table = Table(title=f"LLM engine: the sample article against a loopback OpenAI-compatible server answering "
+                        f"each request after {llm.LATENCY * 1000:.0f} ms, served in parallel ({CORES} cores)")
+    for col in ("concurrency", "segments", "seconds", "segments/s", "most in flight", "time vs concurrency 1"):
+        table.add_column(col, justify="right")
+    for n, r in results.items():
+        table.add_row(str(n), str(r["segments"]), f"{r['seconds']:.2f}", f"{r['segments'] / r['seconds']:.1f}",
+                      str(r["peak"]), f"{r['seconds'] / one:.3f}")
+    console.print(table)
+    eight = results[8]["seconds"]
+    SUMMARY.append(("LLM engine, concurrency 8 vs 1", f"sample article ({results[8]['segments']} segments), "
+                    f"{llm.LATENCY * 1000:.0f} ms per answer", f"{eight:.2f} s", f"{one:.2f} s",
+                    f"{eight / one:.3f}", "≤ 1/6 (0.167)", eight / one <= 1 / 6))
+
+
 def bench_quality(console: Console) -> None:
     from bench import quality
 
@@ -265,7 +284,8 @@ def bench_memory(console: Console) -> None:
     table = Table(title=f"Translation memory built from UD sentences (tm/*.tmx → .zhen/tm.sqlite; {CORES} cores, "
                         "one process per phase)")
     for col in ("units", "build s", "index MB", "lookups/s: sample (45)", "lookups/s: UD (2,000)",
-                "UD lookups per CPU s", "recall at 75", "peak RSS build / lookups (MB)", "scan baseline lookups/s", "agrees with scan"):
+                "UD lookups per CPU s", "recall at 75", "peak RSS build / lookups (MB)", "scan baseline lookups/s",
+                "agrees with scan"):
         table.add_column(col, justify="right")
     for n in memory.SIZES:
         b, lk, base = r[n]["build"], r[n]["lookup"], r[n]["baseline"]
@@ -276,7 +296,8 @@ def bench_memory(console: Console) -> None:
     console.print(table)
     fts = big["fts5"]
     console.print(f"FTS5 trigram retrieval instead of bigram postings, {memory.SIZES[-1]:,} units: "
-                  f"{fts['lps']:,.0f} lookups/s (UD), recall at 75 {fts['recall']:.3f}, index {fts['bytes'] / 1e6:.1f} MB. "
+                  f"{fts['lps']:,.0f} lookups/s (UD), recall at 75 {fts['recall']:.3f}, "
+                  f"index {fts['bytes'] / 1e6:.1f} MB. "
                   "Recall counts a planted near-duplicate scoring 75 or more as found when the lookup returns it "
                   "or a unit scoring as well; the scan baseline scores every unit with rapidfuzz.")
     where = f"{memory.SIZES[-1]:,} units from UD"
@@ -305,6 +326,7 @@ def main() -> None:
     bench_segmentation(console)
     bench_glossary(console)
     bench_runs(console)
+    bench_llm(console)
     bench_quality(console)
     bench_memory(console)
     with tempfile.TemporaryDirectory() as tmp:

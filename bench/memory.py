@@ -135,7 +135,8 @@ def worker_lookup(folder: Path, n: int) -> dict:
             eligible += 1
             best = memory.best(query, min_score=MIN_SCORE)
             found += best is not None and best.score >= true
-    return {"sample_lps": sample_rate, "ud_lps": ud_rate, "ud_cpu_lps": ud_cpu, "recall": found / eligible, "eligible": eligible,
+    return {"sample_lps": sample_rate, "ud_lps": ud_rate, "ud_cpu_lps": ud_cpu, "recall": found / eligible,
+            "eligible": eligible,
             "planted": len(planted), "rss_mb": _rss_mb()}
 
 

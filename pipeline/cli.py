@@ -49,6 +49,11 @@ class Context:
             self._warned.add(message)
             self.err.print(f"[yellow]warning:[/] {message}", soft_wrap=True)
 
+    def say(self, message: str) -> None:
+        if message not in self._warned:
+            self._warned.add(message)
+            self.err.print(message, soft_wrap=True, markup=False, highlight=False)
+
     def progress(self, *, enabled: bool) -> Progress | None:
         if not enabled or not self.err.is_terminal:
             return None
@@ -65,7 +70,10 @@ class ZhenGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ZhenError as e:
-            console(stderr=True).print(f"[red]error:[/] {e}", soft_wrap=True, markup=True, emoji=False)
+            from rich.markup import escape
+
+            # Escaped: messages name config tables such as [llm], which rich would take for markup.
+            console(stderr=True).print(f"[red]error:[/] {escape(str(e))}", soft_wrap=True, markup=True, emoji=False)
             ctx.exit(e.exit_code)
 
 
@@ -164,7 +172,8 @@ glossary_option = click.option(
 @click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
               help="Folder that plays the article folder's role: outputs go there, and its catalog is merged next time.")
 @click.option("--engine", type=click.Choice(["auto", *sorted(ENGINES)]), default="auto", show_default=True,
-              help="auto: Argos when a zh→en model is installed, else the dictionary engine.")
+              help="auto: the LLM server when [llm] is configured, else Argos when a zh→en model is "
+                   "installed, else the dictionary engine.")
 @click.option("--purge-obsolete", is_flag=True, help="Drop entries whose sentence left the article.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article on stdout.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
@@ -191,7 +200,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     """
     from pipeline import incremental
     from pipeline.articles import collect
-    from pipeline.config import DEFAULT_CONFIG, argos_options, load_config, tm_min_score
+    from pipeline.config import DEFAULT_CONFIG, argos_options, llm_options, load_config, tm_min_score
     from pipeline.errors import GlossaryError
     from pipeline.glossary import glossary_files
     from pipeline.project import project_of
@@ -199,15 +208,17 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     project = project_of(sources[0] if sources else Path.cwd()) or project_of(Path.cwd())
     if config_path is None and project is not None and project.config.is_file():
         config_path = project.config
-    config = load_config(config_path)
-    options = argos_options(config, path=config_path or DEFAULT_CONFIG, device=device,
+    config, config_file = load_config(config_path), config_path or DEFAULT_CONFIG
+    options = argos_options(config, path=config_file, device=device,
                             compute_type=compute_type, beam_size=beam_size, intra_threads=intra_threads)
-    min_score = tm_min_score(config, path=config_path or DEFAULT_CONFIG)
+    llm = llm_options(config, path=config_file)
+    min_score = tm_min_score(config, path=config_file)
     glossary_path = _glossary(glossary_path, sources)
     files = glossary_files(glossary_path)
     articles = collect(sources, output=output, root=_root(sources))
     memory = _memory(obj, sources, quiet=as_json)
-    settings = incremental.settings_key(engine=engine, options=options, purge_obsolete=purge_obsolete,
+    # LLMOptions holds the key's variable name, never the key: nothing secret reaches the state file.
+    settings = incremental.settings_key(engine=engine, options=(options, llm), purge_obsolete=purge_obsolete,
                                         memory=f"{memory.digest}|min:{min_score}")
     @functools.cache
     def engines():
@@ -216,7 +227,8 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
         from pipeline.run import EngineProvider
 
         glossary = load_glossary(glossary_path)
-        return EngineProvider(engine, glossary, settings={"argos": {"options": options}}, warn=obj.warn)
+        return EngineProvider(engine, glossary, settings={"argos": {"options": options}, "llm": {"options": llm}},
+                              warn=obj.warn, say=obj.say)
 
     @functools.cache
     def recall():
@@ -248,7 +260,9 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
                 if len(articles) == 1 or isinstance(e, GlossaryError):
                     raise  # a broken glossary is every article's problem: say it once
                 failures += 1
-                obj.err.print(f"[red]error:[/] {e}", soft_wrap=True)
+                from rich.markup import escape
+
+                obj.err.print(f"[red]error:[/] {escape(str(e))}", soft_wrap=True)
                 continue
             if as_json:
                 _emit(result.as_json())
@@ -571,8 +585,10 @@ def tm() -> None:
 
 @tm.command("search")
 @click.argument("text")
-@click.option("--json", "as_json", is_flag=True, help='One JSON object per hit: {"source", "target", "score", "origin"}.')
-@click.option("--min-score", type=click.IntRange(1, 100), help="Lowest fuzzy score shown [zhen.toml [tm] min_score, 75].")
+@click.option("--json", "as_json", is_flag=True,
+              help='One JSON object per hit: {"source", "target", "score", "origin"}.')
+@click.option("--min-score", type=click.IntRange(1, 100),
+              help="Lowest fuzzy score shown [zhen.toml [tm] min_score, 75].")
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="Most hits shown.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Settings file (default: ./zhen.toml when present).")

@@ -13,11 +13,23 @@ error naming it, never silently ignored.
 
     [tm]
     min_score = 75          # the lowest fuzzy match (0-100) drafted from the translation memory
+
+    [llm]                   # an OpenAI-compatible server (Ollama, llama-server, vLLM)
+    base_url = "http://127.0.0.1:11434/v1"
+    model = "qwen2.5:14b-instruct"
+    api_key_env = "OPENAI_API_KEY"   # the NAME of the variable holding the key
+    concurrency = 4
+    timeout_s = 120
+    max_retries = 3
+    temperature = 0
+
+``ZHEN_LLM_BASE_URL`` and ``ZHEN_LLM_MODEL`` override the [llm] table.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -25,10 +37,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError
-from pipeline.model import ArgosOptions
+from pipeline.model import ArgosOptions, LLMOptions
 
 DEFAULT_CONFIG = Path("zhen.toml")
-TABLES = ("argos", "tm")
 TM_MIN_SCORE = 75
 DEVICES = ("cpu", "cuda", "auto")
 COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16",
@@ -39,9 +50,46 @@ _AT_LEAST_ONE = {"beam_size", "n_best", "inter_threads", "max_batch_tokens", "ma
                  "max_decoding_length"}
 
 
+TABLES = ("argos", "llm", "tm")
+LLM_ENVIRONMENT = {"base_url": "ZHEN_LLM_BASE_URL", "model": "ZHEN_LLM_MODEL"}
+_LLM_KNOWN = tuple(f.name for f in dataclasses.fields(LLMOptions))
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def line_of(path: Path | None, table: str, key: str | None = None) -> int | None:
+    """The line of ``key`` in ``[table]`` (of the table's header without a key), for messages.
+
+    tomllib keeps no positions; this scan handles the plain ``key = value`` and
+    ``[table]`` lines a settings file holds, and gives up (None) on anything else.
+    """
+    if path is None:
+        return None
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    def assigns(name: str, text: str) -> bool:
+        return re.match(rf"\s*[\"']?{re.escape(name)}[\"']?\s*=", text) is not None
+
+    current = None
+    for number, text in enumerate(lines, start=1):
+        header = re.match(r"\s*\[\s*([A-Za-z0-9_.-]+)\s*\]", text)
+        if header:
+            current = header.group(1)
+            if current == (table if key is None else f"{table}.{key}"):
+                return number
+        elif (current, key) == (None, None) and assigns(table, text):
+            return number  # "llm = 3": a value where a table belongs
+        elif key is not None and current == table and assigns(key, text):
+            return number
+    return None
+
+
 def _check(name: str, value: Any, path: Path | None) -> Any:
     def bad(message: str):
-        return ConfigError(f"[argos] {name}: {message}" if path else f"{name}: {message}", path=path)
+        if not path:
+            return ConfigError(f"{name}: {message}")
+        return ConfigError(f"[argos] {name}: {message}", path=path, line=line_of(path, "argos", name))
 
     if name == "device" and value not in DEVICES:
         raise bad(f"must be one of {', '.join(DEVICES)}, not {value!r}")
@@ -61,7 +109,8 @@ def argos_options(config: Mapping[str, Any] | None = None, *, path: Path | None 
     values: dict[str, Any] = {}
     for name, value in (config or {}).get("argos", {}).items():
         if name not in _KNOWN:
-            raise ConfigError(f"[argos] unknown setting {name!r}; known: {', '.join(sorted(_KNOWN))}", path=path)
+            raise ConfigError(f"[argos] unknown setting {name!r}; known: {', '.join(sorted(_KNOWN))}", path=path,
+                              line=line_of(path, "argos", name))
         values[name] = _check(name, value, path)
     for name, value in overrides.items():
         if value is not None:
@@ -87,12 +136,71 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
         raise ConfigError(f"cannot read: {e}", path=path) from e
     unknown = set(data) - set(TABLES)
     if unknown:
+        name = sorted(unknown)[0]
         raise ConfigError(f"unknown table(s) {', '.join(sorted(unknown))}; zhen.toml has "
-                          f"{', '.join(f'[{t}]' for t in TABLES)}", path=path)
+                          f"{', '.join(f'[{t}]' for t in TABLES)}", path=path, line=line_of(path, name))
     for table in TABLES:
         if not isinstance(data.get(table, {}), dict):
-            raise ConfigError(f"[{table}] must be a table", path=path)
+            raise ConfigError(f"[{table}] must be a table", path=path, line=line_of(path, table, None))
     return data
+
+
+def llm_options(config: Mapping[str, Any] | None = None, *, path: Path | None = None,
+                environ: Mapping[str, str] | None = None) -> LLMOptions | None:
+    """The [llm] table with the environment's overrides; None when neither configures a server.
+
+    A table that is there but incomplete or wrong is an error naming the file and
+    line; so is a wrong ``ZHEN_LLM_*`` value, naming the variable.
+    """
+    environ = os.environ if environ is None else environ
+    table = (config or {}).get("llm")
+    values: dict[str, Any] = {}
+    for name, value in (table or {}).items():
+        def bad(message: str, name=name) -> ConfigError:
+            return ConfigError(f"[llm] {name}: {message}", path=path, line=line_of(path, "llm", name))
+
+        if name not in _LLM_KNOWN:
+            raise ConfigError(f"[llm] unknown setting {name!r}; known: {', '.join(_LLM_KNOWN)}", path=path,
+                              line=line_of(path, "llm", name))
+        values[name] = _check_llm(name, value, bad)
+    for name, variable in LLM_ENVIRONMENT.items():
+        if environ.get(variable):
+            values[name] = _check_llm(name, environ[variable], lambda m, v=variable: ConfigError(f"{v}: {m}"))
+    if table is None and not {"base_url", "model"} <= set(values):
+        return None
+    for name, variable in LLM_ENVIRONMENT.items():
+        if name not in values:
+            raise ConfigError(f"[llm] needs {name} (or the environment variable {variable})", path=path,
+                              line=line_of(path, "llm", None) if table is not None else None)
+    return LLMOptions(**values)
+
+
+def _check_llm(name: str, value: Any, bad) -> Any:
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    if name == "base_url":
+        if not isinstance(value, str) or not re.match(r"https?://[^/\s]+", value):
+            raise bad("must be an http:// or https:// URL such as http://127.0.0.1:11434/v1")
+        return value.rstrip("/")
+    if name == "model":
+        if not isinstance(value, str) or not value.strip():
+            raise bad("must be the model's name as the server knows it")
+        return value.strip()
+    if name == "api_key_env":
+        # The value is not echoed: someone may have pasted the key itself here.
+        if not isinstance(value, str) or (value and not _ENV_NAME.fullmatch(value)):
+            raise bad("must be the NAME of an environment variable that holds the key (such as OPENAI_API_KEY), "
+                      "never the key itself")
+        return value
+    if name == "concurrency" and not (whole and 1 <= value <= 256):
+        raise bad(f"must be a whole number from 1 to 256, not {value!r}")
+    if name == "max_retries" and not (whole and 0 <= value <= 20):
+        raise bad(f"must be a whole number from 0 to 20, not {value!r}")
+    if name == "timeout_s" and not (number and value > 0):
+        raise bad(f"must be a number of seconds above 0, not {value!r}")
+    if name == "temperature" and not (number and 0 <= value <= 2):
+        raise bad(f"must be a number from 0 to 2, not {value!r}")
+    return float(value) if name in ("timeout_s", "temperature") else value
 
 
 def tm_min_score(config: Mapping[str, Any] | None = None, *, path: Path | None = None) -> int:

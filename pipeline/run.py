@@ -51,11 +51,15 @@ class EngineProvider:
     glossary: Glossary
     settings: dict[str, dict] = field(default_factory=dict)  # engine name → constructor keywords
     warn: Warn = lambda msg: None
+    say: Warn = lambda msg: None  # which engine ``auto`` chose
     _engine: Engine | None = None
 
     def resolved_name(self) -> str:
+        """``auto``: the LLM server when [llm] is configured, else Argos when a model is installed."""
         if self.name != "auto":
             return self.name
+        if self.settings.get("llm", {}).get("options") is not None:
+            return "llm"
         return "argos" if argos_available() else "dictionary"
 
     def get(self, *, drafting: bool = False) -> Engine:
@@ -66,6 +70,8 @@ class EngineProvider:
         if self._engine is None:
             name = self.resolved_name()
             self._engine = engine_class(name)(self.glossary, **self.settings.get(name, {}))
+        if drafting and self.name == "auto" and self.resolved_name() != "dictionary":
+            self.say(f"engine auto: drafting with {self._engine.name} ({self._engine.identity()})")
         return self._engine
 
     def signature(self) -> str:
@@ -175,7 +181,8 @@ def translate_article(
             rest = [seg for seg in todo if seg.id not in drafts]
             if rest:
                 engine = engines.get(drafting=True)
-                drafts.update(engine.draft(rest, hits, progress=progress or (lambda d, t: None)))
+                drafts.update(engine.draft(rest, hits, progress=progress or (lambda d, t: None),
+                                            context=segments))
             return drafts
 
         signature = engines.signature()  # cheap: engines load their models on first draft
@@ -200,6 +207,8 @@ def translate_article(
         if article.catalog.exists() and article.catalog.read_text(encoding="utf-8") != text:
             backup(article.catalog)
         write_if_changed(article.catalog, text)
+        if memory is not None:
+            memory.written(article.catalog, catalog)
         write_outputs(article, segments, hits, catalog, lang, checks)
         result = ArticleResult(
             article=article.slug,

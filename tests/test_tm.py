@@ -227,7 +227,8 @@ def _big_tmx(units: int) -> str:
     tus = "".join(f'<tu><tuv xml:lang="zh-CN"><seg>第{n}號文件規定，全市共有{n}個單位參加。</seg></tuv>'
                   f'<tuv xml:lang="en"><seg>Document {n}: {n} units in the city took part.</seg></tuv></tu>\n'
                   for n in range(units))
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="zh-CN"/><body>\n{tus}</body></tmx>\n'
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="zh-CN"/>'
+            f'<body>\n{tus}</body></tmx>\n')
 
 
 def test_kill_9_during_indexing_leaves_the_old_index_or_the_new(project):
@@ -404,7 +405,8 @@ EXTRA_TMX = """<?xml version="1.0" encoding="UTF-8"?>
 def test_memory_drafts_get_new_figures_glossary_repair_and_qa(project):
     Path("glossary/g.tsv").write_text(
         "term\tvariants\tenglish\tavoid\tkind\tnote\tsource\n"
-        "基層黨組織\t基层党组织\tprimary-level Party organizations\tgrassroots Party organizations\tbody\tParty cells\tzhen editorial rendering\n",
+        "基層黨組織\t基层党组织\tprimary-level Party organizations\tgrassroots Party organizations\tbody\t"
+        "Party cells\tzhen editorial rendering\n",
         encoding="utf-8")
     Path("tm").mkdir()
     Path("tm/extra.tmx").write_text(EXTRA_TMX, encoding="utf-8")
@@ -432,3 +434,24 @@ def test_memory_drafts_get_new_figures_glossary_repair_and_qa(project):
     assert ('draft-check: "grassroots Party organizations" replaced by the required "primary-level Party '
             'organizations"; check the grammar around it') in repaired.comment.replace("\n", " ")
     assert "qa: error" not in repaired.comment
+
+
+def test_articles_under_the_translations_root_are_skipped_on_the_next_run(project, monkeypatch):
+    """New catalogs of drafts give the memory nothing, so they must not make every article
+    look out of date; and the run records them so the next one need not parse them."""
+    import pipeline.run
+
+    translate()  # writes Binhai's first catalog
+    ran = []
+    real = pipeline.run.translate_article
+
+    def counting(article, **kw):
+        ran.append(article.slug)
+        return real(article, **kw)
+
+    monkeypatch.setattr(pipeline.run, "translate_article", counting)
+    translate()
+    assert ran == []
+    review(BINHAI_PO, {"全区新建社区服务中心415个。": "The district built 415 new community service centres."})
+    translate()
+    assert sorted(ran) == ["binhai", "jinnan"]  # a reviewed sentence anywhere may draft any article

@@ -9,6 +9,7 @@ from pipeline.errors import EngineError
 ENGINES = {
     "argos": "pipeline.engines.argos:ArgosEngine",
     "dictionary": "pipeline.engines.dictionary:DictionaryEngine",
+    "llm": "pipeline.engines.llm:LLMEngine",
 }
 
 

@@ -140,19 +140,28 @@ class Engine(ABC):
         avoid = tuple(dict.fromkeys(a for h in hits for a in h.term.avoid))
         return Request(text=" ".join(text.split()), n_best=self.n_best if hits else 1, avoid=avoid)
 
+    def requests(self, segments: Sequence[Segment], hits: Mapping[int, Sequence[TermHit]],
+                 context: Sequence[Segment]) -> list[Request]:
+        """One request per segment; ``context`` is the whole article, for engines that read around a segment."""
+        return [self.prepare(seg, hits.get(seg.id, ())) for seg in segments]
+
     def draft(
         self,
         segments: Sequence[Segment],
         hits: Mapping[int, Sequence[TermHit]] | None = None,
         *,
         progress: Progress = _no_progress,
+        context: Sequence[Segment] = (),
     ) -> dict[int, Draft]:
-        """Draft every segment in one batch; returns drafts keyed by segment id."""
+        """Draft every segment in one batch; returns drafts keyed by segment id.
+
+        ``context``: the article's segments in order (default: ``segments``).
+        """
         if not segments:
             return {}
         if hits is None:
             hits = self.glossary.match_segments(segments)
-        requests = [self.prepare(seg, hits.get(seg.id, ())) for seg in segments]
+        requests = self.requests(segments, hits, context or segments)
         results = self._translate_batch(requests)
         if len(results) != len(requests):
             raise EngineError(f"{self.name}: {len(results)} results for {len(requests)} inputs")

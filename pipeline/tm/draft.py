@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pipeline import __version__
 from pipeline.config import TM_MIN_SCORE
@@ -87,6 +88,10 @@ class MemoryDrafter:
             m = self.match(seg)
             return signature(m, self.glossary) if m else engine_signature
         return expected
+
+    def written(self, path: Path, catalog) -> None:
+        """Tell the memory about a catalog this run wrote (see ``Memory.written``)."""
+        self.memory.written(path, catalog)
 
     def draft(self, segments: Sequence[Segment], hits: Mapping[int, Sequence[TermHit]]) -> dict[int, Draft]:
         out = {}

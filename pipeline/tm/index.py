@@ -143,21 +143,33 @@ def _order(query: str) -> Callable[[Match], tuple]:
 
 
 def _file_digest(units: Sequence[Unit]) -> str:
+    """What a file gives the memory, whatever the order of its entries (obsolete ones move to the end)."""
     h = hashlib.sha256()
-    for u in units:
-        h.update(f"{u.source}\0{u.target}\0{u.article}\n".encode("utf-8"))
+    for line in sorted(f"{u.source}\0{u.target}\0{u.article}\n" for u in units):
+        h.update(line.encode("utf-8"))
     return h.hexdigest()
 
 
-def catalog_units(path: Path, origin: str) -> list[Unit]:
-    """The reviewed entries (non-empty, not fuzzy, obsolete ones too) of a catalog."""
-    from pipeline import po
-    from pipeline.articles import slugify
+_NOTHING = _file_digest(())
+
+
+def reviewed_units(catalog, origin: str, article: str) -> list[Unit]:
+    """The reviewed entries (non-empty, not fuzzy, obsolete ones too) of a parsed catalog."""
     from pipeline.catalog import state
 
-    article = slugify(path.parent.resolve().name)
-    return [Unit(e.msgid, e.msgstr, origin, article) for e in po.read_catalog(path)
-            if e.msgid and state(e) == "reviewed"]
+    return [Unit(e.msgid, e.msgstr, origin, article) for e in catalog if e.msgid and state(e) == "reviewed"]
+
+
+def _article(path: Path) -> str:
+    from pipeline.articles import slugify
+
+    return slugify(Path(os.path.abspath(path)).parent.name)
+
+
+def catalog_units(path: Path, origin: str) -> list[Unit]:
+    from pipeline import po
+
+    return reviewed_units(po.read_catalog(path), origin, _article(path))
 
 
 def tmx_units(path: Path, origin: str) -> list[Unit]:
@@ -293,11 +305,52 @@ class Memory:
             changed[origin] = None
         if changed:
             self._replace(db, changed, progress)
-            digest = hashlib.sha256(SCHEMA.encode())
-            for origin, file_digest in db.execute("SELECT path, digest FROM files ORDER BY path"):
-                digest.update(f"\0{origin}\0{file_digest}".encode())
-            db.execute("UPDATE meta SET value = ? WHERE key = 'digest'", (digest.hexdigest()[:16],))
+            self._update_digest(db)
         return db.execute("SELECT value FROM meta WHERE key = 'digest'").fetchone()[0]
+
+    @staticmethod
+    def _update_digest(db: sqlite3.Connection) -> None:
+        # Files that give no unit (catalogs of drafts only) do not count: a first run
+        # that writes new catalogs leaves the memory's digest as it found it.
+        digest, any_units = hashlib.sha256(SCHEMA.encode()), False
+        for origin, file_digest in db.execute("SELECT path, digest FROM files WHERE digest != ? ORDER BY path",
+                                              (_NOTHING,)):
+            digest.update(f"\0{origin}\0{file_digest}".encode())
+            any_units = True
+        db.execute("UPDATE meta SET value = ? WHERE key = 'digest'", (digest.hexdigest()[:16] if any_units else "-",))
+
+    def origin(self, path: Path) -> str | None:
+        """How the memory names a catalog, or None when it is not under the translations root."""
+        absolute, root = os.path.abspath(path), os.path.abspath(self.root)
+        if not absolute.startswith(root + os.sep):
+            return None
+        return (self.root / os.path.relpath(absolute, root)).as_posix()
+
+    def written(self, path: Path, catalog) -> None:
+        """A run has just written this catalog: record it from the catalog in hand, so that the
+        next run finds the index up to date without parsing it again."""
+        origin = self.origin(path)
+        if origin is None or not Path(path).is_file():
+            return
+        units = reviewed_units(catalog, origin, _article(path))
+        db = self._connect()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            row = db.execute("SELECT digest FROM files WHERE path = ?", (origin,)).fetchone()
+            data = Path(path).read_bytes()
+            st = Path(path).stat()
+            state = ("catalog", st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest(), units)
+            if row is not None and row[0] == _file_digest(units):
+                db.execute("UPDATE files SET size = ?, mtime = ?, sha = ? WHERE path = ?",
+                           (st.st_size, st.st_mtime_ns, state[3], origin))
+            else:
+                self._replace(db, {origin: state}, lambda done, total: None)
+                self._update_digest(db)
+            self.digest = db.execute("SELECT value FROM meta WHERE key = 'digest'").fetchone()[0]
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
     def _replace(self, db: sqlite3.Connection, changed, progress: Callable[[int, int], None]) -> None:
         removed: dict[str, list[int]] = {}

@@ -1,0 +1,230 @@
+"""The LLM engine through its real code, against a loopback OpenAI-compatible server."""
+
+import json
+import socket
+
+import pytest
+
+from pipeline import script
+from pipeline.engines.llm import PROMPT_HASH, LLMEngine, clean_answer
+from pipeline.errors import EngineError
+from pipeline.model import LLMOptions, Segment
+from pipeline.segment import segment
+from pipeline.source import read_article
+from tests.conftest import GLOSSARY_DIR, SAMPLE
+from tests.llm_server import LLMServer, echo
+from tests.test_cli import invoke
+
+KEY = "sk-zhen-test-7f3a9c1e5b2d4680"
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return script.normalize(segment(read_article(SAMPLE)))
+
+
+def engine(server: LLMServer, glossary, **settings) -> LLMEngine:
+    options = LLMOptions(base_url=server.base_url, model=settings.pop("model", server.model), **settings)
+    return LLMEngine(glossary, options=options, environ={"ZHEN_TEST_KEY": KEY})
+
+
+def test_requests_have_the_api_shape_and_answers_find_their_segments(glossary, sample):
+    with LLMServer(latency=(0.0, 0.03), seed=1) as server:
+        drafts = engine(server, glossary, concurrency=8).draft(sample, context=sample)
+    assert server.problems == []
+    distinct = list(dict.fromkeys(s.text for s in sample))
+    assert len(server.requests) == len(sample) and {b["messages"][-1]["content"] for b in server.requests} \
+        == {f"Translate into English:\n\n{t}" for t in distinct}
+    # Answers came back in another order than they were sent, yet each draft is its own segment's.
+    sent = [b["messages"][-1]["content"].split("\n\n", 1)[1] for b in server.requests]
+    assert server.finished != sent and sorted(server.finished) == sorted(sent)
+    assert {sid: d.text for sid, d in drafts.items()} == {s.id: echo(s.text) for s in sample}
+    assert 1 < server.peak <= 8
+    for body in server.requests:
+        assert body["model"] == "test-model" and body["temperature"] == 0 and body["stream"] is False
+        assert [m["role"] for m in body["messages"]] == ["system", "user"]
+    assert all(d.engine == "llm" and d.signature.startswith(f"engine:llm|model:test-model|prompt:{PROMPT_HASH}|")
+               for d in drafts.values())
+
+
+def test_the_system_message_holds_title_previous_segment_and_glossary(glossary, sample):
+    seg = next(s for s in sample if "三個高地" in s.text or "三个高地" in s.text)
+    previous = next(s for s in sample if s.id == seg.id - 1)
+    with LLMServer() as server:
+        engine(server, glossary).draft([seg], context=sample)
+    system, user = (m["content"] for m in server.requests[0]["messages"])
+    assert user.endswith("\n\n" + seg.text)  # verbatim, the script it was written in
+    assert f"the article's title: {sample[0].text}" in system
+    assert f"the sentence before this one: {previous.text}" in system
+    assert '→ three highlands (never: "three highland", "three heights")' in system
+    for hit in glossary.match(seg.text):
+        assert f"- {hit.surface} → {hit.term.english}" in system
+
+
+def test_repair_and_verification_run_on_the_answers(glossary, sample):
+    seg = next(s for s in sample if "三個高地" in s.text or "三个高地" in s.text)
+    with LLMServer(answer=lambda src: "Build the Three Heights now.") as server:
+        draft = engine(server, glossary).draft([seg], context=sample)[seg.id]
+    assert draft.text == "Build the Three highlands now."
+    assert draft.repaired_terms == (("three heights", "three highlands"),)
+    # The other terms of the segment are missing from this answer, and flagged.
+    expected = {h.term.english for h in glossary.match(seg.text)} - {"three highlands"}
+    assert set(draft.missing_terms) == expected and expected
+
+
+def test_a_think_block_a_label_and_quotes_are_stripped(glossary):
+    seg = Segment(1, 1, 1, "body", "天津市委召開會議。")
+    with LLMServer(faults={seg.text: ["think"]}) as server:
+        draft = engine(server, glossary).draft([seg])[1]
+    assert draft.text == echo(seg.text)
+
+
+@pytest.mark.parametrize("answer, source, expected", [
+    ("<think>reasoning\nmore</think>\n\nThe city met.", "", "The city met."),
+    ("Reasoning without an opening tag.</think>The city met.", "", "The city met."),
+    ("Translation: The city met.", "", "The city met."),
+    ("**English translation:** \"The city met.\"", "", "The city met."),
+    ("“The city met.”", "", "The city met."),
+    ("「The city met.」", "", "The city met."),
+    ('"Yes," he said, "we met."', "", '"Yes," he said, "we met."'),  # quotes inside, not wrapping
+    ("“We met,” he said.", "", "“We met,” he said."),
+    ("“We met.”", "“我們開會了。”", "“We met.”"),  # the source is a quotation itself
+    ("The city\nmet.", "", "The city met."),
+    ("<think>unfinished reasoning", "", ""),
+])
+def test_clean_answer(answer, source, expected):
+    assert clean_answer(answer, source) == expected
+
+
+def test_429_is_retried_after_the_time_the_server_asks(glossary):
+    seg = Segment(1, 1, 1, "body", "天津市委召開會議。")
+    with LLMServer(faults={seg.text: ["429", "500"]}, retry_after="1") as server:
+        draft = engine(server, glossary, max_retries=2).draft([seg])[1]
+    assert draft.text == echo(seg.text)
+    first, second, third = server.times[seg.text]
+    assert second - first >= 0.9  # Retry-After: 1
+    assert third > second
+
+
+@pytest.mark.parametrize("fault, message", [
+    ("500", "HTTP 500 Internal Server Error after 1 retries: The server had an error."),
+    ("429", "HTTP 429 Too Many Requests after 1 retries: Rate limit reached."),
+    ("malformed", "the answer is not JSON"),
+    ("shape", "the answer is not a chat completion (no choices[0].message.content)"),
+    ("hang", "no answer within 0.5 s"),
+])
+def test_a_fault_ends_the_draft_with_one_line_naming_the_url(glossary, fault, message):
+    segs = [Segment(i, i, i, "body", f"第{i}句。") for i in range(1, 7)]
+    with LLMServer(faults={segs[2].text: [fault] * 2}, retry_after="0") as server:
+        with pytest.raises(EngineError) as e:
+            engine(server, glossary, max_retries=1, timeout_s=0.5, concurrency=3).draft(segs)
+    assert str(e.value).startswith(f"{server.base_url}/chat/completions: {message}")
+    assert "\n" not in str(e.value)
+
+
+def test_a_refused_connection_is_one_line(glossary):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again before the engine connects: nothing listens there
+    options = LLMOptions(base_url=f"http://127.0.0.1:{port}/v1", model="m")
+    with pytest.raises(EngineError, match=rf"^http://127.0.0.1:{port}/v1/chat/completions: cannot connect"):
+        LLMEngine(glossary, options=options).draft([Segment(1, 1, 1, "body", "天津。")])
+
+
+def test_a_model_the_server_lacks_is_named_with_what_it_serves(glossary):
+    with LLMServer() as server:
+        with pytest.raises(EngineError, match="HTTP 404 Not Found: The model `qwen` does not exist.; the server "
+                                              "has no model 'qwen', it serves: test-model"):
+            engine(server, glossary, model="qwen").draft([Segment(1, 1, 1, "body", "天津。")])
+
+
+def config(tmp_path, server, model=None, **extra) -> str:
+    lines = ["[llm]", f'base_url = "{server.base_url}"', f'model = "{model or server.model}"', "concurrency = 4",
+             *(f"{k} = {json.dumps(v)}" for k, v in extra.items())]
+    path = tmp_path / "zhen.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_auto_picks_llm_when_configured_and_says_so(tmp_path, article_dir):
+    with LLMServer(latency=(0.0, 0.01)) as server:
+        path = config(tmp_path, server)
+        result = invoke("translate", article_dir, "--config", path, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["drafted"] == 45
+    assert f"engine auto: drafting with llm (model:test-model|prompt:{PROMPT_HASH})" in result.stderr
+    catalog = (article_dir / "en.po").read_text(encoding="utf-8")
+    assert f"draft-signature: engine:llm|model:test-model|prompt:{PROMPT_HASH}|glossary:" in catalog
+    assert "draft: llm (machine translation (test-model, an LLM))" in catalog
+    assert server.problems == []
+
+
+def test_a_new_model_refreshes_untouched_drafts(tmp_path, article_dir):
+    with LLMServer(model="a") as a, LLMServer(model="b", answer=lambda s: f"B<{s}>") as b:
+        first = invoke("translate", article_dir, "--config", config(tmp_path, a), "--engine", "llm", "--json")
+        second = invoke("translate", article_dir, "--config", config(tmp_path, b), "--engine", "llm", "--json")
+    assert json.loads(first.stdout)["drafted"] == 45 and json.loads(second.stdout)["drafted"] == 45
+    assert "B<" in (article_dir / "en.po").read_text(encoding="utf-8")
+
+
+def test_the_environment_overrides_the_table(tmp_path, article_dir, monkeypatch):
+    with LLMServer() as server:
+        path = tmp_path / "zhen.toml"
+        path.write_text('[llm]\nbase_url = "http://127.0.0.1:9/v1"\nmodel = "other"\n', encoding="utf-8")
+        monkeypatch.setenv("ZHEN_LLM_BASE_URL", server.base_url)
+        monkeypatch.setenv("ZHEN_LLM_MODEL", server.model)
+        result = invoke("translate", article_dir, "--config", path, "--engine", "llm", "--json")
+    assert result.exit_code == 0, result.output
+    assert len(server.requests) == 45
+
+
+def test_a_fault_leaves_the_catalog_untouched_and_exits_2(tmp_path, article_dir):
+    with LLMServer() as server:
+        path = config(tmp_path, server)
+        assert invoke("translate", article_dir, "--config", path, "--engine", "llm").exit_code == 0
+    before = {p.name: p.read_bytes() for p in article_dir.iterdir() if p.is_file()}
+    # The server is gone: the next run, with a new model that redrafts every entry, cannot connect.
+    result = invoke("translate", article_dir, "--config", config(tmp_path, server, model="new"), "--engine", "llm")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: {server.base_url}/chat/completions: cannot connect: All connection attempts failed; "
+        "is the server running?"]
+    assert {p.name: p.read_bytes() for p in article_dir.iterdir() if p.is_file()} == before
+
+
+def test_the_key_is_sent_as_bearer_and_never_lands_on_disk(tmp_path, article_dir, monkeypatch):
+    monkeypatch.setenv("ZHEN_TEST_KEY", KEY)
+    with LLMServer(key=KEY) as server:
+        path = config(tmp_path, server, api_key_env="ZHEN_TEST_KEY")
+        result = invoke("translate", article_dir, "--config", path, "--engine", "llm", "--json")
+        assert result.exit_code == 0, result.output
+        assert {h["Authorization"] for h in server.headers} == {f"Bearer {KEY}"}
+        # A key the server refuses: its answer quotes the key back, our message must not.
+        monkeypatch.setenv("ZHEN_TEST_KEY", KEY[::-1])
+        refused = invoke("translate", article_dir, "-o", tmp_path / "fresh", "--config", path, "--engine", "llm",
+                         "--json")
+    assert refused.exit_code == 2 and "HTTP 401" in refused.stderr
+    for output in (result.stdout, result.stderr, refused.stdout, refused.stderr):
+        assert KEY not in output and KEY[::-1] not in output
+    for file in tmp_path.rglob("*"):
+        if file.is_file():
+            data = file.read_bytes()
+            assert KEY.encode() not in data and KEY[::-1].encode() not in data, file
+    assert "ZHEN_TEST_KEY" not in (article_dir / "en.po").read_text(encoding="utf-8")
+
+
+def test_a_named_key_variable_must_be_set(tmp_path, article_dir, monkeypatch):
+    monkeypatch.delenv("ZHEN_TEST_KEY", raising=False)
+    with LLMServer() as server:
+        result = invoke("translate", article_dir, "--config", config(tmp_path, server, api_key_env="ZHEN_TEST_KEY"),
+                        "--engine", "llm")
+    assert result.exit_code == 2
+    assert "api_key_env names ZHEN_TEST_KEY, which is not set" in result.stderr
+    assert not (article_dir / "en.po").exists()
+
+
+def test_engine_llm_without_a_server_configured_says_how(tmp_path, article_dir, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no zhen.toml here
+    monkeypatch.delenv("ZHEN_LLM_BASE_URL", raising=False)
+    result = invoke("translate", article_dir, "--engine", "llm", "--glossary", GLOSSARY_DIR)
+    assert result.exit_code == 2 and "set base_url and model in zhen.toml's [llm] table" in result.stderr
