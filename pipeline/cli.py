@@ -81,14 +81,14 @@ def _glossary(glossary_path: Path | None, paths=()) -> Path:
     """The glossary given, else the project's (found from the first path or the working folder)."""
     from pipeline.project import find_project
 
-    return glossary_path if glossary_path is not None else find_project(paths).glossary
+    return glossary_path if glossary_path is not None else find_project(paths, need="glossary").glossary
 
 
 def _root(paths) -> Path | None:
     """The project's translations/ folder, needed only when no path is given."""
     from pipeline.project import find_project
 
-    return None if paths else find_project().translations
+    return None if paths else find_project(need="translations").translations
 
 
 def _print_table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]], *, numeric=()) -> None:

@@ -51,14 +51,21 @@ def project_of(path: Path) -> Project | None:
     return None
 
 
-def find_project(paths: Iterable[Path] = (), *, cwd: Path | None = None) -> Project:
-    """The project of the first path given, else of the working folder."""
+def find_project(paths: Iterable[Path] = (), *, cwd: Path | None = None, need: str = "") -> Project:
+    """The project of the first path given, else of the working folder.
+
+    With ``need`` ("glossary" or "translations"), a project lacking that folder
+    gives way to the working folder's (a zhen.toml kept beside some articles
+    only for its settings); the first project found is returned if neither has it.
+    """
     cwd = Path.cwd() if cwd is None else cwd
     starts = [*list(paths)[:1], cwd]
-    for start in starts:
-        found = project_of(start)
-        if found is not None:
-            return found
+    found = [p for p in dict.fromkeys(project_of(s) for s in starts) if p is not None]
+    for project in found:
+        if not need or getattr(project, need).exists():
+            return project
+    if found:
+        return found[0]
     where = " or ".join(dict.fromkeys(str(Path(s).absolute()) for s in starts))
     raise NoProject(f"not inside a zhen project: no {CONFIG}, nor {GLOSSARY}/ and {TRANSLATIONS}/, in {where} "
                     f"or any folder above it (run zhen from the project, or give --glossary)")
