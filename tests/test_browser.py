@@ -1,5 +1,6 @@
 """The bilingual page in a real headless Chromium (Debian's chromium + chromium-driver)."""
 
+import os
 import shutil
 
 import polib
@@ -13,18 +14,24 @@ EVIL = '<script>window.__pwned=1</script>"><img src=x onerror="window.__pwned=2"
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(tmp_path_factory):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
+    # A fresh home and profile every time: a run never depends on what an earlier
+    # run (or the user's own Chromium) left in ~/.config, ~/.cache or ~/.pki.
+    home = tmp_path_factory.mktemp("chromium-home")
+    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
+           "XDG_CACHE_HOME": str(home / ".cache"), "XDG_DATA_HOME": str(home / ".local" / "share")}
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--window-size=1280,1600"):
+                 "--no-first-run", "--no-default-browser-check", "--disable-crash-reporter",
+                 f"--user-data-dir={home / 'profile'}", "--window-size=1280,1600"):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver", env=env)
     driver = webdriver.Chrome(options=options, service=service)
     yield driver
     driver.quit()
@@ -34,6 +41,7 @@ def browser():
 def test_page_in_chromium(browser, article_dir, glossary, tmp_path):
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     article = resolve(article_dir)
     engines = EngineProvider("dictionary", glossary)
@@ -73,9 +81,12 @@ def test_page_in_chromium(browser, article_dir, glossary, tmp_path):
     assert "hl" in rows[10].get_attribute("class")
     # Narrow screens: the two columns stack.
     browser.set_window_size(600, 1200)
+    # The page learns its new width asynchronously: wait for the narrow layout to apply.
+    WebDriverWait(browser, 30).until(lambda d: d.execute_script("return matchMedia('(max-width: 700px)').matches"))
     src, tgt = (rows[10].find_element(By.CSS_SELECTOR, c) for c in ("td.src", "td.tgt"))
     assert tgt.location["y"] > src.location["y"] and abs(tgt.location["x"] - src.location["x"]) < 40
     browser.set_window_size(1280, 1600)
+    WebDriverWait(browser, 30).until(lambda d: d.execute_script("return !matchMedia('(max-width: 700px)').matches"))
     shot = tmp_path / "bilingual.png"
     browser.save_screenshot(str(shot))
     assert shot.stat().st_size > 10_000

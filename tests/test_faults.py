@@ -1,35 +1,37 @@
-"""Kill `zhen translate` with SIGKILL at many moments: every catalog must still
-parse strictly and hold every reviewed line; every page and text must be whole."""
+"""Kill `zhen translate` with SIGKILL just before and just after each file it
+renames into place: every catalog must still parse strictly and hold every
+reviewed line; every page and text must be whole."""
 
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import time
 
 import polib
 
 from pipeline import po
 from tests.conftest import GLOSSARY_DIR, ROOT
 
-# Fractions of a full run's duration: spread over start-up and drafting, then
-# dense around the end, where the catalog, text and page are written.
-KILL_POINTS = [0.3 + 0.5 * k / 7 for k in range(8)] + [0.85 + 0.25 * k / 7 for k in range(8)]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
-def run_zhen(folder, glossary, *, kill_after=None):
+def run_zhen(folder, glossary):
     cmd = [sys.executable, "-m", "pipeline", "translate", str(folder), "--engine", "dictionary",
            "--glossary", str(glossary)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
-    if kill_after is None:
-        _, err = proc.communicate(timeout=120)
-        assert proc.returncode == 0, err
-        return
-    time.sleep(kill_after)
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=30)
+    proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+
+
+def run_killed(folder, glossary, n, when, log):
+    """Run zhen and SIGKILL it just `when` ("before"/"after") its nth rename into `folder`."""
+    cmd = [sys.executable, "-m", "tests.kill_at", str(folder), str(n), when, str(log), "--",
+           "translate", str(folder), "--engine", "dictionary", "--glossary", str(glossary)]
+    proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV, timeout=300)
+    steps = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    killed = any(s.startswith("killed ") for s in steps)
+    assert proc.returncode == (-signal.SIGKILL if killed else 0), proc.stderr
+    return steps, killed
 
 
 def whole(folder, reviewed):
@@ -41,14 +43,16 @@ def whole(folder, reviewed):
     assert (folder / "en.txt").read_text(encoding="utf-8").endswith("\n")
 
 
-def test_sigkill_at_many_points_loses_nothing(article_dir, tmp_path):
-    # Two glossaries with different revisions: each run has a new signature,
-    # so it re-drafts and rewrites the catalog, the text and the page.
+def test_sigkill_at_every_rename_loses_nothing(article_dir, tmp_path):
+    # Two glossaries that render the article's campaign differently: each run has
+    # a new signature and new drafts, so it rewrites the catalog, the text and the page.
     glossaries = [tmp_path / "g1", tmp_path / "g2"]
     for g in glossaries:
         shutil.copytree(GLOSSARY_DIR, g)
-    with open(glossaries[1] / "tianjin.tsv", "a", encoding="utf-8") as f:
-        f.write("測試術語\t\ttest term\t\tword\tA term only this glossary has.\tzhen tests\n")
+    table = glossaries[1] / "tianjin.tsv"
+    text = table.read_text(encoding="utf-8")
+    assert "\tStrive for Excellence campaign\t" in text
+    table.write_text(text.replace("\tStrive for Excellence campaign\t", "\tExcellence Drive\t"), encoding="utf-8")
 
     run_zhen(article_dir, glossaries[0])
     catalog = polib.pofile(str(article_dir / "en.po"))
@@ -57,24 +61,34 @@ def test_sigkill_at_many_points_loses_nothing(article_dir, tmp_path):
         entry.msgstr, entry.flags = f"Reviewed: {entry.msgid[:10]}", []
         reviewed[entry.msgid] = entry.msgstr
     catalog.save(str(article_dir / "en.po"))
-
-    start = time.perf_counter()
     run_zhen(article_dir, glossaries[1])
-    duration = time.perf_counter() - start
     whole(article_dir, reviewed)
 
-    outcomes = []
+    kills = []
     current = 1  # the catalog reflects glossaries[1]
-    for fraction in KILL_POINTS:
-        # Always the other glossary, so that every run has a catalog to rewrite.
-        before = (article_dir / "en.po").read_bytes()
-        run_zhen(article_dir, glossaries[1 - current], kill_after=duration * fraction)
-        whole(article_dir, reviewed)
-        replaced = (article_dir / "en.po").read_bytes() != before
-        outcomes.append("new" if replaced else "old")
-        current = 1 - current if replaced else current
-    # The kills must span the run: some before the catalog was replaced, some after.
-    assert {"old", "new"} <= set(outcomes), outcomes
+    # Kill at the 1st, 2nd, ... rename until a run finishes before its nth:
+    # every moment between two writes is then covered once.
+    for n in range(1, 20):
+        finished = False
+        for when in ("before", "after"):
+            # Always the other glossary, so that every run has a catalog to rewrite.
+            before = (article_dir / "en.po").read_bytes()
+            steps, killed = run_killed(article_dir, glossaries[1 - current], n, when, tmp_path / f"{n}-{when}.log")
+            whole(article_dir, reviewed)
+            replaced = (article_dir / "en.po").read_bytes() != before
+            assert replaced == ("replaced en.po" in steps), steps
+            current = 1 - current if replaced else current
+            if killed:
+                kills.append((steps[-1], "new" if replaced else "old"))
+            finished = finished or not killed
+        if finished:
+            break
+    else:
+        raise AssertionError(f"a run renamed more than 19 files: {kills}")
+    # The kills span the run's writes: before and after the catalog is replaced,
+    # and around each of the text, the page and the backup.
+    assert ("killed before en.po", "old") in kills and ("killed after en.po", "new") in kills, kills
+    assert {"en.po~", "en.txt", "en.html"} <= {step.rsplit(" ", 1)[1] for step, _ in kills}, kills
     run_zhen(article_dir, glossaries[0])
     whole(article_dir, reviewed)
     assert not list(article_dir.glob(".*.tmp")), "a finished run sweeps what killed runs left"

@@ -52,32 +52,73 @@ def xdo(display, *args):
     return done.stdout.strip()
 
 
+def wait_until(condition, what, *, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"Poedit: {what} within {timeout:.0f} s"
+        time.sleep(0.1)
+
+
+def settle(proc, *, quiet=0.5, timeout=60.0):
+    """Wait until Poedit has sat idle for `quiet` seconds: asleep, with no CPU time spent.
+
+    Poedit fills its list and lays out its editor after the window maps, and saves
+    the .mo after the .po. Keys sent before then are lost; a fixed pause is too
+    short on a loaded machine. An idle process has handled every event it had.
+    """
+    def sample():
+        fields = open(f"/proc/{proc.pid}/stat", encoding="ascii").read().rsplit(")", 1)[1].split()
+        return fields[0], int(fields[11]) + int(fields[12])  # state, utime + stime
+
+    deadline = time.monotonic() + timeout
+    last, since = sample(), time.monotonic()
+    while time.monotonic() - since < quiet:
+        assert proc.poll() is None, f"Poedit exited with status {proc.returncode}"
+        assert time.monotonic() < deadline, f"Poedit still busy after {timeout:.0f} s"
+        time.sleep(0.05)
+        now = sample()
+        if now[0] != "S" or now[1] != last[1]:
+            since = time.monotonic()
+        last = now
+
+
 def poedit_review(catalog_path, display, home):
     """Open the catalog in Poedit, approve entries 1 and 2, rewrite entry 3, save, quit."""
     before = catalog_path.read_bytes()
-    home.mkdir()  # a fresh profile: no first-run state, no other Poedit instance to hand over to
-    proc = subprocess.Popen(["poedit", str(catalog_path)], env={**os.environ, "DISPLAY": display, "HOME": str(home)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    compiled = catalog_path.with_suffix(".mo")
+    assert not compiled.exists()
+    # A fresh profile every time, wherever the caller's settings point: no first-run
+    # state, no user session bus, no other Poedit instance to hand the file over to.
+    home.mkdir()
+    env = {**os.environ, "DISPLAY": display, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
+           "XDG_DATA_HOME": str(home / ".local" / "share"), "XDG_CACHE_HOME": str(home / ".cache"),
+           "XDG_RUNTIME_DIR": str(home / "run"), "DBUS_SESSION_BUS_ADDRESS": "disabled:", "NO_AT_BRIDGE": "1"}
+    (home / "run").mkdir(mode=0o700)
+    proc = subprocess.Popen(["poedit", str(catalog_path)], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     try:
-        window = xdo(display, "search", "--sync", "--name", catalog_path.name).split()[-1]
-        time.sleep(3)  # the list fills after the window maps
+        # Mapped, not merely created: focus can only go to a viewable window.
+        window = xdo(display, "search", "--sync", "--onlyvisible", "--name", catalog_path.name).split()[-1]
+        settle(proc)
         # No window manager on the virtual screen: give the window the keyboard ourselves.
         xdo(display, "windowfocus", "--sync", window)
         xdo(display, "key", "ctrl+u")  # Needs Work off: entry 1 approved
         xdo(display, "key", "ctrl+Down")
         xdo(display, "key", "ctrl+u")  # entry 2 approved
         xdo(display, "key", "ctrl+Down")
+        settle(proc)
         # Click into the translation editor (lower left of the window) and retype entry 3.
         geometry = xdo(display, "getwindowgeometry", window)
         width, height = (int(v) for v in geometry.split("Geometry: ")[1].split("x"))
         xdo(display, "mousemove", "--window", window, str(int(width * 0.3)), str(int(height * 0.87)), "click", "1")
         xdo(display, "key", "ctrl+a")
         xdo(display, "type", "--delay", "5", EDITED)
+        settle(proc)
         xdo(display, "key", "ctrl+s")
-        deadline = time.time() + 30
-        while time.time() < deadline and catalog_path.read_bytes() == before:
-            time.sleep(0.5)
-        time.sleep(1)  # Poedit writes the .mo after the .po
+        # Poedit writes the .po, then compiles the .mo beside it.
+        wait_until(lambda: catalog_path.read_bytes() != before, "catalog saved")
+        wait_until(compiled.exists, ".mo written")
+        settle(proc)
     finally:
         proc.kill()
         proc.wait()
