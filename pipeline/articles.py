@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline import links
 from pipeline.errors import SourceError
 
 CATALOG = "en.po"
@@ -81,13 +82,26 @@ def discover(root: Path) -> list[Article]:
     return [resolve(p.parent) for p in sorted(root.rglob(SOURCE_GLOB)) if p.is_file()]
 
 
-def collect(paths: Iterable[Path], *, output: Path | None = None, root: Path = Path("translations")) -> list[Article]:
+def collect(paths: Iterable[Path], *, output: Path | None = None, root: Path = Path("translations"),
+            follow_symlinks: bool = False) -> list[Article]:
+    """Articles named by ``paths`` (every one under ``root`` when there are none).
+
+    Unless ``follow_symlinks``, links that lead out of an article are refused (see ``links``).
+    """
     paths = list(paths)
     if not paths:
         found = discover(root)
         if not found:
             raise SourceError(f"no articles (no {SOURCE_GLOB} in any folder)", path=root)
-        return found
+        return refuse_outside_links(found, root, follow_symlinks)
     if output is not None and len(paths) > 1:
         raise SourceError("-o/--output takes a single article", path=output)
-    return [resolve(p, output=output) for p in paths]
+    return refuse_outside_links([resolve(p, output=output) for p in paths], root, follow_symlinks)
+
+
+def refuse_outside_links(articles: list[Article], root: Path | None, follow_symlinks: bool) -> list[Article]:
+    """``articles``, after refusing links that lead out of them (``root``: the folder they were found in)."""
+    if not follow_symlinks:
+        for article in articles:
+            links.check_article(article.source or article.catalog, article.folder, root=root or article.folder)
+    return articles

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polib
 
-from pipeline.articles import CATALOG, SOURCE_GLOB, Article, resolve, slugify, source_in
+from pipeline.articles import CATALOG, SOURCE_GLOB, Article, refuse_outside_links, resolve, slugify, source_in
 from pipeline.catalog import notes
 from pipeline.errors import SourceError, ZhenError
 from pipeline.model import ROLES, Segment
@@ -74,15 +74,16 @@ def _articles_at(path: Path) -> list[Article]:
     return [a for folder in _folders_under(path) if (a := article_at(folder)) is not None]
 
 
-def locate(paths: Iterable[Path], *, root: Path) -> list[Article]:
+def locate(paths: Iterable[Path], *, root: Path | None, follow_symlinks: bool = False) -> list[Article]:
     """Every article the paths name (``root`` when there are none), each at most once.
 
     Each path must hold at least one catalog; articles without one (a source
-    not yet translated) are listed, for ``zhen status``.
+    not yet translated) are listed, for ``zhen status``. Unless
+    ``follow_symlinks``, links that lead out of an article are refused.
     """
     out: dict[Path, Article] = {}
     for path in [Path(p) for p in paths] or [Path(root)]:
-        found = _articles_at(path)
+        found = refuse_outside_links(_articles_at(path), path if path.is_dir() else path.parent, follow_symlinks)
         if not any(a.catalog.is_file() for a in found):
             raise NothingToCheck(f"nothing to check in {path}: no {CATALOG} catalog there; "
                                  "run `zhen translate` first")
@@ -91,9 +92,9 @@ def locate(paths: Iterable[Path], *, root: Path) -> list[Article]:
     return list(out.values())
 
 
-def with_catalogs(paths: Iterable[Path], *, root: Path) -> list[Article]:
+def with_catalogs(paths: Iterable[Path], *, root: Path | None, follow_symlinks: bool = False) -> list[Article]:
     """The articles the paths name that have a catalog."""
-    return [a for a in locate(paths, root=root) if a.catalog.is_file()]
+    return [a for a in locate(paths, root=root, follow_symlinks=follow_symlinks) if a.catalog.is_file()]
 
 
 def segments_from_catalog(catalog: polib.POFile) -> list[Segment]:
