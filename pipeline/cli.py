@@ -113,11 +113,16 @@ def _glossary(glossary_path: Path | None, paths=()) -> Path:
     return glossary_path if glossary_path is not None else find_project(paths, need="glossary").glossary
 
 
-def _root(paths) -> Path | None:
-    """The project's translations/ folder, needed only when no path is given."""
-    from pipeline.project import find_project
+def _root(paths) -> Path:
+    """The project's translations/ folder: where articles are found when no path
+    is given (a project is then required), and the root that links from an
+    article may lead into."""
+    from pipeline.project import TRANSLATIONS, find_project, project_of
 
-    return None if paths else find_project(need="translations").translations
+    if not paths:
+        return find_project(need="translations").translations
+    project = project_of(paths[0]) or project_of(Path.cwd())
+    return project.translations if project is not None else Path(TRANSLATIONS)
 
 
 def _print_table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]], *, numeric=()) -> None:
