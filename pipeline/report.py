@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from pipeline import po
 from pipeline.articles import Article
-from pipeline.catalog import draft_origin, state
+from pipeline.catalog import draft_origin, owned, state
 from pipeline.model import Finding
 
 
@@ -20,7 +20,7 @@ def catalog_status(article: Article, findings: Sequence[Finding] = ()) -> dict:
     segments = 0
     if article.catalog.exists():
         for number, entry in enumerate(po.read_catalog(article.catalog), start=1):
-            if entry.obsolete:
+            if entry.obsolete or not owned(entry):
                 continue
             n = len(entry.occurrences) or 1
             segments += n
