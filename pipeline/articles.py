@@ -103,3 +103,15 @@ def refuse_outside_links(articles: list[Article], root: Path | None, follow_syml
         for article in articles:
             links.check_article(article.source or article.catalog, article.folder, root=root or article.folder)
     return articles
+
+
+def under(paths: Iterable[Path], *, root: Path = Path("translations"), follow_symlinks: bool = False) -> list[Article]:
+    """Article sources named by paths that may be article folders, source files, or folders of articles."""
+    articles: list[Article] = []
+    for p in list(paths) or [root]:
+        p = Path(p)
+        if p.is_dir() and not list(p.glob(SOURCE_GLOB)):
+            articles += refuse_outside_links(discover(p), p, follow_symlinks)
+        else:
+            articles += collect([p], root=root, follow_symlinks=follow_symlinks)
+    return articles

@@ -617,8 +617,8 @@ def terms_suggest(obj: Context, paths, as_json, as_tsv, glossary_path) -> None:
 
     if as_json and as_tsv:
         raise click.UsageError("--json and --tsv are exclusive")
-    glossary = load_glossary(glossary_path)
-    units = article_units(a.source for a in under(paths, root=DEFAULT_ROOT))
+    glossary = load_glossary(_glossary(glossary_path, paths))
+    units = article_units(a.source for a in under(paths, root=_root(paths)))
     bar = obj.progress(enabled=not (as_json or as_tsv))
     with bar or _null():
         task = bar.add_task("finding terms", total=len(units)) if bar else None
