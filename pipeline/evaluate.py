@@ -24,7 +24,8 @@ from pathlib import Path
 
 from pipeline import po, qa, script
 from pipeline.catalog import state
-from pipeline.engines.base import Engine, verify
+from pipeline.engines.base import Engine
+from pipeline.enforcement import verify
 from pipeline.errors import EvalSetError, SourceError
 from pipeline.glossary import Glossary
 from pipeline.model import Segment

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipeline import po
-from pipeline.engines.base import verify
+from pipeline.enforcement import verify
 from pipeline.model import Finding, TermHit
 from pipeline.numbers import en_figures, zh_dates, zh_figures
 
