@@ -34,7 +34,7 @@ MODES = ("per segment", "batched", "raw translate_batch")
 def build(folder: Path) -> Path:
     """Build and install the random-weight package; returns the packages folder."""
     from bench.ud import UD, sentences
-    from pipeline import models
+    from pipeline.engines.packages import install
     from tests.argos_model import build_package
 
     lines = [t for name in ("zh_pud-ud-test.conllu", "zh_gsd-ud-test.conllu", "en_pud-ud-test.conllu")
@@ -44,7 +44,7 @@ def build(folder: Path) -> Path:
                             model_vocab=32_000, layers=6, d_model=512, heads=8, ffn=2048,
                             folder="translate-zh_en-base", version="bench")
     packages = folder / "packages"
-    models.install(archive, directory=packages)
+    install(archive, directory=packages)
     return packages
 
 

@@ -103,7 +103,7 @@ def main(argv: list[str]) -> None:
     from rich.console import Console
 
     from bench.__main__ import bench_enforcement
-    from pipeline.models import find_package
+    from pipeline.engines.packages import find_package
 
     packages = Path(argv[1]).resolve()
     info = find_package("zh", "en", packages)

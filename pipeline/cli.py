@@ -592,7 +592,7 @@ def model() -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per package.")
 def model_list(as_json) -> None:
     """List installed Argos packages (also those installed by argospm or LibreTranslate)."""
-    from pipeline.models import list_packages, packages_dir
+    from pipeline.engines.packages import list_packages, packages_dir
 
     packages = list_packages()
     for p in packages:
@@ -608,7 +608,7 @@ def model_list(as_json) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 def model_install(file) -> None:
     """Validate and install an .argosmodel file (zip-slip, links and wrong languages are refused)."""
-    from pipeline.models import install
+    from pipeline.engines.packages import install
 
     info = install(file)
     click.echo(f"installed {info.label} in {info.path}")
@@ -618,7 +618,7 @@ def model_install(file) -> None:
 @click.option("--index", "index", help="Package index URL (default: $ARGOS_PACKAGE_INDEX or the Argos index).")
 def model_download(index) -> None:
     """Download and install the zh→en package from the Argos package index."""
-    from pipeline.models import download
+    from pipeline.engines.packages import download
 
     info = download(index=index)
     click.echo(f"installed {info.label} in {info.path}")
@@ -628,7 +628,7 @@ def model_download(index) -> None:
 @click.argument("name")
 def model_remove(name) -> None:
     """Remove an installed package by name (e.g. translate-zh_en)."""
-    from pipeline.models import remove
+    from pipeline.engines.packages import remove
 
     info = remove(name)
     click.echo(f"removed {info.label}")

@@ -66,7 +66,7 @@ def settings_key(*, engine: str, options: object, purge_obsolete: bool, memory: 
     """The run's settings, which Argos package an ``auto`` run would pick, and what
     the translation memory holds (its digest and threshold: another reviewed
     sentence anywhere may draft this article)."""
-    from pipeline.models import find_package
+    from pipeline.engines.packages import find_package
 
     package = find_package("zh", "en")
     return (f"engine:{engine}|options:{options!r}|purge:{purge_obsolete}|argos:{package.label if package else '-'}"

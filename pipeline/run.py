@@ -37,7 +37,7 @@ def now_utc() -> datetime:
 def argos_available() -> bool:
     """Is a zh→en Argos package installed? Imports nothing heavy."""
     try:
-        from pipeline.models import find_package
+        from pipeline.engines.packages import find_package
     except ImportError:
         return False
     return find_package("zh", "en") is not None

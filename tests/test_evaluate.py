@@ -9,10 +9,10 @@ import sacrebleu
 from click.testing import CliRunner
 
 from pipeline import evaluate as ev
-from pipeline import models
 from pipeline.cli import main
 from pipeline.engines.argos import ArgosEngine, ArgosOptions
 from pipeline.engines.dictionary import DictionaryEngine
+from pipeline.engines.packages import install
 from pipeline.errors import EvalSetError
 from tests.argos_model import build_package
 from tests.conftest import SAMPLE
@@ -74,7 +74,7 @@ def random_argos(tmp_path_factory, glossary):
     """A random-weight zh→en package, installed and loaded through the real Argos engine."""
     folder = tmp_path_factory.mktemp("argos")
     package = build_package(folder / "tiny.argosmodel", SAMPLE_LINES + [en for _, en in DESK] * 2)
-    info = models.install(package, directory=folder / "packages")
+    info = install(package, directory=folder / "packages")
     return ArgosEngine(glossary, package=info, options=ArgosOptions(beam_size=2, n_best=2, max_decoding_length=24))
 
 

@@ -13,17 +13,31 @@ import json
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from pipeline.engines.base import Engine, Hypothesis, Request
 from pipeline.errors import EngineError
-from pipeline.model import ArgosOptions
-from pipeline.models import PackageInfo, find_package
-
-__all__ = ["ArgosEngine", "ArgosOptions"]
+from pipeline.engines.packages import PackageInfo, find_package
 
 _CLAUSE = re.compile(r"(?<=[；;，,、：:])")
 _BPE_LEFTOVER = re.compile(r"@@(?=\s|$)")
 _JOIN = {"；": "; ", ";": "; ", "，": ", ", ",": ", ", "、": ", ", "：": ": ", ":": ": "}
+
+
+@dataclass(frozen=True)
+class ArgosOptions:
+    """Settings of the Argos engine (CTranslate2), from zhen.toml and the command line."""
+
+    device: str = "cpu"
+    compute_type: str = "int8"  # int8 on CPU: fastest there, with negligible quality loss
+    beam_size: int = 4
+    inter_threads: int = 1
+    intra_threads: int = 0  # 0: CTranslate2 picks
+    max_batch_tokens: int = 2048
+    max_input_tokens: int = 200
+    max_decoding_length: int = 256
+    min_decoding_length: int = 0  # benchmarks force a fixed length with min = max
+    n_best: int = 4
 
 
 class ArgosEngine(Engine):
