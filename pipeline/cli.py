@@ -164,7 +164,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     def engines():
         # Loaded for the first article that needs a run, and only then.
         from pipeline.glossary import load_glossary
-        from pipeline.run import EngineProvider
+        from pipeline.engines import EngineProvider
 
         glossary = load_glossary(glossary_path)
         return EngineProvider(engine, glossary, settings={"argos": {"options": options}, "llm": {"options": llm}},
@@ -464,7 +464,7 @@ def export_text(paths, reviewed_only, output, glossary_path) -> None:
     """The English article, paragraphs as in the source."""
     from pipeline.articles import under
     from pipeline.errors import ZhenError
-    from pipeline.export import english_text
+    from pipeline.run import english_text
     from pipeline.glossary import load_glossary
 
     glossary = load_glossary(glossary_path)
@@ -666,7 +666,7 @@ def eval_cmd(obj: Context, engine, test_set, catalogs, limit, seed, drafts_path,
     from pipeline.config import DEFAULT_CONFIG, argos_options, load_config
     from pipeline.files import write_atomic
     from pipeline.glossary import load_glossary
-    from pipeline.run import EngineProvider
+    from pipeline.engines import EngineProvider
 
     if catalogs:
         name, pairs = "reviewed catalogs", ev.catalog_pairs(catalogs)

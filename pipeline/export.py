@@ -1,4 +1,4 @@
-"""Exports for people outside the review loop: the English article and a TMX memory.
+"""Export for people outside the review loop: reviewed pairs as a TMX memory.
 
 TMX 1.4b (LISA/GALA) is what CAT tools (OmegaT, Trados, memoQ, Phrase) import as
 a translation memory. Only reviewed pairs go in: a memory of unreviewed machine
@@ -13,19 +13,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import polib
 
-from pipeline import __version__, render
-from pipeline.articles import Article
+from pipeline import __version__
 from pipeline.catalog import DATE_FORMAT, state
-from pipeline.glossary import Glossary
-
-
-def english_text(article: Article, glossary: Glossary, *, reviewed_only: bool = False) -> str:
-    """The English article; with ``reviewed_only``, unreviewed segments are marked, not filled with drafts."""
-    from pipeline.run import analyse, require_catalog
-
-    segments, hits, _ = analyse(article, glossary)
-    rows = render.rows(segments, require_catalog(article), hits)
-    return render.english_text(rows, reviewed_only=reviewed_only)
 
 
 def bcp47(gettext_code: str) -> str:

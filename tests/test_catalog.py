@@ -175,7 +175,8 @@ def test_poedit_approval_survives_a_rerun():
 @pytest.mark.gettext
 def test_written_catalog_is_what_msgcat_writes_and_msgfmt_accepts(tmp_path, article_dir, glossary):
     from pipeline.articles import resolve
-    from pipeline.run import EngineProvider, translate_article
+    from pipeline.engines import EngineProvider
+    from pipeline.run import translate_article
 
     article = resolve(article_dir)
     translate_article(article, glossary=glossary, engines=EngineProvider("dictionary", glossary), now=NOW)
@@ -189,7 +190,8 @@ def test_written_catalog_is_what_msgcat_writes_and_msgfmt_accepts(tmp_path, arti
 @pytest.mark.gettext
 def test_gettext_tools_resaves_keep_reviewed_lines(tmp_path, article_dir, glossary):
     from pipeline.articles import resolve
-    from pipeline.run import EngineProvider, translate_article
+    from pipeline.engines import EngineProvider
+    from pipeline.run import translate_article
 
     article = resolve(article_dir)
     engines = EngineProvider("dictionary", glossary)

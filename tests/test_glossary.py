@@ -136,7 +136,8 @@ def test_glossary_commands(tmp_path):
 
 def test_catalog_of_the_sample_shows_every_listed_term(glossary, article_dir):
     from pipeline.articles import resolve
-    from pipeline.run import EngineProvider, translate_article
+    from pipeline.engines import EngineProvider
+    from pipeline.run import translate_article
 
     article = resolve(article_dir)
     translate_article(article, glossary=glossary, engines=EngineProvider("dictionary", glossary))
