@@ -276,7 +276,7 @@ def status(obj: Context, paths, as_json) -> None:
       zhen status translations/
     """
     from pipeline.articles import under
-    from pipeline.report import catalog_status
+    from pipeline.catalog import catalog_status
 
     rows = [catalog_status(a) for a in under(paths, root=DEFAULT_ROOT)]
     if as_json:
