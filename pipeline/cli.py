@@ -145,8 +145,8 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     """
     from pipeline import incremental
     from pipeline.articles import collect
+    from pipeline.batch import Failure, translate_all
     from pipeline.config import DEFAULT_CONFIG, argos_options, llm_options, load_config, tm_min_score
-    from pipeline.errors import GlossaryError
     from pipeline.glossary import glossary_files
 
     config, config_file = load_config(config_path), config_path or DEFAULT_CONFIG
@@ -163,8 +163,8 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     @functools.cache
     def engines():
         # Loaded for the first article that needs a run, and only then.
-        from pipeline.glossary import load_glossary
         from pipeline.engines import EngineProvider
+        from pipeline.glossary import load_glossary
 
         glossary = load_glossary(glossary_path)
         return EngineProvider(engine, glossary, settings={"argos": {"options": options}, "llm": {"options": llm}},
@@ -184,27 +184,25 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
                                  purge_obsolete=purge_obsolete, progress=progress, state_key=key, memory=recall())
 
     bar = obj.progress(enabled=not as_json)
+
+    def progress_for(article):
+        task = bar.add_task(article.slug, total=None) if bar else None
+
+        def progress(done: int, total: int) -> None:
+            if bar:
+                bar.update(task, completed=done, total=total)
+        return progress
+
     failures = 0
     with bar or _null():
-        for article in articles:
-            task = bar.add_task(article.slug, total=None) if bar else None
-
-            def progress(done: int, total: int, task=task) -> None:
-                if bar:
-                    bar.update(task, completed=done, total=total)
-
-            try:
-                key = incremental.input_key(article, glossary_files=files, settings=settings)
-                result = (None if force else incremental.skip(article, key)) or run(article, key, progress)
-            except ZhenError as e:
-                if len(articles) == 1 or isinstance(e, GlossaryError):
-                    raise  # a broken glossary is every article's problem: say it once
+        for result in translate_all(articles, run=run, glossary_files=files, settings=settings, force=force,
+                                    progress_for=progress_for):
+            if isinstance(result, Failure):
                 failures += 1
                 from rich.markup import escape
 
-                obj.err.print(f"[red]error:[/] {escape(str(e))}", soft_wrap=True)
-                continue
-            if as_json:
+                obj.err.print(f"[red]error:[/] {escape(str(result.error))}", soft_wrap=True)
+            elif as_json:
                 _emit(result.as_json())
             else:
                 obj.err.print(f"{result.article}: {result.segments} segments, {result.drafted} drafted, "
