@@ -158,13 +158,13 @@ class Glossary:
     def __len__(self) -> int:
         return len(self.terms)
 
-    def match(self, text: str) -> list[TermHit]:
+    def match(self, text: str, simplified: str = "") -> list[TermHit]:
         """Non-overlapping hits, leftmost first and longest at each position.
 
         Cost is the text length times the longest term's length, whatever the
-        number of terms.
+        number of terms. ``simplified``: the text's Simplified form, when known.
         """
-        folded = fold(text)
+        folded = fold(text, simplified)
         hits: list[TermHit] = []
         i, n = 0, len(folded)
         trie = self._trie
@@ -202,7 +202,7 @@ class Glossary:
         return out
 
     def match_segments(self, segments: Iterable[Segment]) -> dict[int, list[TermHit]]:
-        return {seg.id: self.match(seg.text) for seg in segments}
+        return {seg.id: self.match(seg.text, seg.simplified) for seg in segments}
 
 
 def load_terms(paths: Iterable[Path]) -> tuple[list[Term], list[Problem]]:

@@ -43,7 +43,7 @@ class Segment:
     line: int  # source line number
     role: str  # one of ROLES
     text: str  # as written in the source
-    simplified: str = ""  # OpenCC t2s form, for matching and MT
+    simplified: str = ""  # t2s, one character per character of text (script.normalize); matching and MT read it
 
 
 @dataclass(frozen=True)

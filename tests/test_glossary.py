@@ -3,7 +3,7 @@ import pytest
 
 from pipeline.errors import GlossaryError
 from pipeline.glossary import Glossary, lint_terms, load_glossary, load_terms, parse_rows
-from pipeline.model import Term
+from pipeline.model import Segment, Term
 from pipeline.segment import segment
 from pipeline.source import read_article
 from tests.conftest import GLOSSARY_DIR, SAMPLE
@@ -145,3 +145,23 @@ def test_catalog_of_the_sample_shows_every_listed_term(glossary, article_dir):
     for form in LISTED:
         term = glossary.match(form)[0].term
         assert f'{term.term} = "{term.english}"' in text, form
+
+
+def test_matching_and_drafting_reuse_the_normalized_simplified_form(glossary, monkeypatch):
+    from pipeline import script
+    from pipeline.engines.dictionary import DictionaryEngine
+
+    segments = script.normalize(segment(read_article(SAMPLE)))
+    assert all(len(s.simplified) == len(s.text) for s in segments)  # hits index both alike
+    engine = DictionaryEngine(glossary)
+    calls = []
+    real = script.to_simplified
+    monkeypatch.setattr(script, "to_simplified", lambda text: calls.append(text) or real(text))
+    hits = glossary.match_segments(segments)
+    engine.requests(segments, hits, segments)
+    assert calls == []  # neither matching nor the engine converts the script again
+    assert sum(len(h) for h in hits.values()) > 100
+    # The form matched is the segment's own: a term written only there is found.
+    seg = Segment(1, 1, 1, "body", "他見甲乙。", simplified="他见区委。")
+    (hit,) = glossary.match_segments([seg])[1]
+    assert (hit.surface, hit.term.term, hit.start) == ("甲乙", "區委", 2)

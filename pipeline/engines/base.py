@@ -19,7 +19,7 @@ from pipeline.enforcement import inject_renderings, repair, verify
 from pipeline.errors import EngineError
 from pipeline.glossary import Glossary
 from pipeline.model import Draft, Segment, TermHit
-from pipeline.script import _aligned
+from pipeline.script import simplified
 
 Progress = Callable[[int, int], None]
 
@@ -67,7 +67,7 @@ class Engine(ABC):
         return f"engine:{self.name}|{self.identity()}|glossary:{self.glossary.revision}|zhen:{__version__}"
 
     def prepare(self, seg: Segment, hits: Sequence[TermHit]) -> Request:
-        text = _aligned(seg.text)
+        text = simplified(seg)
         if self.inject_terms and hits:
             text = inject_renderings(text, hits)
         avoid = tuple(dict.fromkeys(a for h in hits for a in h.term.avoid))
