@@ -23,8 +23,8 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "translations" / "tianjin-chuangxian-zhengyou" / "source.zh.txt"
+from devkit import ROOT, SAMPLE
+
 DECODE_LENGTH = 48  # tokens per hypothesis, forced: min = max decoding length
 ROUNDS = 3  # per-segment drafting, the slow baseline
 ROUNDS_ALTERNATING = 5  # batched and raw, alternating in one process
@@ -35,7 +35,7 @@ def build(folder: Path) -> Path:
     """Build and install the random-weight package; returns the packages folder."""
     from bench.ud import UD, sentences
     from pipeline.engines.packages import install
-    from tests.argos_model import build_package
+    from devkit.random_argos_package import build_package
 
     lines = [t for name in ("zh_pud-ud-test.conllu", "zh_gsd-ud-test.conllu", "en_pud-ud-test.conllu")
              for _, t in sentences(UD / name)]

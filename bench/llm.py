@@ -16,10 +16,9 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "translations" / "tianjin-chuangxian-zhengyou" / "source.zh.txt"
+from devkit import ROOT, SAMPLE
+
 LATENCY = 0.2  # seconds per answer
 CONCURRENCY = (1, 4, 8)
 

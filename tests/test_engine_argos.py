@@ -17,7 +17,7 @@ from pipeline.errors import ModelError
 from pipeline.model import Segment
 from pipeline.segment import segment
 from pipeline.source import read_article
-from tests.argos_model import build_package
+from devkit.random_argos_package import build_package
 from tests.conftest import SAMPLE
 
 LINES = [line for line in SAMPLE.read_text(encoding="utf-8").splitlines() if len(line) > 5] + [

@@ -13,13 +13,13 @@ import polib
 import pytest
 from click.testing import CliRunner
 
+from devkit import ROOT
 from pipeline.cli import main
 from pipeline.errors import TMError
 from pipeline.tm.index import Memory
 from pipeline.tm.placeables import substitute
 from pipeline.tm.tmx import read_tmx
 
-ROOT = Path(__file__).resolve().parent.parent
 
 JINNAN = """津南區召開創先爭優工作會議
 本報訊（記者王明）昨天，津南區召開創先爭優活動推進會。

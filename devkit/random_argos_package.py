@@ -1,4 +1,4 @@
-"""Build a tiny but real Argos package: CTranslate2 Transformer weights and a SentencePiece model.
+"""Build a random-weight but real Argos package: CTranslate2 Transformer weights and a SentencePiece model.
 
 Used by the tests (tiny dimensions) and the benchmark (the zh→en package's
 architecture with random weights). Nothing here is faked: the result installs,

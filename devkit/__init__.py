@@ -1,0 +1,8 @@
+"""What the tests and the benchmarks share: the repository's paths and a builder
+of random-weight Argos packages. Not part of zhen and not installed with it."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "translations" / "tianjin-chuangxian-zhengyou" / "source.zh.txt"
+GLOSSARY_DIR = ROOT / "glossary"
