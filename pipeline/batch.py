@@ -15,9 +15,8 @@ from pathlib import Path
 from pipeline import incremental
 from pipeline.articles import Article
 from pipeline.errors import GlossaryError, ZhenError
-from pipeline.model import ArticleResult
+from pipeline.model import ArticleResult, Progress, no_progress
 
-Progress = Callable[[int, int], None]
 Runner = Callable[[Article, str, Progress], ArticleResult]  # (article, state key, progress) → result
 
 
@@ -30,7 +29,7 @@ class Failure:
 
 
 def translate_all(articles: Sequence[Article], *, run: Runner, glossary_files: Sequence[Path], settings: str,
-                  force: bool = False, progress_for: Callable[[Article], Progress] = lambda a: lambda d, t: None,
+                  force: bool = False, progress_for: Callable[[Article], Progress] = lambda article: no_progress,
                   ) -> Iterator[ArticleResult | Failure]:
     """One result (or failure) per article, in order.
 

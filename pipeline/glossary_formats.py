@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from pipeline.errors import GlossaryError
-from pipeline.glossary import COLUMNS, LIST_SEP
+from pipeline.glossary import COLUMNS, LIST_SEP, split_list
 from pipeline.model import Term
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -47,13 +47,9 @@ def from_csv(text: str, *, name: str = "<csv>") -> list[Term]:
         if len(row) != len(COLUMNS):
             raise GlossaryError(f"{len(row)} cells, expected {len(COLUMNS)}", path=name, line=number)
         d = dict(zip(COLUMNS, row))
-        terms.append(Term(term=d["term"], english=d["english"], variants=_split(d["variants"]),
-                          avoid=_split(d["avoid"]), kind=d["kind"], note=d["note"], source=d["source"]))
+        terms.append(Term(term=d["term"], english=d["english"], variants=split_list(d["variants"]),
+                          avoid=split_list(d["avoid"]), kind=d["kind"], note=d["note"], source=d["source"]))
     return terms
-
-
-def _split(value: str) -> tuple[str, ...]:
-    return tuple(v for v in (x.strip() for x in value.split(LIST_SEP)) if v)
 
 
 def to_tbx(terms: Sequence[Term], *, source_lang: str = "zh", target_lang: str = "en") -> str:

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+# Long stages report (done, total) through this; no_progress is the default.
+Progress = Callable[[int, int], None]
+Warn = Callable[[str], None]  # a message for the person running zhen
+
+
+def no_progress(done: int, total: int) -> None:
+    pass
+
 
 ROLES = ("title", "heading", "body", "byline")
 

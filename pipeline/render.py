@@ -145,12 +145,17 @@ def _tip(hit: TermHit) -> str:
     return f"{hit.term.term} → {hit.term.english}: {hit.term.note}"
 
 
+def _mark(hit: TermHit, text: str) -> str:
+    """``text`` highlighted as the term of ``hit``, with the term's note as its tooltip."""
+    return (f'<mark class="term" tabindex="0" data-term="{_term_key(hit)}" data-tip="{_esc(_tip(hit))}" '
+            f'title="{_esc(_tip(hit))}">{_esc(text)}</mark>')
+
+
 def _marked_source(text: str, hits: Sequence[TermHit]) -> str:
     out, pos = [], 0
     for h in sorted(hits, key=lambda h: h.start):
         out.append(_esc(text[pos:h.start]))
-        out.append(f'<mark class="term" tabindex="0" data-term="{_term_key(h)}" data-tip="{_esc(_tip(h))}" '
-                   f'title="{_esc(_tip(h))}">{_esc(h.surface)}</mark>')
+        out.append(_mark(h, h.surface))
         pos = h.end
     out.append(_esc(text[pos:]))
     return "".join(out)
@@ -166,8 +171,7 @@ def _marked_english(text: str, hits: Sequence[TermHit]) -> str:
     out, pos = [], 0
     for s, e, h in sorted(spans, key=lambda x: x[0]):
         out.append(_esc(text[pos:s]))
-        out.append(f'<mark class="term" tabindex="0" data-term="{_term_key(h)}" data-tip="{_esc(_tip(h))}" '
-                   f'title="{_esc(_tip(h))}">{_esc(text[s:e])}</mark>')
+        out.append(_mark(h, text[s:e]))
         pos = e
     out.append(_esc(text[pos:]))
     return "".join(out)

@@ -15,10 +15,9 @@ from pipeline import catalog as cat
 from pipeline import incremental, po, render, script
 from pipeline.articles import Article
 from pipeline.engines import EngineProvider
-from pipeline.engines.base import Progress
 from pipeline.files import article_lock, backup, write_if_changed
 from pipeline.glossary import Glossary
-from pipeline.model import ArticleResult, Segment, TermHit
+from pipeline.model import ArticleResult, Progress, Segment, TermHit, no_progress
 from pipeline.qa.article import SegmentQA
 from pipeline.segment import segment
 from pipeline.source import read_article
@@ -93,7 +92,7 @@ def translate_article(
             rest = [seg for seg in todo if seg.id not in drafts]
             if rest:
                 engine = engines.get(drafting=True)
-                drafts.update(engine.draft(rest, hits, progress=progress or (lambda d, t: None),
+                drafts.update(engine.draft(rest, hits, progress=progress or no_progress,
                                             context=segments))
             return drafts
 

@@ -30,6 +30,16 @@ def to_simplified(text: str) -> str:
     return _converter().convert(text)
 
 
+# Chinese characters: the CJK Unified Ideographs with Extension A, and the
+# compatibility ideographs. HAN goes inside a character class.
+HAN = "\u3400-\u9fff\uf900-\ufaff"
+HAN_CHAR = re.compile(f"[{HAN}]")
+
+
+def is_han(ch: str) -> bool:
+    return HAN_CHAR.match(ch) is not None
+
+
 # Characters OpenCC's t2s tables can change: CJK ideographs and compatibility forms.
 _CONVERTIBLE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 

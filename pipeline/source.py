@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pipeline.errors import SourceError
 from pipeline.model import Dropped, Line, Source
+from pipeline.script import HAN_CHAR, to_simplified
 
 # The 400 most frequent ideographs of the UD Chinese treebanks (Traditional);
 # their Simplified forms are added when a legacy decoding has to be chosen
@@ -50,13 +51,11 @@ _INDENT = " \t\u3000\u00a0"
 
 
 def _common_chars() -> frozenset[str]:
-    from pipeline.script import to_simplified
-
     return frozenset(_COMMON_TRAD) | frozenset(to_simplified(_COMMON_TRAD))
 
 
 def _score(text: str, common: frozenset[str]) -> float:
-    cjk = [ch for ch in text if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"]
+    cjk = HAN_CHAR.findall(text)
     if not cjk:
         return 0.0
     return sum(ch in common for ch in cjk) / len(cjk)

@@ -5,11 +5,11 @@ the chosen engine when a segment first needs a draft."""
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pipeline.errors import EngineError
+from pipeline.model import Warn
 
 if TYPE_CHECKING:
     from pipeline.engines.base import Engine
@@ -28,9 +28,6 @@ def engine_class(name: str):
     except KeyError as e:
         raise EngineError(f"unknown engine {name!r}; choose from {', '.join(sorted(ENGINES))}") from e
     return getattr(importlib.import_module(module_name), cls)
-
-
-Warn = Callable[[str], None]
 
 
 def argos_available() -> bool:

@@ -11,22 +11,15 @@ forbidden one is flagged, never silently accepted.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pipeline import __version__
 from pipeline.enforcement import inject_renderings, repair, verify
 from pipeline.errors import EngineError
 from pipeline.glossary import Glossary
-from pipeline.model import Draft, Segment, TermHit
+from pipeline.model import Draft, Progress, Segment, TermHit, no_progress
 from pipeline.script import simplified
-
-Progress = Callable[[int, int], None]
-
-
-def _no_progress(done: int, total: int) -> None:
-    pass
-
 
 @dataclass(frozen=True)
 class Request:
@@ -83,7 +76,7 @@ class Engine(ABC):
         segments: Sequence[Segment],
         hits: Mapping[int, Sequence[TermHit]] | None = None,
         *,
-        progress: Progress = _no_progress,
+        progress: Progress = no_progress,
         context: Sequence[Segment] = (),
     ) -> dict[int, Draft]:
         """Draft every segment in one batch; returns drafts keyed by segment id.

@@ -17,6 +17,7 @@ from importlib import resources
 
 from pipeline.engines.base import Engine, Hypothesis, Request
 from pipeline.numbers import render_figure, zh_figures
+from pipeline.script import HAN, HAN_CHAR
 
 PUNCT = {
     "，": ",", "。": ".", "、": ",", "；": ";", "：": ":", "？": "?", "！": "!",
@@ -48,8 +49,7 @@ _SKIP_SENSE = re.compile(
     re.IGNORECASE,
 )
 _PAREN = re.compile(r"\s*\([^)]*\)\s*")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_CJK_RUN = re.compile(r"([\u3400-\u9fff\uf900-\ufaff]+)")
+_CJK_RUN = re.compile(f"([{HAN}]+)")
 _PUNCT_RUN = re.compile("|".join(sorted(map(re.escape, PUNCT), key=len, reverse=True)) + r"|[^\s" + "".join(PUNCT) + r"]+|\s+")
 _SPACE_BEFORE = re.compile(r"\s+([,.;:?!%)\]”])")
 _SPACE_AFTER = re.compile(r"([(\[“])\s+")
@@ -59,7 +59,7 @@ def _best_sense(definitions: list[str]) -> str | None:
     for d in definitions:
         if _SKIP_SENSE.match(d):
             continue
-        if _CJK.search(d):
+        if HAN_CHAR.search(d):
             continue  # cross-references such as 臨沂市|临沂市[Lin2 yi2 shi4]
         d = _PAREN.sub(" ", d).strip()
         d = d.split(";")[0].strip()
@@ -173,7 +173,7 @@ class DictionaryEngine(Engine):
         tokens: list[str] = []
         # Only CJK runs go to jieba: it would cut injected renderings and figures apart.
         for run in _CJK_RUN.split(_render_figures(text)):
-            if _CJK.match(run):
+            if HAN_CHAR.match(run):
                 tokens += _jieba().lcut(run, HMM=False)
             elif run:
                 tokens += _PUNCT_RUN.findall(run)
@@ -182,7 +182,7 @@ class DictionaryEngine(Engine):
                 words.append(" ")
             elif token in PUNCT:
                 words.append(PUNCT[token])
-            elif _CJK.search(token):
+            elif HAN_CHAR.search(token):
                 if token in _DROP:
                     continue
                 words.append(self._gloss_word(token))

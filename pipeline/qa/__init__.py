@@ -16,10 +16,10 @@ from pipeline import po
 from pipeline.enforcement import verify
 from pipeline.model import Finding, TermHit
 from pipeline.numbers import en_figures, zh_dates, zh_figures
+from pipeline.script import HAN_CHAR
 
 # A check returns (severity, message, subject) triples; subject is the figure or term concerned.
 Check = Callable[[str, str, Sequence[TermHit]], list[tuple[str, str, str]]]
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _FULLWIDTH = re.compile(r"[，。：；（）『』「」、！？]")
 _PLACEHOLDER = re.compile(r"⟦[^⟧]*⟧|\bZZ(?:TERM)?\d+\b|__TERM_?\d+__")
 _PAIRS = (("(", ")"), ("[", "]"), ("“", "”"))
@@ -66,8 +66,8 @@ def check_glossary(source: str, english: str, hits: Sequence[TermHit]) -> list[t
 def check_leftovers(source: str, english: str, hits: Sequence[TermHit]) -> list[tuple[str, str, str]]:
     """Leftovers: CJK characters, full-width punctuation, unbalanced brackets or doubled spaces."""
     out = []
-    if _CJK.search(english):
-        left = "".join(_CJK.findall(english))[:20]
+    if HAN_CHAR.search(english):
+        left = "".join(HAN_CHAR.findall(english))[:20]
         out.append(("error", f"Chinese characters left in the English: {left}", left))
     if _FULLWIDTH.search(english):
         marks = "".join(_FULLWIDTH.findall(english))
@@ -99,7 +99,7 @@ def check_repetition(source: str, english: str, hits: Sequence[TermHit]) -> list
 
 def check_length(source: str, english: str, hits: Sequence[TermHit]) -> list[tuple[str, str, str]]:
     """Length: English far shorter or longer than the source predicts (a dropped or invented clause)."""
-    cjk = len(_CJK.findall(source))
+    cjk = len(HAN_CHAR.findall(source))
     if cjk < LENGTH_MIN_CJK:
         return []
     # Latin letters and digits in the source carry over about one to one.
