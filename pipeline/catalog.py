@@ -85,6 +85,14 @@ def notes(entry: polib.POEntry) -> dict[str, list[str]]:
     return out
 
 
+def reference(entry: polib.POEntry) -> str:
+    """The entry's first source reference, "file:line", as its `#:` line gives it."""
+    if not entry.occurrences:
+        return ""
+    name, line = entry.occurrences[0]
+    return f"{name}:{line}" if line else name
+
+
 def draft_origin(entry: polib.POEntry) -> tuple[str, int | None]:
     """Who wrote a draft (tm, argos, dictionary, …) and, for the memory, the match %."""
     n = notes(entry)

@@ -10,7 +10,8 @@ from tests.conftest import GLOSSARY_DIR, SAMPLE
 
 HEADER = "term\tvariants\tenglish\tavoid\tkind\tnote\tsource\n"
 
-# The terms issue 4 names; each must match the sample article.
+# The campaigns, slogans and bodies the product owner listed for the sample
+# article; each must be in the glossary and match the article.
 LISTED = """創先爭優活動 科學發展觀 打造新濱海、建設新天津、實現新跨越 學先進、趕先進、作貢獻、當表率 三個高地
 五個攻堅戰 解難題、促轉變、上水平 十大戰役 黨員作承諾、項目大提速 黨員示範崗 國資系統 科教興市 人才強市 黨建品牌
 市委金融工委 市委城鄉規劃建設交通工委 五比一創 黨建共建 一站三中心 民主議政日 全覆蓋 一庫四清 抓強促弱 三學五比一考核

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipeline import po
+from pipeline.catalog import reference
 from pipeline.enforcement import verify
 from pipeline.model import Finding, TermHit
 from pipeline.numbers import en_figures, zh_dates, zh_figures
@@ -147,14 +148,6 @@ def check_segment(source: str, english: str, hits: Sequence[TermHit], *, segment
 def note_lines(findings: Sequence[Finding]) -> list[str]:
     """``#.`` catalog notes for an entry's findings, so Poedit shows them beside the text."""
     return [f"qa: {f.severity} ({f.check}): {f.message}" for f in findings]
-
-
-def reference(entry) -> str:
-    """The entry's first source reference, "file:line", as its `#:` line gives it."""
-    if not entry.occurrences:
-        return ""
-    name, line = entry.occurrences[0]
-    return f"{name}:{line}" if line else name
 
 
 def check_catalog(catalog, glossary, *, path: str = "") -> list[Finding]:

@@ -13,10 +13,9 @@ from collections.abc import Mapping
 
 import polib
 
-from pipeline.catalog import state
+from pipeline.catalog import reference, state
 from pipeline.glossary import Glossary
 from pipeline.model import Finding
-from pipeline.qa import reference
 
 
 def _live(catalog: polib.POFile):
