@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import polib
 
 from pipeline import __version__, po
-from pipeline.model import Draft, Segment, TermHit
+from pipeline.model import Draft, MergeStats, Segment, TermHit
 
 if TYPE_CHECKING:
     from pipeline.articles import Article
@@ -35,20 +35,6 @@ FUZZY_MATCH_MIN = 0.6
 DATE_FORMAT = "%Y-%m-%d %H:%M%z"
 DRAFT_KEYS = ("draft", "draft-signature", "draft-id", "draft-score", "draft-check", "tm-match", "tm-source",
               "tm-figures")
-
-
-@dataclass(frozen=True)
-class MergeStats:
-    segments: int
-    entries: int
-    drafted: int
-    reused: int
-    reviewed: int
-    edited: int
-    fuzzy_matched: int
-    untranslated: int
-    obsolete: int
-    changed: bool
 
 
 def state(entry: polib.POEntry) -> str:

@@ -17,6 +17,7 @@ This module stays light: it is imported before anything heavy is.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import json
@@ -91,7 +92,7 @@ def output_key(article: Article) -> str:
 
 def record(article: Article, key: str, result: ArticleResult) -> None:
     """Remember a finished run (call it while holding the article's lock)."""
-    state = {"inputs": key, "outputs": output_key(article), "result": result.as_json()}
+    state = {"inputs": key, "outputs": output_key(article), "result": result.to_state()}
     write_atomic(article.folder / STATE, json.dumps(state, ensure_ascii=False, indent=1) + "\n")
 
 
@@ -105,11 +106,9 @@ def skip(article: Article, key: str) -> ArticleResult | None:
             return None
         with contextlib.suppress(KeyError, TypeError):  # a state file from another zhen, or damaged
             if state["inputs"] == key and state["outputs"] == output_key(article):
-                r = state["result"]
+                recorded = ArticleResult.from_state(state["result"])
                 # A re-run drafts nothing: what the recorded run drafted, it now reuses.
-                return ArticleResult(
-                    article=r["article"], segments=r["segments"], drafted=0,
-                    reused=r["drafted"] + r["reused"] + r.get("tm", 0),
-                    reviewed=r["reviewed"], untranslated=r["untranslated"], catalog=r["catalog"], html=r["html"],
-                    text=r["text"], seconds=time.perf_counter() - started)
+                merge = dataclasses.replace(recorded.merge, drafted=0, reused=recorded.merge.drafted
+                                            + recorded.merge.reused, changed=False)
+                return dataclasses.replace(recorded, merge=merge, tm=0, seconds=time.perf_counter() - started)
     return None

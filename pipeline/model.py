@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -117,35 +118,68 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class MergeStats:
+    """What merging drafts into an article's catalog did, entry by entry."""
+
+    segments: int
+    entries: int
+    drafted: int
+    reused: int
+    reviewed: int
+    edited: int
+    fuzzy_matched: int
+    untranslated: int
+    obsolete: int
+    changed: bool
+
+
+@dataclass(frozen=True)
 class ArticleResult:
     """What one ``translate`` run did to one article."""
 
     article: str
-    segments: int
-    drafted: int
-    reused: int
-    reviewed: int
-    untranslated: int
     catalog: str
     html: str
     text: str
+    merge: MergeStats
+    tm: int = 0  # entries drafted from the translation memory (merge.drafted counts them too)
     seconds: float = 0.0  # wall time spent on this article, the engine's loading included
-    tm: int = 0  # entries drafted from the translation memory (``drafted`` counts the engine's)
+
+    # ``zhen translate --json``: one object per article with these keys.
+    JSON_KEYS = ("article", "segments", "drafted", "reused", "reviewed", "untranslated", "catalog", "html",
+                 "text", "seconds", "tm")
+
+    @property
+    def segments(self) -> int:
+        return self.merge.segments
+
+    @property
+    def drafted(self) -> int:
+        """Sentences the engine drafted (the memory's drafts are ``tm``)."""
+        return self.merge.drafted - self.tm
+
+    @property
+    def reused(self) -> int:
+        return self.merge.reused
+
+    @property
+    def reviewed(self) -> int:
+        return self.merge.reviewed
+
+    @property
+    def untranslated(self) -> int:
+        return self.merge.untranslated
 
     def as_json(self) -> dict:
-        return {
-            "article": self.article,
-            "segments": self.segments,
-            "drafted": self.drafted,
-            "reused": self.reused,
-            "reviewed": self.reviewed,
-            "untranslated": self.untranslated,
-            "catalog": self.catalog,
-            "html": self.html,
-            "text": self.text,
-            "seconds": round(self.seconds, 3),
-            "tm": self.tm,
-        }
+        return {key: round(self.seconds, 3) if key == "seconds" else getattr(self, key) for key in self.JSON_KEYS}
+
+    def to_state(self) -> dict:
+        """Everything, for the state file; ``from_state`` reads it back."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_state(cls, data: dict) -> ArticleResult:
+        return cls(**{**data, "merge": MergeStats(**data["merge"])})
 
 
 @dataclass(frozen=True)

@@ -121,19 +121,9 @@ def translate_article(
         if memory is not None:
             memory.written(article.catalog, catalog)
         write_outputs(article, segments, hits, catalog, lang, checks)
-        result = ArticleResult(
-            article=article.slug,
-            segments=stats.segments,
-            drafted=stats.drafted - len(from_memory),
-            reused=stats.reused,
-            reviewed=stats.reviewed,
-            untranslated=stats.untranslated,
-            catalog=str(article.catalog),
-            html=str(article.html),
-            text=str(article.text),
-            seconds=time.perf_counter() - started,
-            tm=len(from_memory),
-        )
+        result = ArticleResult(article=article.slug, catalog=str(article.catalog), html=str(article.html),
+                               text=str(article.text), merge=stats, tm=len(from_memory),
+                               seconds=time.perf_counter() - started)
         if state_key is not None:
             incremental.record(article, state_key, result)  # inside the lock: these outputs, these inputs
     return result
