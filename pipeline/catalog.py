@@ -71,12 +71,14 @@ def notes(entry: polib.POEntry) -> dict[str, list[str]]:
     return out
 
 
+def references(entry: polib.POEntry) -> tuple[str, ...]:
+    """The entry's source references, "file:line", as its `#:` lines give them."""
+    return tuple(f"{name}:{line}" if line else name for name, line in entry.occurrences)
+
+
 def reference(entry: polib.POEntry) -> str:
-    """The entry's first source reference, "file:line", as its `#:` line gives it."""
-    if not entry.occurrences:
-        return ""
-    name, line = entry.occurrences[0]
-    return f"{name}:{line}" if line else name
+    """The entry's first source reference ("" when it has none)."""
+    return next(iter(references(entry)), "")
 
 
 def draft_origin(entry: polib.POEntry) -> tuple[str, int | None]:
@@ -85,6 +87,39 @@ def draft_origin(entry: polib.POEntry) -> tuple[str, int | None]:
     origin = n.get("draft", [""])[0].split(" ")[0]
     score = n.get("tm-match", [""])[0].split("%")[0]
     return origin, int(score) if score.isdigit() else None
+
+
+@dataclass(frozen=True)
+class EntryInfo:
+    """One catalog entry as the later stages read it, parsed once from its lines
+    and notes; the PO notes stay the storage format."""
+
+    number: int  # 1-based position in the catalog
+    msgid: str
+    msgstr: str
+    state: str  # untranslated | draft | reviewed
+    origin: str  # who wrote the draft: tm, argos, dictionary, llm, … ("" when no note says)
+    match: int | None  # a memory draft's match %
+    terms: tuple[str, ...]  # the glossary notes
+    references: tuple[str, ...]  # "file:line", as the #: lines give them
+    findings: tuple[str, ...]  # the qa notes
+    comment: str  # the translator's comment
+    obsolete: bool
+
+
+def read_entry(entry: polib.POEntry, number: int) -> EntryInfo:
+    n = notes(entry)
+    origin, match = draft_origin(entry)
+    return EntryInfo(
+        number=number, msgid=entry.msgid, msgstr=entry.msgstr, state=state(entry), origin=origin, match=match,
+        terms=tuple(n.get("glossary", [])), findings=tuple(n.get("qa", [])),
+        references=references(entry),
+        comment=entry.tcomment or "", obsolete=entry.obsolete)
+
+
+def read_entries(catalog: polib.POFile) -> list[EntryInfo]:
+    """Every entry of a catalog, numbered as in the file."""
+    return [read_entry(e, n) for n, e in enumerate(catalog, start=1)]
 
 
 def is_machine_draft(entry: polib.POEntry) -> bool:
@@ -350,19 +385,17 @@ def catalog_status(article: Article) -> dict:
     origins: dict[str, int] = {}
     matches: list[dict] = []
     segments = warnings = 0
-    if article.catalog.exists():
-        for number, entry in enumerate(po.read_catalog(article.catalog), start=1):
-            if entry.obsolete:
-                continue
-            n = len(entry.occurrences) or 1
-            segments += n
-            counts[state(entry)] += n
-            warnings += len(notes(entry).get("qa", []))
-            if state(entry) == "draft":
-                origin, score = draft_origin(entry)
-                origins[origin or "other"] = origins.get(origin or "other", 0) + n
-                if score is not None:
-                    matches.append({"entry": number, "score": score})
+    live = [e for e in read_entries(po.read_catalog(article.catalog)) if not e.obsolete] \
+        if article.catalog.exists() else []
+    for e in live:
+        n = len(e.references) or 1
+        segments += n
+        counts[e.state] += n
+        warnings += len(e.findings)
+        if e.state == "draft":
+            origins[e.origin or "other"] = origins.get(e.origin or "other", 0) + n
+            if e.match is not None:
+                matches.append({"entry": e.number, "score": e.match})
     return {
         "article": article.slug,
         "catalog": str(article.catalog),

@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 import polib
 
 from pipeline import __version__
-from pipeline.catalog import DATE_FORMAT, state
+from pipeline.catalog import DATE_FORMAT, read_entries
 
 
 def bcp47(gettext_code: str) -> str:
@@ -42,16 +42,16 @@ def tmx(catalogs: Iterable[tuple[str, polib.POFile]]) -> str:
         langs.add(lang)
         date = _tmx_date(catalog)
         dates.append(date)
-        for n, entry in enumerate(catalog, start=1):
-            if entry.obsolete or state(entry) != "reviewed":
+        for entry in read_entries(catalog):
+            if entry.obsolete or entry.state != "reviewed":
                 continue
-            refs = " ".join(f"{f}:{line}" for f, line in entry.occurrences)
+            refs = " ".join(entry.references)
             when = f" changedate={quoteattr(date)}" if date else ""
             units.append(
-                f'    <tu tuid={quoteattr(f"{slug}:{n}")}{when}>\n'
+                f'    <tu tuid={quoteattr(f"{slug}:{entry.number}")}{when}>\n'
                 f'      <prop type="x-zhen-article">{escape(slug)}</prop>\n'
                 + (f'      <prop type="x-zhen-references">{escape(refs)}</prop>\n' if refs else "")
-                + (f"      <note>{escape(entry.tcomment)}</note>\n" if entry.tcomment else "")
+                + (f"      <note>{escape(entry.comment)}</note>\n" if entry.comment else "")
                 + f"      <tuv xml:lang={quoteattr(lang)}><seg>{escape(entry.msgid)}</seg></tuv>\n"
                 f"      <tuv xml:lang=\"en\"><seg>{escape(entry.msgstr)}</seg></tuv>\n"
                 "    </tu>\n"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import polib
 
-from pipeline.catalog import draft_origin, state
+from pipeline.catalog import read_entries
 from pipeline.model import Finding, Segment, TermHit
 
 STATUS_LABELS = {"reviewed": "Reviewed", "draft": "Draft", "untranslated": "Untranslated"}
@@ -35,17 +35,15 @@ class Row:
 
 def rows(segments: Sequence[Segment], catalog: polib.POFile, hits: Mapping[int, Sequence[TermHit]],
          findings: Sequence[Finding] = ()) -> list[Row]:
-    by_id = {e.msgid: e for e in catalog if not e.obsolete}
+    by_id = {e.msgid: e for e in read_entries(catalog) if not e.obsolete}
     by_segment: dict[int | None, list[Finding]] = {}
     for f in findings:
         by_segment.setdefault(f.segment, []).append(f)
     out = []
     for seg in segments:
-        entry = by_id.get(seg.text)
-        status = state(entry) if entry is not None else "untranslated"
-        engine, match = draft_origin(entry) if entry is not None else ("", None)
-        out.append(Row(seg, entry.msgstr if entry is not None else "", status, engine,
-                       tuple(hits.get(seg.id, ())), tuple(by_segment.get(seg.id, ())), match))
+        e = by_id.get(seg.text)
+        out.append(Row(seg, e.msgstr if e else "", e.state if e else "untranslated", e.origin if e else "",
+                       tuple(hits.get(seg.id, ())), tuple(by_segment.get(seg.id, ())), e.match if e else None))
     return out
 
 
