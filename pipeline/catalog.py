@@ -106,6 +106,11 @@ class EntryInfo:
     comment: str  # the translator's comment
     obsolete: bool
 
+    @property
+    def reference(self) -> str:
+        """The first source reference ("" when there is none)."""
+        return self.references[0] if self.references else ""
+
 
 def read_entry(entry: polib.POEntry, number: int) -> EntryInfo:
     n = notes(entry)
