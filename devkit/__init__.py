@@ -1,5 +1,6 @@
-"""What the tests and the benchmarks share: the repository's paths and a builder
-of random-weight Argos packages. Not part of zhen and not installed with it."""
+"""What the tests and the benchmarks share: the repository's paths, a builder of
+random-weight Argos packages (``random_argos_package``) and a loopback
+OpenAI-compatible server (``llm_server``). Not part of zhen and not installed with it."""
 
 from pathlib import Path
 
