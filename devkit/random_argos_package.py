@@ -16,6 +16,13 @@ from pathlib import Path
 
 import numpy as np
 
+from devkit import SAMPLE
+
+# What the tests' tiny package learns its vocabulary from: the sample article's
+# lines and a few English sentences.
+TINY_LINES = [line for line in SAMPLE.read_text(encoding="utf-8").splitlines() if len(line) > 5] + [
+    "The campaign was carried out across Tianjin.", "Party members made pledges.", "Binhai New Area"] * 2
+
 
 def train_sentencepiece(lines: list[str], vocab_size: int) -> bytes:
     import sentencepiece as spm

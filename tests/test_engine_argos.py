@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from devkit.random_argos_package import TINY_LINES, build_package
 from pipeline.cli import main
 from pipeline.engines.argos import ArgosEngine, ArgosOptions
 from pipeline.engines.packages import find_package, install
@@ -17,16 +18,11 @@ from pipeline.errors import ModelError
 from pipeline.model import Segment
 from pipeline.segment import segment
 from pipeline.source import read_article
-from devkit.random_argos_package import build_package
 from tests.conftest import SAMPLE
-
-LINES = [line for line in SAMPLE.read_text(encoding="utf-8").splitlines() if len(line) > 5] + [
-    "The campaign was carried out across Tianjin.", "Party members made pledges.", "Binhai New Area"] * 2
-
 
 @pytest.fixture(scope="session")
 def package_file(tmp_path_factory) -> Path:
-    return build_package(tmp_path_factory.mktemp("pkg") / "translate-zh_en-tiny.argosmodel", LINES)
+    return build_package(tmp_path_factory.mktemp("pkg") / "translate-zh_en-tiny.argosmodel", TINY_LINES)
 
 
 @pytest.fixture
@@ -192,7 +188,7 @@ def test_settings_from_config_file_and_command_line_reach_the_engine(package_fil
 
 def test_a_bpe_package_installs_and_translates(packages, tmp_path, glossary):
     """Older Argos packages ship a subword-nmt bpe.model; argostranslate's BPE tokenizer runs it."""
-    archive = build_package(tmp_path / "bpe.argosmodel", LINES, tokenizer="bpe", folder="translate-zh_en-bpe")
+    archive = build_package(tmp_path / "bpe.argosmodel", TINY_LINES, tokenizer="bpe", folder="translate-zh_en-bpe")
     info = install(archive)
     assert (info.path / "bpe.model").exists() and not (info.path / "sentencepiece.model").exists()
     engine = ArgosEngine(glossary, package=info, options=ArgosOptions(beam_size=1, n_best=1))
@@ -205,7 +201,7 @@ def test_a_bpe_package_installs_and_translates(packages, tmp_path, glossary):
 def test_target_prefix_is_forced_and_stripped(packages, tmp_path, glossary):
     import ctranslate2
 
-    archive = build_package(tmp_path / "prefix.argosmodel", LINES, target_prefix="__en__", folder="translate-zh_en-px")
+    archive = build_package(tmp_path / "prefix.argosmodel", TINY_LINES, target_prefix="__en__", folder="translate-zh_en-px")
     info = install(archive)
     engine = ArgosEngine(glossary, package=info, options=ArgosOptions(beam_size=1, n_best=1))
     tokens = [engine.tokenize(s.text) for s in segment(read_article(SAMPLE))[:6]]
@@ -239,3 +235,30 @@ def test_avoided_renderings_are_suppressed_while_decoding(package_file, packages
     again = strict.translate_tokens([strict.tokenize(request.text)], suppress=strict._suppressions([request]))[0][0][0]
     assert not any(again[i:i + 2] == window for i in range(len(again) - 1))
     assert any(tokens[i:i + 2] == window for i in range(len(tokens) - 1))  # it was there without suppression
+
+
+@pytest.mark.parametrize("options, compute, batch", [
+    (ArgosOptions(), "int8", 2048),
+    (ArgosOptions(device="cuda"), "float16", 16384),
+    (ArgosOptions(device="cuda", compute_type="int8_float16", max_batch_tokens=4096), "int8_float16", 4096),
+    (ArgosOptions(device="cpu", compute_type="int8_float32"), "int8_float32", 2048),
+])
+def test_compute_type_and_batch_size_follow_the_device_unless_given(package_file, packages, glossary, options,
+                                                                     compute, batch):
+    engine = ArgosEngine(glossary, package=install(package_file), options=options)
+    assert (engine.compute_type, engine.max_batch_tokens) == (compute, batch)
+    assert f"|compute:{compute}|" in engine.signature()  # without loading anything on the device
+
+
+def test_device_and_compute_type_from_the_config_file_and_the_command_line(package_file, packages, article_dir,
+                                                                           tmp_path):
+    from pipeline.config import argos_options, load_config
+
+    path = tmp_path / "zhen.toml"
+    path.write_text('[argos]\ndevice = "cuda"\n', encoding="utf-8")
+    info = install(package_file)
+    from_file = ArgosEngine(None, package=info, options=argos_options(load_config(path), path=path))
+    assert from_file.compute_type == "float16"
+    given = ArgosEngine(None, package=info, options=argos_options(load_config(path), path=path,
+                                                                   compute_type="int8_float16"))
+    assert given.compute_type == "int8_float16"

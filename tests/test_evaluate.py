@@ -8,13 +8,13 @@ import pytest
 import sacrebleu
 from click.testing import CliRunner
 
+from devkit.random_argos_package import build_package
 from pipeline import evaluate as ev
 from pipeline.cli import main
 from pipeline.engines.argos import ArgosEngine, ArgosOptions
 from pipeline.engines.dictionary import DictionaryEngine
 from pipeline.engines.packages import install
 from pipeline.errors import EvalSetError
-from devkit.random_argos_package import build_package
 from tests.conftest import SAMPLE
 
 SAMPLE_LINES = [line for line in SAMPLE.read_text(encoding="utf-8").splitlines() if len(line) > 5]

@@ -150,6 +150,7 @@ def test_catalog_of_the_sample_shows_every_listed_term(glossary, article_dir):
 
 def test_matching_and_drafting_reuse_the_normalized_simplified_form(glossary, monkeypatch):
     from pipeline import script
+    from pipeline.engines.base import Engine
     from pipeline.engines.dictionary import DictionaryEngine
 
     segments = script.normalize(segment(read_article(SAMPLE)))
@@ -159,8 +160,12 @@ def test_matching_and_drafting_reuse_the_normalized_simplified_form(glossary, mo
     real = script.to_simplified
     monkeypatch.setattr(script, "to_simplified", lambda text: calls.append(text) or real(text))
     hits = glossary.match_segments(segments)
-    engine.requests(segments, hits, segments)
-    assert calls == []  # neither matching nor the engine converts the script again
+    # The base preparation, which the Argos and LLM engines use (the dictionary
+    # engine glosses the original script and repairs it first).
+    requests = [Engine.prepare(engine, seg, hits.get(seg.id, ())) for seg in segments]
+    assert calls == []  # neither matching nor the engines' input converts the script again
+    plain = next(i for i, seg in enumerate(segments) if not hits[seg.id])
+    assert requests[plain].text == " ".join(segments[plain].simplified.split())
     assert sum(len(h) for h in hits.values()) > 100
     # The form matched is the segment's own: a term written only there is found.
     seg = Segment(1, 1, 1, "body", "他見甲乙。", simplified="他见区委。")

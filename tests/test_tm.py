@@ -3,6 +3,7 @@ script whose reviewed entries draft the other, in Simplified."""
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -455,3 +456,12 @@ def test_articles_under_the_translations_root_are_skipped_on_the_next_run(projec
     review(BINHAI_PO, {"全区新建社区服务中心415个。": "The district built 415 new community service centres."})
     translate()
     assert sorted(ran) == ["binhai", "jinnan"]  # a reviewed sentence anywhere may draft any article
+
+
+def test_an_index_that_cannot_be_written_is_one_line_naming_it(project):
+    shutil.rmtree(".zhen")
+    Path(".zhen").write_text("a file where the index folder should be", encoding="utf-8")
+    result = cli("tm", "stats")
+    assert result.exit_code == 2
+    assert result.output.startswith("error: .zhen/tm.sqlite: cannot create the memory index's folder")
+    assert len(result.output.strip().splitlines()) == 1

@@ -15,9 +15,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.engines import cuda
 from pipeline.engines.base import Engine, Hypothesis, Request
-from pipeline.errors import EngineError
 from pipeline.engines.packages import PackageInfo, find_package
+from pipeline.errors import EngineError
 
 _CLAUSE = re.compile(r"(?<=[；;，,、：:])")
 _BPE_LEFTOVER = re.compile(r"@@(?=\s|$)")
@@ -28,12 +29,12 @@ _JOIN = {"；": "; ", ";": "; ", "，": ", ", ",": ", ", "、": ", ", "：": ": 
 class ArgosOptions:
     """Settings of the Argos engine (CTranslate2), from zhen.toml and the command line."""
 
-    device: str = "cpu"
-    compute_type: str = "int8"  # int8 on CPU: fastest there, with negligible quality loss
+    device: str = "cpu"  # cpu, cuda or auto (CUDA when CTranslate2 sees a GPU)
+    compute_type: str | None = None  # None: by device, int8 on CPU and float16 on CUDA
     beam_size: int = 4
     inter_threads: int = 1
     intra_threads: int = 0  # 0: CTranslate2 picks
-    max_batch_tokens: int = 2048
+    max_batch_tokens: int | None = None  # None: by device, 2,048 on CPU and 16,384 on CUDA
     max_input_tokens: int = 200
     max_decoding_length: int = 256
     min_decoding_length: int = 0  # benchmarks force a fixed length with min = max
@@ -56,10 +57,26 @@ class ArgosEngine(Engine):
         self._translator = None
         self._package = None
         self._vocabulary: frozenset[str] | None = None
+        self._device: str | None = None
+
+    @property
+    def device(self) -> str:
+        """``cpu`` or ``cuda``, with ``auto`` resolved as CTranslate2 resolves it."""
+        if self._device is None:
+            self._device = cuda.resolve_device(self.options.device)
+        return self._device
+
+    @property
+    def compute_type(self) -> str:
+        return self.options.compute_type or cuda.COMPUTE_TYPE[self.device]
+
+    @property
+    def max_batch_tokens(self) -> int:
+        return self.options.max_batch_tokens or cuda.BATCH_TOKENS[self.device]
 
     def identity(self) -> str:
         o = self.options
-        return f"package:{self.info.label}|beam:{o.beam_size}|compute:{o.compute_type}"
+        return f"package:{self.info.label}|beam:{o.beam_size}|compute:{self.compute_type}"
 
     def _load(self):
         if self._translator is None:
@@ -69,13 +86,16 @@ class ArgosEngine(Engine):
             self._package = Package(self.info.path)
             if not hasattr(self._package, "tokenizer"):
                 raise EngineError(f"{self.info.path}: package has no tokenizer")
+            if self.device == "cuda":
+                cuda.ensure_library()  # before CTranslate2 fails on it with a message about driver versions
             try:
                 self._translator = ctranslate2.Translator(
-                    str(self.info.path / "model"), device=self.options.device,
-                    compute_type=self.options.compute_type, inter_threads=self.options.inter_threads,
+                    str(self.info.path / "model"), device=self.device,
+                    compute_type=self.compute_type, inter_threads=self.options.inter_threads,
                     intra_threads=self.options.intra_threads)
             except (RuntimeError, ValueError) as e:
-                raise EngineError(f"{self.info.path}: cannot load the CTranslate2 model: {e}") from e
+                raise EngineError(f"{self.info.path}: cannot load the CTranslate2 model on {self.device} "
+                                  f"({self.compute_type}): {e}") from e
         return self._translator, self._package
 
     def tokenize(self, text: str) -> list[str]:
@@ -112,12 +132,25 @@ class ArgosEngine(Engine):
         ``suppress``: token sequences the decoder may not produce (CTranslate2's
         ``suppress_sequences``), applied to the whole batch.
         """
+        out: list[list[tuple[list[str], float]]] = [[] for _ in batch]
+        for i, hyps in self._finished(batch, n_best=n_best, suppress=suppress):
+            out[i] = hyps
+        return out
+
+    def _finished(self, batch: Sequence[list[str]], *, n_best: int, suppress: Sequence[list[str]]):
+        """(input index, hypotheses) for every input, in the order CTranslate2 finishes them.
+
+        CTranslate2 decodes the batch in sub-batches from the longest inputs to the
+        shortest, in its own threads. Asking for asynchronous results in that order
+        lets the caller turn finished inputs into text while the rest decode: on a
+        GPU the CPU would otherwise sit idle, then do all that work at the end.
+        """
         translator, package = self._load()
-        order = sorted(range(len(batch)), key=lambda i: len(batch[i]))
+        order = sorted(range(len(batch)), key=lambda i: -len(batch[i]))
         prefix = package.target_prefix
         kwargs = dict(
             beam_size=max(self.options.beam_size, n_best), num_hypotheses=n_best, return_scores=True,
-            max_batch_size=self.options.max_batch_tokens, batch_type="tokens",
+            max_batch_size=self.max_batch_tokens, batch_type="tokens",
             max_decoding_length=self.options.max_decoding_length,
             min_decoding_length=self.options.min_decoding_length,
         )
@@ -125,32 +158,37 @@ class ArgosEngine(Engine):
             kwargs["target_prefix"] = [[prefix]] * len(batch)
         if suppress:
             kwargs["suppress_sequences"] = [list(seq) for seq in suppress]
-        results = translator.translate_batch([batch[i] for i in order], **kwargs)
-        out: list[list[tuple[list[str], float]]] = [[] for _ in batch]
-        for i, result in zip(order, results):
+        pending = translator.translate_batch([batch[i] for i in order], asynchronous=True, **kwargs)
+        for i, job in zip(order, pending):
+            try:
+                result = job.result()
+            except (RuntimeError, ValueError) as e:
+                raise EngineError(f"{self.info.path}: CTranslate2 failed on {self.device}: {e}") from e
             hyps = []
             for tokens, score in zip(result.hypotheses, result.scores):
                 if prefix and tokens and tokens[0] == prefix:
                     tokens = tokens[1:]
                 hyps.append((tokens, score))
-            out[i] = hyps
-        return out
+            yield i, hyps
 
     def _translate_batch(self, requests: Sequence[Request]) -> list[list[Hypothesis]]:
         n_best = max(r.n_best for r in requests) if requests else 1
         pieces = [self._pieces(r.text) for r in requests]
         flat = [toks for p in pieces for toks, _ in p]
-        results = self.translate_tokens(flat, n_best=n_best, suppress=self._suppressions(requests))
+        # Detokenized as they finish, while CTranslate2 decodes the rest: (text, score, length).
+        decoded: list[list[tuple[str, float, int]]] = [[] for _ in flat]
+        for i, hyps in self._finished(flat, n_best=n_best, suppress=self._suppressions(requests)):
+            decoded[i] = [(self._decode(tokens), score, max(1, len(tokens))) for tokens, score in hyps]
         out: list[list[Hypothesis]] = []
         k = 0
         for req, segs in zip(requests, pieces):
-            parts = results[k:k + len(segs)]
+            parts = decoded[k:k + len(segs)]
             k += len(segs)
             hyps = []
             for h in range(min(req.n_best, min(len(p) for p in parts))):
-                text = "".join(self._decode(p[h][0]) + sep for p, (_, sep) in zip(parts, segs))
+                text = "".join(p[h][0] + sep for p, (_, sep) in zip(parts, segs))
                 score = sum(p[h][1] for p in parts)
-                length = sum(max(1, len(p[h][0])) for p in parts)
+                length = sum(p[h][2] for p in parts)
                 hyps.append(Hypothesis(" ".join(text.split()), score / length))
             out.append(hyps)
         return out

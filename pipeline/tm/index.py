@@ -201,7 +201,10 @@ class Memory:
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise TMError(f"cannot create the memory index's folder: {e.strerror or e}", path=self.path) from e
             self._db = self._open()
         return self._db
 
@@ -269,7 +272,10 @@ class Memory:
             self.digest = "-"
             return self.digest
         db = self._connect()
-        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:  # read-only folder or file, or locked past the timeout
+            raise TMError(f"cannot update the memory index: {e}", path=self.path) from e
         try:
             self.digest = self._sync(db, files, warn, progress or no_progress)
             db.execute("COMMIT")
@@ -284,12 +290,16 @@ class Memory:
         changed: dict[str, tuple[str, int, int, str, list[Unit]] | None] = {}  # origin → new state, None: gone
         for path, kind in files:
             origin = path.as_posix()
-            st = path.stat()
             old = known.pop(origin, None)
-            if old is not None and (old[0], old[1]) == (st.st_size, st.st_mtime_ns):
+            try:
+                st = path.stat()
+                if old is not None and (old[0], old[1]) == (st.st_size, st.st_mtime_ns):
+                    continue
+                sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError as e:  # gone since it was listed, or unreadable
+                warn(f"{origin}: cannot read: {e.strerror or e}; left out of the translation memory")
+                changed[origin] = None
                 continue
-            data = path.read_bytes()
-            sha = hashlib.sha256(data).hexdigest()
             if old is not None and old[2] == sha:
                 db.execute("UPDATE files SET size = ?, mtime = ? WHERE path = ?", (st.st_size, st.st_mtime_ns, origin))
                 continue
