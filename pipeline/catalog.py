@@ -76,11 +76,6 @@ def references(entry: polib.POEntry) -> tuple[str, ...]:
     return tuple(f"{name}:{line}" if line else name for name, line in entry.occurrences)
 
 
-def reference(entry: polib.POEntry) -> str:
-    """The entry's first source reference ("" when it has none)."""
-    return next(iter(references(entry)), "")
-
-
 def draft_origin(entry: polib.POEntry) -> tuple[str, int | None]:
     """Who wrote a draft (tm, argos, dictionary, …) and, for the memory, the match %."""
     n = notes(entry)

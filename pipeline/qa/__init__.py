@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipeline import po
-from pipeline.catalog import reference
+from pipeline.catalog import read_entries
 from pipeline.enforcement import verify
 from pipeline.model import Finding, TermHit
 from pipeline.numbers import en_figures, zh_dates, zh_figures
@@ -153,11 +153,11 @@ def note_lines(findings: Sequence[Finding]) -> list[str]:
 def check_catalog(catalog, glossary, *, path: str = "") -> list[Finding]:
     """Every translated live entry of one catalog, numbered as in the file."""
     findings: list[Finding] = []
-    for n, entry in enumerate(catalog, start=1):
+    for entry in read_entries(catalog):
         if entry.obsolete or not entry.msgstr:
             continue
-        findings += check_segment(entry.msgid, entry.msgstr, glossary.match(entry.msgid), catalog=path, entry=n,
-                                  reference=reference(entry))
+        findings += check_segment(entry.msgid, entry.msgstr, glossary.match(entry.msgid), catalog=path,
+                                  entry=entry.number, reference=entry.reference)
     return findings
 
 
