@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pipeline import incremental
 from pipeline.articles import Article
-from pipeline.errors import GlossaryError, ZhenError
+from pipeline.errors import GlossaryError, ZhenError, from_os_error
 from pipeline.model import ArticleResult, Progress, no_progress
 
 Runner = Callable[[Article, str, Progress], ArticleResult]  # (article, state key, progress) → result
@@ -34,15 +34,18 @@ def translate_all(articles: Sequence[Article], *, run: Runner, glossary_files: S
     """One result (or failure) per article, in order.
 
     An article whose inputs and outputs hash as its last run left them is
-    skipped (``force`` runs it anyway). A bad source or catalog fails its own
-    article only; with a single article, or a broken glossary (every article's
+    skipped (``force`` runs it anyway). A bad source or catalog, or an OS error
+    nobody wrapped closer to its cause, fails its own article only; with a single article, or a broken glossary (every article's
     problem, said once), the error is raised.
     """
     for article in articles:
         progress = progress_for(article)
         try:
-            key = incremental.input_key(article, glossary_files=glossary_files, settings=settings)
-            result = (None if force else incremental.skip(article, key)) or run(article, key, progress)
+            try:
+                key = incremental.input_key(article, glossary_files=glossary_files, settings=settings)
+                result = (None if force else incremental.skip(article, key)) or run(article, key, progress)
+            except OSError as e:
+                raise from_os_error(e) from e
         except ZhenError as e:
             if len(articles) == 1 or isinstance(e, GlossaryError):
                 raise

@@ -30,11 +30,11 @@ def engine_class(name: str):
     return getattr(importlib.import_module(module_name), cls)
 
 
-def argos_available() -> bool:
+def argos_available(warn: Warn | None = None) -> bool:
     """Is a zh→en Argos package installed? Imports nothing heavy."""
     from pipeline.engines.packages import find_package
 
-    return find_package("zh", "en") is not None
+    return find_package("zh", "en", warn=warn) is not None
 
 
 @dataclass
@@ -54,7 +54,7 @@ class EngineProvider:
             return self.name
         if self.settings.get("llm", {}).get("options") is not None:
             return "llm"
-        return "argos" if argos_available() else "dictionary"
+        return "argos" if argos_available(self.warn) else "dictionary"
 
     def get(self, *, drafting: bool = False) -> Engine:
         if drafting and self.name == "auto" and self.resolved_name() == "dictionary":
