@@ -212,7 +212,7 @@ def test_caveats_flag_scores_near_the_floor(glossary):
 
 
 def test_an_llm_server_is_scored_through_the_same_command(tmp_path, monkeypatch):
-    from tests.llm_server import LLMServer
+    from devkit.llm_server import LLMServer
 
     references = dict(DESK)
     tsv = write_tsv(tmp_path / "desk.tsv", DESK)
