@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import polib
 
 from pipeline import __version__, po
+from pipeline.errors import CatalogError
 from pipeline.model import Draft, MergeStats, Segment, TermHit
 
 if TYPE_CHECKING:
@@ -41,6 +42,12 @@ def state(entry: polib.POEntry) -> str:
     if not entry.msgstr.strip():
         return "untranslated"
     return "draft" if "fuzzy" in entry.flags else "reviewed"
+
+
+def owned(entry: polib.POEntry) -> bool:
+    """Is this one of zhen's entries (one source sentence), rather than one a person or
+    another gettext tool added (a msgctxt, plural forms)? Those are kept as they are."""
+    return entry.msgctxt is None and not (entry.msgid_plural or entry.msgstr_plural) and entry.msgid != ""
 
 
 def draft_id(text: str) -> str:
@@ -100,6 +107,8 @@ class EntryInfo:
     findings: tuple[str, ...]  # the qa notes
     comment: str  # the translator's comment
     obsolete: bool
+    owned: bool  # one of zhen's sentence entries (see ``owned``), not one another tool added
+    line: int | None = None  # where the entry starts in the file, when it was read from one
 
     @property
     def reference(self) -> str:
@@ -113,8 +122,8 @@ def read_entry(entry: polib.POEntry, number: int) -> EntryInfo:
     return EntryInfo(
         number=number, msgid=entry.msgid, msgstr=entry.msgstr, state=state(entry), origin=origin, match=match,
         terms=tuple(n.get("glossary", [])), findings=tuple(n.get("qa", [])),
-        references=references(entry),
-        comment=entry.tcomment or "", obsolete=entry.obsolete)
+        references=references(entry), comment=entry.tcomment or "", obsolete=entry.obsolete,
+        owned=owned(entry), line=entry.linenum if isinstance(entry.linenum, int) else None)
 
 
 def read_entries(catalog: polib.POFile) -> list[EntryInfo]:
@@ -171,7 +180,7 @@ def _old_entries(old: polib.POFile | None) -> dict[str, polib.POEntry]:
         return {}
     found: dict[str, polib.POEntry] = {}
     for e in old:
-        if e.msgid and (e.msgid not in found or found[e.msgid].obsolete):
+        if owned(e) and (e.msgid not in found or found[e.msgid].obsolete):
             found[e.msgid] = e
     return found
 
@@ -212,8 +221,26 @@ def _body(catalog: polib.POFile) -> list[tuple]:
     """What the entries say, in written order: equal exactly when our writer would
     write the same entries, without paying for writing them."""
     entries = [e for e in catalog if not e.obsolete] + [e for e in catalog if e.obsolete]
-    return [(e.obsolete, e.msgctxt, e.msgid, e.msgstr, tuple(e.flags), e.comment.rstrip(), e.tcomment.rstrip(),
-             tuple(e.occurrences) if not e.obsolete else (), e.previous_msgid or "") for e in entries]
+    return [(e.obsolete, e.msgctxt, e.msgid, e.msgstr, e.msgid_plural, sorted(e.msgstr_plural.items()),
+             tuple(e.flags), e.comment.rstrip(), e.tcomment.rstrip(), _references(e), e.previous_msgctxt or "",
+             e.previous_msgid or "", e.previous_msgid_plural or "") for e in entries]
+
+
+def _references(entry: polib.POEntry) -> str:
+    # As written: a file name with a space reads back as two references, and is the same line.
+    return " ".join(references(entry))
+
+
+def _foreign(old: polib.POFile | None, sentences: Mapping[str, object]) -> list[polib.POEntry]:
+    """Entries zhen does not own, kept unchanged; a plural entry holding a sentence's key is refused."""
+    if old is None:
+        return []
+    kept = [e for e in old if not owned(e)]
+    for e in kept:
+        if e.msgctxt is None and e.msgid in sentences:
+            raise CatalogError("a plural entry has the msgid of a source sentence, whose entry zhen writes; "
+                               "give it a msgctxt or remove it", path=old.fpath, line=e.linenum)
+    return kept
 
 
 Drafter = Callable[[Sequence[Segment]], Mapping[int, Draft]]
@@ -307,7 +334,7 @@ def _keep_obsolete(catalog: polib.POFile, old: polib.POFile, order: Mapping[str,
     """Append the old entries whose sentence left the article, as obsolete; returns how many."""
     kept: set[str] = set()
     for e in sorted(old, key=lambda e: e.obsolete):  # live entries first
-        if not e.msgid or e.msgid in order or e.msgid in kept:
+        if not owned(e) or e.msgid in order or e.msgid in kept:
             continue
         kept.add(e.msgid)
         catalog.append(polib.POEntry(msgid=e.msgid, msgstr=e.msgstr, flags=list(e.flags),
@@ -369,6 +396,8 @@ def merge(
     for msgid, segs in plan.order.items():
         catalog.append(_build_entry(msgid, segs, plan, drafts, source_name=source_name, hits=hits,
                                     nested=nested or {}, annotate=annotate, counts=counts))
+    for e in _foreign(old, plan.order):
+        catalog.append(e)  # the same object: every field as it was read
     obsolete = _keep_obsolete(catalog, old, plan.order) if old is not None and not purge_obsolete else 0
     changed = _set_header(catalog, old, slug=slug, source_language=source_language, now=now)
     stats = MergeStats(
@@ -385,7 +414,7 @@ def catalog_status(article: Article) -> dict:
     origins: dict[str, int] = {}
     matches: list[dict] = []
     segments = warnings = 0
-    live = [e for e in read_entries(po.read_catalog(article.catalog)) if not e.obsolete] \
+    live = [e for e in read_entries(po.read_catalog(article.catalog)) if not e.obsolete and e.owned] \
         if article.catalog.exists() else []
     for e in live:
         n = len(e.references) or 1

@@ -37,7 +37,7 @@ class Row:
 
 def rows(segments: Sequence[Segment], catalog: polib.POFile, hits: Mapping[int, Sequence[TermHit]],
          findings: Sequence[Finding] = ()) -> list[Row]:
-    by_id = {e.msgid: e for e in read_entries(catalog) if not e.obsolete}
+    by_id = {e.msgid: e for e in read_entries(catalog) if not e.obsolete and e.owned}
     by_segment: dict[int | None, list[Finding]] = {}
     for f in findings:
         by_segment.setdefault(f.segment, []).append(f)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import catalog as cat
-from pipeline import incremental, po, render, script
+from pipeline import incremental, naming, ownership, po, render, script
 from pipeline.articles import Article
 from pipeline.engines import EngineProvider
 from pipeline.files import article_lock, backup, write_if_changed
@@ -83,6 +83,7 @@ def translate_article(
     with article_lock(article.folder):
         segments, hits, lang = analyse(article, glossary)
         old = load_catalog(article)  # a broken catalog stops here, before anything is written
+        ownership.check(article, old)  # and so does another source's catalog
 
         from_memory: set[int] = set()  # segments drafted from the translation memory
 
@@ -102,7 +103,7 @@ def translate_article(
         nested = {sid: [n for h in hs for n in glossary.nested(h)] for sid, hs in hits.items()}
         catalog, stats = cat.merge(
             slug=article.slug,
-            source_name=article.source.name,
+            source_name=naming.reference(article.source.name),
             source_language=script.gettext_language(lang),
             segments=segments,
             hits=hits,
@@ -114,6 +115,7 @@ def translate_article(
             purge_obsolete=purge_obsolete,
             annotate=checks.notes,
         )
+        ownership.stamp(catalog, article)
         text = po.render(catalog)
         if article.catalog.exists() and article.catalog.read_text(encoding="utf-8") != text:
             backup(article.catalog)
@@ -132,7 +134,9 @@ def translate_article(
 def rebuild_html(article: Article, *, glossary: Glossary) -> Path:
     """Re-render the text and page from the catalog without drafting."""
     segments, hits, lang = analyse(article, glossary)
-    write_outputs(article, segments, hits, require_catalog(article), lang, glossary=glossary)
+    catalog = require_catalog(article)
+    ownership.check(article, catalog)
+    write_outputs(article, segments, hits, catalog, lang, glossary=glossary)
     return article.html
 
 

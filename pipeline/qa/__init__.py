@@ -154,7 +154,7 @@ def check_catalog(catalog, glossary, *, path: str = "") -> list[Finding]:
     """Every translated live entry of one catalog, numbered as in the file."""
     findings: list[Finding] = []
     for entry in read_entries(catalog):
-        if entry.obsolete or not entry.msgstr:
+        if entry.obsolete or not entry.msgstr or not entry.owned:
             continue
         findings += check_segment(entry.msgid, entry.msgstr, glossary.match(entry.msgid), catalog=path,
                                   entry=entry.number, reference=entry.reference)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 
+from pipeline.catalog import read_entries
 from pipeline.glossary import Glossary
 from pipeline.model import Finding, Segment, TermHit
 from pipeline.qa import check_segment, note_lines
@@ -30,7 +31,7 @@ class SegmentQA:
         return note_lines(self(seg, english))
 
     def for_page(self, segments: Sequence[Segment], catalog) -> list[Finding]:
-        english = {e.msgid: e.msgstr for e in catalog if not e.obsolete}
+        english = {e.msgid: e.msgstr for e in read_entries(catalog) if not e.obsolete and e.owned}
         found = [f for seg in segments for f in self(seg, english.get(seg.text, ""))]
         if self.glossary is not None:
             # Consistency findings name catalog entries; the page's rows are segments.

@@ -20,7 +20,7 @@ from pipeline.model import Finding
 
 def _live(catalog: polib.POFile) -> list[EntryInfo]:
     """Translated live entries, numbered as ``zhen check`` shows them."""
-    return [e for e in read_entries(catalog) if not e.obsolete and e.state != "untranslated"]
+    return [e for e in read_entries(catalog) if not e.obsolete and e.owned and e.state != "untranslated"]
 
 
 def _norm(text: str) -> str:
