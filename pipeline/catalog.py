@@ -338,7 +338,8 @@ def _keep_obsolete(catalog: polib.POFile, old: polib.POFile, order: Mapping[str,
             continue
         kept.add(e.msgid)
         catalog.append(polib.POEntry(msgid=e.msgid, msgstr=e.msgstr, flags=list(e.flags),
-                                     tcomment=e.tcomment, comment=e.comment, obsolete=True))
+                                     tcomment=e.tcomment, comment=e.comment, obsolete=True,
+                                     previous_msgid=e.previous_msgid))
     return len(kept)
 
 
