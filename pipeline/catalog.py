@@ -27,7 +27,7 @@ import polib
 
 from pipeline import __version__, po
 from pipeline.errors import CatalogError
-from pipeline.model import Draft, MergeStats, Segment, TermHit
+from pipeline.model import Draft, Finding, MergeStats, Segment, TermHit
 
 if TYPE_CHECKING:
     from pipeline.articles import Article
@@ -409,23 +409,26 @@ def merge(
     return catalog, stats
 
 
-def catalog_status(article: Article) -> dict:
-    """Counts per entry state for one article's catalog; a missing catalog counts as nothing done."""
+def catalog_status(article: Article, findings: Sequence[Finding] = ()) -> dict:
+    """Counts per entry state for one article's catalog, and its QA findings by
+    severity (``findings``: what ``zhen check`` found in it); a missing catalog
+    counts as nothing done."""
     counts = {"reviewed": 0, "draft": 0, "untranslated": 0}
     origins: dict[str, int] = {}
     matches: list[dict] = []
-    segments = warnings = 0
+    segments = 0
     live = [e for e in read_entries(po.read_catalog(article.catalog)) if not e.obsolete and e.owned] \
         if article.catalog.exists() else []
     for e in live:
         n = len(e.references) or 1
         segments += n
         counts[e.state] += n
-        warnings += len(e.findings)
         if e.state == "draft":
             origins[e.origin or "other"] = origins.get(e.origin or "other", 0) + n
             if e.match is not None:
                 matches.append({"entry": e.number, "score": e.match})
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
     return {
         "article": article.slug,
         "catalog": str(article.catalog),
@@ -433,6 +436,7 @@ def catalog_status(article: Article) -> dict:
         "reviewed": counts["reviewed"],
         "drafts": counts["draft"],
         "untranslated": counts["untranslated"],
+        "errors": errors,
         "warnings": warnings,
         "origins": dict(sorted(origins.items())),  # drafts by who wrote them: tm, argos, dictionary, …
         "tm_matches": matches,  # each memory draft's catalog entry and match %
