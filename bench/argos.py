@@ -29,6 +29,7 @@ DECODE_LENGTH = 48  # tokens per hypothesis, forced: min = max decoding length
 ROUNDS = 3  # per-segment drafting, the slow baseline
 ROUNDS_ALTERNATING = 5  # batched and raw, alternating in one process
 MODES = ("per segment", "batched", "raw translate_batch")
+UD_SETS = ("zh_pud-ud-test.conllu", "zh_gsd-ud-test.conllu", "zh_gsd-ud-dev.conllu")
 
 
 def build(folder: Path) -> Path:
@@ -48,29 +49,41 @@ def build(folder: Path) -> Path:
     return packages
 
 
-def worker(modes: list[str], rounds: int) -> dict:
+def segments_of(corpus: str):
+    """The sample article's segments, or the 2,000 sentences of UD Chinese PUD and GSD test and dev."""
+    from pipeline import script
+    from pipeline.model import Segment
+    from pipeline.segment import segment
+    from pipeline.source import read_article
+
+    if corpus == "sample":
+        return script.normalize(segment(read_article(SAMPLE)))
+    from bench.ud import UD, sentences
+
+    texts = [t for name in UD_SETS for _, t in sentences(UD / name)]
+    return script.normalize([Segment(i, i, i, "body", t) for i, t in enumerate(texts, start=1)])
+
+
+def worker(modes: list[str], rounds: int, device: str = "cpu", corpus: str = "sample") -> dict:
     """Run in a fresh process with ARGOS_PACKAGES_DIR set: time the given ways of drafting.
 
     Several ways in one process alternate round by round, so a busy moment on a
     shared machine hits them alike; the best round of each counts.
     """
-    from pipeline import script
     from pipeline.engines.argos import ArgosEngine, ArgosOptions
     from pipeline.glossary import load_glossary
-    from pipeline.segment import segment
-    from pipeline.source import read_article
 
     glossary = load_glossary(ROOT / "glossary")
-    segments = script.normalize(segment(read_article(SAMPLE)))
+    segments = segments_of(corpus)
     hits = glossary.match_segments(segments)
     options = ArgosOptions(min_decoding_length=DECODE_LENGTH, max_decoding_length=DECODE_LENGTH,
-                           intra_threads=os.cpu_count() or 1)
+                           intra_threads=os.cpu_count() or 1, device=device)
     engine = ArgosEngine(glossary, options=options)
     translator, _ = engine._load()  # loading the model is not what is measured
     n_best = max(1, options.n_best) if any(hits.values()) else 1
     tokens = sorted((toks for seg in segments for toks, _ in engine._pieces(engine.prepare(seg, ()).text)), key=len)
     kwargs = dict(beam_size=max(options.beam_size, n_best), num_hypotheses=n_best, return_scores=True,
-                  max_batch_size=options.max_batch_tokens, batch_type="tokens",
+                  max_batch_size=engine.max_batch_tokens, batch_type="tokens",
                   min_decoding_length=DECODE_LENGTH, max_decoding_length=DECODE_LENGTH)
     ways = {
         "per segment": lambda: [engine.draft([seg], {seg.id: hits.get(seg.id, ())}) for seg in segments],
@@ -86,7 +99,8 @@ def worker(modes: list[str], rounds: int) -> dict:
             ways[m]()
             best[m] = min(best[m], time.perf_counter() - start)
     return {"seconds": best, "segments": len(segments), "peak_rss_load_mb": loaded,
-            "peak_rss_drafting_mb": _peak_rss_mb()}
+            "peak_rss_drafting_mb": _peak_rss_mb(), "batch_tokens": engine.max_batch_tokens,
+            "compute_type": engine.compute_type}
 
 
 def _peak_rss_mb() -> float:
@@ -105,11 +119,53 @@ def _reset_peak_rss() -> None:
         pass
 
 
-def _run(packages: Path, modes: list[str], rounds: int) -> dict:
+def build_tiny(folder: Path) -> Path:
+    """The tests' tiny real package, installed; returns the packages folder.
+
+    For measuring zhen's own work (preparing, tokenizing, detokenizing, repair and
+    verification) on many sentences: that work does not depend on the model's
+    size, and with a tiny model decoding does not drown it.
+    """
+    from pipeline import models
+    from tests.argos_model import build_package
+    from tests.test_engine_argos import LINES
+
+    packages = folder / "tiny-packages"
+    models.install(build_package(folder / "translate-zh_en-tiny.argosmodel", LINES), directory=packages)
+    return packages
+
+
+def measure_own_work(tiny_packages: Path) -> dict:
+    """Batched drafting and raw translate_batch, alternating, on the 2,000 UD sentences with the tiny model."""
+    return _run(tiny_packages, ["batched", "raw translate_batch"], ROUNDS_ALTERNATING, corpus="ud")
+
+
+def _run(packages: Path, modes: list[str], rounds: int, device: str = "cpu", corpus: str = "sample") -> dict:
     env = {**os.environ, "ARGOS_PACKAGES_DIR": str(packages), "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "bench.argos", str(rounds), *modes], env=env, cwd=ROOT,
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-m", "bench.argos", str(rounds), device, corpus, *modes], env=env,
+                          cwd=ROOT, capture_output=True, text=True, check=True)
     return json.loads(done.stdout)
+
+
+def gpu_unavailable() -> str | None:
+    """Why the GPU row cannot run here, or None when it can."""
+    import ctranslate2
+
+    from pipeline.engines import cuda
+    from pipeline.errors import EngineError
+
+    if ctranslate2.get_cuda_device_count() == 0:
+        return "CTranslate2 sees no CUDA device on this machine"
+    try:
+        cuda.ensure_library()
+    except EngineError as e:
+        return str(e)
+    return None
+
+
+def measure_gpu(packages: Path) -> dict:
+    """Batched and raw on CUDA, alternating, on the 2,000 UD sentences, with the device's defaults."""
+    return _run(packages, ["batched", "raw translate_batch"], ROUNDS_ALTERNATING, device="cuda", corpus="ud")
 
 
 def measure(packages: Path) -> list[dict]:
@@ -127,4 +183,4 @@ def measure(packages: Path) -> list[dict]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(worker(sys.argv[2:], int(sys.argv[1]))))
+    print(json.dumps(worker(sys.argv[4:], int(sys.argv[1]), device=sys.argv[2], corpus=sys.argv[3])))

@@ -123,8 +123,9 @@ glossary_option = click.option(
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article on stdout.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Settings file (default: ./zhen.toml when present).")
-@click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), help="Argos: where CTranslate2 runs [cpu].")
-@click.option("--compute-type", help="Argos: CTranslate2 compute type [int8].")
+@click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]),
+              help="Argos: where CTranslate2 runs [cpu]; auto: CUDA when it sees a GPU.")
+@click.option("--compute-type", help="Argos: CTranslate2 compute type [int8 on CPU, float16 on CUDA].")
 @click.option("--beam-size", type=click.IntRange(1), help="Argos: beam size [4].")
 @click.option("--threads", "intra_threads", type=click.IntRange(0), help="Argos: threads per translation [0: auto].")
 @click.option("--force", is_flag=True, help="Run every stage even where nothing changed since the last run.")

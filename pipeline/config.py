@@ -7,7 +7,7 @@ error naming it, never silently ignored.
     # zhen.toml
     [argos]
     device = "cpu"          # cpu, cuda or auto
-    compute_type = "int8"   # int8 on CPU; float16 or int8_float16 on CUDA
+    compute_type = "int8"   # default: int8 on CPU, float16 on CUDA
     beam_size = 4
     intra_threads = 0       # 0: CTranslate2 decides
 
@@ -45,7 +45,7 @@ DEVICES = ("cpu", "cuda", "auto")
 COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16",
                  "float16", "bfloat16", "float32")
 _KNOWN = frozenset(f.name for f in dataclasses.fields(ArgosOptions))
-_WHOLE_NUMBERS = frozenset(f.name for f in dataclasses.fields(ArgosOptions) if f.type == "int")
+_WHOLE_NUMBERS = frozenset(f.name for f in dataclasses.fields(ArgosOptions) if f.type in ("int", "int | None"))
 _AT_LEAST_ONE = {"beam_size", "n_best", "inter_threads", "max_batch_tokens", "max_input_tokens",
                  "max_decoding_length"}
 

@@ -239,3 +239,30 @@ def test_avoided_renderings_are_suppressed_while_decoding(package_file, packages
     again = strict.translate_tokens([strict.tokenize(request.text)], suppress=strict._suppressions([request]))[0][0][0]
     assert not any(again[i:i + 2] == window for i in range(len(again) - 1))
     assert any(tokens[i:i + 2] == window for i in range(len(tokens) - 1))  # it was there without suppression
+
+
+@pytest.mark.parametrize("options, compute, batch", [
+    (ArgosOptions(), "int8", 2048),
+    (ArgosOptions(device="cuda"), "float16", 16384),
+    (ArgosOptions(device="cuda", compute_type="int8_float16", max_batch_tokens=4096), "int8_float16", 4096),
+    (ArgosOptions(device="cpu", compute_type="int8_float32"), "int8_float32", 2048),
+])
+def test_compute_type_and_batch_size_follow_the_device_unless_given(package_file, packages, glossary, options,
+                                                                     compute, batch):
+    engine = ArgosEngine(glossary, package=models.install(package_file), options=options)
+    assert (engine.compute_type, engine.max_batch_tokens) == (compute, batch)
+    assert f"|compute:{compute}|" in engine.signature()  # without loading anything on the device
+
+
+def test_device_and_compute_type_from_the_config_file_and_the_command_line(package_file, packages, article_dir,
+                                                                           tmp_path):
+    from pipeline.config import argos_options, load_config
+
+    path = tmp_path / "zhen.toml"
+    path.write_text('[argos]\ndevice = "cuda"\n', encoding="utf-8")
+    info = models.install(package_file)
+    from_file = ArgosEngine(None, package=info, options=argos_options(load_config(path), path=path))
+    assert from_file.compute_type == "float16"
+    given = ArgosEngine(None, package=info, options=argos_options(load_config(path), path=path,
+                                                                   compute_type="int8_float16"))
+    assert given.compute_type == "int8_float16"

@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Sequence
 
+from pipeline.engines import cuda
 from pipeline.engines.base import Engine, Hypothesis, Request
 from pipeline.errors import EngineError
 from pipeline.model import ArgosOptions
@@ -42,10 +43,26 @@ class ArgosEngine(Engine):
         self._translator = None
         self._package = None
         self._vocabulary: frozenset[str] | None = None
+        self._device: str | None = None
+
+    @property
+    def device(self) -> str:
+        """``cpu`` or ``cuda``, with ``auto`` resolved as CTranslate2 resolves it."""
+        if self._device is None:
+            self._device = cuda.resolve_device(self.options.device)
+        return self._device
+
+    @property
+    def compute_type(self) -> str:
+        return self.options.compute_type or cuda.COMPUTE_TYPE[self.device]
+
+    @property
+    def max_batch_tokens(self) -> int:
+        return self.options.max_batch_tokens or cuda.BATCH_TOKENS[self.device]
 
     def identity(self) -> str:
         o = self.options
-        return f"package:{self.info.label}|beam:{o.beam_size}|compute:{o.compute_type}"
+        return f"package:{self.info.label}|beam:{o.beam_size}|compute:{self.compute_type}"
 
     def _load(self):
         if self._translator is None:
@@ -55,13 +72,16 @@ class ArgosEngine(Engine):
             self._package = Package(self.info.path)
             if not hasattr(self._package, "tokenizer"):
                 raise EngineError(f"{self.info.path}: package has no tokenizer")
+            if self.device == "cuda":
+                cuda.ensure_library()  # before CTranslate2 fails on it with a message about driver versions
             try:
                 self._translator = ctranslate2.Translator(
-                    str(self.info.path / "model"), device=self.options.device,
-                    compute_type=self.options.compute_type, inter_threads=self.options.inter_threads,
+                    str(self.info.path / "model"), device=self.device,
+                    compute_type=self.compute_type, inter_threads=self.options.inter_threads,
                     intra_threads=self.options.intra_threads)
             except (RuntimeError, ValueError) as e:
-                raise EngineError(f"{self.info.path}: cannot load the CTranslate2 model: {e}") from e
+                raise EngineError(f"{self.info.path}: cannot load the CTranslate2 model on {self.device} "
+                                  f"({self.compute_type}): {e}") from e
         return self._translator, self._package
 
     def tokenize(self, text: str) -> list[str]:
@@ -98,12 +118,25 @@ class ArgosEngine(Engine):
         ``suppress``: token sequences the decoder may not produce (CTranslate2's
         ``suppress_sequences``), applied to the whole batch.
         """
+        out: list[list[tuple[list[str], float]]] = [[] for _ in batch]
+        for i, hyps in self._finished(batch, n_best=n_best, suppress=suppress):
+            out[i] = hyps
+        return out
+
+    def _finished(self, batch: Sequence[list[str]], *, n_best: int, suppress: Sequence[list[str]]):
+        """(input index, hypotheses) for every input, in the order CTranslate2 finishes them.
+
+        CTranslate2 decodes the batch in sub-batches from the longest inputs to the
+        shortest, in its own threads. Asking for asynchronous results in that order
+        lets the caller turn finished inputs into text while the rest decode: on a
+        GPU the CPU would otherwise sit idle, then do all that work at the end.
+        """
         translator, package = self._load()
-        order = sorted(range(len(batch)), key=lambda i: len(batch[i]))
+        order = sorted(range(len(batch)), key=lambda i: -len(batch[i]))
         prefix = package.target_prefix
         kwargs = dict(
             beam_size=max(self.options.beam_size, n_best), num_hypotheses=n_best, return_scores=True,
-            max_batch_size=self.options.max_batch_tokens, batch_type="tokens",
+            max_batch_size=self.max_batch_tokens, batch_type="tokens",
             max_decoding_length=self.options.max_decoding_length,
             min_decoding_length=self.options.min_decoding_length,
         )
@@ -111,32 +144,37 @@ class ArgosEngine(Engine):
             kwargs["target_prefix"] = [[prefix]] * len(batch)
         if suppress:
             kwargs["suppress_sequences"] = [list(seq) for seq in suppress]
-        results = translator.translate_batch([batch[i] for i in order], **kwargs)
-        out: list[list[tuple[list[str], float]]] = [[] for _ in batch]
-        for i, result in zip(order, results):
+        pending = translator.translate_batch([batch[i] for i in order], asynchronous=True, **kwargs)
+        for i, job in zip(order, pending):
+            try:
+                result = job.result()
+            except (RuntimeError, ValueError) as e:
+                raise EngineError(f"{self.info.path}: CTranslate2 failed on {self.device}: {e}") from e
             hyps = []
             for tokens, score in zip(result.hypotheses, result.scores):
                 if prefix and tokens and tokens[0] == prefix:
                     tokens = tokens[1:]
                 hyps.append((tokens, score))
-            out[i] = hyps
-        return out
+            yield i, hyps
 
     def _translate_batch(self, requests: Sequence[Request]) -> list[list[Hypothesis]]:
         n_best = max(r.n_best for r in requests) if requests else 1
         pieces = [self._pieces(r.text) for r in requests]
         flat = [toks for p in pieces for toks, _ in p]
-        results = self.translate_tokens(flat, n_best=n_best, suppress=self._suppressions(requests))
+        # Detokenized as they finish, while CTranslate2 decodes the rest: (text, score, length).
+        decoded: list[list[tuple[str, float, int]]] = [[] for _ in flat]
+        for i, hyps in self._finished(flat, n_best=n_best, suppress=self._suppressions(requests)):
+            decoded[i] = [(self._decode(tokens), score, max(1, len(tokens))) for tokens, score in hyps]
         out: list[list[Hypothesis]] = []
         k = 0
         for req, segs in zip(requests, pieces):
-            parts = results[k:k + len(segs)]
+            parts = decoded[k:k + len(segs)]
             k += len(segs)
             hyps = []
             for h in range(min(req.n_best, min(len(p) for p in parts))):
-                text = "".join(self._decode(p[h][0]) + sep for p, (_, sep) in zip(parts, segs))
+                text = "".join(p[h][0] + sep for p, (_, sep) in zip(parts, segs))
                 score = sum(p[h][1] for p in parts)
-                length = sum(max(1, len(p[h][0])) for p in parts)
+                length = sum(p[h][2] for p in parts)
                 hyps.append(Hypothesis(" ".join(text.split()), score / length))
             out.append(hyps)
         return out

@@ -134,9 +134,13 @@ class Engine(ABC):
         return f"engine:{self.name}|{self.identity()}|glossary:{self.glossary.revision}|zhen:{__version__}"
 
     def prepare(self, seg: Segment, hits: Sequence[TermHit]) -> Request:
-        text = _aligned(seg.text)
         if self.inject_terms and hits:
-            text = inject_renderings(text, hits)
+            # Hits index the original text: convert it character for character.
+            text = inject_renderings(_aligned(seg.text), hits)
+        else:
+            # Converted once already by script.normalize; OpenCC again per draft would cost
+            # a fifth of a GPU batch's decoding time.
+            text = seg.simplified or _aligned(seg.text)
         avoid = tuple(dict.fromkeys(a for h in hits for a in h.term.avoid))
         return Request(text=" ".join(text.split()), n_best=self.n_best if hits else 1, avoid=avoid)
 
