@@ -10,6 +10,8 @@ because Poedit drops flags it does not know:
     draft: dictionary (label)
     draft-signature: engine:…|glossary:…|zhen:…
     draft-id: <hash of the draft text>   (a different msgstr means a reviewer edited it)
+    tm-match: 84% from article jinnan (translations/jinnan/en.po)   (a translation-memory draft;
+    tm-source: …, tm-figures: 4,512 → 5,120                          also its source and figures)
     qa: error (numbers): figure 480多 (480) is missing or altered   (refreshed every run)
 """
 

@@ -69,7 +69,19 @@ def english_text(rs: Sequence[Row], *, reviewed_only: bool = False) -> str:
             paragraphs[-1].append(f"[{label}: {r.segment.text}]")
         else:
             paragraphs[-1].append(r.english.strip())
-    return "\n\n".join(" ".join(p) for p in paragraphs) + "\n"
+    return draft_notice(rs, reviewed_only=reviewed_only) + "\n\n".join(" ".join(p) for p in paragraphs) + "\n"
+
+
+def draft_notice(rs: Sequence[Row], *, reviewed_only: bool = False) -> str:
+    """While any segment is unreviewed, a first line saying how many are machine drafts, so
+    the text cannot pass for a translation; nothing once every segment is reviewed, and
+    nothing with ``reviewed_only`` (which shows no draft)."""
+    c = counts(rs)
+    if reviewed_only or c["reviewed"] == c["segments"]:
+        return ""
+    left = f", {c['untranslated']} untranslated" if c["untranslated"] else ""
+    return (f"[Not for publication: {c['draft']} of {c['segments']} segments are unreviewed machine drafts"
+            f"{left}.]\n\n")
 
 
 # ---------------------------------------------------------------- HTML

@@ -472,3 +472,12 @@ def test_an_index_that_cannot_be_written_is_one_line_naming_it(project):
     assert result.exit_code == 2
     assert result.output.startswith("error: .zhen/tm.sqlite: cannot create the memory index's folder")
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_import_into_a_tm_folder_that_is_a_file_is_one_line(project, tmp_path):
+    source = tmp_path / "project_save.tmx"
+    source.write_text(OMEGAT_TMX, encoding="utf-8")
+    Path("tm").write_text("not a folder", encoding="utf-8")
+    result = cli("tm", "import", source)
+    assert result.exit_code == 2 and "cannot copy into tm" in result.output
+    assert len(result.output.strip().splitlines()) == 1

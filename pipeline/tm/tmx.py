@@ -189,7 +189,10 @@ def import_tmx(path: Path, tm_dir: Path) -> tuple[Path, TmxReport]:
             raise TMError(f"{target} already exists with other content; rename the file to import it beside that one",
                           path=path)
         return target, report
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
-        write_atomic(target, data)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            write_atomic(target, data)
+    except OSError as e:
+        raise TMError(f"cannot copy into {target.parent}: {e.strerror or e}", path=path) from e
     return target, report
