@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pipeline import po
 from pipeline.articles import Article
-from pipeline.catalog import draft_origin, notes, owned, state
+from pipeline.catalog import draft_origin, owned, state
+from pipeline.model import Finding
 
 
-def catalog_status(article: Article) -> dict:
-    """Counts per entry state for one article's catalog; a missing catalog counts as nothing done."""
+def catalog_status(article: Article, findings: Sequence[Finding] = ()) -> dict:
+    """Counts per entry state for one article's catalog, and its QA findings by
+    severity (``findings``: what ``zhen check`` found in it); a missing catalog
+    counts as nothing done."""
     counts = {"reviewed": 0, "draft": 0, "untranslated": 0}
     origins: dict[str, int] = {}
     matches: list[dict] = []
-    segments = warnings = 0
+    segments = 0
     if article.catalog.exists():
         for number, entry in enumerate(po.read_catalog(article.catalog), start=1):
             if entry.obsolete or not owned(entry):
@@ -20,12 +25,13 @@ def catalog_status(article: Article) -> dict:
             n = len(entry.occurrences) or 1
             segments += n
             counts[state(entry)] += n
-            warnings += len(notes(entry).get("qa", []))
             if state(entry) == "draft":
                 origin, score = draft_origin(entry)
                 origins[origin or "other"] = origins.get(origin or "other", 0) + n
                 if score is not None:
                     matches.append({"entry": number, "score": score})
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
     return {
         "article": article.slug,
         "catalog": str(article.catalog),
@@ -33,6 +39,7 @@ def catalog_status(article: Article) -> dict:
         "reviewed": counts["reviewed"],
         "drafts": counts["draft"],
         "untranslated": counts["untranslated"],
+        "errors": errors,
         "warnings": warnings,
         "origins": dict(sorted(origins.items())),  # drafts by who wrote them: tm, argos, dictionary, …
         "tm_matches": matches,  # each memory draft's catalog entry and match %

@@ -79,9 +79,16 @@ class EngineProvider:
 
 
 def analyse(article: Article, glossary: Glossary) -> tuple[list[Segment], dict[int, list[TermHit]], str]:
-    """Read, segment, normalize and match an article: everything before the engine."""
-    source = read_article(article.source)
-    segments = script.normalize(segment(source))
+    """Read, segment, normalize and match an article: everything before the engine.
+
+    An article whose source is not beside its catalog is read from the catalog.
+    """
+    if article.source is None:
+        from pipeline.locate import segments_from_catalog
+
+        segments = script.normalize(segments_from_catalog(require_catalog(article)))
+    else:
+        segments = script.normalize(segment(read_article(article.source)))
     hits = glossary.match_segments(segments)
     lang = script.detect_script((s.text, s.simplified) for s in segments)
     return segments, hits, lang

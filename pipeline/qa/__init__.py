@@ -16,7 +16,7 @@ from pipeline import po
 from pipeline.catalog import owned
 from pipeline.engines.base import verify
 from pipeline.model import Finding, TermHit
-from pipeline.numbers import en_figures, zh_dates, zh_figures
+from pipeline.numbers import en_figures, english_keys, figure_keys, zh_dates, zh_figures
 from pipeline.qa.terms import check_terms
 
 # A check returns (severity, message, subject) triples; subject is the figure or term concerned.
@@ -47,11 +47,11 @@ def check_numbers(source: str, english: str, hits: Sequence[TermHit]) -> list[tu
     # Figures inside a date were checked with it; those inside other glossary
     # terms (五個攻堅戰) are the glossary's business.
     covered = [(h.start, h.end) for h in hits] + [(d.start, d.end) for d in dates]
-    target = {(f.value, f.percent) for f in en_figures(english)}
+    target = english_keys(en_figures(english))
     for fig in zh_figures(text):
         if any(s <= fig.start < e for s, e in covered):
             continue
-        if (fig.value, fig.percent) not in target:
+        if not figure_keys(fig) & target:
             out.append(("error", f"figure {fig.surface} ({fig.value:g}) is missing or altered", fig.surface))
     return out
 
