@@ -241,8 +241,8 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     """
     from pipeline import incremental
     from pipeline.articles import collect
+    from pipeline.batch import Failure, translate_all
     from pipeline.config import DEFAULT_CONFIG, argos_options, llm_options, load_config, tm_min_score
-    from pipeline.errors import GlossaryError, from_os_error
     from pipeline.glossary import glossary_files
     from pipeline.project import project_of
 
@@ -267,8 +267,8 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     @functools.cache
     def engines():
         # Loaded for the first article that needs a run, and only then.
+        from pipeline.engines import EngineProvider
         from pipeline.glossary import load_glossary
-        from pipeline.run import EngineProvider
 
         glossary = load_glossary(glossary_path, follow_symlinks=follow_symlinks)
         return EngineProvider(engine, glossary, settings={"argos": {"options": options}, "llm": {"options": llm}},
@@ -288,28 +288,23 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
                                  purge_obsolete=purge_obsolete, progress=progress, state_key=key, memory=recall())
 
     bar = obj.progress(enabled=not as_json)
+
+    def progress_for(article):
+        task = bar.add_task(article.slug, total=None) if bar else None
+
+        def progress(done: int, total: int) -> None:
+            if bar:
+                bar.update(task, completed=done, total=total)
+        return progress
+
     failures = 0
     with bar or _null():
-        for article in articles:
-            task = bar.add_task(article.slug, total=None) if bar else None
-
-            def progress(done: int, total: int, task=task) -> None:
-                if bar:
-                    bar.update(task, completed=done, total=total)
-
-            try:
-                try:
-                    key = incremental.input_key(article, glossary_files=files, settings=settings)
-                    result = (None if force else incremental.skip(article, key)) or run(article, key, progress)
-                except OSError as e:
-                    raise from_os_error(e) from e
-            except ZhenError as e:
-                if len(articles) == 1 or isinstance(e, GlossaryError):
-                    raise  # a broken glossary is every article's problem: say it once
+        for result in translate_all(articles, run=run, glossary_files=files, settings=settings, force=force,
+                                    progress_for=progress_for):
+            if isinstance(result, Failure):
                 failures += 1
-                labelled(obj.err, "error", "red", e)
-                continue
-            if as_json:
+                labelled(obj.err, "error", "red", result.error)
+            elif as_json:
                 _emit(result.as_json())
             else:
                 obj.err.print(printable(f"{result.article}: {result.segments} segments, {result.drafted} drafted, "
@@ -396,10 +391,10 @@ def status(obj: Context, paths, as_json, glossary_path, follow_symlinks) -> None
     Example:
       zhen status translations/
     """
+    from pipeline.catalog import catalog_status
     from pipeline.glossary import load_glossary
     from pipeline.locate import catalog_paths, locate
     from pipeline.qa import check_files
-    from pipeline.report import catalog_status
 
     articles = locate(paths, root=_root(paths), follow_symlinks=follow_symlinks)
     glossary = load_glossary(_glossary(glossary_path, paths), follow_symlinks=follow_symlinks)
@@ -667,7 +662,7 @@ def export() -> None:
 def export_text(paths, reviewed_only, output, glossary_path, follow_symlinks) -> None:
     """The English article, paragraphs as in the source."""
     from pipeline.errors import ZhenError
-    from pipeline.export import english_text
+    from pipeline.run import english_text
     from pipeline.glossary import load_glossary
     from pipeline.locate import with_catalogs
     from pipeline.outputs import check_export
@@ -807,7 +802,7 @@ def model() -> None:
 @click.pass_obj
 def model_list(obj: Context, as_json) -> None:
     """List installed Argos packages (also those installed by argospm or LibreTranslate)."""
-    from pipeline.models import list_packages, packages_dir
+    from pipeline.engines.packages import list_packages, packages_dir
 
     packages = list_packages(warn=obj.warn)
     for p in packages:
@@ -823,7 +818,7 @@ def model_list(obj: Context, as_json) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 def model_install(file) -> None:
     """Validate and install an .argosmodel file (zip-slip, links and wrong languages are refused)."""
-    from pipeline.models import install
+    from pipeline.engines.packages import install
 
     info = install(file)
     click.echo(printable(f"installed {info.label} in {info.path}"))
@@ -833,7 +828,7 @@ def model_install(file) -> None:
 @click.option("--index", "index", help="Package index URL (default: $ARGOS_PACKAGE_INDEX or the Argos index).")
 def model_download(index) -> None:
     """Download and install the zh→en package from the Argos package index."""
-    from pipeline.models import download
+    from pipeline.engines.packages import download
 
     info = download(index=index)
     click.echo(printable(f"installed {info.label} in {info.path}"))
@@ -843,7 +838,7 @@ def model_download(index) -> None:
 @click.argument("name")
 def model_remove(name) -> None:
     """Remove an installed package by name (e.g. translate-zh_en)."""
-    from pipeline.models import remove
+    from pipeline.engines.packages import remove
 
     info = remove(name)
     click.echo(printable(f"removed {info.label}"))
@@ -883,7 +878,7 @@ def eval_cmd(obj: Context, engine, test_set, catalogs, limit, seed, drafts_path,
     from pipeline.config import DEFAULT_CONFIG, argos_options, llm_options, load_config
     from pipeline.files import write_atomic
     from pipeline.glossary import load_glossary
-    from pipeline.run import EngineProvider
+    from pipeline.engines import EngineProvider
 
     if catalogs:
         name, pairs = "reviewed catalogs", ev.catalog_pairs(catalogs)

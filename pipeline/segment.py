@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 
 from pipeline.model import Line, Segment, Source
+from pipeline.script import is_han
 
 TERMINALS = frozenset("。！？!?｡‼⁇⁈⁉")
 QUOTES = {"「": "」", "『": "』", "“": "”", "‘": "’", "﹁": "﹂", "﹃": "﹄"}
@@ -62,7 +63,7 @@ HEADING_MAX = 80
 
 
 def _is_cjk(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\u3000" <= ch <= "\u303f"
+    return is_han(ch) or "\u3000" <= ch <= "\u303f"  # or CJK punctuation
 
 
 def _latin_full_stop(text: str, i: int) -> bool:

@@ -42,12 +42,13 @@ def test_text_export_with_and_without_drafts(article_dir):
     live = review(article_dir, {0: "Learn from the advanced"})
     full = invoke("export", "text", article_dir).stdout
     reviewed = invoke("export", "text", article_dir, "--reviewed-only").stdout
-    assert full.startswith("Learn from the advanced\n\n") and "[not reviewed" not in full
+    assert full.startswith("[Not for publication: 44 of 45 segments are unreviewed machine drafts.]\n\n"
+                           "Learn from the advanced\n\n") and "[not reviewed" not in full
     assert reviewed.startswith("Learn from the advanced\n\n")
     assert f"[not reviewed: {live[1].msgid}]" in reviewed
     # Drafts fill the full text and never the reviewed-only one.
     assert live[1].msgstr.strip() in full and live[1].msgstr.strip() not in reviewed
-    assert full.count("\n\n") == reviewed.count("\n\n")  # same paragraphs
+    assert full.count("\n\n") == reviewed.count("\n\n") + 1  # same paragraphs, after the notice
 
 
 def test_text_export_of_several_articles_needs_a_folder(tmp_path, article_dir):

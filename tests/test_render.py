@@ -28,9 +28,18 @@ def test_text_keeps_paragraphs_and_marks_untranslated():
     segs = [Segment(1, 1, 1, "title", "標題"), Segment(2, 2, 2, "body", "甲。"), Segment(3, 2, 2, "body", "乙。")]
     catalog = make([("標題", "Title", False), ("甲。", "A.", True)])
     text = english_text(rows(segs, catalog, {}))
-    assert text == "Title\n\nA. [untranslated: 乙。]\n"
+    assert text == ("[Not for publication: 1 of 3 segments are unreviewed machine drafts, 1 untranslated.]\n\n"
+                    "Title\n\nA. [untranslated: 乙。]\n")
     assert english_text(rows(segs, catalog, {}), reviewed_only=True) == \
         "Title\n\n[not reviewed: 甲。] [untranslated: 乙。]\n"
+
+
+def test_the_draft_notice_goes_once_every_segment_is_reviewed():
+    segs = [Segment(1, 1, 1, "title", "標題"), Segment(2, 2, 2, "body", "甲。")]
+    drafts = make([("標題", "Title", True), ("甲。", "A.", True)])
+    assert english_text(rows(segs, drafts, {})).startswith(
+        "[Not for publication: 2 of 2 segments are unreviewed machine drafts.]\n\nTitle\n\n")
+    assert english_text(rows(segs, make([("標題", "Title", False), ("甲。", "A.", False)]), {})) == "Title\n\nA.\n"
 
 
 def test_status_is_shown_by_label_not_colour_alone():
