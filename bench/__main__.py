@@ -347,6 +347,12 @@ def bench_memory(console: Console) -> None:
                     f"{big['build']['bytes'] / 1e6:.0f} MB", "", "", None))
 
 
+def bench_terms(console: Console) -> None:
+    from bench import terms
+
+    terms.report(console, SUMMARY, best_time)
+
+
 def main() -> None:
     console = Console(width=150)
     if not UD.is_dir():
@@ -357,6 +363,7 @@ def main() -> None:
     bench_llm(console)
     bench_quality(console)
     bench_memory(console)
+    bench_terms(console)
     with tempfile.TemporaryDirectory() as tmp:
         from bench.argos import build
 

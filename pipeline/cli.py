@@ -499,12 +499,14 @@ def glossary() -> None:
 @glossary_option
 @follow_option
 def glossary_lint(glossary_path, follow_symlinks) -> None:
-    """Report broken rows, duplicates, conflicting renderings and clashing variants (exit 1 on error)."""
+    """Report broken rows, duplicates, conflicting renderings, clashing variants and breaches of the
+    capitalisation and citation conventions (exit 1 on any)."""
     from pipeline.errors import CheckFailed
     from pipeline.glossary import glossary_files, lint_terms, load_terms
+    from pipeline.glossary_conventions import check_conventions
 
     terms, problems = load_terms(glossary_files(_glossary(glossary_path), follow_symlinks=follow_symlinks))
-    problems += lint_terms(terms)
+    problems += lint_terms(terms) + check_conventions(terms)
     for p in problems:
         click.echo(printable(p))
     if problems:

@@ -179,8 +179,8 @@ def lexeme(word: str) -> Lexeme:
     jieba = _jieba()
     if jieba.get_FREQ(word):
         flag = _posseg().dt.word_tag_tab.get(word, "")
-        if _starts_with_unit(word[len(_numeral_prefix(word)):]):
-            return Lexeme("ordinary")
+        if _starts_with_unit(word[len(_numeral_prefix(word)):], COMPACT_BREAK):
+            return Lexeme("ordinary")  # 一年一度; 五位一体 is not a count of persons
         if flag in ("j", "nz"):  # abbreviations and special nouns: 三讲, 两委, 三农
             return Lexeme("formula")
         if flag in ("l", "i"):  # fixed expressions, idioms or formulas: the structure decides

@@ -53,7 +53,7 @@ def test_a_catalog_line_that_looks_like_markup_is_quoted_literally(article_dir):
 def test_a_rendering_that_looks_like_markup_shows_in_check_find_and_lint(tmp_path):
     glossary = tmp_path / "g.tsv"
     glossary.write_text("term\tvariants\tenglish\tavoid\tkind\tnote\tsource\n"
-                        "創新\t\tstrive [/i]\t[b]bold[/b]\tword\tA [red]note[/red].\ttests\n", encoding="utf-8")
+                        "創新\t\tstrive [/i]\t[b]bold[/b]\tword\tA [red]note[/red].\tzhen editorial rendering\n", encoding="utf-8")
     folder = tmp_path / "a"
     folder.mkdir()
     (folder / "source.zh.txt").write_text("創新。\n", encoding="utf-8")
@@ -69,7 +69,7 @@ def test_a_rendering_that_looks_like_markup_shows_in_check_find_and_lint(tmp_pat
     found = invoke("glossary", "find", "創新", "--glossary", glossary)
     assert found.stdout.strip() == "1:0-2\t創新\tstrive [/i]"
 
-    glossary.write_text(glossary.read_text(encoding="utf-8") + "創新\t\t[red]other[/red]\t\tword\tn\ttests\n",
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "創新\t\t[red]other[/red]\t\tword\tn\tzhen editorial rendering\n",
                         encoding="utf-8")
     linted = invoke("glossary", "lint", "--glossary", glossary)
     assert linted.exit_code == 1 and "'[red]other[/red]'" in linted.stdout and "'strive [/i]'" in linted.stdout

@@ -26,6 +26,7 @@ NATIONAL = [
     ("完成十三五规划目标，着力解决三农问题。", ["十三五", "三农问题"]),
     ("认真贯彻八项规定精神。", ["八项规定"]),
     ("十四五时期开局良好。", ["十四五"]),
+    ("全面落实五位一体总体布局。", ["五位一体"]),
 ]
 
 # The sample article's local formulas, in the sample's Traditional script.
