@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline import links
 from pipeline.errors import SourceError
 
 CATALOG = "en.po"
@@ -80,22 +81,37 @@ def discover(root: Path) -> list[Article]:
     return [resolve(p.parent) for p in sorted(root.rglob(SOURCE_GLOB)) if p.is_file()]
 
 
-def collect(paths: Iterable[Path], *, output: Path | None = None, root: Path = Path("translations")) -> list[Article]:
+def collect(paths: Iterable[Path], *, output: Path | None = None, root: Path = Path("translations"),
+            follow_symlinks: bool = False) -> list[Article]:
+    """Articles named by ``paths`` (every one under ``root`` when there are none).
+
+    Unless ``follow_symlinks``, links that lead out of an article are refused (see ``links``).
+    """
     paths = list(paths)
     if not paths:
         found = discover(root)
         if not found:
             raise SourceError(f"no articles (no {SOURCE_GLOB} in any folder)", path=root)
-        return found
+        return _checked(found, root, follow_symlinks)
     if output is not None and len(paths) > 1:
         raise SourceError("-o/--output takes a single article", path=output)
-    return [resolve(p, output=output) for p in paths]
+    return _checked([resolve(p, output=output) for p in paths], root, follow_symlinks)
 
 
-def under(paths: Iterable[Path], *, root: Path = Path("translations")) -> list[Article]:
+def _checked(articles: list[Article], root: Path, follow_symlinks: bool) -> list[Article]:
+    if not follow_symlinks:
+        for article in articles:
+            links.check_article(article.source, article.folder, root=root)
+    return articles
+
+
+def under(paths: Iterable[Path], *, root: Path = Path("translations"), follow_symlinks: bool = False) -> list[Article]:
     """Articles named by paths that may be article folders, files, or folders of articles."""
     articles: list[Article] = []
     for p in list(paths) or [root]:
         p = Path(p)
-        articles += discover(p) if p.is_dir() and not list(p.glob(SOURCE_GLOB)) else collect([p])
+        if p.is_dir() and not list(p.glob(SOURCE_GLOB)):
+            articles += _checked(discover(p), p, follow_symlinks)
+        else:
+            articles += collect([p], root=root, follow_symlinks=follow_symlinks)
     return articles

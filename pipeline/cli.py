@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from functools import cached_property
 from pathlib import Path
@@ -36,6 +37,31 @@ def console(*, stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False)
 
 
+# Characters that would act on the terminal instead of showing: C0 and C1 controls
+# (ESC starts colour, cursor and title sequences), line separators that would split
+# a one-line message, and bidi overrides that reorder what follows.
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object) -> str:
+    """User text (paths, messages, renderings) made safe to show: controls as escapes."""
+    return _UNSHOWABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
+
+
+def labelled(out: Console, label: str, style: str, message: object) -> None:
+    """Print ``label: message`` with only the label styled; the message is literal text."""
+    from rich.text import Text
+
+    out.print(Text.assemble((f"{label}:", style), " ", printable(message)), soft_wrap=True)
+
+
+def cell(value: object):
+    """A table cell that shows user text literally (rich parses markup in plain strings)."""
+    from rich.text import Text
+
+    return Text(printable(value))
+
+
 class Context:
     def __init__(self) -> None:
         self._warned: set[str] = set()
@@ -47,12 +73,12 @@ class Context:
     def warn(self, message: str) -> None:
         if message not in self._warned:
             self._warned.add(message)
-            self.err.print(f"[yellow]warning:[/] {message}", soft_wrap=True)
+            labelled(self.err, "warning", "yellow", message)
 
     def say(self, message: str) -> None:
         if message not in self._warned:
             self._warned.add(message)
-            self.err.print(message, soft_wrap=True, markup=False, highlight=False)
+            self.err.print(printable(message), soft_wrap=True, markup=False, highlight=False)
 
     def progress(self, *, enabled: bool) -> Progress | None:
         if not enabled or not self.err.is_terminal:
@@ -67,14 +93,17 @@ class ZhenGroup(click.Group):
     """Turns a ZhenError into one clean line and the exit status it carries."""
 
     def invoke(self, ctx: click.Context):
+        from pipeline.errors import from_os_error
+
         try:
             return super().invoke(ctx)
         except ZhenError as e:
-            from rich.markup import escape
-
-            # Escaped: messages name config tables such as [llm], which rich would take for markup.
-            console(stderr=True).print(f"[red]error:[/] {escape(str(e))}", soft_wrap=True, markup=True, emoji=False)
+            labelled(console(stderr=True), "error", "red", e)
             ctx.exit(e.exit_code)
+        except OSError as e:  # one the library did not wrap closer to its cause
+            error = from_os_error(e)
+            labelled(console(stderr=True), "error", "red", error)
+            ctx.exit(error.exit_code)
 
 
 def _emit(obj: dict) -> None:
@@ -110,6 +139,10 @@ glossary_option = click.option(
     "--glossary", "glossary_path", type=click.Path(path_type=Path), default=DEFAULT_GLOSSARY, show_default=True,
     help="Glossary folder (every *.tsv in it) or file.",
 )
+follow_option = click.option(
+    "--follow-symlinks", is_flag=True,
+    help="Allow a source, output or glossary file that links outside its article or glossary folder.",
+)
 
 
 @main.command()
@@ -130,9 +163,10 @@ glossary_option = click.option(
 @click.option("--threads", "intra_threads", type=click.IntRange(0), help="Argos: threads per translation [0: auto].")
 @click.option("--force", is_flag=True, help="Run every stage even where nothing changed since the last run.")
 @glossary_option
+@follow_option
 @click.pass_obj
 def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, config_path, device, compute_type,
-              beam_size, intra_threads, force, glossary_path) -> None:
+              beam_size, intra_threads, force, glossary_path, follow_symlinks) -> None:
     """Draft and merge the review catalog, English text and bilingual page.
 
     SOURCES are article folders (holding source*.txt) or text files; with none,
@@ -147,7 +181,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     from pipeline import incremental
     from pipeline.articles import collect
     from pipeline.config import DEFAULT_CONFIG, argos_options, llm_options, load_config, tm_min_score
-    from pipeline.errors import GlossaryError
+    from pipeline.errors import GlossaryError, from_os_error
     from pipeline.glossary import glossary_files
 
     config, config_file = load_config(config_path), config_path or DEFAULT_CONFIG
@@ -155,8 +189,8 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
                             compute_type=compute_type, beam_size=beam_size, intra_threads=intra_threads)
     llm = llm_options(config, path=config_file)
     min_score = tm_min_score(config, path=config_file)
-    files = glossary_files(glossary_path)
-    articles = collect(sources, output=output, root=DEFAULT_ROOT)
+    files = glossary_files(glossary_path, follow_symlinks=follow_symlinks)
+    articles = collect(sources, output=output, root=DEFAULT_ROOT, follow_symlinks=follow_symlinks)
     memory = _memory(obj, quiet=as_json)
     # LLMOptions holds the key's variable name, never the key: nothing secret reaches the state file.
     settings = incremental.settings_key(engine=engine, options=(options, llm), purge_obsolete=purge_obsolete,
@@ -167,7 +201,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
         from pipeline.glossary import load_glossary
         from pipeline.run import EngineProvider
 
-        glossary = load_glossary(glossary_path)
+        glossary = load_glossary(glossary_path, follow_symlinks=follow_symlinks)
         return EngineProvider(engine, glossary, settings={"argos": {"options": options}, "llm": {"options": llm}},
                               warn=obj.warn, say=obj.say)
 
@@ -195,22 +229,24 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
                     bar.update(task, completed=done, total=total)
 
             try:
-                key = incremental.input_key(article, glossary_files=files, settings=settings)
-                result = (None if force else incremental.skip(article, key)) or run(article, key, progress)
+                try:
+                    key = incremental.input_key(article, glossary_files=files, settings=settings)
+                    result = (None if force else incremental.skip(article, key)) or run(article, key, progress)
+                except OSError as e:
+                    raise from_os_error(e) from e
             except ZhenError as e:
                 if len(articles) == 1 or isinstance(e, GlossaryError):
                     raise  # a broken glossary is every article's problem: say it once
                 failures += 1
-                from rich.markup import escape
-
-                obj.err.print(f"[red]error:[/] {escape(str(e))}", soft_wrap=True)
+                labelled(obj.err, "error", "red", e)
                 continue
             if as_json:
                 _emit(result.as_json())
             else:
-                obj.err.print(f"{result.article}: {result.segments} segments, {result.drafted} drafted, "
-                              f"{result.tm} from memory, {result.reused} reused, {result.reviewed} reviewed, "
-                              f"{result.untranslated} untranslated → {result.catalog}", soft_wrap=True)
+                obj.err.print(printable(f"{result.article}: {result.segments} segments, {result.drafted} drafted, "
+                                        f"{result.tm} from memory, {result.reused} reused, "
+                                        f"{result.reviewed} reviewed, {result.untranslated} untranslated "
+                                        f"→ {result.catalog}"), soft_wrap=True, markup=False)
     if failures:
         sys.exit(2)
 
@@ -257,7 +293,7 @@ def segment_cmd(obj: Context, file, as_json, explain) -> None:
             if as_json:
                 _emit({"dropped": d.number, "text": d.text, "reason": d.reason})
             else:
-                obj.err.print(f"dropped line {d.number}: {d.text!r} ({d.reason})", markup=False)
+                obj.err.print(printable(f"dropped line {d.number}: {d.text!r} ({d.reason})"), markup=False)
     for seg in segments:
         if as_json:
             _emit({"id": seg.id, "paragraph": seg.paragraph, "role": seg.role, "text": seg.text})
@@ -268,8 +304,9 @@ def segment_cmd(obj: Context, file, as_json, explain) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article.")
+@follow_option
 @click.pass_obj
-def status(obj: Context, paths, as_json) -> None:
+def status(obj: Context, paths, as_json, follow_symlinks) -> None:
     """How far review has come, per article (reads catalogs only).
 
     \b
@@ -279,7 +316,7 @@ def status(obj: Context, paths, as_json) -> None:
     from pipeline.articles import under
     from pipeline.report import catalog_status
 
-    rows = [catalog_status(a) for a in under(paths, root=DEFAULT_ROOT)]
+    rows = [catalog_status(a) for a in under(paths, root=DEFAULT_ROOT, follow_symlinks=follow_symlinks)]
     if as_json:
         for r in rows:
             _emit(r)
@@ -291,7 +328,7 @@ def status(obj: Context, paths, as_json) -> None:
                 "drafts by origin", "TM match %"):
         table.add_column(col, justify="left" if col in ("article", "drafts by origin", "TM match %") else "right")
     for r in rows:
-        table.add_row(r["article"], str(r["segments"]), str(r["reviewed"]), str(r["drafts"]),
+        table.add_row(cell(r["article"]), str(r["segments"]), str(r["reviewed"]), str(r["drafts"]),
                       str(r["untranslated"]), str(r["warnings"]), f"{r['percent_reviewed']:.0f}%",
                       ", ".join(f"{k} {v}" for k, v in r["origins"].items()),
                       " ".join(str(m["score"]) for m in r["tm_matches"]))
@@ -301,8 +338,9 @@ def status(obj: Context, paths, as_json) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @glossary_option
+@follow_option
 @click.pass_obj
-def html(obj: Context, paths, glossary_path) -> None:
+def html(obj: Context, paths, glossary_path, follow_symlinks) -> None:
     """Rebuild the English text and bilingual pages from the catalogs, without drafting.
 
     \b
@@ -313,9 +351,9 @@ def html(obj: Context, paths, glossary_path) -> None:
     from pipeline.glossary import load_glossary
     from pipeline.run import rebuild_html
 
-    glossary = load_glossary(glossary_path)
-    for article in collect(paths, root=DEFAULT_ROOT):
-        click.echo(str(rebuild_html(article, glossary=glossary)))
+    glossary = load_glossary(glossary_path, follow_symlinks=follow_symlinks)
+    for article in collect(paths, root=DEFAULT_ROOT, follow_symlinks=follow_symlinks):
+        click.echo(printable(rebuild_html(article, glossary=glossary)))
 
 
 @main.command()
@@ -323,7 +361,8 @@ def html(obj: Context, paths, glossary_path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per finding.")
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
 @glossary_option
-def check(paths, as_json, strict, glossary_path) -> None:
+@follow_option
+def check(paths, as_json, strict, glossary_path, follow_symlinks) -> None:
     """QA every translated segment: figures, glossary, leftovers, repetition loops.
 
     Exit status 1 when an error is found (with --strict, a warning too), so
@@ -338,8 +377,9 @@ def check(paths, as_json, strict, glossary_path) -> None:
     from pipeline.glossary import load_glossary
     from pipeline.qa import check_files
 
-    g = load_glossary(glossary_path)
-    findings = check_files([a.catalog for a in under(paths, root=DEFAULT_ROOT) if a.catalog.exists()], g)
+    g = load_glossary(glossary_path, follow_symlinks=follow_symlinks)
+    articles = under(paths, root=DEFAULT_ROOT, follow_symlinks=follow_symlinks)
+    findings = check_files([a.catalog for a in articles if a.catalog.exists()], g)
     if as_json:
         for f in findings:
             _emit({"catalog": f.catalog, "entry": f.entry, "reference": f.reference, "check": f.check,
@@ -351,7 +391,7 @@ def check(paths, as_json, strict, glossary_path) -> None:
         for col in ("catalog", "entry", "source", "check", "severity", "subject", "message"):
             table.add_column(col)
         for f in findings:
-            table.add_row(f.catalog, str(f.entry), f.reference, f.check, f.severity, f.subject, f.message)
+            table.add_row(*map(cell, (f.catalog, f.entry, f.reference, f.check, f.severity, f.subject, f.message)))
         console().print(table)
         errors = sum(f.severity == "error" for f in findings)
         console().print(f"{errors} error(s), {len(findings) - errors} warning(s)")
@@ -374,15 +414,16 @@ def glossary() -> None:
 
 @glossary.command("lint")
 @glossary_option
-def glossary_lint(glossary_path) -> None:
+@follow_option
+def glossary_lint(glossary_path, follow_symlinks) -> None:
     """Report broken rows, duplicates, conflicting renderings and clashing variants (exit 1 on error)."""
     from pipeline.errors import CheckFailed
     from pipeline.glossary import glossary_files, lint_terms, load_terms
 
-    terms, problems = load_terms(glossary_files(glossary_path))
+    terms, problems = load_terms(glossary_files(glossary_path, follow_symlinks=follow_symlinks))
     problems += lint_terms(terms)
     for p in problems:
-        click.echo(str(p))
+        click.echo(printable(p))
     if problems:
         raise CheckFailed(f"{len(problems)} problem(s) in the glossary")
     click.echo(f"{len(terms)} terms, no problems", err=True)
@@ -392,13 +433,14 @@ def glossary_lint(glossary_path) -> None:
 @click.argument("text_or_file")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
 @glossary_option
-def glossary_find(text_or_file, as_json, glossary_path) -> None:
+@follow_option
+def glossary_find(text_or_file, as_json, glossary_path, follow_symlinks) -> None:
     """Show which glossary terms match where in TEXT (or in the segments of FILE)."""
     from pipeline.glossary import load_glossary
     from pipeline.segment import segment
     from pipeline.source import read_article
 
-    g = load_glossary(glossary_path)
+    g = load_glossary(glossary_path, follow_symlinks=follow_symlinks)
     path = Path(text_or_file)
     units = ([(s.id, s.text) for s in segment(read_article(path))] if path.is_file()
              else [(1, text_or_file)])
@@ -408,39 +450,39 @@ def glossary_find(text_or_file, as_json, glossary_path) -> None:
                 _emit({"segment": seg_id, "start": h.start, "end": h.end, "surface": h.surface,
                        "term": h.term.term, "english": h.term.english})
             else:
-                click.echo(f"{seg_id}:{h.start}-{h.end}\t{h.surface}\t{h.term.english}")
+                click.echo(f"{seg_id}:{h.start}-{h.end}\t{printable(h.surface)}\t{printable(h.term.english)}")
 
 
 @glossary.command("export")
 @click.option("--format", "fmt", type=click.Choice(["tbx", "csv", "tsv"]), default="tbx", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here (default: stdout).")
 @glossary_option
-def glossary_export(fmt, output, glossary_path) -> None:
+@follow_option
+def glossary_export(fmt, output, glossary_path, follow_symlinks) -> None:
     """Export the glossary as TBX (OmegaT, Trados, memoQ) or CSV (spreadsheets)."""
     from pipeline import glossary_formats as gf
     from pipeline.glossary import load_glossary
 
-    terms = load_glossary(glossary_path).terms
+    terms = load_glossary(glossary_path, follow_symlinks=follow_symlinks).terms
     _deliver({"tbx": gf.to_tbx, "csv": gf.to_csv, "tsv": gf.to_tsv}[fmt](terms), output)
 
 
 @glossary.command("import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="TSV file to write.")
-def glossary_import(file, output) -> None:
-    """Convert a TBX or CSV glossary into zhen's TSV format (checked before writing)."""
-    from pipeline import glossary_formats as gf
-    from pipeline.errors import GlossaryError
-    from pipeline.files import write_atomic
-    from pipeline.glossary import lint_terms
+@click.option("--force", is_flag=True, help="Replace an existing OUTPUT (the old file is kept as OUTPUT~).")
+def glossary_import(file, output, force) -> None:
+    """Convert a TBX or CSV glossary into zhen's TSV format (checked before writing).
 
-    text = file.read_text(encoding="utf-8")
-    terms = gf.from_tbx(text, name=str(file)) if file.suffix.lower() == ".tbx" else gf.from_csv(text, name=str(file))
-    problems = lint_terms(terms)
-    if problems:
-        raise GlossaryError(problems[0].message, path=file)
-    write_atomic(output, gf.to_tsv(terms))
-    click.echo(f"{len(terms)} terms → {output}", err=True)
+    A file that yields no terms, or a value holding a tab or line break, is
+    refused with its file and line; an existing OUTPUT is replaced only with
+    --force, and kept as OUTPUT~.
+    """
+    from pipeline.glossary_formats import import_file
+
+    terms, kept = import_file(file, output, force=force)
+    kept_note = f" (previous file kept as {kept})" if kept else ""
+    click.echo(printable(f"{len(terms)} terms → {output}{kept_note}"), err=True)
 
 
 @main.group()
@@ -461,15 +503,16 @@ def export() -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File to write (a folder when exporting several articles; default: stdout).")
 @glossary_option
-def export_text(paths, reviewed_only, output, glossary_path) -> None:
+@follow_option
+def export_text(paths, reviewed_only, output, glossary_path, follow_symlinks) -> None:
     """The English article, paragraphs as in the source."""
     from pipeline.articles import under
     from pipeline.errors import ZhenError
     from pipeline.export import english_text
     from pipeline.glossary import load_glossary
 
-    glossary = load_glossary(glossary_path)
-    articles = under(paths, root=DEFAULT_ROOT)
+    glossary = load_glossary(glossary_path, follow_symlinks=follow_symlinks)
+    articles = under(paths, root=DEFAULT_ROOT, follow_symlinks=follow_symlinks)
     if len(articles) == 1:
         _deliver(english_text(articles[0], glossary, reviewed_only=reviewed_only), output)
         return
@@ -483,13 +526,14 @@ def export_text(paths, reviewed_only, output, glossary_path) -> None:
 @export.command("tmx")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="TMX file to write (default: stdout).")
-def export_tmx(paths, output) -> None:
+@follow_option
+def export_tmx(paths, output, follow_symlinks) -> None:
     """Reviewed pairs of every catalog as one TMX 1.4 translation memory for CAT tools."""
     from pipeline import po
     from pipeline.articles import under
     from pipeline.export import tmx
 
-    articles = [a for a in under(paths, root=DEFAULT_ROOT) if a.catalog.exists()]
+    articles = [a for a in under(paths, root=DEFAULT_ROOT, follow_symlinks=follow_symlinks) if a.catalog.exists()]
     _deliver(tmx((a.slug, po.read_catalog(a.catalog)) for a in articles), output)
 
 
@@ -534,7 +578,8 @@ def tm_search(obj: Context, text, as_json, min_score, limit, config_path) -> Non
         if as_json:
             _emit({"source": m.unit.source, "target": m.unit.target, "score": m.score, "origin": m.unit.origin})
         else:
-            click.echo(f"{m.score:>3}%  {m.unit.source}\n      {m.unit.target}\n      {m.unit.origin}")
+            click.echo(f"{m.score:>3}%  {printable(m.unit.source)}\n      {printable(m.unit.target)}\n"
+                       f"      {printable(m.unit.origin)}")
 
 
 @tm.command("import")
@@ -553,7 +598,7 @@ def tm_import(obj: Context, file) -> None:
     target, report = import_tmx(file, TM_DIR)
     _memory(obj)
     skipped = f" ({report.skipped} without a Chinese and an English text left out)" if report.skipped else ""
-    click.echo(f"{len(report.units)} units → {target}{skipped}", err=True)
+    click.echo(printable(f"{len(report.units)} units → {target}{skipped}"), err=True)
 
 
 @tm.command("stats")
@@ -591,18 +636,19 @@ def model() -> None:
 
 @model.command("list")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per package.")
-def model_list(as_json) -> None:
+@click.pass_obj
+def model_list(obj: Context, as_json) -> None:
     """List installed Argos packages (also those installed by argospm or LibreTranslate)."""
     from pipeline.models import list_packages, packages_dir
 
-    packages = list_packages()
+    packages = list_packages(warn=obj.warn)
     for p in packages:
         if as_json:
             _emit({"name": p.name, "version": p.version, "from": p.from_code, "to": p.to_code, "path": str(p.path)})
         else:
-            click.echo(f"{p.label}\t{p.from_code}→{p.to_code}\t{p.path}")
+            click.echo("\t".join(map(printable, (p.label, f"{p.from_code}→{p.to_code}", p.path))))
     if not packages and not as_json:
-        click.echo(f"no packages in {packages_dir()}", err=True)
+        click.echo(printable(f"no packages in {packages_dir()}"), err=True)
 
 
 @model.command("install")
@@ -612,7 +658,7 @@ def model_install(file) -> None:
     from pipeline.models import install
 
     info = install(file)
-    click.echo(f"installed {info.label} in {info.path}")
+    click.echo(printable(f"installed {info.label} in {info.path}"))
 
 
 @model.command("download")
@@ -622,7 +668,7 @@ def model_download(index) -> None:
     from pipeline.models import download
 
     info = download(index=index)
-    click.echo(f"installed {info.label} in {info.path}")
+    click.echo(printable(f"installed {info.label} in {info.path}"))
 
 
 @model.command("remove")
@@ -632,7 +678,8 @@ def model_remove(name) -> None:
     from pipeline.models import remove
 
     info = remove(name)
-    click.echo(f"removed {info.label}")
+    click.echo(printable(f"removed {info.label}"))
+
 
 @main.command("eval")
 @click.option("--engine", type=click.Choice(["auto", *sorted(ENGINES)]), default="auto", show_default=True,

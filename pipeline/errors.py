@@ -45,6 +45,15 @@ class ModelError(ZhenError):
     """An Argos package that cannot be installed, found or downloaded."""
 
 
+class WriteError(ZhenError):
+    """An output that the operating system would not let us write (full disk, read-only, a folder)."""
+
+
+def from_os_error(e: OSError) -> ZhenError:
+    """An OS failure nobody wrapped closer to its cause, as one line naming its file."""
+    return ZhenError(e.strerror or str(e), path=e.filename)
+
+
 class EvalSetError(ZhenError):
     """A parallel test set for ``zhen eval`` that cannot be read or holds a bad row."""
 

@@ -11,16 +11,35 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.errors import LockError
+from pipeline.errors import LockError, WriteError
 
 
 def write_atomic(path: Path, data: str | bytes, *, encoding: str = "utf-8") -> None:
     """Write to a temporary file in the same folder, fsync, then rename over ``path``.
 
-    A crash at any moment leaves either the old file or the new one.
+    A crash at any moment leaves either the old file or the new one. A link is
+    written through (the file it names is replaced, the link kept); a device or a
+    pipe (``-o /dev/stdout``) is written to directly, as renaming over it would
+    replace the device node. Any OS failure (a full disk, a read-only file
+    system, a folder where the file should be) is a WriteError naming the file,
+    and leaves the old file as it was.
     """
     path = Path(path)
     payload = data.encode(encoding) if isinstance(data, str) else data
+    try:
+        target = Path(os.path.realpath(path)) if path.is_symlink() else path
+        if target.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
+        if target.exists() and not target.is_file():
+            with open(target, "wb") as f:
+                f.write(payload)
+            return
+        _replace(target, payload)
+    except OSError as e:
+        raise WriteError(f"cannot write: {e.strerror or e}", path=path) from e
+
+
+def _replace(path: Path, payload: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -52,8 +71,9 @@ def write_if_changed(path: Path, text: str) -> bool:
     """Atomically write ``text`` unless the file already holds exactly it."""
     path = Path(path)
     data = text.encode("utf-8")
-    if path.exists() and path.read_bytes() == data:
-        return False
+    with contextlib.suppress(OSError):  # unreadable or not a file: write_atomic says why
+        if path.is_file() and path.read_bytes() == data:
+            return False
     write_atomic(path, data)
     return True
 
@@ -88,6 +108,20 @@ def article_lock(folder: Path) -> Iterator[None]:
         for stale in folder.glob(".*.tmp"):
             with contextlib.suppress(OSError):
                 stale.unlink()
+        yield
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def exclusive_lock(lock_path: Path, busy: Exception) -> Iterator[None]:
+    """Hold ``lock_path`` exclusively for the block; raise ``busy`` when another process holds it."""
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as e:
+            raise busy from e
         yield
     finally:
         os.close(fd)

@@ -9,6 +9,7 @@ script matches text in either; hits point into the original text.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,26 @@ class Problem:
         return f"{self.file}:{self.line}: {self.severity}: {self.message}"
 
 
+# A glossary row is one line of a TSV file: a value holding a tab would shift
+# the columns, and one holding a line break (any that str.splitlines knows) or
+# another control character would start a row of its own or hide text.
+_BREAKING = frozenset("\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def breaking_char(value: str) -> str | None:
+    """Why ``value`` cannot be a glossary cell (a tab, line break or control character), or None."""
+    for ch in value:
+        if ch in _BREAKING or unicodedata.category(ch) == "Cc":
+            kind = {"\t": "a tab", "\n": "a line break (LF)", "\r": "a carriage return (CR)"}.get(ch)
+            return kind or f"control or line-separator character U+{ord(ch):04X}"
+    return None
+
+
+def line_of(data: bytes, offset: int) -> int:
+    """The 1-based line holding byte ``offset``."""
+    return data.count(b"\n", 0, offset) + 1
+
+
 def _split_list(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(LIST_SEP) if v.strip())
 
@@ -44,10 +65,16 @@ def parse_rows(text: str, *, name: str) -> tuple[list[Term], list[Problem]]:
     terms: list[Term] = []
     problems: list[Problem] = []
     header: tuple[str, ...] | None = None
-    for number, raw in enumerate(text.splitlines(), start=1):
+    # Rows end at LF (CRLF tolerated); splitlines would also end them at U+2028,
+    # form feeds and the like, which are refused below instead.
+    for number, raw in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
         cells = raw.split("\t")
+        bad = next(filter(None, map(breaking_char, cells)), None)
+        if bad:
+            problems.append(Problem(name, number, f"a value holds {bad}"))
+            continue
         if header is None:
             header = tuple(c.strip().lower() for c in cells)
             missing = [c for c in REQUIRED if c not in header]
@@ -205,35 +232,51 @@ class Glossary:
         return {seg.id: self.match(seg.text) for seg in segments}
 
 
+def read_text(path: Path) -> str:
+    """A glossary file's text; GlossaryError when unreadable, or not UTF-8 (citing the line)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        raise GlossaryError(f"cannot read: {e.strerror}", path=path) from e
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise GlossaryError(f"not UTF-8 (byte {e.start})", path=path, line=line_of(data, e.start)) from e
+
+
 def load_terms(paths: Iterable[Path]) -> tuple[list[Term], list[Problem]]:
     terms: list[Term] = []
     problems: list[Problem] = []
     for path in paths:
         try:
-            text = Path(path).read_text(encoding="utf-8")
-        except UnicodeDecodeError as e:
-            problems.append(Problem(str(path), 1, f"not UTF-8 (byte {e.start})"))
+            text = read_text(path)
+        except GlossaryError as e:
+            if e.line is None:
+                raise  # unreadable: nothing to lint
+            problems.append(Problem(str(path), e.line, e.detail))
             continue
-        except OSError as e:
-            raise GlossaryError(f"cannot read: {e.strerror}", path=path) from e
         t, p = parse_rows(text, name=str(path))
         terms += t
         problems += p
     return terms, problems
 
 
-def glossary_files(location: Path) -> list[Path]:
+def glossary_files(location: Path, *, follow_symlinks: bool = False) -> list[Path]:
+    """``location`` itself, or every ``*.tsv`` in it (refusing links out of it unless ``follow_symlinks``)."""
+    from pipeline import links
+
     location = Path(location)
     if location.is_file():
         return [location]
     if not location.is_dir():
         raise GlossaryError("no such glossary file or folder", path=location)
-    return sorted(location.glob("*.tsv"))
+    found = sorted(location.glob("*.tsv"))
+    return found if follow_symlinks else links.check_glossary(found, location)
 
 
-def load_glossary(location: Path) -> Glossary:
+def load_glossary(location: Path, *, follow_symlinks: bool = False) -> Glossary:
     """Load every ``*.tsv`` under ``location``; any broken row is fatal."""
-    terms, problems = load_terms(glossary_files(location))
+    terms, problems = load_terms(glossary_files(location, follow_symlinks=follow_symlinks))
     problems += lint_terms(terms)
     errors = [p for p in problems if p.severity == "error"]
     if errors:

@@ -9,9 +9,11 @@ import csv
 import io
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from pathlib import Path
+from xml.parsers import expat
 
 from pipeline.errors import GlossaryError
-from pipeline.glossary import COLUMNS, LIST_SEP
+from pipeline.glossary import COLUMNS, LIST_SEP, REQUIRED, breaking_char, lint_terms, read_text
 from pipeline.model import Term
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -38,18 +40,37 @@ def to_csv(terms: Sequence[Term]) -> str:
 
 
 def from_csv(text: str, *, name: str = "<csv>") -> list[Term]:
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if header is None or tuple(h.strip().lower() for h in header) != COLUMNS:
-        raise GlossaryError(f"CSV header must be {','.join(COLUMNS)}", path=name, line=1)
-    terms = []
-    for number, row in enumerate(reader, start=2):
-        if len(row) != len(COLUMNS):
-            raise GlossaryError(f"{len(row)} cells, expected {len(COLUMNS)}", path=name, line=number)
-        d = dict(zip(COLUMNS, row))
-        terms.append(Term(term=d["term"], english=d["english"], variants=_split(d["variants"]),
-                          avoid=_split(d["avoid"]), kind=d["kind"], note=d["note"], source=d["source"]))
+    reader = csv.reader(io.StringIO(text, newline=""))  # quoted CR and LF stay in their cell
+    try:
+        header = next(reader, None)
+        if header is None or tuple(h.strip().lower() for h in header) != COLUMNS:
+            raise GlossaryError(f"CSV header must be {','.join(COLUMNS)}", path=name, line=1)
+        terms = []
+        number = reader.line_num + 1  # a quoted cell may span lines: rows are cited by their first
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                if len(row) != len(COLUMNS):
+                    raise GlossaryError(f"{len(row)} cells, expected {len(COLUMNS)}", path=name, line=number)
+                terms.append(_term(dict(zip(COLUMNS, row)), name=name, line=number))
+            number = reader.line_num + 1
+    except csv.Error as e:
+        raise GlossaryError(f"not valid CSV: {e}", path=name, line=reader.line_num) from e
     return terms
+
+
+def _term(cells: dict[str, str], *, name: str, line: int) -> Term:
+    """A term from imported cells, refusing what would break or inject a TSV row."""
+    for column, value in cells.items():
+        bad = breaking_char(value)
+        if bad:
+            raise GlossaryError(f"{column} holds {bad}, which a glossary row cannot", path=name, line=line)
+    cells = {k: v.strip() for k, v in cells.items()}
+    empty = [c for c in REQUIRED if not cells.get(c)]
+    if empty:
+        raise GlossaryError(f"empty required field(s): {', '.join(empty)}", path=name, line=line)
+    return Term(term=cells["term"], english=cells["english"], variants=_split(cells.get("variants", "")),
+                avoid=_split(cells.get("avoid", "")), kind=cells.get("kind", ""), note=cells["note"],
+                source=cells["source"], file=name, line=line)
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -83,13 +104,28 @@ def to_tbx(terms: Sequence[Term], *, source_lang: str = "zh", target_lang: str =
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(martif, encoding="unicode") + "\n"
 
 
+def _entry_lines(text: str) -> list[int]:
+    """The line of every termEntry start tag, in document order (ElementTree keeps none)."""
+    lines: list[int] = []
+    parser = expat.ParserCreate(namespace_separator="}")  # names as ElementTree sees them
+
+    def start(tag: str, attrs: dict) -> None:
+        if tag == "termEntry":
+            lines.append(parser.CurrentLineNumber)
+
+    parser.StartElementHandler = start
+    parser.Parse(text, True)
+    return lines
+
+
 def from_tbx(text: str, *, name: str = "<tbx>") -> list[Term]:
     try:
         root = ET.fromstring(text)
     except ET.ParseError as e:
         raise GlossaryError(f"not valid XML: {e}", path=name, line=e.position[0]) from e
+    lines = _entry_lines(text)
     terms = []
-    for entry in root.iter("termEntry"):
+    for entry, line in zip(root.iter("termEntry"), lines):
         fields = {d.get("type"): (d.text or "") for d in entry.findall("descrip")}
         source = next((a.text or "" for a in entry.findall("admin") if a.get("type") == "source"), "")
         forms: dict[str, list[tuple[str, str]]] = {}
@@ -100,9 +136,45 @@ def from_tbx(text: str, *, name: str = "<tbx>") -> list[Term]:
                 forms.setdefault(lang[:2], []).append((tig.findtext("term") or "", notes[0] if notes else ""))
         zh, en = forms.get("zh", []), forms.get("en", [])
         if not zh or not en:
-            raise GlossaryError(f"termEntry {entry.get('id')} lacks a zh or en term", path=name)
+            raise GlossaryError(f"termEntry {entry.get('id')} lacks a zh or en term", path=name, line=line)
         english = next((f for f, s in en if s == PREFERRED), en[0][0])
-        terms.append(Term(term=zh[0][0], english=english, variants=tuple(f for f, _ in zh[1:]),
-                          avoid=tuple(f for f, s in en if s == DEPRECATED), kind=fields.get("subjectField", ""),
-                          note=fields.get("definition", ""), source=source))
+        for value in (*(f for f, _ in zh), *(f for f, _ in en)):
+            if LIST_SEP in value:
+                raise GlossaryError(f"term {value!r} holds {LIST_SEP!r}, which separates list items",
+                                    path=name, line=line)
+        terms.append(_term({"term": zh[0][0], "variants": LIST_SEP.join(f for f, _ in zh[1:]), "english": english,
+                            "avoid": LIST_SEP.join(f for f, s in en if s == DEPRECATED),
+                            "kind": fields.get("subjectField", ""), "note": fields.get("definition", ""),
+                            "source": source}, name=name, line=line))
     return terms
+
+
+def read_terms(path: Path) -> list[Term]:
+    """Terms from a TBX or CSV file, checked as ``zhen glossary lint`` would check a TSV."""
+    text = read_text(path)
+    parse = from_tbx if Path(path).suffix.lower() == ".tbx" else from_csv
+    terms = parse(text, name=str(path))
+    if not terms:
+        raise GlossaryError("no glossary terms in this file; nothing to import", path=path)
+    problems = lint_terms(terms)
+    if problems:
+        raise GlossaryError(problems[0].message, path=path, line=problems[0].line)
+    return terms
+
+
+def import_file(source: Path, output: Path, *, force: bool = False) -> tuple[list[Term], Path | None]:
+    """Convert ``source`` into a TSV at ``output``; return the terms and the backup kept, if any.
+
+    An existing ``output`` is replaced only with ``force``, and then kept as ``NAME~``.
+    """
+    from pipeline.files import backup, write_atomic
+
+    terms = read_terms(source)
+    if output.is_dir():
+        raise GlossaryError("is a folder; give the TSV file to write", path=output)
+    if output.exists() and not force:
+        raise GlossaryError("already exists; pass --force to replace it (the old file is kept as "
+                            f"{output.name}~)", path=output)
+    kept = backup(output)
+    write_atomic(output, to_tsv(terms))
+    return terms, kept

@@ -10,21 +10,35 @@ until RecursionError when offline.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import stat
 import tempfile
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from pipeline.errors import ModelError
 
 DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
-MAX_UNPACKED = 4 * 1024**3  # the largest real packages are a few hundred MB
-MAX_RATIO = 200  # compression ratio beyond which an entry is a zip bomb
-TIMEOUT = 10
+Warn = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ArchiveLimits:
+    """What a package archive may unpack to. Real packages hold a few dozen files and
+    a few hundred MB, and their weights barely compress (ratio near 1)."""
+
+    max_unpacked: int = 4 * 1024**3
+    max_entries: int = 1_000
+    max_ratio: float = 100  # unpacked bytes per archive byte, for the whole archive and for any one entry
+    ratio_floor: int = 64 * 1024  # below this many bytes, ratios say nothing (a small JSON file compresses well)
+
+
+LIMITS = ArchiveLimits()
 
 
 def packages_dir() -> Path:
@@ -56,7 +70,8 @@ def _info(path: Path, metadata: dict) -> PackageInfo:
                        str(metadata.get("to_code")), metadata)
 
 
-def list_packages(directory: Path | None = None) -> list[PackageInfo]:
+def list_packages(directory: Path | None = None, *, warn: Warn | None = None) -> list[PackageInfo]:
+    """Installed packages; a broken one (someone else's) is skipped, with a warning when ``warn`` is given."""
     directory = directory or packages_dir()
     if not directory.is_dir():
         return []
@@ -65,24 +80,42 @@ def list_packages(directory: Path | None = None) -> list[PackageInfo]:
         meta = child / "metadata.json"
         if child.is_dir() and not child.name.startswith(".") and meta.is_file():
             try:
-                out.append(_info(child, json.loads(meta.read_text(encoding="utf-8"))))
-            except (OSError, ValueError):
-                continue  # someone else's broken package is not ours to fail on
+                metadata = json.loads(meta.read_text(encoding="utf-8"))
+            except (OSError, ValueError, RecursionError) as e:
+                problem = f"unreadable metadata.json ({e})"
+            else:
+                if isinstance(metadata, dict):
+                    out.append(_info(child, metadata))
+                    continue
+                problem = f"metadata.json holds JSON {type(metadata).__name__}, not an object"
+            if warn:
+                warn(f"{child}: skipped this package: {problem}")
     return out
 
 
-def find_package(from_code: str, to_code: str, directory: Path | None = None) -> PackageInfo | None:
-    for p in list_packages(directory):
+def find_package(from_code: str, to_code: str, directory: Path | None = None, *,
+                 warn: Warn | None = None) -> PackageInfo | None:
+    for p in list_packages(directory, warn=warn):
         if p.from_code == from_code and p.to_code == to_code and (p.path / "model").is_dir():
             return p
     return None
 
 
-def _check_archive(zf: zipfile.ZipFile, name: str) -> tuple[str, dict]:
-    """Validate a package archive without extracting; return its top folder and metadata."""
+def _check_archive(zf: zipfile.ZipFile, name: str, size: int, limits: ArchiveLimits = LIMITS) -> tuple[str, dict]:
+    """Validate a package archive without extracting; return its top folder and metadata.
+
+    ``size`` is the archive's size in bytes. Expansion is checked for the whole
+    archive as well as per entry: many entries just under a per-entry threshold
+    are as much a bomb as one large one. zipfile stops each entry at its declared
+    size, so declared sizes are what extraction can write.
+    """
+    infos = zf.infolist()
+    if len(infos) > limits.max_entries:
+        raise ModelError(f"archive holds {len(infos)} entries, over the limit of {limits.max_entries}", path=name)
     tops: set[str] = set()
+    seen: set[str] = set()
     total = 0
-    for info in zf.infolist():
+    for info in infos:
         p = PurePosixPath(info.filename)
         if info.filename.startswith("/") or p.is_absolute() or ".." in p.parts or "\\" in info.filename \
                 or (p.parts and ":" in p.parts[0]):
@@ -90,13 +123,21 @@ def _check_archive(zf: zipfile.ZipFile, name: str) -> tuple[str, dict]:
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
             raise ModelError(f"archive holds a link: {info.filename!r}", path=name)
+        if info.flag_bits & 0x1:
+            raise ModelError(f"archive entry is encrypted: {info.filename!r}", path=name)
+        if info.filename.rstrip("/") in seen:
+            raise ModelError(f"archive holds {info.filename!r} twice", path=name)
+        seen.add(info.filename.rstrip("/"))
         total += info.file_size
-        if total > MAX_UNPACKED:
-            raise ModelError(f"archive unpacks to more than {MAX_UNPACKED} bytes", path=name)
-        if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 2**20:
+        if total > limits.max_unpacked:
+            raise ModelError(f"archive unpacks to more than {limits.max_unpacked} bytes", path=name)
+        if info.file_size >= limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
             raise ModelError(f"implausible compression ratio for {info.filename!r}", path=name)
         if p.parts:
             tops.add(p.parts[0])
+    if total >= limits.ratio_floor and total > limits.max_ratio * max(size, 1):
+        raise ModelError(f"archive of {size} bytes unpacks to {total} bytes: implausible compression ratio "
+                         f"for a package (over {limits.max_ratio:g}), refused as a zip bomb", path=name)
     if len(tops) != 1:
         raise ModelError(f"a package holds exactly one top-level folder, found {len(tops)}", path=name)
     top = tops.pop()
@@ -105,8 +146,10 @@ def _check_archive(zf: zipfile.ZipFile, name: str) -> tuple[str, dict]:
         metadata = json.loads(zf.read(f"{top}/metadata.json"))
     except KeyError as e:
         raise ModelError("no metadata.json in the package", path=name) from e
-    except ValueError as e:
+    except (ValueError, RecursionError) as e:
         raise ModelError(f"metadata.json is not valid JSON: {e}", path=name) from e
+    if not isinstance(metadata, dict):
+        raise ModelError(f"metadata.json holds JSON {type(metadata).__name__}, not an object", path=name)
     if not any(n.startswith(f"{top}/model/") for n in names) or f"{top}/model/model.bin" not in names:
         raise ModelError("no CTranslate2 model (model/model.bin) in the package", path=name)
     if not ({f"{top}/sentencepiece.model", f"{top}/bpe.model"} & names):
@@ -124,28 +167,55 @@ def install(archive: Path, *, from_code: str = "zh", to_code: str = "en", direct
         raise ModelError("not an Argos package (not a zip archive)", path=archive)
     try:
         with zipfile.ZipFile(archive) as zf:
-            top, metadata = _check_archive(zf, str(archive))
+            top, metadata = _check_archive(zf, str(archive), archive.stat().st_size)
             if (metadata.get("from_code"), metadata.get("to_code")) != (from_code, to_code):
                 raise ModelError(f"package translates {metadata.get('from_code')}→{metadata.get('to_code')}, "
                                  f"not {from_code}→{to_code}", path=archive)
             directory.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=".install-", dir=directory))
-            try:
-                zf.extractall(staging)
-                target = directory / top
-                old = None
-                if target.exists():
-                    old = directory / f".old-{top}-{os.getpid()}"
-                    os.rename(target, old)
-                os.rename(staging / top, target)
-                if old is not None:
-                    shutil.rmtree(old, ignore_errors=True)
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
+            with _install_lock(directory):
+                return _unpack(zf, top, metadata, directory)
     except zipfile.BadZipFile as e:
         raise ModelError(f"corrupt archive: {e}", path=archive) from e
+    except (NotImplementedError, RuntimeError) as e:  # zipfile: unknown compression, a password needed
+        raise ModelError(f"cannot unpack: {e}", path=archive) from e
     except OSError as e:
         raise ModelError(f"cannot install: {e}", path=archive) from e
+
+
+# What a killed install leaves behind in the packages folder.
+_LEFTOVERS = (".install-*", ".old-*")
+
+
+@contextlib.contextmanager
+def _install_lock(directory: Path) -> Iterator[None]:
+    """One zhen install at a time per packages folder; holding the lock, leftovers are stale."""
+    from pipeline.files import exclusive_lock
+
+    with exclusive_lock(directory / ".zhen-install.lock",
+                        ModelError("another zhen model install is running here; try again when it ends",
+                                   path=directory)):
+        for pattern in _LEFTOVERS:
+            for stale in directory.glob(pattern):
+                if stale.is_dir() and not stale.is_symlink():
+                    shutil.rmtree(stale, ignore_errors=True)
+        yield
+
+
+def _unpack(zf: zipfile.ZipFile, top: str, metadata: dict, directory: Path) -> PackageInfo:
+    """Extract into a staging folder, then swap it in with renames (the old install goes last)."""
+    staging = Path(tempfile.mkdtemp(prefix=".install-", dir=directory))
+    try:
+        zf.extractall(staging)
+        target = directory / top
+        old = None
+        if target.exists():
+            old = directory / f".old-{top}-{os.getpid()}"
+            os.rename(target, old)
+        os.rename(staging / top, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return _info(directory / top, metadata)
 
 
@@ -157,19 +227,6 @@ def remove(name: str, *, directory: Path | None = None) -> PackageInfo:
     raise ModelError(f"no installed package named {name!r} (see `zhen model list`)")
 
 
-def _fetch(url: str, what: str) -> bytes:
-    import urllib.error  # only downloads need the HTTP stack; every run imports this module
-    import urllib.request
-
-    try:
-        with urllib.request.urlopen(url, timeout=TIMEOUT) as r:
-            return r.read()
-    except (urllib.error.URLError, OSError, ValueError) as e:
-        reason = getattr(e, "reason", e)
-        raise ModelError(f"cannot download the {what} from {url} ({reason}); offline, install a package "
-                         "file instead: zhen model install FILE.argosmodel") from e
-
-
 def index_url(override: str | None = None) -> str:
     url = override or os.environ.get("ARGOS_PACKAGE_INDEX") or DEFAULT_INDEX
     # argostranslate's variable names the index folder; accept both forms.
@@ -177,26 +234,18 @@ def index_url(override: str | None = None) -> str:
 
 
 def download(*, index: str | None = None, from_code: str = "zh", to_code: str = "en",
-             directory: Path | None = None) -> PackageInfo:
-    """Fetch the package index, pick the from→to package, download and install it."""
+             directory: Path | None = None, index_limits=None, package_limits=None) -> PackageInfo:
+    """Fetch the package index, pick the from→to package, download and install it.
+
+    Each fetch is bounded in time and bytes (``pipeline.download``); the package
+    goes to a temporary file, never whole into memory.
+    """
+    from pipeline import download as dl
+
     url = index_url(index)
-    try:
-        entries = json.loads(_fetch(url, "package index"))
-    except ValueError as e:
-        raise ModelError(f"package index at {url} is not JSON: {e}") from e
-    chosen = [e for e in entries if isinstance(e, dict) and e.get("from_code") == from_code
-              and e.get("to_code") == to_code and e.get("type", "translate") == "translate"]
-    if not chosen:
-        raise ModelError(f"the package index at {url} lists no {from_code}→{to_code} package")
-    best = max(chosen, key=lambda e: [int(x) if x.isdigit() else 0 for x in str(e.get("package_version", "0")).split(".")])
-    links = best.get("links") or []
-    if not links:
-        raise ModelError(f"the {from_code}→{to_code} package in the index has no download link")
-    data = _fetch(links[0], f"{from_code}→{to_code} package")
-    with tempfile.NamedTemporaryFile(suffix=".argosmodel", delete=False) as f:
-        f.write(data)
-        tmp = Path(f.name)
-    try:
-        return install(tmp, from_code=from_code, to_code=to_code, directory=directory)
-    finally:
-        tmp.unlink(missing_ok=True)
+    link = dl.choose_link(dl.read_index(url, limits=index_limits or dl.INDEX_LIMITS), url=url,
+                          from_code=from_code, to_code=to_code)
+    with tempfile.NamedTemporaryFile(prefix="zhen-download-", suffix=".argosmodel") as f:
+        dl.fetch(link, f, what=f"{from_code}→{to_code} package", limits=package_limits or dl.PACKAGE_LIMITS)
+        f.flush()
+        return install(Path(f.name), from_code=from_code, to_code=to_code, directory=directory)

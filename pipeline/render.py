@@ -1,11 +1,13 @@
 """Outputs built from the catalog: the English text and the bilingual HTML page.
 
 Everything from the article, the catalog and the glossary is escaped; the
-page is one self-contained file (inline CSS and JS, no network).
+page is one self-contained file (inline CSS and JS, no network) under a strict
+Content-Security-Policy.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import re
@@ -133,6 +135,15 @@ tip.style.top=(window.scrollY+b.bottom+4)+'px';tip.style.display='block'}else ti
 """
 
 
+# Defence in depth for a page that holds text from outside (articles, reviewers,
+# glossaries), escaped as it is: the browser may run only the script above
+# (named by its hash), apply only the page's own inline styles, and fetch
+# nothing at all: no images, fonts, frames, forms or connections.
+CSP = ("default-src 'none'; "
+       f"script-src 'sha256-{base64.b64encode(hashlib.sha256(_JS.encode()).digest()).decode()}'; "
+       "style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'")
+
+
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
@@ -208,6 +219,7 @@ def html_page(rs: Sequence[Row], *, title: str, source_lang: str) -> str:
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{_esc(title)} · bilingual review</title>
 <style>{_CSS}</style>

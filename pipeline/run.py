@@ -34,13 +34,13 @@ def now_utc() -> datetime:
     return datetime.now(timezone.utc).replace(second=0, microsecond=0)
 
 
-def argos_available() -> bool:
+def argos_available(warn: Warn | None = None) -> bool:
     """Is a zh→en Argos package installed? Imports nothing heavy."""
     try:
         from pipeline.models import find_package
     except ImportError:
         return False
-    return find_package("zh", "en") is not None
+    return find_package("zh", "en", warn=warn) is not None
 
 
 @dataclass
@@ -60,7 +60,7 @@ class EngineProvider:
             return self.name
         if self.settings.get("llm", {}).get("options") is not None:
             return "llm"
-        return "argos" if argos_available() else "dictionary"
+        return "argos" if argos_available(self.warn) else "dictionary"
 
     def get(self, *, drafting: bool = False) -> Engine:
         if drafting and self.name == "auto" and self.resolved_name() == "dictionary":

@@ -7,6 +7,7 @@ nothing but share-widget chrome, are dropped; everything dropped is reported.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import unicodedata
 from pathlib import Path
@@ -48,17 +49,37 @@ _LEGACY = ("gb18030", "cp950", "big5hkscs")
 _INDENT = " \t\u3000\u00a0"
 
 
+@functools.cache
 def _common_chars() -> frozenset[str]:
     from pipeline.script import to_simplified
 
     return frozenset(_COMMON_TRAD) | frozenset(to_simplified(_COMMON_TRAD))
 
 
+# Punctuation of Chinese text in either script. Legacy double-byte decodings of
+# the wrong encoding turn it into kana, bopomofo, box drawing or private-use
+# characters, which a Chinese article does not contain.
+_CJK_PUNCT = frozenset("。，、；：？！「」『』（）《》〈〉【】“”‘’—…·．﹐﹑﹔﹕﹖﹗")
+
+
 def _score(text: str, common: frozenset[str]) -> float:
-    cjk = [ch for ch in text if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"]
-    if not cjk:
-        return 0.0
-    return sum(ch in common for ch in cjk) / len(cjk)
+    """How plausible ``text`` is as a Chinese article: per non-ASCII character, +1 for a
+    common ideograph or Chinese punctuation, +0.25 for another ideograph, 0 for a
+    full-width letter or digit, -1 for anything else (kana, hangul, bopomofo,
+    private use, rare extension ideographs, symbols)."""
+    total = 0.0
+    counted = 0
+    for ch in text:
+        if ch.isascii():
+            continue  # every legacy encoding decodes ASCII alike
+        counted += 1
+        if ch in common or ch in _CJK_PUNCT:
+            total += 1
+        elif "\u4e00" <= ch <= "\u9fff":
+            total += 0.25
+        elif not ("\uff01" <= ch <= "\uff5e" or ch == "\u3000"):
+            total -= 1
+    return total / counted if counted else 0.0
 
 
 def decode(data: bytes, *, name: str = "<input>") -> tuple[str, str]:

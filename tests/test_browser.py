@@ -87,6 +87,26 @@ def test_page_in_chromium(browser, article_dir, glossary, tmp_path):
     assert tgt.location["y"] > src.location["y"] and abs(tgt.location["x"] - src.location["x"]) < 40
     browser.set_window_size(1280, 1600)
     WebDriverWait(browser, 30).until(lambda d: d.execute_script("return !matchMedia('(max-width: 700px)').matches"))
+    # The page's Content-Security-Policy: its own script ran (the highlighting above); a script
+    # or a fetch that anything added to the page is blocked and reported.
+    assert browser.execute_script(
+        "return document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]').content"
+    ).startswith("default-src 'none'")
+    browser.execute_script("""
+        window.__csp = [];
+        document.addEventListener('securitypolicyviolation', function(e) {
+            window.__csp.push(e.effectiveDirective); });
+        var s = document.createElement('script'); s.textContent = 'window.__pwned = 3';
+        document.body.appendChild(s);
+        var i = document.createElement('img'); i.src = 'http://127.0.0.1:9/x.png'; document.body.appendChild(i);
+        var l = document.createElement('link'); l.rel = 'stylesheet'; l.href = 'http://127.0.0.1:9/x.css';
+        document.head.appendChild(l);
+        fetch('http://127.0.0.1:9/x').catch(function() {});
+    """)
+    WebDriverWait(browser, 10).until(lambda b: len(b.execute_script("return window.__csp")) >= 4)
+    assert sorted(browser.execute_script("return window.__csp")) == [
+        "connect-src", "img-src", "script-src-elem", "style-src-elem"]
+    assert browser.execute_script("return window.__pwned === undefined")
     shot = tmp_path / "bilingual.png"
     browser.save_screenshot(str(shot))
     assert shot.stat().st_size > 10_000

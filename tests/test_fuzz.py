@@ -83,7 +83,7 @@ def test_matcher_spans_point_into_the_text(text):
 def test_glossary_rows_parse_or_report(rows):
     text = "term\tvariants\tenglish\tavoid\tkind\tnote\tsource\n" + "\n".join("\t".join(r) for r in rows)
     terms, problems = parse_rows(text, name="fuzz.tsv")
-    lines = text.splitlines()
+    lines = text.split("\n")  # rows end at LF only; other line separators are refused inside a row
     # Every row is either a term or a problem at its own line, never both, never lost.
     reported, parsed = {p.line for p in problems}, {t.line for t in terms}
     assert reported <= set(range(1, len(lines) + 1)) and not reported & parsed

@@ -79,3 +79,49 @@ def test_big5_and_gb18030_are_told_apart():
     assert decode(text.encode("big5"))[1] in ("cp950", "big5hkscs")
     simplified = "市委组织部评选表彰了50个企业党组织。"
     assert decode(simplified.encode("gb18030"))[1] == "gb18030"
+
+
+def _ud_pieces(low: int, high: int) -> list[str]:
+    """Clauses of low..high characters from the UD Chinese treebanks (Traditional), each a short line."""
+    import re
+
+    from tests.conftest import ROOT
+
+    pieces = set()
+    for name in ("zh_gsd-ud-test.conllu", "zh_gsd-ud-dev.conllu", "zh_pud-ud-test.conllu"):
+        for line in (ROOT / "data" / "ud" / name).read_text(encoding="utf-8").splitlines():
+            if line.startswith("# text = "):
+                for part in re.findall(r"[^，。！？；：]+[，。！？；：]?", line[9:]):
+                    if low <= len(part.strip()) <= high and re.search(r"[\u4e00-\u9fff]", part):
+                        pieces.add(part.strip())
+    return sorted(pieces)
+
+
+SHORT_LINES = _ud_pieces(2, 12) + ["講話全文。", "歡迎光臨。", "其中講到，", "拒絕繳稅，", "五樓為演藝廳。"]
+
+
+@pytest.mark.parametrize("encoding, script", [("big5", "traditional"), ("gbk", "simplified"),
+                                              ("gb18030", "simplified")])
+def test_short_legacy_lines_decode_as_written(encoding, script):
+    """Every short line of the treebanks that the encoding can hold comes back as written.
+
+    Short Big5 lines often decode as GB18030 too (into kana, bopomofo and private-use
+    characters); the most plausible Chinese wins."""
+    import unicodedata
+
+    from pipeline.script import to_simplified
+
+    tried, wrong = 0, []
+    for line in SHORT_LINES:
+        text = line if script == "traditional" else to_simplified(line)
+        try:
+            data = text.encode(encoding)
+        except UnicodeEncodeError:
+            continue
+        tried += 1
+        got, _ = decode(data)
+        # Big5 has one byte pair for £ that cp950 reads as the full-width ￡: same text, NFKC-equal.
+        if unicodedata.normalize("NFKC", got) != unicodedata.normalize("NFKC", text):
+            wrong.append((text, got))
+    assert tried > 1500
+    assert wrong == []

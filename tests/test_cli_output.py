@@ -1,0 +1,87 @@
+"""What the CLI prints is the user's text, literally: no markup, no terminal control sequences."""
+
+import polib
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main, printable
+
+# Names that rich would read as markup, and names that would act on a terminal.
+MARKUP_NAMES = ["d[/b].txt", "[red]x.txt", "[bold]loud[/bold].txt", "x[/]y.txt", "[link=http://e.vil]a.txt",
+                ":smile: [i].txt"]
+CONTROL_NAMES = {"esc-colour": "\x1b[31mred.txt", "esc-title": "t\x1b]0;pwned\x07.txt", "bell": "a\x07.txt",
+                 "c1-csi": "b\x9b31m.txt", "rtl-override": "invoice\u202etxt.exe.txt", "del": "c\x7f.txt"}
+
+
+def invoke(*args):
+    # Wide enough that rich's tables do not wrap a cell.
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False, env={"COLUMNS": "400"})
+
+
+@pytest.mark.parametrize("name", MARKUP_NAMES)
+def test_a_file_name_that_looks_like_markup_prints_literally(tmp_path, name):
+    missing = invoke("translate", tmp_path / name)
+    assert missing.exit_code == 2
+    assert missing.stderr.strip().splitlines() == [f"error: {tmp_path / name}: no such file or directory"]
+
+    (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)  # d[/b].txt is b].txt in a folder d[
+    (tmp_path / name).write_text("創新。\n", encoding="utf-8")
+    done = invoke("translate", tmp_path / name, "--engine", "dictionary")
+    assert done.exit_code == 0, done.output
+    assert "1 segments, 1 drafted" in done.stderr
+
+
+@pytest.mark.parametrize("name", CONTROL_NAMES.values(), ids=CONTROL_NAMES.keys())
+def test_control_characters_in_a_file_name_never_reach_the_terminal(tmp_path, name):
+    result = invoke("translate", tmp_path / name)
+    assert result.exit_code == 2
+    shown = result.stderr.strip()
+    assert len(shown.splitlines()) == 1
+    assert not any(ch in shown for ch in "\x1b\x07\x9b\u202e\x7f")
+    assert shown == f"error: {printable(tmp_path / name)}: no such file or directory"
+    assert "\\x1b" in shown or "\\x07" in shown or "\\x9b" in shown or "\\u202e" in shown or "\\x7f" in shown
+
+
+def test_a_catalog_line_that_looks_like_markup_is_quoted_literally(article_dir):
+    (article_dir / "en.po").write_text('msgid ""\nmsgstr ""\n"Language: en\\n"\n\n[/note] [red]x\n', encoding="utf-8")
+    result = invoke("translate", article_dir, "--engine", "dictionary")
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "[/note] [red]x" in lines[0] and lines[0].startswith(f"error: {article_dir}/en.po:5:")
+
+
+def test_a_rendering_that_looks_like_markup_shows_in_check_find_and_lint(tmp_path):
+    glossary = tmp_path / "g.tsv"
+    glossary.write_text("term\tvariants\tenglish\tavoid\tkind\tnote\tsource\n"
+                        "創新\t\tstrive [/i]\t[b]bold[/b]\tword\tA [red]note[/red].\ttests\n", encoding="utf-8")
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "source.zh.txt").write_text("創新。\n", encoding="utf-8")
+    assert invoke("translate", folder, "--engine", "dictionary", "--glossary", glossary).exit_code == 0
+    catalog = polib.pofile(str(folder / "en.po"))
+    catalog[0].msgstr, catalog[0].flags = "Innovate [b]bold[/b].", []
+    catalog.save(str(folder / "en.po"))
+
+    checked = invoke("check", folder, "--glossary", glossary)
+    assert checked.exit_code == 1
+    assert "missing required rendering \"strive [/i]\"" in checked.stdout
+
+    found = invoke("glossary", "find", "創新", "--glossary", glossary)
+    assert found.stdout.strip() == "1:0-2\t創新\tstrive [/i]"
+
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "創新\t\t[red]other[/red]\t\tword\tn\ttests\n",
+                        encoding="utf-8")
+    linted = invoke("glossary", "lint", "--glossary", glossary)
+    assert linted.exit_code == 1 and "'[red]other[/red]'" in linted.stdout and "'strive [/i]'" in linted.stdout
+    assert linted.stderr.strip() == "error: 1 problem(s) in the glossary"
+
+
+def test_a_warning_that_looks_like_markup_prints_literally(tmp_path, monkeypatch):
+    packages = tmp_path / "[bold]pkgs"
+    broken = packages / "x[red]"
+    broken.mkdir(parents=True)
+    (broken / "metadata.json").write_text("null", encoding="utf-8")
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(packages))
+    result = invoke("model", "list")
+    assert result.exit_code == 0
+    assert f"warning: {broken}: skipped this package" in result.stderr
