@@ -160,5 +160,21 @@ def test_pud_chrf_is_above_the_glossing_baseline(glossary):
     from pipeline import evaluate as ev
 
     result, _ = ev.evaluate(ev.pud_pairs(), DictionaryEngine(glossary), glossary=glossary, test_set="PUD")
-    assert result.chrf >= 36.5
+    assert result.chrf >= 37.5  # 38.0 when written; the bench reports it against the goal of 38
     assert result.qa_per_100()["numbers"] <= 3.0  # 5.4 figure or date errors per 100 segments before
+
+
+@pytest.mark.parametrize("source, english", [
+    ("公司的員工", "The employees of the company"),
+    ("奧巴馬的助理", "Barack Obama's assistant"),
+    ("在戰爭開始時", "When the war"),
+    ("部隊還繼續使用這項技術", "continue to use this technology"),
+    ("調查對象是溫特科恩（Winterkorn）先生", "Winterkorn Mr."),
+    ("他說：“好樣的！”", 'say: "a good person!"'),
+    ("建黨六十週年", "60th anniversary"),
+    ("2015年8月30這一天", "August 30, 2015"),
+])
+def test_the_little_english_a_gloss_can_supply(glossary, source, english):
+    text = draft(DictionaryEngine(glossary), source)[0]
+    assert english in text, text
+    assert "warm" not in text and "“" not in text

@@ -23,20 +23,23 @@ from importlib import resources
 
 _SKIP_SENSE = re.compile(
     r"^(?:variant of|old variant|archaic variant|Japanese variant|erhua variant|used in|see |surname|abbr\. |"
-    r"also written|also pr\.|CL:|classifier|\(classifier|prefix|suffix|(?:\(\w+\) )?particle|interjection|"
-    r"\((?:archaic|literary|old|dialect|Cantonese|Taiwan|slang|vulgar|obscene|onom\.|euphemism|loanword)\b|"
+    r"also written|also pr\.|lit\. |fig\. |CL:|classifier|\(classifier|prefix|suffix|(?:\(\w+\) )?particle|interjection|"
+    r"\((?:archaic|literary|old|dialect|Cantonese|Taiwan|slang|vulgar|obscene|onom\.|euphemism)\b|"
     r"(?:\w+ )?(?:pr\.|pronunciation)|radical|Kangxi radical|component|name of|\(used for transliteration\))",
     re.IGNORECASE,
 )
+# A sense marked anywhere as no longer what the word means.
+_OUTDATED = re.compile(r"\((?:original meaning|archaic|literary|old|obsolete|dialect)\b[^)]*\)")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 # Chinese cross-references: 聯合王國|联合王国[Lian2 he2 wang2 guo2], 您[nin2].
 _XREF = re.compile(r"[\u3400-\u9fff\uf900-\ufaff|·\U00020000-\U0003ffff]+(?:\[[^\]]*\])?")
 # Where a sense turns into a remark: "media, esp. news media", "Paris, capital of France".
 _ASIDE = re.compile(r",? (?:esp\.|abbr\.|i\.e\.|e\.g\.|capital of|lit\.|fig\.)|, \d{3,4}-")
+_SOMEONE = re.compile(r"\b(?:sb|sth)(?:'s)?\b|\bone's\b")
 _PAREN = re.compile(r"\s*\([^()]*\)\s*")
 _ALTERNATIVE = re.compile(r"^([\w'-]+) or [\w'-]+$")
 NAME_SHARE = 0.5  # mean name share above which an unknown word is read as a name
-_WORDS_MAX = 4  # a gloss longer than this is an explanation, not a rendering
+_WORDS_MAX = 5  # a gloss longer than this is an explanation, not a rendering
 
 
 _NAME_HEAD = re.compile(r"^(?:[A-Z][\w'.-]*)(?: (?:of |the |de |la )?[A-Z][\w'.-]*)*")
@@ -48,12 +51,15 @@ def clean_sense(sense: str, *, proper: bool = False) -> str | None:
     For a proper name, the name alone: "Wuhan city on Changjiang, …" → "Wuhan".
     """
     sense = sense.strip()
-    if not sense or _SKIP_SENSE.match(sense):
+    if not sense or _SKIP_SENSE.match(sense) or _OUTDATED.search(sense):
         return None
     sense = _ASIDE.split(sense)[0]
     sense = _XREF.sub(" ", sense)
     sense = _PAREN.sub(" ", _PAREN.sub(" ", sense))
-    sense = " ".join(sense.replace("sth", "").replace("sb", "").split(";")[0].split())
+    # "lit. to go upstream; to trace back to": the literal meaning is a note, the next one the sense.
+    alternatives = [a for a in _SOMEONE.sub("", sense).split(";") if a.strip()]
+    plain = [a for a in alternatives if not a.strip().startswith(("lit.", "fig."))]
+    sense = " ".join((plain or alternatives or [""])[0].split())
     sense = sense.rstrip(".,:").strip()
     if sense.startswith("to "):
         sense = sense[3:]
@@ -125,6 +131,11 @@ def _to_traditional():
     return OpenCC("s2t")
 
 
+@lru_cache(maxsize=65536)
+def _usual_traditional(simplified: str) -> str:
+    return _to_traditional().convert(simplified)
+
+
 # One dictionary line, unparsed beyond its headwords: (order, traditional, simplified, pinyin, definitions).
 Raw = tuple[int, str, str, str, str]
 
@@ -168,12 +179,20 @@ class Cedict:
         "queen": OpenCC maps each Simplified character to its commonest
         Traditional counterpart, which is the word a reader most likely means.
         """
-        usual = script == "traditional" or entry.traditional == _to_traditional().convert(entry.simplified)
+        usual = script == "traditional" or entry.traditional == _usual_traditional(entry.simplified)
         return (entry.proper, not usual, -len(entry.senses), order)
 
+    def unusual(self, simplified: str, traditional: str) -> bool:
+        """Is ``traditional`` one of several words written ``simplified``, and not the usual one?
+
+        乾 is, for 干 (OpenCC's usual Traditional form of 干 is 幹); 當 is not, for 当.
+        """
+        return self.ambiguous(simplified) and _usual_traditional(simplified) != traditional
+
     def ambiguous(self, simplified: str) -> bool:
-        """Several Traditional words share this Simplified form (干: 乾 "dry", 幹 "do")."""
-        return len({r[1] for r in self._raw["simplified"].get(simplified, ())}) > 1
+        """Several Traditional words share this Simplified form (干: 乾 "dry", 幹 "do"); a variant
+        glyph with no meaning of its own (説 beside 說) does not count."""
+        return len({e.traditional for _, e in self._parsed(simplified, "simplified") if e.senses}) > 1
 
     def is_counter(self, word: str) -> bool:
         """Only a measure word (艘, 棵): it has no English of its own."""

@@ -31,11 +31,11 @@ from pipeline.script import _aligned, to_simplified
 # Revision of the glossing rules, part of the draft signature: raise it whenever a
 # change here, in ``cedict`` or in ``mechanical`` changes what a gloss says, so that
 # catalogs refresh the drafts an older gloss wrote.
-RULES = 2
+RULES = 3
 
 PUNCT = {
     "，": ",", "。": ".", "、": ",", "丶": ",", "；": ";", "：": ":", "？": "?", "！": "!",
-    "（": "(", "）": ")", "「": "“", "」": "”", "『": "“", "』": "”", "“": "“", "”": "”",
+    "（": "(", "）": ")", "「": '"', "」": '"', "『": '"', "』": '"', "“": '"', "”": '"',
     "‘": "'", "’": "'", "《": '"', "》": '"', "〈": '"', "〉": '"', "【": "[", "】": "]", "——": " - ", "—": "-",
     "…": "...", "……": "...", "·": " ", "～": "~",
 }
@@ -53,12 +53,12 @@ _PREFERRED = {
     "优秀": "outstanding", "典型": "model", "基层": "grassroots", "系统": "system",
     "单位": "unit", "部门": "department", "本市": "the city", "以来": "since",
     "等": "and others", "和": "and", "与": "and", "及": "and", "在": "in", "把": "",
-    "将": "", "被": "by", "对": "to", "为": "as", "是": "is", "有": "have", "中": "in",
+    "将": "", "被": "by", "对": "to", "为": "for", "是": "is", "有": "have", "中": "in",
     "上": "on", "下": "under", "都": "all", "也": "also", "并": "and", "又": "also",
     "天津": "Tianjin", "做法": "approach", "重点": "key", "项目": "project",
     # Function words: the sense a news sentence means, where CC-CEDICT lists another first.
     "一个": "a", "一种": "a", "一项": "a", "这个": "this", "那个": "that", "这些": "these", "那些": "those",
-    "一些": "some", "该": "the", "其": "its", "此": "this", "很": "very", "就": "then", "说": "say",
+    "一些": "some", "该": "the", "其": "its", "此": "this", "就": "then", "说": "say",
     "表示": "say", "作为": "as", "以": "with", "于": "in", "后": "after", "之后": "after", "以后": "after",
     "之前": "before", "以前": "before", "期间": "during", "时": "when", "人": "people", "里": "in",
     "先生": "Mr.", "女士": "Ms.", "没有": "not", "没": "not", "会": "will", "能": "can", "可能": "may",
@@ -92,6 +92,26 @@ _PREFERRED = {
     "合作": "cooperation", "提供": "provide", "内": "in", "增长": "growth", "政治": "political",
     "因此": "therefore", "因": "because", "所以": "so", "比赛": "match", "原因": "reason",
     "员工": "employees", "着": "", "著": "",
+    "这样": "such", "找": "look for", "有关": "related", "位于": "located in", "负责": "responsible for",
+    "引起": "cause", "支持": "support", "进一步": "further", "来说": "for", "注意": "notice", "采取": "take",
+    "靠": "rely on", "应用": "application", "考试": "exam", "努力": "effort", "以下": "below", "问道": "asked",
+    "属于": "belong to", "看着": "watching", "担任": "serve as", "看看": "look", "接着": "then",
+    "重视": "value", "就业": "employment", "部长": "minister", "身边": "beside", "父母": "parents",
+    "研制": "develop", "只好": "have to", "任期": "term", "规划": "plan", "一时": "for a while",
+    "始终": "always", "从此": "since then", "海拔": "altitude", "观点": "view", "关注": "attention",
+    "主持": "host", "早已": "long ago", "很快": "soon", "上面": "above", "纷纷": "one after another",
+    "无论": "no matter", "地上": "on the ground", "加入": "join", "新华社": "Xinhua", "不管": "regardless",
+    "创新": "innovation", "似的": "as if", "空中": "in the air", "临时": "temporary", "老人": "elderly",
+    "符合": "meet", "最早": "earliest", "抓住": "seize", "两次": "twice", "民间": "folk", "负责人": "head",
+    "全身": "whole body", "反而": "instead", "算是": "considered", "简称": "abbreviated", "主动": "initiative",
+    "一生": "life", "妻子": "wife", "人数": "number of people", "面前": "in front of", "当年": "that year",
+    "身上": "on", "左右": "about", "为主": "mainly", "不到": "less than", "全省": "the whole province",
+    "二人": "the two", "多种": "many kinds of", "各地": "everywhere", "心想": "thought",
+    "又称": "also called", "对方": "the other side", "爱国": "patriotic", "难道": "could it be",
+    "南北": "north and south", "大小": "size", "功": "merit", "任免": "appointment and removal",
+    "眼前": "before one's eyes", "距": "from", "几年": "a few years", "之一": "one of",
+    "全球": "global", "全国": "nationwide", "中的": "in", "周": "week", "本周": "this week",
+    "大部分": "most", "并不": "not", "签订": "sign", "想法": "idea", "男性": "men", "人数": "number",
     # Possessives: a pronoun with 的 (joined into one word before glossing).
     "他的": "his", "她的": "her", "它的": "its", "我的": "my", "你的": "your", "我们的": "our",
     "他们的": "their", "她们的": "their", "它们的": "their", "你们的": "your", "其的": "its",
@@ -106,6 +126,7 @@ _SPACE_AFTER = re.compile(r"([(\[“])\s+")
 # A number or demonstrative with its measure word (两个, 这件, 每位): the measure word has no English.
 _MEASURED = re.compile("^([一二三四五六七八九十百千万两几数这那每各某该哪此]+)"
                        "[个名件位座次家项条只本张所场间栋辆架艘台部篇块枚颗首届批支套份起笔户处层段节章句封幅根片群类]$")
+_LATIN_GLOSS = re.compile(r"(?P<before>[\u4e00-\u9fff·]{1,12})[（(](?P<latin>[A-Z][A-Za-z .'&-]*)[）)]")
 # Injected glossary renderings travel between these private-use marks, so that
 # nothing (jieba, figures, dates) touches them.
 _OPEN, _CLOSE = "\ue000", "\ue001"
@@ -118,6 +139,8 @@ _FULLWIDTH["\u3000"] = " "
 # A comma between digits is a thousands separator only before exactly three digits.
 _GROUP_COMMA = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
 _ARTICLES = re.compile(r"\b(a|an|the) (a|an|the)\b", re.IGNORECASE)
+_RANGE = re.compile(r"(\d[-–]) (?=\d)")
+_ABBREVIATION_STOP = re.compile(r"\b(Mr|Ms|Mrs|Dr|St|Jr|Inc|Co|Ltd)\.\s*\.(?!\.)")
 _A_VOWEL = re.compile(r"\b([Aa]) ([aeioAEIO])")
 _CLAUSE_COMMA = re.compile(r",(?!(?<=\d,)\d{3}(?!\d))(?=\S)")
 
@@ -149,6 +172,102 @@ def conversion_damage(terms: Iterable[Term], known: Callable[[str], bool]) -> di
                 if any(known(term.term[a:b]) and not known(variant[a:b]) for a, b in windows):
                     out.setdefault(bad, good)
     return out
+
+
+# Verbs whose verb object English joins with "to".
+_TAKES_TO = frozenset("开始 继续 希望 决定 试图 想 要 需要 打算 计划 准备 同意 拒绝 设法 选择 企图 渴望 愿意 "
+                      "喜欢 学习 学会 努力 争取 帮助 允许 要求 迫使 鼓励 邀请".split())
+_NOUN_TAGS = frozenset("n nr ns nt nz nrt nrfg vn".split())
+_POSTPOSITIONS = {"中": "", "里": "", "内": "", "上": "on", "之中": "", "当中": "", "之间": "between",
+                  "中间": "between", "时": "when", "时候": "when", "之时": "when", "期间": "during",
+                  "之前": "before", "以前": "before", "之后": "after", "以后": "after", "后": "after", "前": "before"}
+# Prepositions after which a common noun takes "the" in English news copy.
+_PREPOSITIONS = frozenset("在 于 从 对 向 由 通过 关于 对于 为 到 跟 与 往 朝 自 被 给 除了 经过 沿 随着".split())
+
+
+def _tidy_quotes(text: str) -> str:
+    """Straight double quotes against what they enclose: an opening one loses the space after it,
+    a closing one the space before it."""
+    parts = text.split('"')
+    if len(parts) % 2 == 0:  # unbalanced: leave the spacing alone rather than guess
+        return text
+    out = [parts[0]]
+    for n, part in enumerate(parts[1:], start=1):
+        if n % 2:  # inside quotes
+            out.append('"' + part.strip() + '"')
+        else:
+            out.append(part)
+    return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def _jieba_tags() -> dict[str, str]:
+    """jieba's part-of-speech tag of each word in its dictionary (n… for nouns), without tagging a text."""
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab
+
+
+def _the(gloss: str) -> str:
+    """The gloss of a common noun with the definite article (not a name, not one that has an article)."""
+    if not gloss[:1].islower() or gloss.startswith(("the ", "a ", "an ")) or gloss.endswith(("wide", "ly")):
+        return gloss  # a name, an article already, or an adverb jieba calls a noun (全市 "citywide")
+    return f"the {gloss}"
+
+
+def _english_order(glossed: list[tuple[str, str]], *, clause_start: bool = False) -> list[str]:
+    """(word, gloss) pairs of one run of Chinese as English words, with the few reorderings and
+    function words English needs and a gloss can supply reliably:
+
+    - 共和國的命運 "the fate of the republic", 奧巴馬的助理 "Obama's assistant",
+      美麗的城市 "the beautiful city";
+    - 在戰爭開始時 "when the war begins", 在學校裡 "in the school": the postposition's
+      English where 在 opens the phrase;
+    - "the" before a common noun after a preposition or verb, or opening a clause;
+    - 繼續使用 "continue to use"; 被殺 "be killed".
+
+    Parts of speech come from jieba's dictionary; where it is wrong, the gloss is still word for word.
+    """
+    tags = _jieba_tags()
+    tag = lambda n: tags.get(glossed[n][0], "") if 0 <= n < len(glossed) else ""  # noqa: E731
+    words: list[str] = []
+    opened: int | None = None  # position in words of an open 在's gloss
+    i = 0
+    while i < len(glossed):
+        token, gloss = glossed[i]
+        if token in _POSTPOSITIONS and opened is not None:
+            if _POSTPOSITIONS[token]:
+                words[opened] = _POSTPOSITIONS[token]
+            opened = None
+            i += 1
+            continue
+        if token in ("在", "于") and opened is None:
+            opened = len(words)
+        modifies = i + 2 < len(glossed) and glossed[i + 1][0] == "的"
+        if modifies and tag(i)[:1] == "a" and tag(i + 2) == "n":
+            if i and tag(i - 1) == "d" and words and words[-1] == glossed[i - 1][1]:
+                words[-1] = _the(words[-1])  # 最嚴重的地方 "the most serious place"
+            else:
+                gloss = _the(gloss)
+        proper = gloss[:1].isupper() or gloss.startswith(_NAME)
+        if (modifies and gloss and glossed[i + 2][1] and (tag(i) in ("n", "nt", "nz") or proper)
+                and tag(i + 2) in _NOUN_TAGS):
+            head = glossed[i + 2][1]
+            words.append(f"{gloss}'s {head}" if proper else f"the {head} of {_the(gloss)}")
+            i += 3
+            continue
+        if token in _TAKES_TO and tag(i + 1)[:1] == "v":
+            gloss = f"{gloss} to"
+        if token == "被" and tag(i + 1)[:1] == "v":
+            gloss = "be"  # no agent follows: the marker is the passive itself
+        if token != "的":
+            if i == 0 and clause_start and tag(i) == "n":
+                gloss = _the(gloss)  # a clause opening with a common noun: its subject
+            elif i and (glossed[i - 1][0] in _PREPOSITIONS or tag(i - 1) == "v") and tag(i) in ("n", "nz"):
+                gloss = _the(gloss)
+            words.append(gloss)
+        i += 1
+    return words
 
 
 @lru_cache(maxsize=1)
@@ -227,8 +346,9 @@ class DictionaryEngine(Engine):
         if written != simplified:
             if written in _PREFERRED_TRADITIONAL:
                 return _PREFERRED_TRADITIONAL[written]
-            # Where Simplified merges words, the Traditional spelling says which one is meant.
-            if self._cedict.ambiguous(simplified) and (found := self._cedict.gloss(written, traditional=True)):
+            # Where Simplified merges words, a Traditional spelling other than the usual one says
+            # which is meant (乾 "dry", not 幹 "do"); the curated senses below are the usual word's.
+            if self._cedict.unusual(simplified, written) and (found := self._cedict.gloss(written, traditional=True)):
                 return found
         if simplified in _PREFERRED:
             return _PREFERRED[simplified]
@@ -239,11 +359,11 @@ class DictionaryEngine(Engine):
     def _gloss_word(self, simplified: str, written: str | None = None) -> str:
         """The word's gloss; a word the dictionary cannot translate comes back as ``_NAME`` + pinyin."""
         written = written or simplified
+        if simplified in PUNCT:
+            return PUNCT[simplified]
         found = self._lookup(simplified, written)
         if found is not None:
             return found
-        if simplified in PUNCT:
-            return PUNCT[simplified]
         if self._cedict.is_counter(simplified):
             return ""
         if m := _MEASURED.match(simplified):
@@ -276,12 +396,33 @@ class DictionaryEngine(Engine):
         simplified = _aligned(text)
         words: list[str] = []
         pos = 0
-        for start, end, english in [*mechanical.spans(simplified), (len(text), len(text), "")]:
+        spans = mechanical.spans(simplified)
+        spans = sorted(spans + [n for n in self._named(simplified) if not any(s < n[1] and n[0] < e for s, e, _ in spans)])
+        for start, end, english in [*spans, (len(text), len(text), "")]:
             words += self._gloss_plain(simplified[pos:start], text[pos:start])
             if english:
                 words.append(english)
             pos = end
         return words
+
+    def _named(self, simplified: str) -> list[tuple[int, int, str]]:
+        """A transliterated name followed by its original in brackets, 溫特科恩（Winterkorn）: the original alone."""
+        out = []
+        for m in _LATIN_GLOSS.finditer(simplified):
+            tokens = self._tokens(m.group("before"))
+            start = m.start("latin") - 1
+            taken = 0
+            for token in reversed(tokens):
+                gloss = self._lookup(token, token)
+                name_like = (self._cedict.looks_like_name(token) or gloss is None or gloss[:1].isupper()
+                             or (len(token) == 1 and self._cedict.name_share.get(token, 0.0) >= 0.2))
+                if token != "·" and not name_like:
+                    break
+                start -= len(token)
+                taken += token != "·"
+            if taken:
+                out.append((start, m.end(), m.group("latin")))
+        return out
 
     def _tokens(self, run: str) -> list[str]:
         """jieba's words, with neighbours joined where CC-CEDICT has the longer word (之一, 一些人)."""
@@ -308,20 +449,37 @@ class DictionaryEngine(Engine):
             if _CJK.match(run):
                 # Only CJK runs go to jieba: it would cut figures and Latin names apart.
                 k = 0
+                glossed = []
                 for token in self._tokens(run):
                     orig, k = original[k:k + len(token)], k + len(token)
+                    if token == "的":
+                        glossed.append((token, "的"))
+                        continue
                     if token in _DROP:
                         continue
                     if (len(token) > 1 and self._lookup(token, orig) is None
                             and self._cedict.looks_like_name(token)):
                         # A word no dictionary knows, written with the characters of transliterations.
-                        words.append(_NAME + self._cedict.romanize(token))
+                        glossed.append((token, _NAME + self._cedict.romanize(token)))
                     else:
-                        words.append(self._gloss_word(token, orig))
+                        glossed.append((token, self._gloss_word(token, orig)))
+                clause = [w for w in words if w != " "][-1:] in ([","], [";"], [":"])
+                words += _english_order(glossed, clause_start=clause)
             elif run:
                 for token in _PUNCT_RUN.findall(run):
                     words.append(" " if not token.strip() else PUNCT.get(token, token))
         return words
+
+    def _subject_article(self, text: str, english: str) -> str:
+        """"The" before a sentence that opens with a common noun: 調查於六月開始 "The investigation …"."""
+        m = _CJK_RUN.match(_aligned(text.strip()))
+        if not m:
+            return english
+        first = self._tokens(m.group())[0]
+        gloss = self._lookup(first, first) or ""
+        if _jieba_tags().get(first) == "n" and english.startswith(gloss) and _the(gloss) != gloss:
+            return f"the {english}"
+        return english
 
     def gloss(self, text: str) -> str:
         words: list[str] = []
@@ -336,5 +494,9 @@ class DictionaryEngine(Engine):
         english = _SPACE_AFTER.sub(r"\1", _SPACE_BEFORE.sub(r"\1", english))
         english = _CLAUSE_COMMA.sub(", ", english)
         english = _ARTICLES.sub(lambda m: m.group(2), english)  # 一名 + 男子 "a man": one article
+        english = self._subject_article(text, english)
         english = _A_VOWEL.sub(r"\1n \2", english)
+        english = _ABBREVIATION_STOP.sub(r"\1.", english)
+        english = _RANGE.sub(r"\1", english)
+        english = _tidy_quotes(english)
         return english[:1].upper() + english[1:]

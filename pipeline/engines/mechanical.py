@@ -45,6 +45,7 @@ _PART = {"初": "early", "上旬": "early", "中旬": "mid-", "下旬": "late", 
 _DATES = [
     # 2024年7月15日, 7月15日, 15日 are handled in one pattern so that the longest wins.
     (re.compile(rf"(?:(?P<y>{_YEAR})年)?(?P<m>{_N})月(?:份)?(?P<d>{_N})[日号]"), "date"),
+    (re.compile(rf"(?:(?P<y>{_YEAR})年)?(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})(?![\d日号])"), "date"),
     (re.compile(rf"(?P<y>{_YEAR})年(?P<half>[上下])半年"), "half"),
     (re.compile(r"(?P<rel>[今去明])年(?P<half>[上下])半年"), "half"),
     (re.compile(r"(?<!\d年)(?P<half>[上下])半年"), "half"),
@@ -52,9 +53,15 @@ _DATES = [
     (re.compile(rf"(?:(?P<y>{_YEAR})年)?(?<!个)(?<!\d)(?P<m>{_N})月(?:份)?(?P<part>初|上旬|中旬|下旬|底|末)?"
                 rf"(?![\d一二三四五六七八九十])"), "month"),
     (re.compile(r"(?P<c>\d{1,2}|[一二三四五六七八九十]{1,3})世纪(?:(?P<dec>\d0|[一二三四五六七八九]十)年代)?"), "century"),
-    (re.compile(r"(?P<dec>(?:\d{2})?\d0)年代"), "decade"),
+    (re.compile(r"(?P<dec>(?:\d{2})?\d0|[二三四五六七八九]十)年代"), "decade"),
+    (re.compile(r"(?P<n>\d{1,4}|[一二三四五六七八九十百]{1,4})周年"), "anniversary"),
+    (re.compile(r"(?P<grade>\d{1,2}|[一二三四五六七八九十]{1,2})年级"), "grade"),
     (re.compile(rf"公元前(?P<y>\d{{1,4}})年"), "bc"),
-    (re.compile(rf"(?:公元)?(?P<y>{_YEAR})年(?P<part>初|底|末|中)?(?!代|[\d级])"), "year"),
+    # A year opening the sentence before a comma: 1882年， "In 1882,".
+    (re.compile(rf"^(?P<y>{_YEAR})年(?=[，,])"), "in-year"),
+    (re.compile(rf"(?:公元)?(?P<y>{_YEAR})年(?P<part>初|底|末|中)?(?!代|级)"), "year"),
+    # Years before 1000 are years after 公元, a preposition or a range dash: 在363年, 公元833年, 830-846年.
+    (re.compile(r"(?:公元|(?<=[在于从到至\-–~]))(?P<y>\d{1,3})年(?!代|级)"), "year"),
 ]
 
 # Units and counters after a figure: the English that follows the number ("" drops a counter).
@@ -140,10 +147,17 @@ def _date(kind: str, m: re.Match) -> str | None:
             return f"the {century - 1}{decade:02d}s" if decade is not None else None
         return f"the {ordinal(century)} century"
     if kind == "decade":
-        dec = g["dec"]
+        dec = g["dec"] if g["dec"].isdigit() else str(_small(g["dec"]))
         return f"the {dec}s" if len(dec) == 4 else f"the '{dec}s"
+    if kind == "anniversary":
+        n = _small(g["n"])
+        return f"{ordinal(n)} anniversary" if n else None
+    if kind == "grade":
+        return f"grade {_small(g['grade'])}"
     if kind == "bc":
         return f"{g['y']} BC"
+    if kind == "in-year":
+        return f"In {year}"
     if kind == "year":
         part = {"初": "early ", "底": "late ", "末": "late ", "中": "mid-"}.get(g.get("part") or "", "")
         return f"{part}{year}"
