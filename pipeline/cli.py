@@ -683,7 +683,8 @@ def model_remove(name) -> None:
 
 @main.command("eval")
 @click.option("--engine", type=click.Choice(["auto", *sorted(ENGINES)]), default="auto", show_default=True,
-              help="auto: Argos when a zh→en model is installed, else the dictionary engine.")
+              help="auto: the LLM server when [llm] is configured, else Argos when a zh→en model is installed, "
+                   "else the dictionary engine.")
 @click.option("--set", "test_set", default="pud", show_default=True, metavar="pud|FILE.tsv",
               help="pud: UD Chinese PUD with its English original (1,000 pairs); or a TSV of zh<TAB>en lines.")
 @click.option("--from-catalogs", "catalogs", multiple=True, type=click.Path(path_type=Path),
@@ -711,7 +712,7 @@ def eval_cmd(obj: Context, engine, test_set, catalogs, limit, seed, drafts_path,
       zhen eval --from-catalogs translations/
     """
     from pipeline import evaluate as ev
-    from pipeline.config import DEFAULT_CONFIG, argos_options, load_config
+    from pipeline.config import DEFAULT_CONFIG, argos_options, llm_options, load_config
     from pipeline.files import write_atomic
     from pipeline.glossary import load_glossary
     from pipeline.run import EngineProvider
@@ -724,8 +725,10 @@ def eval_cmd(obj: Context, engine, test_set, catalogs, limit, seed, drafts_path,
         name, pairs = test_set, ev.read_tsv(Path(test_set))
     pairs = ev.subset(pairs, limit=limit, seed=seed)
     glossary = load_glossary(glossary_path)
-    options = argos_options(load_config(config_path), path=config_path or DEFAULT_CONFIG)
-    drafter = EngineProvider(engine, glossary, settings={"argos": {"options": options}}, warn=obj.warn).get()
+    config, config_file = load_config(config_path), config_path or DEFAULT_CONFIG
+    settings = {"argos": {"options": argos_options(config, path=config_file)},
+                "llm": {"options": llm_options(config, path=config_file)}}
+    drafter = EngineProvider(engine, glossary, settings=settings, warn=obj.warn, say=obj.say).get(drafting=True)
     bar = obj.progress(enabled=not as_json)
     with bar or _null():
         task = bar.add_task("drafting", total=len(pairs)) if bar else None

@@ -209,3 +209,20 @@ def test_caveats_flag_scores_near_the_floor(glossary):
     engine = DictionaryEngine(glossary)
     assert any("random-weight" in c for c in ev.caveats(engine, chrf=5.0, floor=2.0))
     assert not any("random-weight" in c for c in ev.caveats(engine, chrf=35.0, floor=2.0))
+
+
+def test_an_llm_server_is_scored_through_the_same_command(tmp_path, monkeypatch):
+    from tests.llm_server import LLMServer
+
+    references = dict(DESK)
+    tsv = write_tsv(tmp_path / "desk.tsv", DESK)
+    # A server that answers every pair with its reference: a perfect engine must score 100.
+    with LLMServer(answer=lambda source: references[source]) as server:
+        monkeypatch.setenv("ZHEN_LLM_BASE_URL", server.base_url)
+        monkeypatch.setenv("ZHEN_LLM_MODEL", server.model)
+        result = run("eval", "--engine", "llm", "--set", tsv, "--json")
+    assert result.exit_code == 0, result.output
+    obj = json.loads(result.stdout)
+    assert obj["engine"] == "llm" and obj["pairs"] == len(DESK)
+    assert obj["chrf"] == 100.0 and obj["bleu"] == 100.0 and obj["caveats"] == []
+    assert obj["glossary"] == {"required": 4, "present": 4, "compliance": 1.0}
