@@ -8,12 +8,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import links
+from pipeline import links, naming
 from pipeline.errors import SourceError
 
 CATALOG = "en.po"
@@ -42,9 +41,8 @@ class Article:
 
 
 def slugify(name: str) -> str:
-    stem = name.split(".")[0]
-    slug = re.sub(r"[^\w-]+", "-", stem, flags=re.ASCII).strip("-").lower()
-    return slug or "article"
+    """An article's name as zhen shows it (in --json, catalog headers, exports): the folder's name, cleaned."""
+    return naming.readable(name)
 
 
 def source_in(folder: Path) -> Path:
@@ -65,7 +63,7 @@ def resolve(path: Path, *, output: Path | None = None) -> Article:
         return Article(slug=slugify(path.resolve().name), source=source, folder=Path(folder))
     if not path.exists():
         raise SourceError("no such file or directory", path=path)
-    slug = slugify(path.name)
+    slug = naming.article_folder(path.name)  # readable, and distinct for distinct files in one folder
     if output is not None:
         return Article(slug=slug, source=path, folder=Path(output))
     if path.name.startswith("source"):

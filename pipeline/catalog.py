@@ -25,6 +25,7 @@ from datetime import datetime
 import polib
 
 from pipeline import __version__, po
+from pipeline.errors import CatalogError
 from pipeline.model import Draft, Segment, TermHit
 
 FUZZY_MATCH_MIN = 0.6
@@ -51,6 +52,12 @@ def state(entry: polib.POEntry) -> str:
     if not entry.msgstr.strip():
         return "untranslated"
     return "draft" if "fuzzy" in entry.flags else "reviewed"
+
+
+def owned(entry: polib.POEntry) -> bool:
+    """Is this one of zhen's entries (one source sentence), rather than one a person or
+    another gettext tool added (a msgctxt, plural forms)? Those are kept as they are."""
+    return entry.msgctxt is None and not (entry.msgid_plural or entry.msgstr_plural) and entry.msgid != ""
 
 
 def draft_id(text: str) -> str:
@@ -138,7 +145,7 @@ def _old_entries(old: polib.POFile | None) -> dict[str, polib.POEntry]:
         return {}
     found: dict[str, polib.POEntry] = {}
     for e in old:
-        if e.msgid and (e.msgid not in found or found[e.msgid].obsolete):
+        if owned(e) and (e.msgid not in found or found[e.msgid].obsolete):
             found[e.msgid] = e
     return found
 
@@ -179,8 +186,26 @@ def _body(catalog: polib.POFile) -> list[tuple]:
     """What the entries say, in written order: equal exactly when our writer would
     write the same entries, without paying for writing them."""
     entries = [e for e in catalog if not e.obsolete] + [e for e in catalog if e.obsolete]
-    return [(e.obsolete, e.msgctxt, e.msgid, e.msgstr, tuple(e.flags), e.comment.rstrip(), e.tcomment.rstrip(),
-             tuple(e.occurrences) if not e.obsolete else (), e.previous_msgid or "") for e in entries]
+    return [(e.obsolete, e.msgctxt, e.msgid, e.msgstr, e.msgid_plural, sorted(e.msgstr_plural.items()),
+             tuple(e.flags), e.comment.rstrip(), e.tcomment.rstrip(), _references(e), e.previous_msgctxt or "",
+             e.previous_msgid or "", e.previous_msgid_plural or "") for e in entries]
+
+
+def _references(entry: polib.POEntry) -> str:
+    # As written: a file name with a space reads back as two references, and is the same line.
+    return " ".join(f"{f}:{n}" if n else f for f, n in entry.occurrences)
+
+
+def _foreign(old: polib.POFile | None, sentences: Mapping[str, object]) -> list[polib.POEntry]:
+    """Entries zhen does not own, kept unchanged; a plural entry holding a sentence's key is refused."""
+    if old is None:
+        return []
+    kept = [e for e in old if not owned(e)]
+    for e in kept:
+        if e.msgctxt is None and e.msgid in sentences:
+            raise CatalogError("a plural entry has the msgid of a source sentence, whose entry zhen writes; "
+                               "give it a msgctxt or remove it", path=old.fpath, line=e.linenum)
+    return kept
 
 
 Drafter = Callable[[Sequence[Segment]], Mapping[int, Draft]]
@@ -277,11 +302,14 @@ def merge(
         entry.comment = "\n".join(lines)
         catalog.append(entry)
 
+    for e in _foreign(old, order):
+        catalog.append(e)  # the same object: every field as it was read
+
     obsolete = 0
     if not purge_obsolete and old is not None:
         kept: set[str] = set()
         for e in sorted(old, key=lambda e: e.obsolete):  # live entries first
-            if not e.msgid or e.msgid in order or e.msgid in kept:
+            if not owned(e) or e.msgid in order or e.msgid in kept:
                 continue
             kept.add(e.msgid)
             catalog.append(polib.POEntry(msgid=e.msgid, msgstr=e.msgstr, flags=list(e.flags),

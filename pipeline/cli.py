@@ -187,10 +187,13 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     config, config_file = load_config(config_path), config_path or DEFAULT_CONFIG
     options = argos_options(config, path=config_file, device=device,
                             compute_type=compute_type, beam_size=beam_size, intra_threads=intra_threads)
+    from pipeline.outputs import check_articles
+
     llm = llm_options(config, path=config_file)
     min_score = tm_min_score(config, path=config_file)
     files = glossary_files(glossary_path, follow_symlinks=follow_symlinks)
     articles = collect(sources, output=output, root=DEFAULT_ROOT, follow_symlinks=follow_symlinks)
+    check_articles(articles)  # before anything is written: no output may be a source
     memory = _memory(obj, quiet=as_json)
     # LLMOptions holds the key's variable name, never the key: nothing secret reaches the state file.
     settings = incremental.settings_key(engine=engine, options=(options, llm), purge_obsolete=purge_obsolete,
@@ -349,10 +352,13 @@ def html(obj: Context, paths, glossary_path, follow_symlinks) -> None:
     """
     from pipeline.articles import collect
     from pipeline.glossary import load_glossary
+    from pipeline.outputs import check_articles
     from pipeline.run import rebuild_html
 
     glossary = load_glossary(glossary_path, follow_symlinks=follow_symlinks)
-    for article in collect(paths, root=DEFAULT_ROOT, follow_symlinks=follow_symlinks):
+    articles = collect(paths, root=DEFAULT_ROOT, follow_symlinks=follow_symlinks)
+    check_articles(articles)
+    for article in articles:
         click.echo(printable(rebuild_html(article, glossary=glossary)))
 
 
@@ -461,8 +467,12 @@ def glossary_find(text_or_file, as_json, glossary_path, follow_symlinks) -> None
 def glossary_export(fmt, output, glossary_path, follow_symlinks) -> None:
     """Export the glossary as TBX (OmegaT, Trados, memoQ) or CSV (spreadsheets)."""
     from pipeline import glossary_formats as gf
-    from pipeline.glossary import load_glossary
+    from pipeline.glossary import glossary_files, load_glossary
+    from pipeline.outputs import refuse_overwrites
 
+    if output:
+        refuse_overwrites([(output, "the export")], [(f, "a glossary file") for f in
+                                                     glossary_files(glossary_path, follow_symlinks=follow_symlinks)])
     terms = load_glossary(glossary_path, follow_symlinks=follow_symlinks).terms
     _deliver({"tbx": gf.to_tbx, "csv": gf.to_csv, "tsv": gf.to_tsv}[fmt](terms), output)
 
@@ -510,17 +520,22 @@ def export_text(paths, reviewed_only, output, glossary_path, follow_symlinks) ->
     from pipeline.errors import ZhenError
     from pipeline.export import english_text
     from pipeline.glossary import load_glossary
+    from pipeline.outputs import check_export
 
     glossary = load_glossary(glossary_path, follow_symlinks=follow_symlinks)
     articles = under(paths, root=DEFAULT_ROOT, follow_symlinks=follow_symlinks)
     if len(articles) == 1:
+        if output:
+            check_export([(output, f"the English text of article {articles[0].slug}")], articles)
         _deliver(english_text(articles[0], glossary, reviewed_only=reviewed_only), output)
         return
     if output is None or (output.exists() and not output.is_dir()):
         raise ZhenError(f"{len(articles)} articles: give -o FOLDER to write one <article>.en.txt each")
+    targets = [(output / f"{a.slug}.en.txt", f"the English text of article {a.source}") for a in articles]
+    check_export(targets, articles)
     output.mkdir(parents=True, exist_ok=True)
-    for article in articles:
-        _deliver(english_text(article, glossary, reviewed_only=reviewed_only), output / f"{article.slug}.en.txt")
+    for article, (target, _) in zip(articles, targets):
+        _deliver(english_text(article, glossary, reviewed_only=reviewed_only), target)
 
 
 @export.command("tmx")
@@ -532,8 +547,11 @@ def export_tmx(paths, output, follow_symlinks) -> None:
     from pipeline import po
     from pipeline.articles import under
     from pipeline.export import tmx
+    from pipeline.outputs import check_export
 
     articles = [a for a in under(paths, root=DEFAULT_ROOT, follow_symlinks=follow_symlinks) if a.catalog.exists()]
+    if output:
+        check_export([(output, "the TMX memory")], articles)
     _deliver(tmx((a.slug, po.read_catalog(a.catalog)) for a in articles), output)
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import po, qa, script
-from pipeline.catalog import state
+from pipeline.catalog import owned, state
 from pipeline.engines.base import Engine, verify
 from pipeline.errors import EvalSetError, SourceError
 from pipeline.glossary import Glossary
@@ -188,7 +188,7 @@ def catalog_pairs(paths: Iterable[Path]) -> list[Pair]:
     pairs: dict[str, Pair] = {}
     for path in (f for p in paths for f in catalog_files(p)):
         for entry in po.read_catalog(path):
-            if entry.obsolete or state(entry) != "reviewed" or entry.msgid in pairs:
+            if entry.obsolete or not owned(entry) or state(entry) != "reviewed" or entry.msgid in pairs:
                 continue
             line = entry.linenum if isinstance(entry.linenum, int) else None
             pairs[entry.msgid] = Pair(entry.msgid, entry.msgstr, f"{path}:{line}" if line else str(path))

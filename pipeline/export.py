@@ -7,6 +7,7 @@ drafts would teach the next translator the engine's mistakes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from xml.sax.saxutils import escape, quoteattr
@@ -15,7 +16,8 @@ import polib
 
 from pipeline import __version__, render
 from pipeline.articles import Article
-from pipeline.catalog import DATE_FORMAT, state
+from pipeline.catalog import DATE_FORMAT, owned, state
+from pipeline.errors import CatalogError
 from pipeline.glossary import Glossary
 
 
@@ -41,6 +43,19 @@ def _tmx_date(catalog: polib.POFile) -> str:
         return ""
 
 
+# What XML 1.0 cannot carry at all, not even as a character reference.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml(text: str, *, what: str, catalog: polib.POFile, entry: polib.POEntry | None = None) -> str:
+    """``text`` escaped for XML content; a character XML cannot hold is the catalog's error, with its line."""
+    bad = _NOT_XML.search(text)
+    if bad:
+        raise CatalogError(f"{what} holds U+{ord(bad.group()):04X}, which XML (TMX) cannot carry; remove it "
+                           "from the catalog", path=catalog.fpath, line=entry.linenum if entry else None)
+    return escape(text, {"\r": "&#13;", '"': "&quot;"})  # a raw CR would read back as LF
+
+
 def tmx(catalogs: Iterable[tuple[str, polib.POFile]]) -> str:
     """One TMX 1.4b document holding the reviewed pairs of every catalog.
 
@@ -49,22 +64,26 @@ def tmx(catalogs: Iterable[tuple[str, polib.POFile]]) -> str:
     """
     units, langs, dates = [], set(), []
     for slug, catalog in catalogs:
-        lang = bcp47(catalog.metadata.get("X-Source-Language", "zh"))
+        lang = _xml(bcp47(catalog.metadata.get("X-Source-Language", "zh")), what="X-Source-Language",
+                    catalog=catalog)
         langs.add(lang)
         date = _tmx_date(catalog)
         dates.append(date)
         for n, entry in enumerate(catalog, start=1):
-            if entry.obsolete or state(entry) != "reviewed":
+            if entry.obsolete or not owned(entry) or state(entry) != "reviewed":
                 continue
             refs = " ".join(f"{f}:{line}" for f, line in entry.occurrences)
             when = f" changedate={quoteattr(date)}" if date else ""
+            text = {k: _xml(v, what=k, catalog=catalog, entry=entry) for k, v in
+                    (("article name", slug), ("reference", refs), ("translator comment", entry.tcomment),
+                     ("msgid", entry.msgid), ("msgstr", entry.msgstr))}
             units.append(
-                f'    <tu tuid={quoteattr(f"{slug}:{n}")}{when}>\n'
-                f'      <prop type="x-zhen-article">{escape(slug)}</prop>\n'
-                + (f'      <prop type="x-zhen-references">{escape(refs)}</prop>\n' if refs else "")
-                + (f"      <note>{escape(entry.tcomment)}</note>\n" if entry.tcomment else "")
-                + f"      <tuv xml:lang={quoteattr(lang)}><seg>{escape(entry.msgid)}</seg></tuv>\n"
-                f"      <tuv xml:lang=\"en\"><seg>{escape(entry.msgstr)}</seg></tuv>\n"
+                f'    <tu tuid="{text["article name"]}:{n}"{when}>\n'
+                f'      <prop type="x-zhen-article">{text["article name"]}</prop>\n'
+                + (f'      <prop type="x-zhen-references">{text["reference"]}</prop>\n' if refs else "")
+                + (f"      <note>{text['translator comment']}</note>\n" if entry.tcomment else "")
+                + f'      <tuv xml:lang="{lang}"><seg>{text["msgid"]}</seg></tuv>\n'
+                f'      <tuv xml:lang="en"><seg>{text["msgstr"]}</seg></tuv>\n'
                 "    </tu>\n"
             )
     srclang = langs.pop() if len(langs) == 1 else "zh"

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from pipeline.errors import LockError, WriteError
 
+LOCK = ".zhen.lock"
+
 
 def write_atomic(path: Path, data: str | bytes, *, encoding: str = "utf-8") -> None:
     """Write to a temporary file in the same folder, fsync, then rename over ``path``.
@@ -88,12 +90,31 @@ def backup(path: Path) -> Path | None:
     return target
 
 
+def _missing_folders(folder: Path) -> list[Path]:
+    """The folder and those of its parents that do not exist yet, innermost first."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
 @contextlib.contextmanager
 def article_lock(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on an article folder for the whole run."""
+    """Hold an exclusive lock on an article folder for the whole run.
+
+    The holder removes the lock file when it is done, and then the folders it
+    created if they are empty, so a failed run leaves nothing behind. A run that
+    opened the file just before it went checks, once locked, that the path
+    still leads to the file it locked.
+    """
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise LockError("is a file, not an article folder", path=folder)
+    created = _missing_folders(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    lock_path = folder / ".zhen.lock"
+    lock_path = folder / LOCK
+    locked = False
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
@@ -103,6 +124,10 @@ def article_lock(folder: Path) -> Iterator[None]:
                 raise LockError("another zhen run is working on this article; try again when it ends",
                                 path=folder) from e
             raise
+        if os.fstat(fd).st_ino != _inode(lock_path):
+            # The run we waited for removed the lock file as we opened it: a new one may be held now.
+            raise LockError("another zhen run is working on this article; try again when it ends", path=folder)
+        locked = True
         # Holding the lock, no other run writes here: temporary files are what a
         # killed run left behind.
         for stale in folder.glob(".*.tmp"):
@@ -110,7 +135,19 @@ def article_lock(folder: Path) -> Iterator[None]:
                 stale.unlink()
         yield
     finally:
+        with contextlib.suppress(OSError):
+            if locked and os.fstat(fd).st_ino == _inode(lock_path):
+                lock_path.unlink()  # while still holding it: whoever opened it before now fails the check above
+            for made in created:
+                made.rmdir()  # stops at the first folder that is not empty
         os.close(fd)
+
+
+def _inode(path: Path) -> int | None:
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return None
 
 
 @contextlib.contextmanager

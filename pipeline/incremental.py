@@ -35,7 +35,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def _add(h, label: str, path: Path) -> None:
-    h.update(f"\0{label}\0".encode())
+    h.update(f"\0{label}\0".encode("utf-8", "surrogateescape"))  # file names need not be UTF-8
     try:
         h.update(Path(path).read_bytes())
     except OSError:
@@ -76,7 +76,9 @@ def settings_key(*, engine: str, options: object, purge_obsolete: bool, memory: 
 def input_key(article: Article, *, glossary_files: Iterable[Path], settings: str) -> str:
     h = hashlib.sha256()
     h.update(f"code:{code_digest()}|{settings}".encode())
-    _add(h, "source", article.source)
+    # The source's name too: the catalog's references and its record of its source name it.
+    _add(h, f"source:{os.path.relpath(os.path.abspath(article.source), os.path.abspath(article.folder))}",
+         article.source)
     for path in glossary_files:
         _add(h, f"glossary:{Path(path).name}", path)
     return h.hexdigest()

@@ -1,8 +1,7 @@
-"""The gettext PO format: strict validation before polib, and a writer that wraps like msgcat.
+"""The gettext PO format: strict reading through polib, and a writer that wraps like msgcat.
 
-polib accepts some broken files silently (an unterminated string comes back
-truncated, a stray line drops a translation), so every catalog is checked
-line by line first. The writer produces what ``msgcat`` would write for the
+polib accepts some broken files silently, so every catalog is first checked
+line by line against gettext's grammar (``po_grammar``). The writer produces what ``msgcat`` would write for the
 same entries (79 columns, East Asian wide characters counting two), so a
 save in Poedit, which runs msgcat-compatible formatting, changes nothing
 but what the reviewer changed.
@@ -18,50 +17,31 @@ from pathlib import Path
 import polib
 
 from pipeline.errors import CatalogError
+from pipeline.po_grammar import validate_text
 
 WIDTH = 79
-_STRING = r'"(?:[^"\\]|\\.)*"'
-_KEYWORD = re.compile(rf'^(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+{_STRING}\s*$')
-_CONTINUATION = re.compile(rf"^{_STRING}\s*$")
-_ESCAPES = re.compile(r'\\(.)')
-_VALID_ESCAPES = set('ntrabfv"\\01234567x')
+_CHARSET = re.compile(r"charset\s*=\s*([\w.:-]+)", re.I)
 
 
-def validate_text(text: str, *, name: str) -> None:
-    """Raise CatalogError at the first line gettext would reject or polib would misread."""
-    state = "start"  # after which keyword we are: start, msgid, msgstr
-    for number, raw in enumerate(text.split("\n"), start=1):
-        line = raw.rstrip("\r")
-        stripped = line.strip()
-        body = stripped
-        if stripped.startswith("#~"):
-            body = stripped[2:].lstrip()
-            if body.startswith("|"):
-                body = body[1:].lstrip()
-            if not body:
-                continue
-        elif stripped.startswith("#|"):
-            body = stripped[2:].lstrip()
-        elif not stripped or stripped.startswith("#"):
-            if not stripped:
-                state = "start"
-            continue
-        if _KEYWORD.match(body):
-            keyword = body.split(None, 1)[0]
-            if keyword.startswith("msgstr") and state not in ("msgid", "msgstr"):
-                raise CatalogError("msgstr without a msgid", path=name, line=number)
-            state = "msgstr" if keyword.startswith("msgstr") else "msgid"
-        elif _CONTINUATION.match(body):
-            if state == "start":
-                raise CatalogError("string continuation outside an entry", path=name, line=number)
-        elif body.startswith('"') or body.split(None, 1)[0] in ("msgid", "msgstr", "msgctxt", "msgid_plural") \
-                or body.startswith("msgstr["):
-            raise CatalogError("unterminated or malformed string", path=name, line=number)
-        else:
-            raise CatalogError(f"not PO syntax: {body[:40]!r}", path=name, line=number)
-        for m in _ESCAPES.finditer(body):
-            if m.group(1) not in _VALID_ESCAPES:
-                raise CatalogError(f"invalid escape sequence \\{m.group(1)}", path=name, line=number)
+class _Lines(str):
+    """Catalog text that polib splits at newlines only.
+
+    polib splits text with ``str.splitlines``, which also breaks at U+2028,
+    U+2029, U+0085, form feeds and a few more: a reviewer's msgstr or a file
+    name holding one would come back cut in two. gettext breaks at LF alone.
+    """
+
+    def splitlines(self, keepends: bool = False) -> list[str]:
+        return [line.rstrip("\r") for line in str.split(self, "\n")]
+
+
+def _check_charset(catalog: polib.POFile, text: str, name: str) -> None:
+    """zhen reads and writes UTF-8: a header naming another charset would be a lie after the next write."""
+    m = _CHARSET.search(catalog.metadata.get("Content-Type", ""))
+    if m and m.group(1).lower() not in ("utf-8", "utf8"):
+        line = next((n for n, t in enumerate(text.split("\n"), start=1) if "Content-Type:" in t), None)
+        raise CatalogError(f"header declares charset={m.group(1)}, but zhen catalogs are UTF-8 (fix the header, "
+                           "or convert the file with msgconv --to-code=UTF-8)", path=name, line=line)
 
 
 def read_catalog(path: Path) -> polib.POFile:
@@ -78,12 +58,14 @@ def read_catalog(path: Path) -> polib.POFile:
         raise CatalogError("not UTF-8", path=path, line=line) from e
     validate_text(text, name=str(path))
     try:
-        catalog = polib.pofile(text, wrapwidth=WIDTH, check_for_duplicates=True)
+        catalog = polib.pofile(_Lines(text), wrapwidth=WIDTH, encoding="utf-8")
     except (OSError, ValueError) as e:
         # polib says "Syntax error in po file (line 6)"; the line belongs in front, like every other error.
         at = re.search(r"\s*\(line (\d+)\)", str(e))
         message = str(e).replace(at.group(0), "") if at else str(e)
         raise CatalogError(f"cannot parse: {message}", path=path, line=int(at.group(1)) if at else None) from e
+    _check_charset(catalog, text, str(path))
+    catalog.fpath = str(path)  # so that later errors about an entry can name the file
     language = catalog.metadata.get("Language", "en")
     if language and not language.lower().startswith("en"):
         raise CatalogError(f"header says Language: {language}, this pipeline writes English catalogs",
@@ -191,17 +173,25 @@ def format_entry(entry: polib.POEntry) -> list[str]:
         out.append(f"# {line}".rstrip() if line else "#")
     for line in entry.comment.split("\n") if entry.comment else ():
         out.append(f"#. {line}".rstrip())
-    if entry.occurrences and not entry.obsolete:
+    if entry.occurrences:
         out += format_references([f"{f}:{n}" if n else f for f, n in entry.occurrences])
     if entry.flags:
         out.append("#, " + ", ".join(entry.flags))
     prefix = "#~ " if entry.obsolete else ""
-    if entry.previous_msgid:
-        out += format_string("msgid", entry.previous_msgid, prefix=f"{prefix}#| " if not prefix else "#~| ")
+    previous = "#~| " if entry.obsolete else "#| "
+    for keyword, text in (("msgctxt", entry.previous_msgctxt), ("msgid", entry.previous_msgid),
+                          ("msgid_plural", entry.previous_msgid_plural)):
+        if text:
+            out += format_string(keyword, text, prefix=previous)
     if entry.msgctxt is not None:
         out += format_string("msgctxt", entry.msgctxt, prefix=prefix)
     out += format_string("msgid", entry.msgid, prefix=prefix)
-    out += format_string("msgstr", entry.msgstr, prefix=prefix)
+    if entry.msgid_plural or entry.msgstr_plural:
+        out += format_string("msgid_plural", entry.msgid_plural, prefix=prefix)
+        for n in sorted(entry.msgstr_plural, key=int):
+            out += format_string(f"msgstr[{n}]", entry.msgstr_plural[n], prefix=prefix)
+    else:
+        out += format_string("msgstr", entry.msgstr, prefix=prefix)
     return out
 
 

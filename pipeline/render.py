@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import polib
 
-from pipeline.catalog import draft_origin, state
+from pipeline.catalog import draft_origin, owned, state
 from pipeline.model import Finding, Segment, TermHit
 
 STATUS_LABELS = {"reviewed": "Reviewed", "draft": "Draft", "untranslated": "Untranslated"}
@@ -37,7 +37,7 @@ class Row:
 
 def rows(segments: Sequence[Segment], catalog: polib.POFile, hits: Mapping[int, Sequence[TermHit]],
          findings: Sequence[Finding] = ()) -> list[Row]:
-    by_id = {e.msgid: e for e in catalog if not e.obsolete}
+    by_id = {e.msgid: e for e in catalog if not e.obsolete and owned(e)}
     by_segment: dict[int | None, list[Finding]] = {}
     for f in findings:
         by_segment.setdefault(f.segment, []).append(f)

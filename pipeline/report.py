@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pipeline import po
 from pipeline.articles import Article
-from pipeline.catalog import draft_origin, notes, state
+from pipeline.catalog import draft_origin, notes, owned, state
 
 
 def catalog_status(article: Article) -> dict:
@@ -15,7 +15,7 @@ def catalog_status(article: Article) -> dict:
     segments = warnings = 0
     if article.catalog.exists():
         for number, entry in enumerate(po.read_catalog(article.catalog), start=1):
-            if entry.obsolete:
+            if entry.obsolete or not owned(entry):
                 continue
             n = len(entry.occurrences) or 1
             segments += n

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import catalog as cat
-from pipeline import incremental, po, qa, render, script
+from pipeline import incremental, naming, ownership, po, qa, render, script
 from pipeline.articles import Article
 from pipeline.engines import engine_class
 from pipeline.engines.base import Engine, Progress
@@ -120,7 +120,7 @@ class SegmentQA:
         return qa.note_lines(self(seg, english))
 
     def for_page(self, segments: Sequence[Segment], catalog) -> list[Finding]:
-        english = {e.msgid: e.msgstr for e in catalog if not e.obsolete}
+        english = {e.msgid: e.msgstr for e in catalog if not e.obsolete and cat.owned(e)}
         found = [f for seg in segments for f in self(seg, english.get(seg.text, ""))]
         if self.glossary is not None:
             # Consistency findings name catalog entries; the page's rows are segments.
@@ -165,6 +165,7 @@ def translate_article(
     with article_lock(article.folder):
         segments, hits, lang = analyse(article, glossary)
         old = load_catalog(article)  # a broken catalog stops here, before anything is written
+        ownership.check(article, old)  # and so does another source's catalog
 
         from_memory: set[int] = set()  # segments drafted from the translation memory
 
@@ -184,7 +185,7 @@ def translate_article(
         nested = {sid: [n for h in hs for n in glossary.nested(h)] for sid, hs in hits.items()}
         catalog, stats = cat.merge(
             slug=article.slug,
-            source_name=article.source.name,
+            source_name=naming.reference(article.source.name),
             source_language=script.gettext_language(lang),
             segments=segments,
             hits=hits,
@@ -196,6 +197,7 @@ def translate_article(
             purge_obsolete=purge_obsolete,
             annotate=checks.notes,
         )
+        ownership.stamp(catalog, article)
         text = po.render(catalog)
         if article.catalog.exists() and article.catalog.read_text(encoding="utf-8") != text:
             backup(article.catalog)
@@ -224,5 +226,7 @@ def translate_article(
 def rebuild_html(article: Article, *, glossary: Glossary) -> Path:
     """Re-render the text and page from the catalog without drafting."""
     segments, hits, lang = analyse(article, glossary)
-    write_outputs(article, segments, hits, require_catalog(article), lang, glossary=glossary)
+    catalog = require_catalog(article)
+    ownership.check(article, catalog)
+    write_outputs(article, segments, hits, catalog, lang, glossary=glossary)
     return article.html

@@ -181,7 +181,7 @@ def _big(d):
         (lambda d: (d / "en.po").write_text('msgid ""\nmsgstr ""\n"Language: de\\n"\n', encoding="utf-8"),
          "en.po: header says Language: de"),
         (lambda d: (d / "en.po").write_text('msgid ""\nmsgstr ""\n"Language: en\\n"\n\nmsgid "a"\nmsgid "b"\n',
-                                            encoding="utf-8"), "en.po:6:"),
+                                            encoding="utf-8"), "en.po:5: msgid without msgstr"),  # as msgfmt says
     ],
     ids=["50MB", "20000-char-line", "NUL", "escape-sequence", "binary", "undecodable", "catalog-in-german",
          "catalog-broken"],

@@ -128,6 +128,26 @@ def test_the_previous_catalog_is_kept_as_a_backup(article_dir, tmp_path):
     assert (article_dir / "en.po~").read_bytes() == first and (article_dir / "en.po").read_bytes() == second
 
 
+def test_failed_runs_leave_no_folders_or_locks_behind(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "good.txt").write_text("創新。\n", encoding="utf-8")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    for command in (["translate", tmp_path / "empty.txt"],
+                    ["translate", tmp_path / "empty.txt", "-o", tmp_path / "new" / "deeper" / "out"]):
+        proc = subprocess.run([sys.executable, "-m", "pipeline", *map(str, command), "--engine", "dictionary"],
+                              cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert proc.returncode == 2 and "empty file" in proc.stderr
+        assert sorted(p.name for p in tmp_path.iterdir()) == before
+    # A folder that was there already stays, and holds what it held.
+    (tmp_path / "kept").mkdir()
+    (tmp_path / "kept" / "notes.md").write_text("mine", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "translate", str(tmp_path / "empty.txt"), "-o",
+                           str(tmp_path / "kept"), "--engine", "dictionary"], cwd=ROOT, capture_output=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 2
+    assert sorted(p.name for p in (tmp_path / "kept").iterdir()) == ["notes.md"]
+
+
 # --- the operating system says no ---------------------------------------------------------------------------
 
 def _invoke(*args):

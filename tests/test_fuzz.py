@@ -6,9 +6,13 @@ every file is decoded that way before these functions see it, and bytes that
 do not decode are tested as bytes.
 """
 
+import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
+import polib
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -98,23 +102,31 @@ VALID = po.render(cat.merge(
     signature="s", drafter=lambda todo: {s.id: Draft(f'D "{s.id}"\n', "fake", "s") for s in todo}, now=NOW)[0])
 
 
-@st.composite
-def damaged_catalogs(draw):
-    lines = VALID.split("\n")
-    for _ in range(draw(st.integers(1, 4))):
+def _damage(draw, text: str, *, rounds: int, insert, swap: bool) -> str:
+    """Lines of ``text`` lost, doubled, cut, inserted (drawn from ``insert``) or swapped."""
+    lines = text.split("\n")
+    for _ in range(draw(st.integers(1, rounds))):
         i = draw(st.integers(0, len(lines) - 1))
-        action = draw(st.sampled_from(["delete", "duplicate", "cut", "insert"]))
+        action = draw(st.sampled_from(["delete", "duplicate", "cut", "insert", *(["swap"] if swap else [])]))
         if action == "delete":
             del lines[i]
         elif action == "duplicate":
             lines.insert(i, lines[i])
         elif action == "cut":
             lines[i] = lines[i][: draw(st.integers(0, max(0, len(lines[i]) - 1)))]
+        elif action == "insert":
+            lines.insert(i, draw(insert))
         else:
-            lines.insert(i, draw(st.text(max_size=20)))
+            j = draw(st.integers(0, len(lines) - 1))
+            lines[i], lines[j] = lines[j], lines[i]
         if not lines:
             lines = [""]
     return "\n".join(lines)
+
+
+@st.composite
+def damaged_catalogs(draw):
+    return _damage(draw, VALID, rounds=4, insert=st.text(max_size=20), swap=False)
 
 
 @FUZZ
@@ -133,3 +145,103 @@ def test_damaged_catalogs_are_refused_or_merged(text):
         # Whatever was read is written back in a form the strict reader accepts.
         path.write_text(po.render(new), encoding="utf-8")
         po.read_catalog(path)
+
+
+# The same catalog with entries zhen does not write (contexts, plural forms, an
+# obsolete entry with a context), so that damage can reach those forms too.
+WITH_FOREIGN = VALID + '''
+#. a note
+msgctxt "menu"
+msgid "甲「乙」。"
+msgstr "Menu"
+
+msgid "%d file"
+msgid_plural "%d files"
+msgstr[0] "%d file"
+msgstr[1] "%d files"
+
+#~ msgctxt "old"
+#~ msgid "x"
+#~ msgstr "y"
+'''
+KEYWORD_LINES = ['msgid "q"', 'msgstr "r"', 'msgctxt "c"', 'msgid_plural "qs"', 'msgstr[0] "r"', 'msgstr[1] "rs"',
+                 'msgstr[2] "rz"', '"cont"', '#~ msgid "q"', '#~ msgstr "r"', "#| msgid \"p\"", "", "#. n",
+                 'msgid "甲「乙」。"', 'msgid ""', '"Content-Type: text/plain; charset=latin1\\n"', 'msgstr "\\004"']
+
+
+@st.composite
+def damaged_with_foreign(draw):
+    """Damage that gettext's grammar cares about: lines lost, doubled, moved, cut, or
+    replaced by another keyword line."""
+    return _damage(draw, WITH_FOREIGN, rounds=3, insert=st.sampled_from(KEYWORD_LINES), swap=True)
+
+
+def msgfmt_verdict(path: Path, *options: str) -> str:
+    """"" when msgfmt accepts the catalog, else what it says."""
+    proc = subprocess.run(["msgfmt", *options, "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    return "" if proc.returncode == 0 else proc.stderr or "rejected"
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="needs GNU gettext (Debian: gettext)")
+@FUZZ
+@given(st.one_of(damaged_with_foreign(), damaged_catalogs()))
+def test_zhen_refuses_every_catalog_msgfmt_rejects_and_writes_none(text):
+    """msgfmt's verdict on damaged catalogs: what it rejects, zhen refuses with a line
+    number; what zhen rewrites, msgfmt accepts (with --check, when it accepted the input so)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "en.po"
+        path.write_bytes(text.encode("utf-8", "surrogatepass"))
+        try:
+            old = po.read_catalog(path)
+        except ZhenError as e:
+            assert e.line is not None or "Language" in str(e), str(e)
+            return
+        assert not msgfmt_verdict(path), f"zhen accepted a catalog msgfmt rejects: {msgfmt_verdict(path)}"
+        checked = not msgfmt_verdict(path, "--check")
+        try:
+            new, _ = cat.merge(slug="t", source_name="source.zh.txt", source_language="zh_TW",
+                               segments=[Segment(1, 1, 1, "body", "甲「乙」。"), Segment(2, 1, 2, "body", "新。")],
+                               hits={}, old=old, signature="s2", now=NOW,
+                               drafter=lambda todo: {s.id: Draft("x", "fake", "s2") for s in todo})
+        except ZhenError:
+            return  # e.g. a plural entry that took a sentence's msgid: refused, nothing written
+        path.write_text(po.render(new), encoding="utf-8")
+        assert not msgfmt_verdict(path), f"zhen wrote a catalog msgfmt rejects: {msgfmt_verdict(path)}"
+        if checked:
+            assert not msgfmt_verdict(path, "--check"), msgfmt_verdict(path, "--check")
+        po.read_catalog(path)
+
+
+any_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="\x00\x04"),
+                   max_size=30)
+
+
+@FUZZ
+@given(st.lists(st.tuples(any_text, any_text, any_text), min_size=1, max_size=4, unique_by=lambda t: t[0]))
+def test_tmx_export_is_well_formed_xml_or_one_error_naming_the_line(pairs):
+    """Any reviewed text (controls, U+FFFE, CR, markup) either comes back exactly from the
+    TMX, or the export stops with the catalog's file and the entry's line."""
+    import xml.etree.ElementTree as ET
+
+    from pipeline.errors import CatalogError
+    from pipeline.export import tmx
+
+    catalog = cat.merge(slug="t", source_name="source.zh.txt", source_language="zh_TW", segments=[], hits={},
+                        old=None, signature="s", drafter=lambda todo: {}, now=NOW)[0]
+    for msgid, msgstr, note in pairs:
+        catalog.append(polib.POEntry(msgid=msgid or "m", msgstr=msgstr or "x", tcomment=note))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "en.po"
+        path.write_text(po.render(catalog), encoding="utf-8")
+        try:
+            read = po.read_catalog(path)
+        except ZhenError:
+            return  # e.g. a msgstr ending with a newline its msgid lacks: msgfmt refuses it too
+        try:
+            xml = tmx([("t", read)])
+        except CatalogError as e:
+            assert e.path == str(path) and e.line is not None and "XML" in str(e)
+            return
+    root = ET.fromstring(xml.encode("utf-8"))
+    units = [[seg.text or "" for seg in tu.iter("seg")] + [(tu.findtext("note") or "")] for tu in root.iter("tu")]
+    assert units == [[e.msgid, e.msgstr, e.tcomment] for e in read if cat.state(e) == "reviewed"]

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipeline import po
+from pipeline.catalog import owned
 from pipeline.engines.base import verify
 from pipeline.model import Finding, TermHit
 from pipeline.numbers import en_figures, zh_dates, zh_figures
@@ -161,7 +162,7 @@ def check_catalog(catalog, glossary, *, path: str = "") -> list[Finding]:
     """Every translated live entry of one catalog, numbered as in the file."""
     findings: list[Finding] = []
     for n, entry in enumerate(catalog, start=1):
-        if entry.obsolete or not entry.msgstr:
+        if entry.obsolete or not entry.msgstr or not owned(entry):
             continue
         findings += check_segment(entry.msgid, entry.msgstr, glossary.match(entry.msgid), catalog=path, entry=n,
                                   reference=reference(entry))

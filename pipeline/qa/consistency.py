@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import polib
 
-from pipeline.catalog import state
+from pipeline.catalog import owned, state
 from pipeline.glossary import Glossary
 from pipeline.model import Finding
 from pipeline.qa import reference
@@ -22,7 +22,7 @@ from pipeline.qa import reference
 def _live(catalog: polib.POFile):
     """(entry number, entry) of translated live entries; numbers as ``zhen check`` shows them."""
     for n, entry in enumerate(catalog, start=1):
-        if not entry.obsolete and state(entry) != "untranslated":
+        if not entry.obsolete and owned(entry) and state(entry) != "untranslated":
             yield n, entry
 
 

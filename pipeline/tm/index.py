@@ -155,9 +155,9 @@ _NOTHING = _file_digest(())
 
 def reviewed_units(catalog, origin: str, article: str) -> list[Unit]:
     """The reviewed entries (non-empty, not fuzzy, obsolete ones too) of a parsed catalog."""
-    from pipeline.catalog import state
+    from pipeline.catalog import owned, state
 
-    return [Unit(e.msgid, e.msgstr, origin, article) for e in catalog if e.msgid and state(e) == "reviewed"]
+    return [Unit(e.msgid, e.msgstr, origin, article) for e in catalog if owned(e) and state(e) == "reviewed"]
 
 
 def _article(path: Path) -> str:

@@ -1,0 +1,68 @@
+"""Which source an article folder belongs to, so that no source is merged into another's catalog.
+
+The catalog's header records the source (``X-Zhen-Source``, its path relative to
+the article folder). A run for a different source whose recorded source still
+exists stops with one line naming both; a recorded source that is gone was
+renamed or moved, and the record follows. Catalogs written before the record
+existed are judged by their ``#:`` references.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import polib
+
+from pipeline import naming
+from pipeline.articles import Article
+from pipeline.errors import CatalogError
+
+FIELD = "X-Zhen-Source"
+
+
+def recorded(article: Article) -> str:
+    """The header value naming this article's source."""
+    return naming.header_value(Path(os.path.relpath(os.path.abspath(article.source),
+                                                    os.path.abspath(article.folder))).as_posix())
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _referenced(catalog: polib.POFile) -> str | None:
+    """The source file an older catalog's references name."""
+    for entry in catalog:
+        if entry.occurrences and not entry.obsolete:
+            text = " ".join(f"{f}:{n}" if n else f for f, n in entry.occurrences)
+            return text.rsplit(":", 1)[0].strip("\u2068\u2069")
+    return None
+
+
+def check(article: Article, catalog: polib.POFile | None) -> None:
+    """Refuse to merge ``article``'s source into a catalog that belongs to another source that still exists."""
+    if catalog is None:
+        return
+    owner = catalog.metadata.get(FIELD)
+    if owner is not None:
+        if owner == recorded(article):
+            return
+        candidates = [article.folder / owner]
+    else:
+        name = _referenced(catalog)
+        if name is None or name == naming.reference(article.source.name):
+            return
+        candidates = [article.folder / name, article.folder.parent / name]
+    for other in map(Path, map(os.path.normpath, candidates)):
+        if other.is_file() and not _same_file(other, article.source):
+            raise CatalogError(f"belongs to {other}, not to {article.source}: translate {article.source.name} "
+                               "into a folder of its own (-o DIR)", path=article.catalog)
+
+
+def stamp(catalog: polib.POFile, article: Article) -> None:
+    """Record the article's source in the catalog header."""
+    catalog.metadata[FIELD] = recorded(article)
