@@ -104,7 +104,7 @@ _PREFERRED = {
     "创新": "innovation", "似的": "as if", "空中": "in the air", "临时": "temporary", "老人": "elderly",
     "符合": "meet", "最早": "earliest", "抓住": "seize", "两次": "twice", "民间": "folk", "负责人": "head",
     "全身": "whole body", "反而": "instead", "算是": "considered", "简称": "abbreviated", "主动": "initiative",
-    "一生": "life", "妻子": "wife", "人数": "number of people", "面前": "in front of", "当年": "that year",
+    "一生": "life", "妻子": "wife", "面前": "in front of", "当年": "that year",
     "身上": "on", "左右": "about", "为主": "mainly", "不到": "less than", "全省": "the whole province",
     "二人": "the two", "多种": "many kinds of", "各地": "everywhere", "心想": "thought",
     "又称": "also called", "对方": "the other side", "爱国": "patriotic", "难道": "could it be",

@@ -56,7 +56,7 @@ _DATES = [
     (re.compile(r"(?P<dec>(?:\d{2})?\d0|[二三四五六七八九]十)年代"), "decade"),
     (re.compile(r"(?P<n>\d{1,4}|[一二三四五六七八九十百]{1,4})周年"), "anniversary"),
     (re.compile(r"(?P<grade>\d{1,2}|[一二三四五六七八九十]{1,2})年级"), "grade"),
-    (re.compile(rf"公元前(?P<y>\d{{1,4}})年"), "bc"),
+    (re.compile(r"公元前(?P<y>\d{1,4})年"), "bc"),
     # A year opening the sentence before a comma: 1882年， "In 1882,".
     (re.compile(rf"^(?P<y>{_YEAR})年(?=[，,])"), "in-year"),
     (re.compile(rf"(?:公元)?(?P<y>{_YEAR})年(?P<part>初|底|末|中)?(?!代|级)"), "year"),
@@ -80,7 +80,7 @@ UNITS = {
 _PREFIX_UNITS = {"美元": "$", "美金": "$"}
 _UNIT = re.compile("|".join(sorted(map(re.escape, [*UNITS, *_PREFIX_UNITS]), key=len, reverse=True)))
 _SINGULAR = {"people": "person", "visits": "visit", "times": "time", "years old": "year old"}
-_PERCENT_OF = re.compile(rf"百分之(?P<num>\d+(?:\.\d+)?|[零一二三四五六七八九十百点]+)")
+_PERCENT_OF = re.compile(r"百分之(?P<num>\d+(?:\.\d+)?|[零一二三四五六七八九十百点]+)")
 _ORDINAL = re.compile(r"第(?P<num>\d+|[一二三四五六七八九十百]+)")
 _LATIN_NEIGHBOUR = re.compile(r"[A-Za-z\-_/:.]")
 
