@@ -313,7 +313,8 @@ def merge(
                 continue
             kept.add(e.msgid)
             catalog.append(polib.POEntry(msgid=e.msgid, msgstr=e.msgstr, flags=list(e.flags),
-                                         tcomment=e.tcomment, comment=e.comment, obsolete=True))
+                                         tcomment=e.tcomment, comment=e.comment, obsolete=True,
+                                         previous_msgid=e.previous_msgid))
             obsolete += 1
 
     old_body = _body(old) if old is not None else None

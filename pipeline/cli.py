@@ -496,6 +496,71 @@ def glossary_import(file, output, force) -> None:
 
 
 @main.group()
+def terms() -> None:
+    """Discover terms the glossary lacks: numbered formulas, quoted slogans, recurring expressions.
+
+    \b
+    Examples:
+      zhen terms suggest translations/new-article
+      zhen terms suggest new.txt --tsv > review.tsv
+    """
+
+
+@terms.command("suggest")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True,
+              help='One JSON object per candidate: {"term", "kind", "count", "contexts", "english"}.')
+@click.option("--tsv", "as_tsv", is_flag=True,
+              help="Rows in the glossary's columns (english empty, contexts in note), to review and paste.")
+@glossary_option
+@click.pass_obj
+def terms_suggest(obj: Context, paths, as_json, as_tsv, glossary_path) -> None:
+    """Propose glossary entries from articles: formulas (三個高地), slogans in quotes, repeated expressions.
+
+    PATHS are article folders, source text files or folders of articles
+    (default: translations/). Terms the glossary already has, in either script
+    or as a listed variant, are left out. The English column is a literal
+    suggestion from CC-CEDICT and spelled-out numbers, never an official
+    rendering. Nothing is written into glossary/: a person decides.
+
+    \b
+    Example:
+      zhen terms suggest translations/tianjin-chuangxian-zhengyou --json
+      zhen terms suggest new.txt --glossary empty/   # an empty folder: every candidate
+    """
+    from pipeline.articles import under
+    from pipeline.glossary import load_glossary
+    from pipeline.terms import article_units, excerpt, suggest, tsv_rows
+
+    if as_json and as_tsv:
+        raise click.UsageError("--json and --tsv are exclusive")
+    glossary = load_glossary(glossary_path)
+    units = article_units(a.source for a in under(paths, root=DEFAULT_ROOT))
+    bar = obj.progress(enabled=not (as_json or as_tsv))
+    with bar or _null():
+        task = bar.add_task("finding terms", total=len(units)) if bar else None
+        found = suggest(units, glossary, progress=(lambda d, t: bar.update(task, completed=d)) if bar else None)
+    if as_json:
+        for c in found:
+            _emit(c.as_json())
+    elif as_tsv:
+        click.echo(tsv_rows(found), nl=False)
+    else:
+        from rich.table import Table
+
+        table = Table(title="Term candidates (English: literal suggestion, not official)")
+        for col in ("kind", "count", "term", "suggested English", "first seen", "context"):
+            table.add_column(col, justify="right" if col == "count" else "left", overflow="fold")
+        for c in found:
+            first = c.contexts[0]
+            more = f" (+{len(c.contexts) - 1})" if len(c.contexts) > 1 else ""
+            table.add_row(c.kind, str(c.count), c.term, c.english, first.reference + more,
+                          excerpt(first.text, c.term, width=10))
+        console().print(table)
+        obj.err.print(f"{len(found)} candidate(s); `--tsv` gives rows to review and paste into the glossary")
+
+
+@main.group()
 def export() -> None:
     """Export reviewed work: the English article, or a TMX translation memory.
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import polib
 
 from pipeline.errors import CatalogError
-from pipeline.po_grammar import validate_text
+from pipeline.po_grammar import EntryInfo, validate_text
 
 WIDTH = 79
 _CHARSET = re.compile(r"charset\s*=\s*([\w.:-]+)", re.I)
@@ -44,6 +44,19 @@ def _check_charset(catalog: polib.POFile, text: str, name: str) -> None:
                            "or convert the file with msgconv --to-code=UTF-8)", path=name, line=line)
 
 
+def _restore_obsolete_previous(catalog: polib.POFile, infos: list[EntryInfo]) -> None:
+    """polib skips "#~|" lines: give obsolete entries back the previous msgid msgmerge wrote for them."""
+    infos = [i for i in infos if i.msgid or i.msgctxt is not None]  # polib keeps the header apart
+    if len(infos) != len(catalog):
+        return
+    for info, entry in zip(infos, catalog):
+        if info.obsolete and info.previous and entry.obsolete and (entry.msgctxt, entry.msgid) == (info.msgctxt,
+                                                                                                   info.msgid):
+            entry.previous_msgctxt = info.previous.get("msgctxt")
+            entry.previous_msgid = info.previous.get("msgid")
+            entry.previous_msgid_plural = info.previous.get("msgid_plural")
+
+
 def read_catalog(path: Path) -> polib.POFile:
     """Parse a catalog strictly; any doubt is a CatalogError naming file and line."""
     path = Path(path)
@@ -56,7 +69,7 @@ def read_catalog(path: Path) -> polib.POFile:
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
         raise CatalogError("not UTF-8", path=path, line=line) from e
-    validate_text(text, name=str(path))
+    infos = validate_text(text, name=str(path))
     try:
         catalog = polib.pofile(_Lines(text), wrapwidth=WIDTH, encoding="utf-8")
     except (OSError, ValueError) as e:
@@ -65,6 +78,7 @@ def read_catalog(path: Path) -> polib.POFile:
         message = str(e).replace(at.group(0), "") if at else str(e)
         raise CatalogError(f"cannot parse: {message}", path=path, line=int(at.group(1)) if at else None) from e
     _check_charset(catalog, text, str(path))
+    _restore_obsolete_previous(catalog, infos)
     catalog.fpath = str(path)  # so that later errors about an entry can name the file
     language = catalog.metadata.get("Language", "en")
     if language and not language.lower().startswith("en"):

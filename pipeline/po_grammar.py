@@ -10,6 +10,7 @@ catalog: the tests replay random damage and compare with msgfmt's verdict.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from pipeline.errors import CatalogError
 
@@ -51,6 +52,7 @@ class _Entry:
         self.msgid_line: int | None = None
         self.strings: dict[str, list[str]] = {}  # keyword → its string pieces
         self.lines: dict[str, int] = {}  # keyword → the line it is on
+        self.previous: dict[str, str] = {}  # "#|" keyword → its text
         self.forms = 0  # msgstr[n] read so far
         self.last = ""  # the keyword a continuation line extends
 
@@ -73,6 +75,8 @@ class _Checker:
         self.fuzzy: bool | None = None  # None until a "#," line is read for the next entry
         self.previous: str | None = None  # the last "#|" keyword since the last entry
         self.previous_obsolete = False  # that it was "#~|"
+        self.previous_strings: dict[str, list[str]] = {}  # "#|" keyword → its string pieces
+        self.read: list[_Entry] = []  # the entries read so far, checked
         self.line = 0
 
     def fail(self, message: str, line: int | None = None) -> CatalogError:
@@ -136,6 +140,8 @@ class _Checker:
             raise self.fail(f"{marker} {keyword} out of place")
         else:
             self.previous, self.previous_obsolete = keyword, marker == "#~|"
+            self.previous_strings[keyword] = []
+        self.previous_strings[self.previous].append(m.group(2))
         self.check_string(m.group(2))
 
     def keyword(self, keyword: str, index: str | None, *, obsolete: bool) -> None:
@@ -147,8 +153,11 @@ class _Checker:
             if entry is None:
                 if self.previous is not None and self.previous_obsolete != obsolete:
                     raise self.fail("an entry partly obsolete (#~) and partly not")
+                if self.previous == "msgctxt":
+                    raise self.fail("a previous msgctxt (#|) without a previous msgid")
                 entry = self.entry = _Entry(obsolete=obsolete, fuzzy=bool(self.fuzzy), line=self.line)
-                self.fuzzy, self.previous = None, None
+                entry.previous = {k: "".join(map(unescape, v)) for k, v in self.previous_strings.items()}
+                self.fuzzy, self.previous, self.previous_strings = None, None, {}
             if keyword == "msgid":
                 entry.msgid_line = self.line
         elif entry is None or entry.msgid_line is None:
@@ -203,6 +212,7 @@ class _Checker:
             what = "msgctxt and msgid" if key[0] is not None else "msgid"
             raise self.fail(f"duplicate entry: same {what} as the entry at line {self.seen[key]}", entry.msgid_line)
         self.seen[key] = entry.msgid_line
+        self.read.append(entry)
         if entry.fuzzy or entry.obsolete or not key[1]:
             return
         # msgfmt refuses a translated entry whose strings disagree on a leading or trailing
@@ -223,7 +233,17 @@ class _Checker:
         self.close()
 
 
-def validate_text(text: str, *, name: str) -> None:
+@dataclass(frozen=True)
+class EntryInfo:
+    """What the checker learnt of an entry that polib does not keep."""
+
+    msgctxt: str | None
+    msgid: str
+    obsolete: bool
+    previous: dict[str, str]  # "#|" or "#~|" keyword → text
+
+
+def validate_text(text: str, *, name: str) -> list[EntryInfo]:
     """Raise CatalogError at the first line gettext would reject or polib would misread.
 
     Beyond the syntax of each line: each entry is complete (msgctxt, msgid, then
@@ -235,3 +255,4 @@ def validate_text(text: str, *, name: str) -> None:
     for number, raw in enumerate(text.split("\n"), start=1):
         checker.feed(number, raw)
     checker.finish()
+    return [EntryInfo(e.value("msgctxt"), e.value("msgid") or "", e.obsolete, e.previous) for e in checker.read]

@@ -42,6 +42,8 @@ CASES = {
                          "a comment after a previous-msgid line", True),
     "#| msgid_plural before #| msgid": ('\n#| msgid_plural "p"\nmsgid "a"\nmsgstr "A"\n', 2,
                                         "#| msgid_plural out of place", True),
+    "#| msgctxt without #| msgid": ('\n#| msgctxt "p"\nmsgid "a"\nmsgstr "A"\n', 3,
+                                    "a previous msgctxt (#|) without a previous msgid", True),
     "string outside an entry": ('\n# note\n"stray"\n', 3, "string continuation outside an entry", True),
     "unterminated string": ('\nmsgid "a\nmsgstr "A"\n', 2, "unterminated or malformed string", True),
     "invalid escape": ('\nmsgid "a\\q"\nmsgstr "A"\n', 2, "invalid escape sequence \\q", True),

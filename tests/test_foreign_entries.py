@@ -145,7 +145,10 @@ def foreign(draw):
     ctxt = draw(st.one_of(st.none(), plain))
     entry = polib.POEntry(msgctxt=ctxt, msgid=draw(plain) or "m", obsolete=draw(st.booleans()),
                           tcomment=draw(st.sampled_from(["", "a note", "two\nlines"])),
-                          flags=draw(st.sampled_from([[], ["fuzzy"]])))
+                          flags=draw(st.sampled_from([[], ["fuzzy"]])),
+                          previous_msgid=draw(st.one_of(st.none(), plain.filter(bool))))
+    if entry.previous_msgid and draw(st.booleans()):
+        entry.previous_msgctxt = draw(plain.filter(bool))
     if ctxt is None or draw(st.booleans()):
         entry.msgid_plural = draw(plain) or "p"
         entry.msgstr_plural = {n: draw(plain) for n in range(draw(st.integers(1, 3)))}

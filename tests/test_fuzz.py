@@ -166,7 +166,7 @@ msgstr[1] "%d files"
 '''
 KEYWORD_LINES = ['msgid "q"', 'msgstr "r"', 'msgctxt "c"', 'msgid_plural "qs"', 'msgstr[0] "r"', 'msgstr[1] "rs"',
                  'msgstr[2] "rz"', '"cont"', '#~ msgid "q"', '#~ msgstr "r"', "#| msgid \"p\"", "", "#. n",
-                 'msgid "甲「乙」。"', 'msgid ""', '"Content-Type: text/plain; charset=latin1\\n"', 'msgstr "\\004"']
+                 '#| msgctxt "pc"', '#~| msgid "p"', 'msgid "甲「乙」。"', 'msgid ""', '"Content-Type: text/plain; charset=latin1\\n"', 'msgstr "\\004"']
 
 
 @st.composite

@@ -161,6 +161,11 @@ class Cedict:
     def has(self, word: str, *, traditional: bool = False) -> bool:
         return word in self._raw["traditional" if traditional else "simplified"]
 
+    def definitions(self, word: str) -> list[tuple[str, str]]:
+        """(pinyin, definitions as written) of each entry of a Simplified headword, uncleaned:
+        term discovery reads the notes ("(idiom)", "PRC policy") that glosses drop."""
+        return [(r[3], r[4].rstrip("/\n")) for r in self._raw["simplified"].get(word, ())]
+
     def gloss(self, word: str, *, traditional: bool = False) -> str | None:
         """The gloss of a headword, or None when it has no entry with a usable sense."""
         script = "traditional" if traditional else "simplified"

@@ -17,6 +17,7 @@ from pipeline.catalog import owned
 from pipeline.engines.base import verify
 from pipeline.model import Finding, TermHit
 from pipeline.numbers import en_figures, zh_dates, zh_figures
+from pipeline.qa.terms import check_terms
 
 # A check returns (severity, message, subject) triples; subject is the figure or term concerned.
 Check = Callable[[str, str, Sequence[TermHit]], list[tuple[str, str, str]]]
@@ -122,6 +123,7 @@ CHECKS: dict[str, Check] = {
     "leftovers": check_leftovers,
     "repetition": check_repetition,
     "length": check_length,
+    "terms": check_terms,
 }
 
 
