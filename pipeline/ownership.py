@@ -16,6 +16,7 @@ import polib
 
 from pipeline import naming
 from pipeline.articles import Article
+from pipeline.catalog import owned
 from pipeline.errors import CatalogError
 
 FIELD = "X-Zhen-Source"
@@ -37,7 +38,7 @@ def _same_file(a: Path, b: Path) -> bool:
 def _referenced(catalog: polib.POFile) -> str | None:
     """The source file an older catalog's references name."""
     for entry in catalog:
-        if entry.occurrences and not entry.obsolete:
+        if entry.occurrences and not entry.obsolete and owned(entry):  # not a reference another tool wrote
             text = " ".join(f"{f}:{n}" if n else f for f, n in entry.occurrences)
             return text.rsplit(":", 1)[0].strip("\u2068\u2069")
     return None

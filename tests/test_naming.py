@@ -106,8 +106,10 @@ def test_a_catalog_without_the_record_is_judged_by_its_references(tmp_path):
     folder = tmp_path / "out"
     assert invoke("translate", tmp_path / "a.txt", "-o", folder, "--engine", "dictionary").exit_code == 0
     catalog = folder / "en.po"
+    # No record, and an entry another tool added first, with a reference of its own.
     catalog.write_text("".join(line for line in catalog.read_text(encoding="utf-8").splitlines(keepends=True)
-                               if "X-Zhen-Source" not in line), encoding="utf-8")
+                               if "X-Zhen-Source" not in line).replace(
+        "\n\n", '\n\n#: b.txt:1\nmsgctxt "menu"\nmsgid "x"\nmsgstr "y"\n\n', 1), encoding="utf-8")
     result = invoke("translate", tmp_path / "b.txt", "-o", folder, "--engine", "dictionary")
     assert result.exit_code == 2 and f"belongs to {tmp_path / 'a.txt'}" in result.stderr
 
