@@ -23,8 +23,8 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "translations" / "tianjin-chuangxian-zhengyou" / "source.zh.txt"
+from devkit import ROOT, SAMPLE
+
 DECODE_LENGTH = 48  # tokens per hypothesis, forced: min = max decoding length
 ROUNDS = 3  # per-segment drafting, the slow baseline
 ROUNDS_ALTERNATING = 5  # batched and raw, alternating in one process
@@ -35,8 +35,8 @@ UD_SETS = ("zh_pud-ud-test.conllu", "zh_gsd-ud-test.conllu", "zh_gsd-ud-dev.conl
 def build(folder: Path) -> Path:
     """Build and install the random-weight package; returns the packages folder."""
     from bench.ud import UD, sentences
-    from pipeline import models
-    from tests.argos_model import build_package
+    from pipeline.engines.packages import install
+    from devkit.random_argos_package import build_package
 
     lines = [t for name in ("zh_pud-ud-test.conllu", "zh_gsd-ud-test.conllu", "en_pud-ud-test.conllu")
              for _, t in sentences(UD / name)]
@@ -45,7 +45,7 @@ def build(folder: Path) -> Path:
                             model_vocab=32_000, layers=6, d_model=512, heads=8, ffn=2048,
                             folder="translate-zh_en-base", version="bench")
     packages = folder / "packages"
-    models.install(archive, directory=packages)
+    install(archive, directory=packages)
     return packages
 
 
@@ -126,12 +126,11 @@ def build_tiny(folder: Path) -> Path:
     verification) on many sentences: that work does not depend on the model's
     size, and with a tiny model decoding does not drown it.
     """
-    from pipeline import models
-    from tests.argos_model import build_package
-    from tests.test_engine_argos import LINES
+    from devkit.random_argos_package import TINY_LINES, build_package
+    from pipeline.engines.packages import install
 
     packages = folder / "tiny-packages"
-    models.install(build_package(folder / "translate-zh_en-tiny.argosmodel", LINES), directory=packages)
+    install(build_package(folder / "translate-zh_en-tiny.argosmodel", TINY_LINES), directory=packages)
     return packages
 
 

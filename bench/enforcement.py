@@ -38,7 +38,7 @@ CONFIGS = (  # (label, inject, n_best, repair)
 def count(engine_name: str, inject: bool, n_best: int, repair: bool) -> dict:
     from pipeline import script
     from pipeline.engines import engine_class
-    from pipeline.engines.base import verify
+    from pipeline.enforcement import verify
     from pipeline.glossary import load_glossary
     from pipeline.segment import segment
     from pipeline.source import read_article
@@ -103,7 +103,7 @@ def main(argv: list[str]) -> None:
     from rich.console import Console
 
     from bench.__main__ import bench_enforcement
-    from pipeline.models import find_package
+    from pipeline.engines.packages import find_package
 
     packages = Path(argv[1]).resolve()
     info = find_package("zh", "en", packages)

@@ -1,6 +1,6 @@
 """The LLM engine against a loopback OpenAI-compatible server with a fixed latency.
 
-The server (``tests/llm_server.py``, in a process of its own so that it does
+The server (``devkit/llm_server.py``, in a process of its own so that it does
 not share the engine's interpreter) answers every chat completion after the same
 delay, as a model that takes that long per sentence would, and serves requests
 in parallel, as vLLM or ``llama-server --parallel N`` do. What is
@@ -16,10 +16,9 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "translations" / "tianjin-chuangxian-zhengyou" / "source.zh.txt"
+from devkit import ROOT, SAMPLE
+
 LATENCY = 0.2  # seconds per answer
 CONCURRENCY = (1, 4, 8)
 
@@ -37,7 +36,7 @@ def measure(concurrency: tuple[int, ...] = CONCURRENCY, latency: float = LATENCY
     segments = script.normalize(segment(read_article(SAMPLE)))
     hits = glossary.match_segments(segments)
     out = {}
-    server = subprocess.Popen([sys.executable, "-m", "tests.llm_server", str(latency)], cwd=ROOT,
+    server = subprocess.Popen([sys.executable, "-m", "devkit.llm_server", str(latency)], cwd=ROOT,
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         base_url = server.stdout.readline().strip()

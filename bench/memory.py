@@ -31,9 +31,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from bench.ud import UD, sentences
+from devkit import ROOT, SAMPLE
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "translations" / "tianjin-chuangxian-zhengyou" / "source.zh.txt"
 SIZES = (10_000, 100_000)
 PLANTED_UD = 1_000
 MIN_SCORE = 75

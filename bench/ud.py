@@ -23,10 +23,11 @@ def pud_documents() -> dict[str, str]:
     return mapping
 
 
-def paragraphs(name: str, *, group: int = 5) -> list[list[str]]:
-    """Gold sentences grouped into paragraphs: PUD by document, GSD by runs of ``group``."""
+def paragraphs(name: str, *, group: int = 5, by_document: bool = True) -> list[list[str]]:
+    """Gold sentences grouped into paragraphs: PUD by document (unless ``by_document``
+    is false), GSD and the rest by runs of ``group``."""
     sents = sentences(UD / name)
-    if name.startswith("zh_pud"):
+    if name.startswith("zh_pud") and by_document:
         docs = pud_documents()
         out: list[list[str]] = []
         last = object()

@@ -24,12 +24,13 @@ SOURCE_GLOB = "source*.txt"
 @dataclass(frozen=True)
 class Article:
     slug: str
-    source: Path
+    source: Path | None  # None: known only by its catalog (see ``locate``)
     folder: Path  # where the catalog and outputs live
+    catalog_name: str = CATALOG
 
     @property
     def catalog(self) -> Path:
-        return self.folder / CATALOG
+        return self.folder / self.catalog_name
 
     @property
     def text(self) -> Path:
@@ -90,26 +91,27 @@ def collect(paths: Iterable[Path], *, output: Path | None = None, root: Path = P
         found = discover(root)
         if not found:
             raise SourceError(f"no articles (no {SOURCE_GLOB} in any folder)", path=root)
-        return _checked(found, root, follow_symlinks)
+        return refuse_outside_links(found, root, follow_symlinks)
     if output is not None and len(paths) > 1:
         raise SourceError("-o/--output takes a single article", path=output)
-    return _checked([resolve(p, output=output) for p in paths], root, follow_symlinks)
+    return refuse_outside_links([resolve(p, output=output) for p in paths], root, follow_symlinks)
 
 
-def _checked(articles: list[Article], root: Path, follow_symlinks: bool) -> list[Article]:
+def refuse_outside_links(articles: list[Article], root: Path | None, follow_symlinks: bool) -> list[Article]:
+    """``articles``, after refusing links that lead out of them (``root``: the folder they were found in)."""
     if not follow_symlinks:
         for article in articles:
-            links.check_article(article.source, article.folder, root=root)
+            links.check_article(article.source or article.catalog, article.folder, root=root or article.folder)
     return articles
 
 
 def under(paths: Iterable[Path], *, root: Path = Path("translations"), follow_symlinks: bool = False) -> list[Article]:
-    """Articles named by paths that may be article folders, files, or folders of articles."""
+    """Article sources named by paths that may be article folders, source files, or folders of articles."""
     articles: list[Article] = []
     for p in list(paths) or [root]:
         p = Path(p)
         if p.is_dir() and not list(p.glob(SOURCE_GLOB)):
-            articles += _checked(discover(p), p, follow_symlinks)
+            articles += refuse_outside_links(discover(p), p, follow_symlinks)
         else:
             articles += collect([p], root=root, follow_symlinks=follow_symlinks)
     return articles

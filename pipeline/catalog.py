@@ -21,31 +21,21 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import polib
 
 from pipeline import __version__, po
 from pipeline.errors import CatalogError
-from pipeline.model import Draft, Segment, TermHit
+from pipeline.model import Draft, Finding, MergeStats, Segment, TermHit
+
+if TYPE_CHECKING:
+    from pipeline.articles import Article
 
 FUZZY_MATCH_MIN = 0.6
 DATE_FORMAT = "%Y-%m-%d %H:%M%z"
 DRAFT_KEYS = ("draft", "draft-signature", "draft-id", "draft-score", "draft-check", "tm-match", "tm-source",
               "tm-figures")
-
-
-@dataclass(frozen=True)
-class MergeStats:
-    segments: int
-    entries: int
-    drafted: int
-    reused: int
-    reviewed: int
-    edited: int
-    fuzzy_matched: int
-    untranslated: int
-    obsolete: int
-    changed: bool
 
 
 def state(entry: polib.POEntry) -> str:
@@ -88,12 +78,57 @@ def notes(entry: polib.POEntry) -> dict[str, list[str]]:
     return out
 
 
+def references(entry: polib.POEntry) -> tuple[str, ...]:
+    """The entry's source references, "file:line", as its `#:` lines give them."""
+    return tuple(f"{name}:{line}" if line else name for name, line in entry.occurrences)
+
+
 def draft_origin(entry: polib.POEntry) -> tuple[str, int | None]:
     """Who wrote a draft (tm, argos, dictionary, …) and, for the memory, the match %."""
     n = notes(entry)
     origin = n.get("draft", [""])[0].split(" ")[0]
     score = n.get("tm-match", [""])[0].split("%")[0]
     return origin, int(score) if score.isdigit() else None
+
+
+@dataclass(frozen=True)
+class EntryInfo:
+    """One catalog entry as the later stages read it, parsed once from its lines
+    and notes; the PO notes stay the storage format."""
+
+    number: int  # 1-based position in the catalog
+    msgid: str
+    msgstr: str
+    state: str  # untranslated | draft | reviewed
+    origin: str  # who wrote the draft: tm, argos, dictionary, llm, … ("" when no note says)
+    match: int | None  # a memory draft's match %
+    terms: tuple[str, ...]  # the glossary notes
+    references: tuple[str, ...]  # "file:line", as the #: lines give them
+    findings: tuple[str, ...]  # the qa notes
+    comment: str  # the translator's comment
+    obsolete: bool
+    owned: bool  # one of zhen's sentence entries (see ``owned``), not one another tool added
+    line: int | None = None  # where the entry starts in the file, when it was read from one
+
+    @property
+    def reference(self) -> str:
+        """The first source reference ("" when there is none)."""
+        return self.references[0] if self.references else ""
+
+
+def read_entry(entry: polib.POEntry, number: int) -> EntryInfo:
+    n = notes(entry)
+    origin, match = draft_origin(entry)
+    return EntryInfo(
+        number=number, msgid=entry.msgid, msgstr=entry.msgstr, state=state(entry), origin=origin, match=match,
+        terms=tuple(n.get("glossary", [])), findings=tuple(n.get("qa", [])),
+        references=references(entry), comment=entry.tcomment or "", obsolete=entry.obsolete,
+        owned=owned(entry), line=entry.linenum if isinstance(entry.linenum, int) else None)
+
+
+def read_entries(catalog: polib.POFile) -> list[EntryInfo]:
+    """Every entry of a catalog, numbered as in the file."""
+    return [read_entry(e, n) for n, e in enumerate(catalog, start=1)]
 
 
 def is_machine_draft(entry: polib.POEntry) -> bool:
@@ -193,7 +228,7 @@ def _body(catalog: polib.POFile) -> list[tuple]:
 
 def _references(entry: polib.POEntry) -> str:
     # As written: a file name with a space reads back as two references, and is the same line.
-    return " ".join(f"{f}:{n}" if n else f for f, n in entry.occurrences)
+    return " ".join(references(entry))
 
 
 def _foreign(old: polib.POFile | None, sentences: Mapping[str, object]) -> list[polib.POEntry]:
@@ -211,6 +246,126 @@ def _foreign(old: polib.POFile | None, sentences: Mapping[str, object]) -> list[
 Drafter = Callable[[Sequence[Segment]], Mapping[int, Draft]]
 # Extra notes for an entry from its first segment and its final English (QA findings).
 Annotator = Callable[[Segment, str], Sequence[str]]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the merge will do with each source sentence, decided before any drafting."""
+
+    olds: dict[str, polib.POEntry]  # the previous catalog's entries by msgid
+    order: dict[str, list[Segment]]  # each distinct sentence, in source order, with its segments
+    matches: dict[str, tuple[polib.POEntry, float]]  # new sentences close to an earlier one a person translated
+    to_draft: list[Segment]  # the first segment of each sentence that needs a machine draft
+
+
+def _plan(segments: Sequence[Segment], old: polib.POFile | None,
+          signature: str | Callable[[Segment], str]) -> _Plan:
+    olds = _old_entries(old)
+    order: dict[str, list[Segment]] = {}
+    for seg in segments:
+        order.setdefault(seg.text, []).append(seg)
+    # Old human work that no current sentence matches exactly: candidates for fuzzy matching.
+    spare = [e for mid, e in olds.items() if mid not in order and state(e) != "untranslated"
+             and not is_machine_draft(e)]
+    matches: dict[str, tuple[polib.POEntry, float]] = {}
+    to_draft: list[Segment] = []
+    for msgid, segs in order.items():
+        entry = olds.get(msgid)
+        if entry is None:
+            m = _closest(msgid, spare)
+            if m:
+                matches[msgid] = m
+                continue
+        expected = signature if isinstance(signature, str) else (
+            signature(segs[0]) if entry is not None and is_machine_draft(entry) else "")
+        if needs_draft(entry, expected):
+            to_draft.append(segs[0])
+    return _Plan(olds, order, matches, to_draft)
+
+
+def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mapping[int, Draft], *,
+                 source_name: str, hits: Mapping[int, Sequence[TermHit]], nested: Mapping[int, Sequence[TermHit]],
+                 annotate: Annotator | None, counts: dict[str, int]) -> polib.POEntry:
+    """One live entry: a fresh draft, the previous translation kept, a fuzzy match, or empty."""
+    first = segs[0]
+    entry = polib.POEntry(msgid=msgid, msgstr="", occurrences=[(source_name, str(s.line)) for s in segs])
+    lines = [f"role: {first.role}"] + _term_lines(hits.get(first.id, ()), nested.get(first.id, ()))
+    old_entry = plan.olds.get(msgid)
+    if old_entry is not None:
+        entry.tcomment = old_entry.tcomment
+    if first.id in drafts:
+        d = drafts[first.id]
+        entry.msgstr = d.text
+        entry.flags = ["fuzzy"]
+        entry.previous_msgid = d.previous or None
+        lines += _draft_lines(d)
+    elif old_entry is not None and state(old_entry) != "untranslated":
+        entry.msgstr = old_entry.msgstr
+        entry.flags = [f for f in old_entry.flags if f != "fuzzy" or state(old_entry) == "draft"]
+        if state(old_entry) == "reviewed":
+            counts["reviewed"] += 1
+        elif is_machine_draft(old_entry):
+            counts["reused"] += 1
+            entry.previous_msgid = old_entry.previous_msgid
+            lines += _kept_draft_lines(old_entry)
+        else:
+            counts["edited"] += 1
+            entry.previous_msgid = old_entry.previous_msgid
+            lines += [k for k in _kept_draft_lines(old_entry) if not k.startswith("draft-id")]
+            lines.append("edited: a reviewer changed this draft; it is kept and no longer refreshed")
+    elif msgid in plan.matches:
+        src, ratio = plan.matches[msgid]
+        entry.msgstr = src.msgstr
+        entry.flags = ["fuzzy"]
+        entry.previous_msgid = src.msgid
+        entry.tcomment = src.tcomment
+        counts["fuzzy"] += 1
+        lines.append(f"match: translation of an earlier version of this sentence ({ratio:.0%} similar); "
+                     "compare with the previous source")
+    else:
+        counts["untranslated"] += 1
+    if annotate is not None and entry.msgstr:
+        lines += annotate(first, entry.msgstr)
+    entry.comment = "\n".join(lines)
+    return entry
+
+
+def _keep_obsolete(catalog: polib.POFile, old: polib.POFile, order: Mapping[str, object]) -> int:
+    """Append the old entries whose sentence left the article, as obsolete; returns how many."""
+    kept: set[str] = set()
+    for e in sorted(old, key=lambda e: e.obsolete):  # live entries first
+        if not owned(e) or e.msgid in order or e.msgid in kept:
+            continue
+        kept.add(e.msgid)
+        catalog.append(polib.POEntry(msgid=e.msgid, msgstr=e.msgstr, flags=list(e.flags),
+                                     tcomment=e.tcomment, comment=e.comment, obsolete=True,
+                                     previous_msgid=e.previous_msgid))
+    return len(kept)
+
+
+def _set_header(catalog: polib.POFile, old: polib.POFile | None, *, slug: str, source_language: str,
+                now: datetime) -> bool:
+    """Give the catalog its header; returns whether its entries differ from the old catalog's.
+
+    The old header is kept, and its revision date and generator move only when
+    an entry changed, so that a run that changes nothing writes the same bytes.
+    """
+    fresh = new_header(slug=slug, source_language=source_language, now=now)
+    changed = old is None or _body(catalog) != _body(old)
+    if old is None:
+        catalog.metadata = fresh
+        catalog.header = f"English translation of {slug}.\n"
+        return changed
+    meta = dict(old.metadata)
+    for key, value in fresh.items():
+        meta.setdefault(key, value)
+    if changed:
+        meta["PO-Revision-Date"] = fresh["PO-Revision-Date"]
+        meta["X-Generator"] = fresh["X-Generator"]
+    catalog.metadata = meta
+    catalog.header = old.header
+    catalog.metadata_is_fuzzy = False
+    return changed
 
 
 def merge(
@@ -233,110 +388,57 @@ def merge(
     ``drafter`` is called once, with the first occurrence of every source
     sentence that needs a machine draft. ``signature`` is what a fresh draft
     would be signed with, or says so per sentence (a memory match or the engine).
+    Phases: plan, draft, build the live entries, keep the obsolete ones, header.
     """
-    olds = _old_entries(old)
-    order: dict[str, list[Segment]] = {}
-    for seg in segments:
-        order.setdefault(seg.text, []).append(seg)
-
-    # Old human work that no current sentence matches exactly: candidates for fuzzy matching.
-    spare = [e for mid, e in olds.items() if mid not in order and state(e) != "untranslated"
-             and not is_machine_draft(e)]
-    matches: dict[str, tuple[polib.POEntry, float]] = {}
-    to_draft: list[Segment] = []
-    for msgid, segs in order.items():
-        entry = olds.get(msgid)
-        if entry is None:
-            m = _closest(msgid, spare)
-            if m:
-                matches[msgid] = m
-                continue
-        expected = signature if isinstance(signature, str) else (
-            signature(segs[0]) if entry is not None and is_machine_draft(entry) else "")
-        if needs_draft(entry, expected):
-            to_draft.append(segs[0])
-    drafts = drafter(to_draft) if to_draft else {}
-
+    plan = _plan(segments, old, signature)
+    drafts = drafter(plan.to_draft) if plan.to_draft else {}
     catalog = polib.POFile(wrapwidth=po.WIDTH)
-    counts = dict(drafted=len(to_draft), reused=0, reviewed=0, edited=0, fuzzy=0, untranslated=0)
-    for msgid, segs in order.items():
-        first = segs[0]
-        entry = polib.POEntry(msgid=msgid, msgstr="", occurrences=[(source_name, str(s.line)) for s in segs])
-        lines = [f"role: {first.role}"] + _term_lines(hits.get(first.id, ()), (nested or {}).get(first.id, ()))
-        old_entry = olds.get(msgid)
-        if old_entry is not None:
-            entry.tcomment = old_entry.tcomment
-        if first.id in drafts:
-            d = drafts[first.id]
-            entry.msgstr = d.text
-            entry.flags = ["fuzzy"]
-            entry.previous_msgid = d.previous or None
-            lines += _draft_lines(d)
-        elif old_entry is not None and state(old_entry) != "untranslated":
-            entry.msgstr = old_entry.msgstr
-            entry.flags = [f for f in old_entry.flags if f != "fuzzy" or state(old_entry) == "draft"]
-            if state(old_entry) == "reviewed":
-                counts["reviewed"] += 1
-            elif is_machine_draft(old_entry):
-                counts["reused"] += 1
-                entry.previous_msgid = old_entry.previous_msgid
-                lines += _kept_draft_lines(old_entry)
-            else:
-                counts["edited"] += 1
-                entry.previous_msgid = old_entry.previous_msgid
-                lines += [k for k in _kept_draft_lines(old_entry) if not k.startswith("draft-id")]
-                lines.append("edited: a reviewer changed this draft; it is kept and no longer refreshed")
-        elif msgid in matches:
-            src, ratio = matches[msgid]
-            entry.msgstr = src.msgstr
-            entry.flags = ["fuzzy"]
-            entry.previous_msgid = src.msgid
-            entry.tcomment = src.tcomment
-            counts["fuzzy"] += 1
-            lines.append(f"match: translation of an earlier version of this sentence ({ratio:.0%} similar); "
-                         "compare with the previous source")
-        else:
-            counts["untranslated"] += 1
-        if annotate is not None and entry.msgstr:
-            lines += annotate(first, entry.msgstr)
-        entry.comment = "\n".join(lines)
-        catalog.append(entry)
-
-    for e in _foreign(old, order):
+    counts = dict(reused=0, reviewed=0, edited=0, fuzzy=0, untranslated=0)
+    for msgid, segs in plan.order.items():
+        catalog.append(_build_entry(msgid, segs, plan, drafts, source_name=source_name, hits=hits,
+                                    nested=nested or {}, annotate=annotate, counts=counts))
+    for e in _foreign(old, plan.order):
         catalog.append(e)  # the same object: every field as it was read
-
-    obsolete = 0
-    if not purge_obsolete and old is not None:
-        kept: set[str] = set()
-        for e in sorted(old, key=lambda e: e.obsolete):  # live entries first
-            if not owned(e) or e.msgid in order or e.msgid in kept:
-                continue
-            kept.add(e.msgid)
-            catalog.append(polib.POEntry(msgid=e.msgid, msgstr=e.msgstr, flags=list(e.flags),
-                                         tcomment=e.tcomment, comment=e.comment, obsolete=True,
-                                         previous_msgid=e.previous_msgid))
-            obsolete += 1
-
-    old_body = _body(old) if old is not None else None
-    catalog.metadata = {}
-    fresh = new_header(slug=slug, source_language=source_language, now=now)
-    changed = old_body is None or _body(catalog) != old_body
-    if old is not None:
-        meta = dict(old.metadata)
-        for key, value in fresh.items():
-            meta.setdefault(key, value)
-        if changed:
-            meta["PO-Revision-Date"] = fresh["PO-Revision-Date"]
-            meta["X-Generator"] = fresh["X-Generator"]
-        catalog.metadata = meta
-        catalog.header = old.header
-        catalog.metadata_is_fuzzy = False
-    else:
-        catalog.metadata = fresh
-        catalog.header = f"English translation of {slug}.\n"
+    obsolete = _keep_obsolete(catalog, old, plan.order) if old is not None and not purge_obsolete else 0
+    changed = _set_header(catalog, old, slug=slug, source_language=source_language, now=now)
     stats = MergeStats(
-        segments=len(segments), entries=len(order), drafted=counts["drafted"], reused=counts["reused"],
+        segments=len(segments), entries=len(plan.order), drafted=len(plan.to_draft), reused=counts["reused"],
         reviewed=counts["reviewed"], edited=counts["edited"], fuzzy_matched=counts["fuzzy"],
         untranslated=counts["untranslated"], obsolete=obsolete, changed=changed,
     )
     return catalog, stats
+
+
+def catalog_status(article: Article, findings: Sequence[Finding] = ()) -> dict:
+    """Counts per entry state for one article's catalog, and its QA findings by
+    severity (``findings``: what ``zhen check`` found in it); a missing catalog
+    counts as nothing done."""
+    counts = {"reviewed": 0, "draft": 0, "untranslated": 0}
+    origins: dict[str, int] = {}
+    matches: list[dict] = []
+    segments = 0
+    live = [e for e in read_entries(po.read_catalog(article.catalog)) if not e.obsolete and e.owned] \
+        if article.catalog.exists() else []
+    for e in live:
+        n = len(e.references) or 1
+        segments += n
+        counts[e.state] += n
+        if e.state == "draft":
+            origins[e.origin or "other"] = origins.get(e.origin or "other", 0) + n
+            if e.match is not None:
+                matches.append({"entry": e.number, "score": e.match})
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    return {
+        "article": article.slug,
+        "catalog": str(article.catalog),
+        "segments": segments,
+        "reviewed": counts["reviewed"],
+        "drafts": counts["draft"],
+        "untranslated": counts["untranslated"],
+        "errors": errors,
+        "warnings": warnings,
+        "origins": dict(sorted(origins.items())),  # drafts by who wrote them: tm, argos, dictionary, …
+        "tm_matches": matches,  # each memory draft's catalog entry and match %
+        "percent_reviewed": 100.0 * counts["reviewed"] / segments if segments else 0.0,
+    }

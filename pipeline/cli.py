@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import sys
 from functools import cached_property
@@ -23,12 +24,11 @@ from pipeline.errors import ZhenError
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress
+    from rich.table import Table
 
 # rich is imported where it is used: a --json run that prints nothing to the
 # terminal should not pay for it at start-up.
 
-DEFAULT_GLOSSARY = Path("glossary")
-DEFAULT_ROOT = Path("translations")
 
 
 def console(*, stderr: bool = False) -> Console:
@@ -106,6 +106,67 @@ class ZhenGroup(click.Group):
             ctx.exit(error.exit_code)
 
 
+def _glossary(glossary_path: Path | None, paths=()) -> Path:
+    """The glossary given, else the project's (found from the first path or the working folder)."""
+    from pipeline.project import find_project
+
+    return glossary_path if glossary_path is not None else find_project(paths, need="glossary").glossary
+
+
+def _root(paths) -> Path:
+    """The project's translations/ folder: where articles are found when no path
+    is given (a project is then required), and the root that links from an
+    article may lead into."""
+    from pipeline.project import TRANSLATIONS, find_project, project_of
+
+    if not paths:
+        return find_project(need="translations").translations
+    project = project_of(paths[0]) or project_of(Path.cwd())
+    return project.translations if project is not None else Path(TRANSLATIONS)
+
+
+def _print_table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]], *, numeric=()) -> None:
+    """Print a table that fits the terminal, wrapping cells between words and
+    never cutting anything off with "…". Where even one word per column does
+    not fit, each row is printed as a record instead: its first cell, then
+    every other column as "name value", wrapped to the terminal.
+    """
+    from rich.cells import cell_len
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    out = console()
+    rows = [tuple(map(printable, r)) for r in rows]
+
+    def longest_word(text: str) -> int:
+        return max(map(cell_len, text.split()), default=0)
+
+    minimum = [max([longest_word(c), *(longest_word(r[i]) for r in rows)]) for i, c in enumerate(columns)]
+    natural = [max([minimum[i], *(cell_len(r[i]) for r in rows)]) for i in range(len(columns))]
+    room = out.width - 2 * (len(columns) - 1)  # two spaces between columns
+    if sum(minimum) > room:
+        out.print(Text(title, style="bold"), justify="center")
+        for r in rows:
+            out.print(Text(r[0], style="bold"))
+            fields = [f"{col} {value}" for col, value in zip(columns[1:], r[1:]) if value]
+            out.print(Padding(Text(" · ".join(fields)), (0, 0, 0, 2)))
+        return
+    widths, extra = list(minimum), room - sum(minimum)
+    # What is left goes to the columns that want more, the least needy served first.
+    needy = sorted((i for i in range(len(columns)) if natural[i] > minimum[i]), key=lambda i: natural[i] - minimum[i])
+    for n, i in enumerate(needy):
+        give = min(natural[i] - minimum[i], extra // (len(needy) - n))
+        widths[i] += give
+        extra -= give
+    table = Table(title=title, box=None, pad_edge=False, header_style="bold underline")
+    for col, w in zip(columns, widths):
+        table.add_column(col, width=w, justify="right" if col in numeric else "left")
+    for r in rows:
+        table.add_row(*map(Text, r))  # literal text: rich would read [llm] in a message as markup
+    out.print(table)
+
+
 def _emit(obj: dict) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False))
 
@@ -136,8 +197,8 @@ def main(ctx: click.Context) -> None:
 
 
 glossary_option = click.option(
-    "--glossary", "glossary_path", type=click.Path(path_type=Path), default=DEFAULT_GLOSSARY, show_default=True,
-    help="Glossary folder (every *.tsv in it) or file.",
+    "--glossary", "glossary_path", type=click.Path(path_type=Path),
+    help="Glossary folder (every *.tsv in it) or file [default: the project's glossary/].",
 )
 follow_option = click.option(
     "--follow-symlinks", is_flag=True,
@@ -155,7 +216,7 @@ follow_option = click.option(
 @click.option("--purge-obsolete", is_flag=True, help="Drop entries whose sentence left the article.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article on stdout.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Settings file (default: ./zhen.toml when present).")
+              help="Settings file (default: the project's zhen.toml when present).")
 @click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]),
               help="Argos: where CTranslate2 runs [cpu]; auto: CUDA when it sees a GPU.")
 @click.option("--compute-type", help="Argos: CTranslate2 compute type [int8 on CPU, float16 on CUDA].")
@@ -180,10 +241,14 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     """
     from pipeline import incremental
     from pipeline.articles import collect
+    from pipeline.batch import Failure, translate_all
     from pipeline.config import DEFAULT_CONFIG, argos_options, llm_options, load_config, tm_min_score
-    from pipeline.errors import GlossaryError, from_os_error
     from pipeline.glossary import glossary_files
+    from pipeline.project import project_of
 
+    project = project_of(sources[0] if sources else Path.cwd()) or project_of(Path.cwd())
+    if config_path is None and project is not None and project.config.is_file():
+        config_path = project.config
     config, config_file = load_config(config_path), config_path or DEFAULT_CONFIG
     options = argos_options(config, path=config_file, device=device,
                             compute_type=compute_type, beam_size=beam_size, intra_threads=intra_threads)
@@ -191,18 +256,19 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
 
     llm = llm_options(config, path=config_file)
     min_score = tm_min_score(config, path=config_file)
+    glossary_path = _glossary(glossary_path, sources)
     files = glossary_files(glossary_path, follow_symlinks=follow_symlinks)
-    articles = collect(sources, output=output, root=DEFAULT_ROOT, follow_symlinks=follow_symlinks)
+    articles = collect(sources, output=output, root=_root(sources), follow_symlinks=follow_symlinks)
     check_articles(articles)  # before anything is written: no output may be a source
-    memory = _memory(obj, quiet=as_json)
+    memory = _memory(obj, sources, quiet=as_json)
     # LLMOptions holds the key's variable name, never the key: nothing secret reaches the state file.
     settings = incremental.settings_key(engine=engine, options=(options, llm), purge_obsolete=purge_obsolete,
                                         memory=f"{memory.digest}|min:{min_score}")
     @functools.cache
     def engines():
         # Loaded for the first article that needs a run, and only then.
+        from pipeline.engines import EngineProvider
         from pipeline.glossary import load_glossary
-        from pipeline.run import EngineProvider
 
         glossary = load_glossary(glossary_path, follow_symlinks=follow_symlinks)
         return EngineProvider(engine, glossary, settings={"argos": {"options": options}, "llm": {"options": llm}},
@@ -222,28 +288,23 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
                                  purge_obsolete=purge_obsolete, progress=progress, state_key=key, memory=recall())
 
     bar = obj.progress(enabled=not as_json)
+
+    def progress_for(article):
+        task = bar.add_task(article.slug, total=None) if bar else None
+
+        def progress(done: int, total: int) -> None:
+            if bar:
+                bar.update(task, completed=done, total=total)
+        return progress
+
     failures = 0
     with bar or _null():
-        for article in articles:
-            task = bar.add_task(article.slug, total=None) if bar else None
-
-            def progress(done: int, total: int, task=task) -> None:
-                if bar:
-                    bar.update(task, completed=done, total=total)
-
-            try:
-                try:
-                    key = incremental.input_key(article, glossary_files=files, settings=settings)
-                    result = (None if force else incremental.skip(article, key)) or run(article, key, progress)
-                except OSError as e:
-                    raise from_os_error(e) from e
-            except ZhenError as e:
-                if len(articles) == 1 or isinstance(e, GlossaryError):
-                    raise  # a broken glossary is every article's problem: say it once
+        for result in translate_all(articles, run=run, glossary_files=files, settings=settings, force=force,
+                                    progress_for=progress_for):
+            if isinstance(result, Failure):
                 failures += 1
-                labelled(obj.err, "error", "red", e)
-                continue
-            if as_json:
+                labelled(obj.err, "error", "red", result.error)
+            elif as_json:
                 _emit(result.as_json())
             else:
                 obj.err.print(printable(f"{result.article}: {result.segments} segments, {result.drafted} drafted, "
@@ -254,11 +315,21 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
         sys.exit(2)
 
 
-def _memory(obj: Context, *, quiet: bool = False):
-    """The translation memory of the working folder, brought up to date."""
+def _base(paths=()) -> Path:
+    """The project's folder (of the first path, else of the working folder); the working folder outside any."""
+    from pipeline.project import project_of
+
+    project = (project_of(paths[0]) if paths else None) or project_of(Path.cwd())
+    return Path(os.path.relpath(project.root)) if project is not None else Path()
+
+
+def _memory(obj: Context, paths=(), *, quiet: bool = False):
+    """The translation memory of the project (else of the working folder), brought up to date."""
+    from pipeline.project import TRANSLATIONS
     from pipeline.tm.index import DB_PATH, TM_DIR, Memory
 
-    memory = Memory(DB_PATH, root=DEFAULT_ROOT, tm_dir=TM_DIR)
+    base = _base(paths)
+    memory = Memory(base / DB_PATH, root=base / TRANSLATIONS, tm_dir=base / TM_DIR)
     bar = obj.progress(enabled=not quiet)
     with bar or _null():
         task = bar.add_task("translation memory", total=None) if bar else None
@@ -307,35 +378,42 @@ def segment_cmd(obj: Context, file, as_json, explain) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article.")
+@glossary_option
 @follow_option
 @click.pass_obj
-def status(obj: Context, paths, as_json, follow_symlinks) -> None:
-    """How far review has come, per article (reads catalogs only).
+def status(obj: Context, paths, as_json, glossary_path, follow_symlinks) -> None:
+    """How far review has come, per article, with the QA errors and warnings `zhen check` finds.
+
+    PATHS are article folders, catalogs or folders of articles (default: the
+    project's translations/).
 
     \b
     Example:
       zhen status translations/
     """
-    from pipeline.articles import under
-    from pipeline.report import catalog_status
+    from pipeline.catalog import catalog_status
+    from pipeline.glossary import load_glossary
+    from pipeline.locate import catalog_paths, locate
+    from pipeline.qa import check_files
 
-    rows = [catalog_status(a) for a in under(paths, root=DEFAULT_ROOT, follow_symlinks=follow_symlinks)]
+    articles = locate(paths, root=_root(paths), follow_symlinks=follow_symlinks)
+    glossary = load_glossary(_glossary(glossary_path, paths), follow_symlinks=follow_symlinks)
+    findings = check_files(catalog_paths(articles), glossary)
+    by_catalog: dict[str, list] = {}
+    for f in findings:
+        by_catalog.setdefault(f.catalog, []).append(f)
+    rows = [catalog_status(a, by_catalog.get(str(a.catalog), ())) for a in articles]
     if as_json:
         for r in rows:
             _emit(r)
         return
-    from rich.table import Table
-
-    table = Table(title="Review status")
-    for col in ("article", "segments", "reviewed", "drafts", "untranslated", "warnings", "% reviewed",
-                "drafts by origin", "TM match %"):
-        table.add_column(col, justify="left" if col in ("article", "drafts by origin", "TM match %") else "right")
-    for r in rows:
-        table.add_row(cell(r["article"]), str(r["segments"]), str(r["reviewed"]), str(r["drafts"]),
-                      str(r["untranslated"]), str(r["warnings"]), f"{r['percent_reviewed']:.0f}%",
-                      ", ".join(f"{k} {v}" for k, v in r["origins"].items()),
-                      " ".join(str(m["score"]) for m in r["tm_matches"]))
-    console().print(table)
+    numeric = ("segments", "reviewed", "drafts", "untranslated", "errors", "warnings", "% reviewed")
+    _print_table("Review status", ("article", *numeric, "drafts by origin", "TM match %"),
+                 [(r["article"], str(r["segments"]), str(r["reviewed"]), str(r["drafts"]), str(r["untranslated"]),
+                   str(r["errors"]), str(r["warnings"]), f"{r['percent_reviewed']:.0f}%",
+                   ", ".join(f"{k} {v}" for k, v in r["origins"].items()),
+                   " ".join(str(m["score"]) for m in r["tm_matches"])) for r in rows],
+                 numeric=numeric)
 
 
 @main.command()
@@ -350,13 +428,13 @@ def html(obj: Context, paths, glossary_path, follow_symlinks) -> None:
     Example:
       zhen html translations/tianjin-chuangxian-zhengyou
     """
-    from pipeline.articles import collect
     from pipeline.glossary import load_glossary
+    from pipeline.locate import with_catalogs
     from pipeline.outputs import check_articles
     from pipeline.run import rebuild_html
 
-    glossary = load_glossary(glossary_path, follow_symlinks=follow_symlinks)
-    articles = collect(paths, root=DEFAULT_ROOT, follow_symlinks=follow_symlinks)
+    articles = with_catalogs(paths, root=_root(paths), follow_symlinks=follow_symlinks)
+    glossary = load_glossary(_glossary(glossary_path, paths), follow_symlinks=follow_symlinks)
     check_articles(articles)
     for article in articles:
         click.echo(printable(rebuild_html(article, glossary=glossary)))
@@ -378,29 +456,28 @@ def check(paths, as_json, strict, glossary_path, follow_symlinks) -> None:
     Example:
       zhen check translations/ --json
     """
-    from pipeline.articles import under
     from pipeline.errors import CheckFailed
     from pipeline.glossary import load_glossary
+    from pipeline.locate import catalog_paths, locate
     from pipeline.qa import check_files
 
-    g = load_glossary(glossary_path, follow_symlinks=follow_symlinks)
-    articles = under(paths, root=DEFAULT_ROOT, follow_symlinks=follow_symlinks)
-    findings = check_files([a.catalog for a in articles if a.catalog.exists()], g)
+    catalogs = catalog_paths(locate(paths, root=_root(paths), follow_symlinks=follow_symlinks))
+    findings = check_files(catalogs, load_glossary(_glossary(glossary_path, paths), follow_symlinks=follow_symlinks))
     if as_json:
         for f in findings:
             _emit({"catalog": f.catalog, "entry": f.entry, "reference": f.reference, "check": f.check,
                    "severity": f.severity, "subject": f.subject, "message": f.message})
     else:
-        from rich.table import Table
-
-        table = Table(title="QA findings")
-        for col in ("catalog", "entry", "source", "check", "severity", "subject", "message"):
-            table.add_column(col)
-        for f in findings:
-            table.add_row(*map(cell, (f.catalog, f.entry, f.reference, f.check, f.severity, f.subject, f.message)))
-        console().print(table)
+        if len(catalogs) == 1:  # one catalog: named once in the title, not on every row
+            _print_table(f"QA findings in {catalogs[0]}", ("entry", "source", "check", "severity", "subject", "message"),
+                         [(str(f.entry), f.reference, f.check, f.severity, f.subject, f.message) for f in findings],
+                         numeric=("entry",))
+        else:
+            _print_table("QA findings", ("catalog", "entry", "source", "check", "severity", "subject", "message"),
+                         [(f.catalog, str(f.entry), f.reference, f.check, f.severity, f.subject, f.message)
+                          for f in findings], numeric=("entry",))
         errors = sum(f.severity == "error" for f in findings)
-        console().print(f"{errors} error(s), {len(findings) - errors} warning(s)")
+        console().print(f"{len(catalogs)} catalog(s): {errors} error(s), {len(findings) - errors} warning(s)")
     bad = [f for f in findings if f.severity == "error" or strict]
     if bad:
         raise CheckFailed(f"{len(bad)} finding(s) fail the check")
@@ -426,7 +503,7 @@ def glossary_lint(glossary_path, follow_symlinks) -> None:
     from pipeline.errors import CheckFailed
     from pipeline.glossary import glossary_files, lint_terms, load_terms
 
-    terms, problems = load_terms(glossary_files(glossary_path, follow_symlinks=follow_symlinks))
+    terms, problems = load_terms(glossary_files(_glossary(glossary_path), follow_symlinks=follow_symlinks))
     problems += lint_terms(terms)
     for p in problems:
         click.echo(printable(p))
@@ -446,7 +523,7 @@ def glossary_find(text_or_file, as_json, glossary_path, follow_symlinks) -> None
     from pipeline.segment import segment
     from pipeline.source import read_article
 
-    g = load_glossary(glossary_path, follow_symlinks=follow_symlinks)
+    g = load_glossary(_glossary(glossary_path), follow_symlinks=follow_symlinks)
     path = Path(text_or_file)
     units = ([(s.id, s.text) for s in segment(read_article(path))] if path.is_file()
              else [(1, text_or_file)])
@@ -470,6 +547,7 @@ def glossary_export(fmt, output, glossary_path, follow_symlinks) -> None:
     from pipeline.glossary import glossary_files, load_glossary
     from pipeline.outputs import refuse_overwrites
 
+    glossary_path = _glossary(glossary_path)
     if output:
         refuse_overwrites([(output, "the export")], [(f, "a glossary file") for f in
                                                      glossary_files(glossary_path, follow_symlinks=follow_symlinks)])
@@ -534,8 +612,8 @@ def terms_suggest(obj: Context, paths, as_json, as_tsv, glossary_path) -> None:
 
     if as_json and as_tsv:
         raise click.UsageError("--json and --tsv are exclusive")
-    glossary = load_glossary(glossary_path)
-    units = article_units(a.source for a in under(paths, root=DEFAULT_ROOT))
+    glossary = load_glossary(_glossary(glossary_path, paths))
+    units = article_units(a.source for a in under(paths, root=_root(paths)))
     bar = obj.progress(enabled=not (as_json or as_tsv))
     with bar or _null():
         task = bar.add_task("finding terms", total=len(units)) if bar else None
@@ -581,14 +659,14 @@ def export() -> None:
 @follow_option
 def export_text(paths, reviewed_only, output, glossary_path, follow_symlinks) -> None:
     """The English article, paragraphs as in the source."""
-    from pipeline.articles import under
     from pipeline.errors import ZhenError
-    from pipeline.export import english_text
+    from pipeline.run import english_text
     from pipeline.glossary import load_glossary
+    from pipeline.locate import with_catalogs
     from pipeline.outputs import check_export
 
-    glossary = load_glossary(glossary_path, follow_symlinks=follow_symlinks)
-    articles = under(paths, root=DEFAULT_ROOT, follow_symlinks=follow_symlinks)
+    articles = with_catalogs(paths, root=_root(paths), follow_symlinks=follow_symlinks)
+    glossary = load_glossary(_glossary(glossary_path, paths), follow_symlinks=follow_symlinks)
     if len(articles) == 1:
         if output:
             check_export([(output, f"the English text of article {articles[0].slug}")], articles)
@@ -610,11 +688,11 @@ def export_text(paths, reviewed_only, output, glossary_path, follow_symlinks) ->
 def export_tmx(paths, output, follow_symlinks) -> None:
     """Reviewed pairs of every catalog as one TMX 1.4 translation memory for CAT tools."""
     from pipeline import po
-    from pipeline.articles import under
     from pipeline.export import tmx
+    from pipeline.locate import with_catalogs
     from pipeline.outputs import check_export
 
-    articles = [a for a in under(paths, root=DEFAULT_ROOT, follow_symlinks=follow_symlinks) if a.catalog.exists()]
+    articles = with_catalogs(paths, root=_root(paths), follow_symlinks=follow_symlinks)
     if output:
         check_export([(output, "the TMX memory")], articles)
     _deliver(tmx((a.slug, po.read_catalog(a.catalog)) for a in articles), output)
@@ -678,7 +756,7 @@ def tm_import(obj: Context, file) -> None:
     from pipeline.tm.index import TM_DIR
     from pipeline.tm.tmx import import_tmx
 
-    target, report = import_tmx(file, TM_DIR)
+    target, report = import_tmx(file, _base() / TM_DIR)
     _memory(obj)
     skipped = f" ({report.skipped} without a Chinese and an English text left out)" if report.skipped else ""
     click.echo(printable(f"{len(report.units)} units → {target}{skipped}"), err=True)
@@ -698,7 +776,7 @@ def tm_stats(obj: Context, as_json) -> None:
 
     s = _memory(obj, quiet=as_json).stats()
     record = {"units": s.units, "articles": s.articles, "catalogs": s.catalogs, "tmx_files": s.tmx_files,
-              "index": str(DB_PATH), "index_bytes": s.size_bytes}
+              "index": str(_base() / DB_PATH), "index_bytes": s.size_bytes}
     if as_json:
         _emit(record)
         return
@@ -722,7 +800,7 @@ def model() -> None:
 @click.pass_obj
 def model_list(obj: Context, as_json) -> None:
     """List installed Argos packages (also those installed by argospm or LibreTranslate)."""
-    from pipeline.models import list_packages, packages_dir
+    from pipeline.engines.packages import list_packages, packages_dir
 
     packages = list_packages(warn=obj.warn)
     for p in packages:
@@ -738,7 +816,7 @@ def model_list(obj: Context, as_json) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 def model_install(file) -> None:
     """Validate and install an .argosmodel file (zip-slip, links and wrong languages are refused)."""
-    from pipeline.models import install
+    from pipeline.engines.packages import install
 
     info = install(file)
     click.echo(printable(f"installed {info.label} in {info.path}"))
@@ -748,7 +826,7 @@ def model_install(file) -> None:
 @click.option("--index", "index", help="Package index URL (default: $ARGOS_PACKAGE_INDEX or the Argos index).")
 def model_download(index) -> None:
     """Download and install the zh→en package from the Argos package index."""
-    from pipeline.models import download
+    from pipeline.engines.packages import download
 
     info = download(index=index)
     click.echo(printable(f"installed {info.label} in {info.path}"))
@@ -758,7 +836,7 @@ def model_download(index) -> None:
 @click.argument("name")
 def model_remove(name) -> None:
     """Remove an installed package by name (e.g. translate-zh_en)."""
-    from pipeline.models import remove
+    from pipeline.engines.packages import remove
 
     info = remove(name)
     click.echo(printable(f"removed {info.label}"))
@@ -798,7 +876,7 @@ def eval_cmd(obj: Context, engine, test_set, catalogs, limit, seed, drafts_path,
     from pipeline.config import DEFAULT_CONFIG, argos_options, llm_options, load_config
     from pipeline.files import write_atomic
     from pipeline.glossary import load_glossary
-    from pipeline.run import EngineProvider
+    from pipeline.engines import EngineProvider
 
     if catalogs:
         name, pairs = "reviewed catalogs", ev.catalog_pairs(catalogs)
@@ -807,7 +885,7 @@ def eval_cmd(obj: Context, engine, test_set, catalogs, limit, seed, drafts_path,
     else:
         name, pairs = test_set, ev.read_tsv(Path(test_set))
     pairs = ev.subset(pairs, limit=limit, seed=seed)
-    glossary = load_glossary(glossary_path)
+    glossary = load_glossary(_glossary(glossary_path, catalogs))
     config, config_file = load_config(config_path), config_path or DEFAULT_CONFIG
     settings = {"argos": {"options": argos_options(config, path=config_file)},
                 "llm": {"options": llm_options(config, path=config_file)}}

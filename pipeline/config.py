@@ -37,7 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError
-from pipeline.model import ArgosOptions, LLMOptions
+from pipeline.engines.argos import ArgosOptions
+from pipeline.model import LLMOptions
 
 DEFAULT_CONFIG = Path("zhen.toml")
 TM_MIN_SCORE = 75

@@ -6,7 +6,8 @@ from __future__ import annotations
 class ZhenError(Exception):
     """Base of every error the pipeline raises on purpose.
 
-    ``exit_code`` follows the issues: 2 for bad input, 1 for failed checks.
+    ``exit_code``: 2 for bad input, 1 for failed checks (so that CI can gate
+    publication on ``zhen check`` and still tell a broken file from a bad translation).
     """
 
     exit_code = 2

@@ -15,26 +15,24 @@ reference), a two-column TSV (zh, en), or the reviewed entries of catalogs.
 from __future__ import annotations
 
 import random
-import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import po, qa, script
 from pipeline.catalog import owned, state
-from pipeline.engines.base import Engine, verify
+from pipeline.engines.base import Engine
+from pipeline.enforcement import verify
 from pipeline.errors import EvalSetError, SourceError
 from pipeline.glossary import Glossary
-from pipeline.model import Segment
+from pipeline.model import Progress, Segment, no_progress
 from pipeline.source import decode
 
-Progress = Callable[[int, int], None]
 
 UD = Path(__file__).resolve().parent.parent / "data" / "ud"
 PUD_ZH, PUD_EN = "zh_pud-ud-test.conllu", "en_pud-ud-test.conllu"
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Below this many chrF points above the floor, an engine is producing almost no
 # English a reference recognises: a random-weight model scores near the floor,
 # the dictionary engine some 35 points above it.
@@ -144,8 +142,8 @@ def parse_tsv(text: str, *, name: str) -> list[Pair]:
         zh, en = (c.strip() for c in cells)
         if not zh or not en:
             raise EvalSetError(f"empty {'zh' if not zh else 'en'} cell", path=name, line=number)
-        if not _CJK.search(zh):
-            swapped = " (columns swapped? zh comes first)" if _CJK.search(en) else ""
+        if not script.HAN_CHAR.search(zh):
+            swapped = " (columns swapped? zh comes first)" if script.HAN_CHAR.search(en) else ""
             raise EvalSetError(f"no Chinese in the first cell{swapped}", path=name, line=number)
         pairs.append(Pair(zh, en, f"{name}:{number}"))
     if not pairs:
@@ -243,7 +241,7 @@ def evaluate(pairs: Sequence[Pair], engine: Engine, *, glossary: Glossary, test_
     segments = script.normalize(Segment(n, n, n, "body", p.source) for n, p in enumerate(pairs, start=1))
     hits = glossary.match_segments(segments)
     started = time.perf_counter()
-    drafts = engine.draft(segments, hits, progress=progress or (lambda done, total: None))
+    drafts = engine.draft(segments, hits, progress=progress or no_progress)
     seconds = time.perf_counter() - started
     english = [drafts[seg.id].text for seg in segments]
     required = present = 0

@@ -1,4 +1,4 @@
-"""Exports for people outside the review loop: the English article and a TMX memory.
+"""Export for people outside the review loop: reviewed pairs as a TMX memory.
 
 TMX 1.4b (LISA/GALA) is what CAT tools (OmegaT, Trados, memoQ, Phrase) import as
 a translation memory. Only reviewed pairs go in: a memory of unreviewed machine
@@ -14,20 +14,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 import polib
 
-from pipeline import __version__, render
-from pipeline.articles import Article
-from pipeline.catalog import DATE_FORMAT, owned, state
+from pipeline import __version__
+from pipeline.catalog import DATE_FORMAT, EntryInfo, read_entries
 from pipeline.errors import CatalogError
-from pipeline.glossary import Glossary
-
-
-def english_text(article: Article, glossary: Glossary, *, reviewed_only: bool = False) -> str:
-    """The English article; with ``reviewed_only``, unreviewed segments are marked, not filled with drafts."""
-    from pipeline.run import analyse, require_catalog
-
-    segments, hits, _ = analyse(article, glossary)
-    rows = render.rows(segments, require_catalog(article), hits)
-    return render.english_text(rows, reviewed_only=reviewed_only)
 
 
 def bcp47(gettext_code: str) -> str:
@@ -47,12 +36,12 @@ def _tmx_date(catalog: polib.POFile) -> str:
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def _xml(text: str, *, what: str, catalog: polib.POFile, entry: polib.POEntry | None = None) -> str:
+def _xml(text: str, *, what: str, catalog: polib.POFile, entry: EntryInfo | None = None) -> str:
     """``text`` escaped for XML content; a character XML cannot hold is the catalog's error, with its line."""
     bad = _NOT_XML.search(text)
     if bad:
         raise CatalogError(f"{what} holds U+{ord(bad.group()):04X}, which XML (TMX) cannot carry; remove it "
-                           "from the catalog", path=catalog.fpath, line=entry.linenum if entry else None)
+                           "from the catalog", path=catalog.fpath, line=entry.line if entry else None)
     return escape(text, {"\r": "&#13;", '"': "&quot;"})  # a raw CR would read back as LF
 
 
@@ -69,19 +58,19 @@ def tmx(catalogs: Iterable[tuple[str, polib.POFile]]) -> str:
         langs.add(lang)
         date = _tmx_date(catalog)
         dates.append(date)
-        for n, entry in enumerate(catalog, start=1):
-            if entry.obsolete or not owned(entry) or state(entry) != "reviewed":
+        for entry in read_entries(catalog):
+            if entry.obsolete or not entry.owned or entry.state != "reviewed":
                 continue
-            refs = " ".join(f"{f}:{line}" for f, line in entry.occurrences)
+            refs = " ".join(entry.references)
             when = f" changedate={quoteattr(date)}" if date else ""
             text = {k: _xml(v, what=k, catalog=catalog, entry=entry) for k, v in
-                    (("article name", slug), ("reference", refs), ("translator comment", entry.tcomment),
+                    (("article name", slug), ("reference", refs), ("translator comment", entry.comment),
                      ("msgid", entry.msgid), ("msgstr", entry.msgstr))}
             units.append(
-                f'    <tu tuid="{text["article name"]}:{n}"{when}>\n'
+                f'    <tu tuid="{text["article name"]}:{entry.number}"{when}>\n'
                 f'      <prop type="x-zhen-article">{text["article name"]}</prop>\n'
                 + (f'      <prop type="x-zhen-references">{text["reference"]}</prop>\n' if refs else "")
-                + (f"      <note>{text['translator comment']}</note>\n" if entry.tcomment else "")
+                + (f"      <note>{text['translator comment']}</note>\n" if entry.comment else "")
                 + f'      <tuv xml:lang="{lang}"><seg>{text["msgid"]}</seg></tuv>\n'
                 f'      <tuv xml:lang="en"><seg>{text["msgstr"]}</seg></tuv>\n'
                 "    </tu>\n"

@@ -56,7 +56,8 @@ def line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def _split_list(value: str) -> tuple[str, ...]:
+def split_list(value: str) -> tuple[str, ...]:
+    """A `|`-separated cell (variants, avoid) as its non-empty items."""
     return tuple(v.strip() for v in value.split(LIST_SEP) if v.strip())
 
 
@@ -98,8 +99,8 @@ def parse_rows(text: str, *, name: str) -> tuple[list[Term], list[Problem]]:
             Term(
                 term=row["term"],
                 english=row["english"],
-                variants=_split_list(row.get("variants", "")),
-                avoid=_split_list(row.get("avoid", "")),
+                variants=split_list(row.get("variants", "")),
+                avoid=split_list(row.get("avoid", "")),
                 kind=row.get("kind", ""),
                 note=row["note"],
                 source=row["source"],
@@ -185,26 +186,20 @@ class Glossary:
     def __len__(self) -> int:
         return len(self.terms)
 
-    def match(self, text: str) -> list[TermHit]:
+    def match(self, text: str, simplified: str = "") -> list[TermHit]:
         """Non-overlapping hits, leftmost first and longest at each position.
 
         Cost is the text length times the longest term's length, whatever the
-        number of terms.
+        number of terms. ``simplified``: the text's Simplified form, when known.
         """
-        folded = fold(text)
+        folded = fold(text, simplified)
         hits: list[TermHit] = []
         i, n = 0, len(folded)
-        trie = self._trie
         while i < n:
-            node = trie.get(folded[i])
             best: tuple[int, Term] | None = None
-            j = i
-            while node is not None:
-                j += 1
-                term = node.get("")
-                if term is not None and (j >= n or not (_is_word_char(folded[j - 1]) and _is_word_char(folded[j]))):
+            for j, term in self._terms_from(folded, i):
+                if j >= n or not (_is_word_char(folded[j - 1]) and _is_word_char(folded[j])):
                     best = (j, term)
-                node = node.get(folded[j]) if j < n else None
             if best and not (i > 0 and _is_word_char(folded[i]) and _is_word_char(folded[i - 1])):
                 end, term = best
                 hits.append(TermHit(term=term, start=i, end=end, surface=text[i:end]))
@@ -216,20 +211,25 @@ class Glossary:
     def nested(self, hit: TermHit) -> list[TermHit]:
         """Other terms inside a hit (黨建品牌 inside a slogan), so reviewers see them too."""
         folded = fold(hit.surface)
-        out: list[TermHit] = []
-        for i in range(len(folded)):
-            node = self._trie.get(folded[i])
-            j = i
-            while node is not None:
-                j += 1
-                term = node.get("")
-                if term is not None and term is not hit.term and (i, j) != (0, len(folded)):
-                    out.append(TermHit(term, hit.start + i, hit.start + j, hit.surface[i:j]))
-                node = node.get(folded[j]) if j < len(folded) else None
-        return out
+        return [TermHit(term, hit.start + i, hit.start + j, hit.surface[i:j])
+                for i in range(len(folded)) for j, term in self._terms_from(folded, i)
+                if term is not hit.term and (i, j) != (0, len(folded))]
+
+    def _terms_from(self, folded: str, i: int) -> list[tuple[int, Term]]:
+        """Every term whose folded form starts at ``i``, as (end, term), shortest first."""
+        found = []
+        node = self._trie.get(folded[i])
+        j, n = i, len(folded)
+        while node is not None:
+            j += 1
+            term = node.get("")
+            if term is not None:
+                found.append((j, term))
+            node = node.get(folded[j]) if j < n else None
+        return found
 
     def match_segments(self, segments: Iterable[Segment]) -> dict[int, list[TermHit]]:
-        return {seg.id: self.match(seg.text) for seg in segments}
+        return {seg.id: self.match(seg.text, seg.simplified) for seg in segments}
 
 
 def read_text(path: Path) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 from xml.parsers import expat
 
 from pipeline.errors import GlossaryError
-from pipeline.glossary import COLUMNS, LIST_SEP, REQUIRED, breaking_char, lint_terms, read_text
+from pipeline.glossary import COLUMNS, LIST_SEP, REQUIRED, breaking_char, lint_terms, read_text, split_list
 from pipeline.model import Term
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -68,13 +68,9 @@ def _term(cells: dict[str, str], *, name: str, line: int) -> Term:
     empty = [c for c in REQUIRED if not cells.get(c)]
     if empty:
         raise GlossaryError(f"empty required field(s): {', '.join(empty)}", path=name, line=line)
-    return Term(term=cells["term"], english=cells["english"], variants=_split(cells.get("variants", "")),
-                avoid=_split(cells.get("avoid", "")), kind=cells.get("kind", ""), note=cells["note"],
+    return Term(term=cells["term"], english=cells["english"], variants=split_list(cells.get("variants", "")),
+                avoid=split_list(cells.get("avoid", "")), kind=cells.get("kind", ""), note=cells["note"],
                 source=cells["source"], file=name, line=line)
-
-
-def _split(value: str) -> tuple[str, ...]:
-    return tuple(v for v in (x.strip() for x in value.split(LIST_SEP)) if v)
 
 
 def to_tbx(terms: Sequence[Term], *, source_lang: str = "zh", target_lang: str = "en") -> str:

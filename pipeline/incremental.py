@@ -17,6 +17,7 @@ This module stays light: it is imported before anything heavy is.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import json
@@ -66,7 +67,7 @@ def settings_key(*, engine: str, options: object, purge_obsolete: bool, memory: 
     """The run's settings, which Argos package an ``auto`` run would pick, and what
     the translation memory holds (its digest and threshold: another reviewed
     sentence anywhere may draft this article)."""
-    from pipeline.models import find_package
+    from pipeline.engines.packages import find_package
 
     package = find_package("zh", "en")
     return (f"engine:{engine}|options:{options!r}|purge:{purge_obsolete}|argos:{package.label if package else '-'}"
@@ -93,7 +94,7 @@ def output_key(article: Article) -> str:
 
 def record(article: Article, key: str, result: ArticleResult) -> None:
     """Remember a finished run (call it while holding the article's lock)."""
-    state = {"inputs": key, "outputs": output_key(article), "result": result.as_json()}
+    state = {"inputs": key, "outputs": output_key(article), "result": result.to_state()}
     write_atomic(article.folder / STATE, json.dumps(state, ensure_ascii=False, indent=1) + "\n")
 
 
@@ -107,11 +108,9 @@ def skip(article: Article, key: str) -> ArticleResult | None:
             return None
         with contextlib.suppress(KeyError, TypeError):  # a state file from another zhen, or damaged
             if state["inputs"] == key and state["outputs"] == output_key(article):
-                r = state["result"]
+                recorded = ArticleResult.from_state(state["result"])
                 # A re-run drafts nothing: what the recorded run drafted, it now reuses.
-                return ArticleResult(
-                    article=r["article"], segments=r["segments"], drafted=0,
-                    reused=r["drafted"] + r["reused"] + r.get("tm", 0),
-                    reviewed=r["reviewed"], untranslated=r["untranslated"], catalog=r["catalog"], html=r["html"],
-                    text=r["text"], seconds=time.perf_counter() - started)
+                merge = dataclasses.replace(recorded.merge, drafted=0, reused=recorded.merge.drafted
+                                            + recorded.merge.reused, changed=False)
+                return dataclasses.replace(recorded, merge=merge, tm=0, seconds=time.perf_counter() - started)
     return None

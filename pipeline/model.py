@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
+
+# Long stages report (done, total) through this; no_progress is the default.
+Progress = Callable[[int, int], None]
+Warn = Callable[[str], None]  # a message for the person running zhen
+
+
+def no_progress(done: int, total: int) -> None:
+    pass
+
 
 ROLES = ("title", "heading", "body", "byline")
 
@@ -43,7 +54,7 @@ class Segment:
     line: int  # source line number
     role: str  # one of ROLES
     text: str  # as written in the source
-    simplified: str = ""  # OpenCC t2s form, for matching and MT
+    simplified: str = ""  # t2s, one character per character of text (script.normalize); matching and MT read it
 
 
 @dataclass(frozen=True)
@@ -107,51 +118,68 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class MergeStats:
+    """What merging drafts into an article's catalog did, entry by entry."""
+
+    segments: int
+    entries: int
+    drafted: int
+    reused: int
+    reviewed: int
+    edited: int
+    fuzzy_matched: int
+    untranslated: int
+    obsolete: int
+    changed: bool
+
+
+@dataclass(frozen=True)
 class ArticleResult:
     """What one ``translate`` run did to one article."""
 
     article: str
-    segments: int
-    drafted: int
-    reused: int
-    reviewed: int
-    untranslated: int
     catalog: str
     html: str
     text: str
+    merge: MergeStats
+    tm: int = 0  # entries drafted from the translation memory (merge.drafted counts them too)
     seconds: float = 0.0  # wall time spent on this article, the engine's loading included
-    tm: int = 0  # entries drafted from the translation memory (``drafted`` counts the engine's)
+
+    # ``zhen translate --json``: one object per article with these keys.
+    JSON_KEYS = ("article", "segments", "drafted", "reused", "reviewed", "untranslated", "catalog", "html",
+                 "text", "seconds", "tm")
+
+    @property
+    def segments(self) -> int:
+        return self.merge.segments
+
+    @property
+    def drafted(self) -> int:
+        """Sentences the engine drafted (the memory's drafts are ``tm``)."""
+        return self.merge.drafted - self.tm
+
+    @property
+    def reused(self) -> int:
+        return self.merge.reused
+
+    @property
+    def reviewed(self) -> int:
+        return self.merge.reviewed
+
+    @property
+    def untranslated(self) -> int:
+        return self.merge.untranslated
 
     def as_json(self) -> dict:
-        return {
-            "article": self.article,
-            "segments": self.segments,
-            "drafted": self.drafted,
-            "reused": self.reused,
-            "reviewed": self.reviewed,
-            "untranslated": self.untranslated,
-            "catalog": self.catalog,
-            "html": self.html,
-            "text": self.text,
-            "seconds": round(self.seconds, 3),
-            "tm": self.tm,
-        }
+        return {key: round(self.seconds, 3) if key == "seconds" else getattr(self, key) for key in self.JSON_KEYS}
 
+    def to_state(self) -> dict:
+        """Everything, for the state file; ``from_state`` reads it back."""
+        return dataclasses.asdict(self)
 
-@dataclass(frozen=True)
-class ArgosOptions:
-    """Settings of the Argos engine (CTranslate2), from zhen.toml and the command line."""
-
-    device: str = "cpu"  # cpu, cuda or auto (CUDA when CTranslate2 sees a GPU)
-    compute_type: str | None = None  # None: by device, int8 on CPU and float16 on CUDA
-    beam_size: int = 4
-    inter_threads: int = 1
-    intra_threads: int = 0  # 0: CTranslate2 picks
-    max_batch_tokens: int | None = None  # None: by device, 2,048 on CPU and 16,384 on CUDA
-    max_input_tokens: int = 200
-    max_decoding_length: int = 256
-    min_decoding_length: int = 0  # benchmarks force a fixed length with min = max
-    n_best: int = 4
+    @classmethod
+    def from_state(cls, data: dict) -> ArticleResult:
+        return cls(**{**data, "merge": MergeStats(**data["merge"])})
 
 
 @dataclass(frozen=True)

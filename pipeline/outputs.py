@@ -54,13 +54,13 @@ def article_outputs(article: Article) -> list[tuple[Path, str]]:
 def check_articles(articles: Sequence[Article]) -> None:
     """No article's outputs may be any article's source."""
     refuse_overwrites([o for a in articles for o in article_outputs(a)],
-                      [(a.source, f"the source of article {a.slug}") for a in articles])
+                      [(a.source, f"the source of article {a.slug}") for a in articles if a.source is not None])
 
 
 def check_export(outputs: Sequence[tuple[Path, str]], articles: Sequence[Article],
                  extra: Iterable[tuple[Path, str]] = ()) -> None:
     """An export's files (path, what it holds) may be no source or catalog it reads, nor share a path."""
-    inputs = [(a.source, f"the source of article {a.slug}") for a in articles]
+    inputs = [(a.source, f"the source of article {a.slug}") for a in articles if a.source is not None]
     inputs += [(a.catalog, f"the catalog of article {a.slug}") for a in articles]
     refuse_overwrites(outputs, [*inputs, *extra])
     seen: dict[str, str] = {}

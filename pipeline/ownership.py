@@ -46,8 +46,8 @@ def _referenced(catalog: polib.POFile) -> str | None:
 
 def check(article: Article, catalog: polib.POFile | None) -> None:
     """Refuse to merge ``article``'s source into a catalog that belongs to another source that still exists."""
-    if catalog is None:
-        return
+    if catalog is None or article.source is None:
+        return  # an article known by its catalog alone (see ``locate``) is that catalog's
     owner = catalog.metadata.get(FIELD)
     if owner is not None:
         if owner == recorded(article):

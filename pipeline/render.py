@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import polib
 
-from pipeline.catalog import draft_origin, owned, state
+from pipeline.catalog import read_entries
 from pipeline.model import Finding, Segment, TermHit
 
 STATUS_LABELS = {"reviewed": "Reviewed", "draft": "Draft", "untranslated": "Untranslated"}
@@ -37,17 +37,15 @@ class Row:
 
 def rows(segments: Sequence[Segment], catalog: polib.POFile, hits: Mapping[int, Sequence[TermHit]],
          findings: Sequence[Finding] = ()) -> list[Row]:
-    by_id = {e.msgid: e for e in catalog if not e.obsolete and owned(e)}
+    by_id = {e.msgid: e for e in read_entries(catalog) if not e.obsolete and e.owned}
     by_segment: dict[int | None, list[Finding]] = {}
     for f in findings:
         by_segment.setdefault(f.segment, []).append(f)
     out = []
     for seg in segments:
-        entry = by_id.get(seg.text)
-        status = state(entry) if entry is not None else "untranslated"
-        engine, match = draft_origin(entry) if entry is not None else ("", None)
-        out.append(Row(seg, entry.msgstr if entry is not None else "", status, engine,
-                       tuple(hits.get(seg.id, ())), tuple(by_segment.get(seg.id, ())), match))
+        e = by_id.get(seg.text)
+        out.append(Row(seg, e.msgstr if e else "", e.state if e else "untranslated", e.origin if e else "",
+                       tuple(hits.get(seg.id, ())), tuple(by_segment.get(seg.id, ())), e.match if e else None))
     return out
 
 
@@ -156,12 +154,17 @@ def _tip(hit: TermHit) -> str:
     return f"{hit.term.term} → {hit.term.english}: {hit.term.note}"
 
 
+def _mark(hit: TermHit, text: str) -> str:
+    """``text`` highlighted as the term of ``hit``, with the term's note as its tooltip."""
+    return (f'<mark class="term" tabindex="0" data-term="{_term_key(hit)}" data-tip="{_esc(_tip(hit))}" '
+            f'title="{_esc(_tip(hit))}">{_esc(text)}</mark>')
+
+
 def _marked_source(text: str, hits: Sequence[TermHit]) -> str:
     out, pos = [], 0
     for h in sorted(hits, key=lambda h: h.start):
         out.append(_esc(text[pos:h.start]))
-        out.append(f'<mark class="term" tabindex="0" data-term="{_term_key(h)}" data-tip="{_esc(_tip(h))}" '
-                   f'title="{_esc(_tip(h))}">{_esc(h.surface)}</mark>')
+        out.append(_mark(h, h.surface))
         pos = h.end
     out.append(_esc(text[pos:]))
     return "".join(out)
@@ -177,8 +180,7 @@ def _marked_english(text: str, hits: Sequence[TermHit]) -> str:
     out, pos = [], 0
     for s, e, h in sorted(spans, key=lambda x: x[0]):
         out.append(_esc(text[pos:s]))
-        out.append(f'<mark class="term" tabindex="0" data-term="{_term_key(h)}" data-tip="{_esc(_tip(h))}" '
-                   f'title="{_esc(_tip(h))}">{_esc(text[s:e])}</mark>')
+        out.append(_mark(h, text[s:e]))
         pos = e
     out.append(_esc(text[pos:]))
     return "".join(out)

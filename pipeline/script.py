@@ -30,11 +30,21 @@ def to_simplified(text: str) -> str:
     return _converter().convert(text)
 
 
+# Chinese characters: the CJK Unified Ideographs with Extension A, and the
+# compatibility ideographs. HAN goes inside a character class.
+HAN = "\u3400-\u9fff\uf900-\ufaff"
+HAN_CHAR = re.compile(f"[{HAN}]")
+
+
+def is_han(ch: str) -> bool:
+    return HAN_CHAR.match(ch) is not None
+
+
 # Characters OpenCC's t2s tables can change: CJK ideographs and compatibility forms.
 _CONVERTIBLE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 
 
-def _aligned(text: str) -> str:
+def simplify(text: str) -> str:
     """t2s with one output character per input character.
 
     OpenCC's phrase tables occasionally change length; then fall back to
@@ -58,11 +68,15 @@ def _fold_char(ch: str) -> str:
     return folded if len(folded) == 1 else ch
 
 
-def fold(text: str) -> str:
-    """Simplified, half-width, case-folded; same length as ``text``."""
+def fold(text: str, simplified: str = "") -> str:
+    """Simplified, half-width, case-folded; same length as ``text``.
+
+    ``simplified``: the text's ``simplify`` form where the caller has it (a
+    normalized segment's), to spare a second OpenCC pass.
+    """
     if text.isascii():
         return text.lower()  # NFKC leaves ASCII alone, and casefold is lower() there
-    return "".join(_fold_char(ch) for ch in _aligned(text))
+    return "".join(_fold_char(ch) for ch in (simplified or simplify(text)))
 
 
 # Share of Chinese characters that t2s changes: Traditional news text runs at
@@ -91,5 +105,10 @@ def gettext_language(script: str) -> str:
 
 
 def normalize(segments: Iterable[Segment]) -> list[Segment]:
-    """Fill each segment's Simplified form."""
-    return [dataclasses.replace(seg, simplified=to_simplified(seg.text)) for seg in segments]
+    """Fill each segment's Simplified form, which matching and the engines then use."""
+    return [dataclasses.replace(seg, simplified=simplify(seg.text)) for seg in segments]
+
+
+def simplified(seg: Segment) -> str:
+    """The segment's Simplified form: the one ``normalize`` filled in, else converted now."""
+    return seg.simplified or simplify(seg.text)

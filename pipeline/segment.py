@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 
 from pipeline.model import Line, Segment, Source
+from pipeline.script import is_han
 
 TERMINALS = frozenset("。！？!?｡‼⁇⁈⁉")
 QUOTES = {"「": "」", "『": "』", "“": "”", "‘": "’", "﹁": "﹂", "﹃": "﹄"}
@@ -23,9 +24,23 @@ BRACKETS = {
 }
 CLOSERS = frozenset(QUOTES.values()) | frozenset(BRACKETS.values()) | {'"', "'"}
 _OPENERS = {**QUOTES, **BRACKETS}
-_INTERESTING = re.compile("[" + re.escape("".join(TERMINALS) + "".join(_OPENERS) + "".join(CLOSERS) + ".") + "]")
+_INTERESTING = re.compile("[" + re.escape("".join(TERMINALS) + "".join(_OPENERS) + "".join(CLOSERS) + ".…⋯") + "]")
 _PAIRED = re.compile("[" + re.escape("".join(_OPENERS) + '"') + "]")
+# Paragraphs the one-regex fast path cannot cut: Latin full stops, ellipses, and
+# ASCII quotes and quote closers without their openers (reversed or lost quotes).
+_NEEDS_SCAN = re.compile("[" + re.escape(".…⋯\"" + "".join(QUOTES.values())) + "]")
 _COLONS = frozenset("：:")
+# After these a quotation opens a clause of its own (他表示，“……。”), so its
+# closing mark can end the sentence; after anything else it is embedded.
+_CLAUSE_BREAKS = _COLONS | frozenset("，,")
+# Full-width and ASCII brackets are mixed in scraped text ("（Return)"): either
+# closes the other's opener.
+_SAME_CLOSER = {"）": ")", ")": "）", "］": "]", "]": "］", "｝": "}", "}": "｝"}
+_QUOTE_OPENER = {closer: opener for opener, closer in QUOTES.items()}
+ELLIPSES = frozenset("…⋯")
+# What may follow an ellipsis inside a sentence (我想……，算了); anything else
+# after a doubled ellipsis (……) starts the next sentence.
+_GOES_ON = frozenset("，,、；;：:—-") | TERMINALS | ELLIPSES
 # With nothing to track (no balanced pairs, no full stops) a sentence is just a
 # run of terminals plus the closers after it; one regex finds every end.
 _PLAIN_END = re.compile(
@@ -48,7 +63,7 @@ HEADING_MAX = 80
 
 
 def _is_cjk(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\u3000" <= ch <= "\u303f"
+    return is_han(ch) or "\u3000" <= ch <= "\u303f"  # or CJK punctuation
 
 
 def _latin_full_stop(text: str, i: int) -> bool:
@@ -91,7 +106,7 @@ def _balanced_openers(text: str) -> set[str]:
 def split_spans(text: str) -> list[tuple[int, int]]:
     """Sentence spans ``(start, end)`` of one paragraph, whitespace trimmed."""
     tracked = _balanced_openers(text)
-    if not tracked and "." not in text:
+    if not tracked and not _NEEDS_SCAN.search(text):
         return _finish(text, [0, *(m.end() for m in _PLAIN_END.finditer(text))])
     stack: list[tuple[str, bool]] = []  # (closer, opened at a sentence start or after a colon)
     cuts = [0]
@@ -110,24 +125,40 @@ def split_spans(text: str) -> list[tuple[int, int]]:
             else:
                 stack.append(('"', _opens_sentence(text, start, i)))
             continue
+        if stack and (ch == stack[-1][0] or _SAME_CLOSER.get(ch) == stack[-1][0]):
+            stack.pop()
+            continue
         if ch in _OPENERS and ch in tracked:
             stack.append((_OPENERS[ch], _opens_sentence(text, start, i)))
             continue
-        if stack and ch == stack[-1][0]:
-            stack.pop()
+        if ch in _QUOTE_OPENER and _QUOTE_OPENER[ch] in tracked:
+            # A reversed pair (”暴徒“): this closer opens, and its opener closes.
+            stack.append((_QUOTE_OPENER[ch], _opens_sentence(text, start, i)))
             continue
-        terminal = ch in TERMINALS or (ch == "." and _latin_full_stop(text, i))
+        if ch in ELLIPSES:
+            j = i
+            while j < n and text[j] in ELLIPSES:
+                j += 1
+            terminal = j - i >= 2 and not stack and _ellipsis_ends(text, j)
+            if not terminal:
+                resume = j
+                continue
+        else:
+            terminal = ch in TERMINALS or (ch == "." and _latin_full_stop(text, i))
         if not terminal:
             continue
         j = i + 1
-        while j < n and (text[j] in TERMINALS or text[j] in "…⋯"):
+        while j < n and (text[j] in TERMINALS or text[j] in ELLIPSES):
             j += 1
         closed_opened_sentence = None
         while j < n and text[j] in CLOSERS:
-            if stack and text[j] == stack[-1][0]:
+            if stack and (text[j] == stack[-1][0] or _SAME_CLOSER.get(text[j]) == stack[-1][0]):
                 _, closed_opened_sentence = stack.pop()
             elif text[j] in ('"', "'") and not (stack and stack[-1][0] == text[j]):
-                break  # an opening ASCII quote of the next sentence
+                if not (text[j] == '"' and _closes_curly(text, start, j)):
+                    break  # an opening ASCII quote of the next sentence
+            elif text[j] in _QUOTE_OPENER and not stack and _opens_next(text, start, j):
+                break  # a closer written for an opener: it opens the next sentence
             j += 1
         inside = bool(stack)
         # A quotation or parenthesis that opened mid-sentence does not end it.
@@ -153,7 +184,32 @@ def _finish(text: str, cuts: list[int]) -> list[tuple[int, int]]:
 
 def _opens_sentence(text: str, start: int, i: int) -> bool:
     before = text[start:i].strip()
-    return not before or before[-1] in _COLONS or all(c in _OPENERS for c in before)
+    return not before or before[-1] in _CLAUSE_BREAKS or all(c in _OPENERS for c in before)
+
+
+def _ellipsis_ends(text: str, j: int) -> bool:
+    """Does the doubled ellipsis ending before ``j`` end its sentence?"""
+    while j < len(text) and text[j] in CLOSERS:
+        j += 1
+    rest = text[j:].lstrip()
+    return bool(rest) and rest[0] not in _GOES_ON and not rest[0].islower()
+
+
+def _closes_curly(text: str, start: int, j: int) -> bool:
+    """Is the ASCII quote at ``j`` the close of a “ left open in this sentence (“……。")?"""
+    piece = text[start:j]
+    return piece.count("“") > piece.count("”")
+
+
+def _opens_next(text: str, start: int, j: int) -> bool:
+    """Is the closer at ``j`` (after a sentence end) the opener of the next
+    sentence, written backwards? Yes when it closes nothing opened in this
+    sentence and the rest of the paragraph closes more quotations than it
+    opens (”不幸的是……它”黑客論壇說).
+    """
+    closer, opener = text[j], _QUOTE_OPENER[text[j]]
+    before, rest = text[start:j], text[j + 1:]
+    return before.count(opener) <= before.count(closer) and rest.count(closer) > rest.count(opener)
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:

@@ -15,8 +15,9 @@ from pathlib import Path
 from pipeline.errors import SourceError
 from pipeline.model import Dropped, Line, Source
 
-# The 400 most frequent ideographs of the UD Chinese treebanks (Traditional),
-# with their Simplified forms added at import. Legacy double-byte encodings
+# The 400 most frequent ideographs of the UD Chinese treebanks (Traditional);
+# their Simplified forms are added when a legacy decoding has to be chosen
+# (``_common_chars``, so that UTF-8 input never loads OpenCC). Legacy double-byte encodings
 # decode each other's bytes without error, so the decoding that yields common
 # characters wins.
 _COMMON_TRAD = (

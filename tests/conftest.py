@@ -6,11 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from devkit import GLOSSARY_DIR, ROOT, SAMPLE
 from pipeline.glossary import Glossary, load_glossary
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "translations" / "tianjin-chuangxian-zhengyou" / "source.zh.txt"
-GLOSSARY_DIR = ROOT / "glossary"
 POEDIT_SAVES = ROOT / "tests" / "data" / "poedit"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 

@@ -7,7 +7,8 @@ import polib
 import pytest
 
 from pipeline.articles import resolve
-from pipeline.run import EngineProvider, translate_article
+from pipeline.engines import EngineProvider
+from pipeline.run import translate_article
 from tests.conftest import NOW, ROOT
 
 EVIL = '<script>window.__pwned=1</script>"><img src=x onerror="window.__pwned=2">'

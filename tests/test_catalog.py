@@ -1,3 +1,4 @@
+import dataclasses
 import subprocess
 from datetime import timedelta
 
@@ -175,7 +176,8 @@ def test_poedit_approval_survives_a_rerun():
 @pytest.mark.gettext
 def test_written_catalog_is_what_msgcat_writes_and_msgfmt_accepts(tmp_path, article_dir, glossary):
     from pipeline.articles import resolve
-    from pipeline.run import EngineProvider, translate_article
+    from pipeline.engines import EngineProvider
+    from pipeline.run import translate_article
 
     article = resolve(article_dir)
     translate_article(article, glossary=glossary, engines=EngineProvider("dictionary", glossary), now=NOW)
@@ -189,7 +191,8 @@ def test_written_catalog_is_what_msgcat_writes_and_msgfmt_accepts(tmp_path, arti
 @pytest.mark.gettext
 def test_gettext_tools_resaves_keep_reviewed_lines(tmp_path, article_dir, glossary):
     from pipeline.articles import resolve
-    from pipeline.run import EngineProvider, translate_article
+    from pipeline.engines import EngineProvider
+    from pipeline.run import translate_article
 
     article = resolve(article_dir)
     engines = EngineProvider("dictionary", glossary)
@@ -224,3 +227,17 @@ def test_notes_wrapped_by_another_tool_are_read_whole(tmp_path):
     again, stats = merge(segs("甲。"), old=po.read_catalog(path), signature=long_sig, drafter=rec)
     assert rec.calls == [] and stats.reused == 1  # still recognised as the same, current draft
     assert "#. draft-signature: " + long_sig in po.render(again)  # and written back whole
+
+
+def test_entries_are_read_once_into_values_the_later_stages_share():
+    catalog = po.read_catalog(POEDIT_SAVES / "3-poedit-saved-after-approval.po")
+    entries = cat.read_entries(catalog)
+    assert [(e.number, e.state, e.origin, e.obsolete) for e in entries] == [
+        (1, "reviewed", "dictionary", False), (2, "draft", "dictionary", False), (3, "reviewed", "", False),
+        (4, "reviewed", "", False), (5, "reviewed", "", True)]
+    first = entries[0]
+    assert first.references == ("article.zh.txt:4",) and first.match is None and first.findings == ()
+    assert first.terms == ('創先爭優 = "campaign to create advanced Party organizations and strive to be '
+                           'outstanding Party members"',)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.state = "draft"

@@ -8,7 +8,8 @@ import pytest
 
 from pipeline import catalog as cat
 from pipeline import po
-from pipeline.engines.base import Engine, Hypothesis, repair, verify
+from pipeline.enforcement import repair, verify
+from pipeline.engines.base import Engine, Hypothesis
 from pipeline.engines.dictionary import DictionaryEngine
 from pipeline.model import Term, TermHit
 from pipeline.segment import segment

@@ -10,23 +10,19 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline import models
+from devkit.random_argos_package import TINY_LINES, build_package
 from pipeline.cli import main
 from pipeline.engines.argos import ArgosEngine, ArgosOptions
+from pipeline.engines.packages import find_package, install
 from pipeline.errors import ModelError
 from pipeline.model import Segment
 from pipeline.segment import segment
 from pipeline.source import read_article
-from tests.argos_model import build_package
 from tests.conftest import SAMPLE
-
-LINES = [line for line in SAMPLE.read_text(encoding="utf-8").splitlines() if len(line) > 5] + [
-    "The campaign was carried out across Tianjin.", "Party members made pledges.", "Binhai New Area"] * 2
-
 
 @pytest.fixture(scope="session")
 def package_file(tmp_path_factory) -> Path:
-    return build_package(tmp_path_factory.mktemp("pkg") / "translate-zh_en-tiny.argosmodel", LINES)
+    return build_package(tmp_path_factory.mktemp("pkg") / "translate-zh_en-tiny.argosmodel", TINY_LINES)
 
 
 @pytest.fixture
@@ -59,7 +55,7 @@ def test_install_list_translate_remove_through_the_cli(package_file, packages, a
 
 
 def test_batched_drafts_equal_per_segment_drafts(package_file, packages, glossary):
-    info = models.install(package_file)
+    info = install(package_file)
     engine = ArgosEngine(glossary, package=info, options=ArgosOptions(beam_size=1, n_best=1))
     segs = segment(read_article(SAMPLE))[:12]
     together = engine.draft(segs)
@@ -69,7 +65,7 @@ def test_batched_drafts_equal_per_segment_drafts(package_file, packages, glossar
 
 
 def test_glossary_layer_chooses_among_n_best(package_file, packages, glossary):
-    info = models.install(package_file)
+    info = install(package_file)
     engine = ArgosEngine(glossary, package=info, options=ArgosOptions(beam_size=4, n_best=4))
     seg = Segment(1, 1, 1, "body", "濱海新區堅持把服務『十大戰役』作為創先爭優活動的著力點。")
     requests = [engine.prepare(seg, glossary.match(seg.text))]
@@ -81,7 +77,7 @@ def test_glossary_layer_chooses_among_n_best(package_file, packages, glossary):
 
 
 def test_long_segments_are_split_for_decoding(package_file, packages, glossary):
-    info = models.install(package_file)
+    info = install(package_file)
     engine = ArgosEngine(glossary, package=info, options=ArgosOptions(max_input_tokens=20, beam_size=1, n_best=1))
     text = "，".join(["全市各級黨組織注重發揮報刊廣播電視的作用"] * 6) + "。"
     pieces = engine._pieces(text)
@@ -102,7 +98,7 @@ def test_zip_slip_corrupt_link_and_wrong_language_are_refused(package_file, pack
     slip = _rewrite(package_file, tmp_path / "slip.argosmodel",
                     lambda i, d: [(i.filename, d, None)] + ([("../../evil.txt", b"x", None)] if i.filename.endswith("README.md") else []))
     with pytest.raises(ModelError, match="unsafe path"):
-        models.install(slip)
+        install(slip)
     assert not (tmp_path / "evil.txt").exists()
 
     def add_link(i, d):
@@ -113,7 +109,7 @@ def test_zip_slip_corrupt_link_and_wrong_language_are_refused(package_file, pack
             out.append((None, b"/etc/passwd", link))
         return out
     with pytest.raises(ModelError, match="link"):
-        models.install(_rewrite(package_file, tmp_path / "link.argosmodel", add_link))
+        install(_rewrite(package_file, tmp_path / "link.argosmodel", add_link))
 
     def retarget(i, d):
         if i.filename.endswith("metadata.json"):
@@ -122,12 +118,12 @@ def test_zip_slip_corrupt_link_and_wrong_language_are_refused(package_file, pack
             d = json.dumps(meta).encode()
         return [(i.filename, d, None)]
     with pytest.raises(ModelError, match="zh→fr"):
-        models.install(_rewrite(package_file, tmp_path / "fr.argosmodel", retarget))
+        install(_rewrite(package_file, tmp_path / "fr.argosmodel", retarget))
 
     corrupt = tmp_path / "corrupt.argosmodel"
     corrupt.write_bytes(package_file.read_bytes()[:5000])
     with pytest.raises(ModelError):
-        models.install(corrupt)
+        install(corrupt)
     assert not packages.exists() or not any(p for p in packages.iterdir() if not p.name.startswith("."))
 
 
@@ -161,7 +157,7 @@ def test_download_from_a_loopback_index(package_file, packages):
     finally:
         server.shutdown()
     assert result.exit_code == 0, result.output
-    assert models.find_package("zh", "en") is not None
+    assert find_package("zh", "en") is not None
 
 
 def test_offline_download_fails_fast_with_one_line(packages, monkeypatch):
@@ -192,8 +188,8 @@ def test_settings_from_config_file_and_command_line_reach_the_engine(package_fil
 
 def test_a_bpe_package_installs_and_translates(packages, tmp_path, glossary):
     """Older Argos packages ship a subword-nmt bpe.model; argostranslate's BPE tokenizer runs it."""
-    archive = build_package(tmp_path / "bpe.argosmodel", LINES, tokenizer="bpe", folder="translate-zh_en-bpe")
-    info = models.install(archive)
+    archive = build_package(tmp_path / "bpe.argosmodel", TINY_LINES, tokenizer="bpe", folder="translate-zh_en-bpe")
+    info = install(archive)
     assert (info.path / "bpe.model").exists() and not (info.path / "sentencepiece.model").exists()
     engine = ArgosEngine(glossary, package=info, options=ArgosOptions(beam_size=1, n_best=1))
     segs = segment(read_article(SAMPLE))[:5]
@@ -205,8 +201,8 @@ def test_a_bpe_package_installs_and_translates(packages, tmp_path, glossary):
 def test_target_prefix_is_forced_and_stripped(packages, tmp_path, glossary):
     import ctranslate2
 
-    archive = build_package(tmp_path / "prefix.argosmodel", LINES, target_prefix="__en__", folder="translate-zh_en-px")
-    info = models.install(archive)
+    archive = build_package(tmp_path / "prefix.argosmodel", TINY_LINES, target_prefix="__en__", folder="translate-zh_en-px")
+    info = install(archive)
     engine = ArgosEngine(glossary, package=info, options=ArgosOptions(beam_size=1, n_best=1))
     tokens = [engine.tokenize(s.text) for s in segment(read_article(SAMPLE))[:6]]
     ours = [hyps[0][0] for hyps in engine.translate_tokens(tokens)]
@@ -222,7 +218,7 @@ def test_avoided_renderings_are_suppressed_while_decoding(package_file, packages
     from pipeline.glossary import Glossary
     from pipeline.model import Term
 
-    info = models.install(package_file)
+    info = install(package_file)
     seg = Segment(1, 1, 1, "body", "濱海新區堅持把服務『十大戰役』作為創先爭優活動的著力點。")
     options = ArgosOptions(beam_size=1, n_best=1)
     plain = ArgosEngine(Glossary([Term("濱海新區", "Binhai New Area")]), package=info, options=options)
@@ -249,7 +245,7 @@ def test_avoided_renderings_are_suppressed_while_decoding(package_file, packages
 ])
 def test_compute_type_and_batch_size_follow_the_device_unless_given(package_file, packages, glossary, options,
                                                                      compute, batch):
-    engine = ArgosEngine(glossary, package=models.install(package_file), options=options)
+    engine = ArgosEngine(glossary, package=install(package_file), options=options)
     assert (engine.compute_type, engine.max_batch_tokens) == (compute, batch)
     assert f"|compute:{compute}|" in engine.signature()  # without loading anything on the device
 
@@ -260,7 +256,7 @@ def test_device_and_compute_type_from_the_config_file_and_the_command_line(packa
 
     path = tmp_path / "zhen.toml"
     path.write_text('[argos]\ndevice = "cuda"\n', encoding="utf-8")
-    info = models.install(package_file)
+    info = install(package_file)
     from_file = ArgosEngine(None, package=info, options=argos_options(load_config(path), path=path))
     assert from_file.compute_type == "float16"
     given = ArgosEngine(None, package=info, options=argos_options(load_config(path), path=path,

@@ -91,8 +91,8 @@ def test_auto_resolves_as_ctranslate2_does():
 def test_device_cuda_without_the_library_is_one_line(article_dir, tmp_path, monkeypatch):
     """On a host without libcublas.so.12 (this one, and any CI runner without CUDA 12),
     --device cuda stops before CTranslate2 does, saying what to install."""
-    from tests.test_engine_argos import LINES, run
-    from tests.argos_model import build_package
+    from devkit.random_argos_package import TINY_LINES, build_package
+    from tests.test_engine_argos import run
 
     try:
         ctypes.CDLL(cuda.CUBLAS)
@@ -100,7 +100,7 @@ def test_device_cuda_without_the_library_is_one_line(article_dir, tmp_path, monk
     except OSError:
         has_cublas = False
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "packages"))
-    assert run("model", "install", build_package(tmp_path / "t.argosmodel", LINES)).exit_code == 0
+    assert run("model", "install", build_package(tmp_path / "t.argosmodel", TINY_LINES)).exit_code == 0
     result = run("translate", article_dir, "--engine", "argos", "--device", "cuda")
     if has_cublas and result.exit_code == 0:  # a CUDA 12 host with a GPU: it ran there, at the CUDA default
         assert "|compute:float16|" in (article_dir / "en.po").read_text(encoding="utf-8")

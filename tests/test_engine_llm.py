@@ -5,6 +5,7 @@ import socket
 
 import pytest
 
+from devkit.llm_server import LLMServer, echo
 from pipeline import script
 from pipeline.engines.llm import PROMPT_HASH, LLMEngine, clean_answer
 from pipeline.errors import EngineError
@@ -12,7 +13,6 @@ from pipeline.model import LLMOptions, Segment
 from pipeline.segment import segment
 from pipeline.source import read_article
 from tests.conftest import GLOSSARY_DIR, SAMPLE
-from tests.llm_server import LLMServer, echo
 from tests.test_cli import invoke
 
 KEY = "sk-zhen-test-7f3a9c1e5b2d4680"

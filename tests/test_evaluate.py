@@ -8,13 +8,13 @@ import pytest
 import sacrebleu
 from click.testing import CliRunner
 
+from devkit.random_argos_package import build_package
 from pipeline import evaluate as ev
-from pipeline import models
 from pipeline.cli import main
 from pipeline.engines.argos import ArgosEngine, ArgosOptions
 from pipeline.engines.dictionary import DictionaryEngine
+from pipeline.engines.packages import install
 from pipeline.errors import EvalSetError
-from tests.argos_model import build_package
 from tests.conftest import SAMPLE
 
 SAMPLE_LINES = [line for line in SAMPLE.read_text(encoding="utf-8").splitlines() if len(line) > 5]
@@ -74,7 +74,7 @@ def random_argos(tmp_path_factory, glossary):
     """A random-weight zh→en package, installed and loaded through the real Argos engine."""
     folder = tmp_path_factory.mktemp("argos")
     package = build_package(folder / "tiny.argosmodel", SAMPLE_LINES + [en for _, en in DESK] * 2)
-    info = models.install(package, directory=folder / "packages")
+    info = install(package, directory=folder / "packages")
     return ArgosEngine(glossary, package=info, options=ArgosOptions(beam_size=2, n_best=2, max_decoding_length=24))
 
 
@@ -212,7 +212,7 @@ def test_caveats_flag_scores_near_the_floor(glossary):
 
 
 def test_an_llm_server_is_scored_through_the_same_command(tmp_path, monkeypatch):
-    from tests.llm_server import LLMServer
+    from devkit.llm_server import LLMServer
 
     references = dict(DESK)
     tsv = write_tsv(tmp_path / "desk.tsv", DESK)

@@ -3,14 +3,15 @@ import pytest
 
 from pipeline.errors import GlossaryError
 from pipeline.glossary import Glossary, lint_terms, load_glossary, load_terms, parse_rows
-from pipeline.model import Term
+from pipeline.model import Segment, Term
 from pipeline.segment import segment
 from pipeline.source import read_article
 from tests.conftest import GLOSSARY_DIR, SAMPLE
 
 HEADER = "term\tvariants\tenglish\tavoid\tkind\tnote\tsource\n"
 
-# The terms issue 4 names; each must match the sample article.
+# The campaigns, slogans and bodies the product owner listed for the sample
+# article; each must be in the glossary and match the article.
 LISTED = """創先爭優活動 科學發展觀 打造新濱海、建設新天津、實現新跨越 學先進、趕先進、作貢獻、當表率 三個高地
 五個攻堅戰 解難題、促轉變、上水平 十大戰役 黨員作承諾、項目大提速 黨員示範崗 國資系統 科教興市 人才強市 黨建品牌
 市委金融工委 市委城鄉規劃建設交通工委 五比一創 黨建共建 一站三中心 民主議政日 全覆蓋 一庫四清 抓強促弱 三學五比一考核
@@ -136,7 +137,8 @@ def test_glossary_commands(tmp_path):
 
 def test_catalog_of_the_sample_shows_every_listed_term(glossary, article_dir):
     from pipeline.articles import resolve
-    from pipeline.run import EngineProvider, translate_article
+    from pipeline.engines import EngineProvider
+    from pipeline.run import translate_article
 
     article = resolve(article_dir)
     translate_article(article, glossary=glossary, engines=EngineProvider("dictionary", glossary))
@@ -144,3 +146,28 @@ def test_catalog_of_the_sample_shows_every_listed_term(glossary, article_dir):
     for form in LISTED:
         term = glossary.match(form)[0].term
         assert f'{term.term} = "{term.english}"' in text, form
+
+
+def test_matching_and_drafting_reuse_the_normalized_simplified_form(glossary, monkeypatch):
+    from pipeline import script
+    from pipeline.engines.base import Engine
+    from pipeline.engines.dictionary import DictionaryEngine
+
+    segments = script.normalize(segment(read_article(SAMPLE)))
+    assert all(len(s.simplified) == len(s.text) for s in segments)  # hits index both alike
+    engine = DictionaryEngine(glossary)
+    calls = []
+    real = script.to_simplified
+    monkeypatch.setattr(script, "to_simplified", lambda text: calls.append(text) or real(text))
+    hits = glossary.match_segments(segments)
+    # The base preparation, which the Argos and LLM engines use (the dictionary
+    # engine glosses the original script and repairs it first).
+    requests = [Engine.prepare(engine, seg, hits.get(seg.id, ())) for seg in segments]
+    assert calls == []  # neither matching nor the engines' input converts the script again
+    plain = next(i for i, seg in enumerate(segments) if not hits[seg.id])
+    assert requests[plain].text == " ".join(segments[plain].simplified.split())
+    assert sum(len(h) for h in hits.values()) > 100
+    # The form matched is the segment's own: a term written only there is found.
+    seg = Segment(1, 1, 1, "body", "他見甲乙。", simplified="他见区委。")
+    (hit,) = glossary.match_segments([seg])[1]
+    assert (hit.surface, hit.term.term, hit.start) == ("甲乙", "區委", 2)

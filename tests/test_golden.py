@@ -21,8 +21,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.articles import resolve
+from pipeline.engines import EngineProvider
 from pipeline.glossary import load_glossary
-from pipeline.run import EngineProvider, translate_article
+from pipeline.run import translate_article
 from tests.conftest import NOW
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from pipeline import naming, po
 from pipeline.articles import resolve
+from pipeline.engines import EngineProvider
 from pipeline.glossary import Glossary
-from pipeline.run import EngineProvider, translate_article
+from pipeline.run import translate_article
 from tests.conftest import NOW
 from tests.test_cli import invoke, snapshot
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline import models
 from pipeline.cli import main
+from pipeline.engines import packages as argos_packages
 from pipeline.download import Limits
 from pipeline.errors import ModelError
 
@@ -62,7 +62,7 @@ BROKEN_METADATA = {
 def test_a_broken_third_party_package_is_skipped_with_a_warning(tmp_path, packages, content, article_dir):
     good = tmp_path / "good.argosmodel"
     good.write_bytes(archive())
-    models.install(good)
+    argos_packages.install(good)
     broken = packages / "someone-elses-package"
     broken.mkdir()
     (broken / "metadata.json").write_bytes(content)
@@ -155,7 +155,7 @@ def test_archive_tricks_are_refused_before_anything_is_written(tmp_path, package
     path = tmp_path / f"{name}.argosmodel"
     path.write_bytes(build())
     with pytest.raises(ModelError, match=message):
-        models.install(path)
+        argos_packages.install(path)
     assert [p for p in installed(packages) if p != ".zhen-install.lock"] == []
     assert not (tmp_path / "evil").exists() and not Path("/etc/evil").exists()
 
@@ -165,18 +165,18 @@ def test_a_clean_archive_of_the_same_shape_installs(tmp_path, packages):
     path = tmp_path / "clean.argosmodel"
     weights = random.Random(0).randbytes(2**20)  # like real weights: barely compressible
     path.write_bytes(archive([(f"{TOP}/pad/{n}.bin", weights) for n in range(3)]))
-    info = models.install(path)
+    info = argos_packages.install(path)
     assert info.path == packages / TOP and (packages / TOP / "model" / "model.bin").is_file()
 
 
 def test_the_whole_archive_ratio_is_checked_not_only_each_entry(tmp_path, packages):
-    limits = models.ArchiveLimits(max_ratio=100, ratio_floor=64 * 1024)
+    limits = argos_packages.ArchiveLimits(max_ratio=100, ratio_floor=64 * 1024)
     # 40 entries of 60 KiB zeros: each under the floor, together 2.4 MB from about 10 KB.
     data = archive([(f"{TOP}/pad/{n}", bytes(60 * 1024)) for n in range(40)])
     with zipfile.ZipFile(io.BytesIO(data)) as zf, pytest.raises(ModelError, match="zip bomb"):
-        models._check_archive(zf, "x", len(data), limits)
+        argos_packages._check_archive(zf, "x", len(data), limits)
     with zipfile.ZipFile(io.BytesIO(data)) as zf, pytest.raises(ModelError, match="more than 1000000 bytes"):
-        models._check_archive(zf, "x", len(data), models.ArchiveLimits(max_unpacked=1_000_000, max_ratio=1e9))
+        argos_packages._check_archive(zf, "x", len(data), argos_packages.ArchiveLimits(max_unpacked=1_000_000, max_ratio=1e9))
 
 
 # --- what killed installs leave behind ----------------------------------------------------------------------
@@ -190,7 +190,7 @@ def test_a_killed_install_s_leftovers_are_swept_by_the_next_install(tmp_path, pa
     someone.mkdir()
     path = tmp_path / "clean.argosmodel"
     path.write_bytes(archive())
-    models.install(path)
+    argos_packages.install(path)
     assert installed(packages) == [".cache", ".zhen-install.lock", TOP]
 
 
@@ -203,7 +203,7 @@ def test_an_install_while_another_holds_the_folder_is_refused_and_sweeps_nothing
     path.write_bytes(archive())
     with exclusive_lock(packages / ".zhen-install.lock", RuntimeError("held")):
         with pytest.raises(ModelError, match="another zhen model install is running"):
-            models.install(path)
+            argos_packages.install(path)
     assert (packages / ".install-inprogress").is_dir()
 
 
@@ -340,7 +340,7 @@ def download_bounded(url, directory):
 
     def target():
         try:
-            outcome["info"] = models.download(index=url, directory=directory, index_limits=LIMITS,
+            outcome["info"] = argos_packages.download(index=url, directory=directory, index_limits=LIMITS,
                                               package_limits=LIMITS)
         except Exception as e:  # noqa: BLE001 - the test inspects whatever came out
             outcome["error"] = e

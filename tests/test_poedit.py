@@ -13,7 +13,8 @@ import pytest
 from pipeline import po
 from pipeline.articles import resolve
 from pipeline.catalog import state
-from pipeline.run import EngineProvider, translate_article
+from pipeline.engines import EngineProvider
+from pipeline.run import translate_article
 from tests.conftest import GLOSSARY_DIR, NOW, ROOT
 
 EDITED = "Edited in Poedit by a reviewer."

@@ -29,6 +29,46 @@ def test_figures_dates_and_anniversaries(glossary, source, good, bad):
     assert ("numbers", "error") in checks(source, bad, glossary)
 
 
+# Figures Chinese writes in words, each with the English a translator may write
+# and altered English that must be caught.
+NUMBER_PAIRS = [
+    ("百分之九十的居民參加了活動。", ["90 percent of residents took part.", "90% of residents took part.",
+                                 "Ninety per cent of residents took part."],
+     ["80 percent of residents took part.", "90 residents took part.", "100 residents, 90 of them, took part."]),
+    ("增幅為百分之十二點五。", ["The increase was 12.5 percent.", "It grew by 12.5%."],
+     ["The increase was 12 percent.", "The increase was 125 percent.", "The increase was 12.5 points."]),
+    ("增幅為百分之12.5。", ["The increase was 12.5%."], ["The increase was 1.25%."]),
+    ("三成的企業建立了黨組織。", ["30% of the enterprises set up Party organizations.",
+                           "Thirty percent of the enterprises set up Party organizations."],
+     ["3% of the enterprises set up Party organizations.", "Three enterprises set up Party organizations."]),
+    ("七成五的黨員參加。", ["75 percent of members took part."], ["70 percent of members took part."]),
+    ("產值增長兩倍。", ["Output tripled.", "Output grew twofold.", "Output grew by 2 times."],
+     ["Output quadrupled.", "Output grew fivefold."]),
+    ("產值是去年的1.5倍。", ["Output was 1.5 times last year's."], ["Output was 2.5 times last year's."]),
+    ("選派兩千名黨員。", ["2,000 Party members were sent.", "Two thousand Party members were sent."],
+     ["200 Party members were sent.", "Two hundred Party members were sent."]),
+    ("活動持續一年半。", ["The campaign lasted a year and a half.", "The campaign lasted 18 months.",
+                      "The campaign lasted one and a half years.", "The campaign lasted 1.5 years."],
+     ["The campaign lasted a year.", "The campaign lasted 2 years."]),
+    ("不良率降至千分之五。", ["The defect rate fell to 0.5 percent.", "The defect rate fell to 5 per thousand.",
+                         "The defect rate fell to 5‰."],
+     ["The defect rate fell to 5 percent.", "The defect rate fell to 1,000."]),
+]
+
+
+@pytest.mark.parametrize("source, good, bad", NUMBER_PAIRS)
+def test_figures_written_in_words(glossary, source, good, bad):
+    for english in good:
+        assert ("numbers", "error") not in checks(source, english, glossary), english
+    for english in bad:
+        assert ("numbers", "error") in checks(source, english, glossary), english
+
+
+@pytest.mark.parametrize("source", ["他們一成不變地堅持。", "群眾三五成群地來了。", "完成了任務。", "成為黨員。"])
+def test_cheng_in_words_is_no_figure(glossary, source):
+    assert ("numbers", "error") not in checks(source, "They kept at it.", glossary)
+
+
 def test_glossary_rendering_required_and_avoided(glossary):
     source = "加快構築『三個高地』。"
     assert ("glossary", "error") not in checks(source, 'Build the "three highlands" faster.', glossary)

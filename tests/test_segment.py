@@ -30,6 +30,56 @@ def test_sentence_rules(text, expected):
     assert list(split_sentences(text)) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A reversed pair (”暴徒“) is a quotation, not an opener that swallows what follows.
+        ("他是一個“法西斯分子”和一個”暴徒“。禁止什麼？可以嗎？",
+         ["他是一個“法西斯分子”和一個”暴徒“。", "禁止什麼？", "可以嗎？"]),
+        # A closer written where the opener belongs starts the next sentence.
+        ("成本為103.7億美元。”我們面臨競爭，”主席說道。需時四分鐘。",
+         ["成本為103.7億美元。", "”我們面臨競爭，”主席說道。", "需時四分鐘。"]),
+        ("展示野心的機會。”不幸的是它”創始人寫道。", ["展示野心的機會。", "”不幸的是它”創始人寫道。"]),
+        ("他說：「好。」然後走了。」", ["他說：「好。」", "然後走了。」"]),
+        # A sentence ending in an ellipsis; an ellipsis inside one does not end it.
+        ("我不知道為什麼我會選她……兩年後，她很鎮定。", ["我不知道為什麼我會選她……", "兩年後，她很鎮定。"]),
+        ("我想……，算了。他說等等……。好。", ["我想……，算了。", "他說等等……。", "好。"]),
+        ("信貸...雖然可控。", ["信貸...雖然可控。"]),
+        ("“我不知道……”他說。", ["“我不知道……”他說。"]),
+        # “ closed by an ASCII quote, and brackets mixing full and half width.
+        ("補充道：“風險不應該被忽視。\"大眾汽車損失了。", ["補充道：“風險不應該被忽視。\"", "大眾汽車損失了。"]),
+        ("基金（Return)和基金(Income funds），投資了。這意味著。", ["基金（Return)和基金(Income funds），投資了。", "這意味著。"]),
+        # A quotation after a comma is a clause of its own: its end ends the sentence.
+        ("他也表示，“這可能帶來後果。”對議案提出了建議。", ["他也表示，“這可能帶來後果。”", "對議案提出了建議。"]),
+    ],
+)
+def test_damaged_quotes_and_ellipses(text, expected):
+    assert split_sentences(text) == expected
+
+
+def test_pud_paragraphs_of_five_beat_the_one_line_regex():
+    """Boundary F1 on UD Chinese PUD with every 5 gold sentences joined into a paragraph."""
+    import re
+
+    from bench.ud import paragraphs
+
+    regex = re.compile(r"[。？！?!]+[”」』’）)]*")
+
+    def f1(split):
+        tp = fp = fn = 0
+        for gold in paragraphs("zh_pud-ud-test.conllu", group=5, by_document=False):
+            ends = {sum(len(s) for s in gold[:k + 1]) for k in range(len(gold) - 1)}
+            text = "".join(gold)
+            found = {e for e in split(text) if 0 < e < len(text)}
+            tp, fp, fn = tp + len(ends & found), fp + len(found - ends), fn + len(ends - found)
+        return 2 * tp / (2 * tp + fp + fn)
+
+    ours = f1(lambda t: {e for _, e in split_spans(t)})
+    baseline = f1(lambda t: {m.end() for m in regex.finditer(t)})
+    assert round(baseline, 3) == 0.993
+    assert ours >= 0.995
+
+
 def test_stray_quote_does_not_swallow_the_paragraph():
     assert list(split_sentences("他說「好。然後走了。再見。")) == ["他說「好。", "然後走了。", "再見。"]
 

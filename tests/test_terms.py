@@ -192,7 +192,8 @@ def test_terms_check_is_quiet_on_the_sample(glossary):
 def test_terms_warnings_reach_the_catalog_notes_and_the_page(tmp_path):
     from pipeline.articles import resolve
     from pipeline.glossary import load_glossary
-    from pipeline.run import EngineProvider, translate_article
+    from pipeline.engines import EngineProvider
+    from pipeline.run import translate_article
 
     folder = tmp_path / "article"
     folder.mkdir()

@@ -26,7 +26,7 @@ from pipeline.engines import cedict, mechanical
 from pipeline.engines.base import Engine, Hypothesis, Request
 from pipeline.glossary import Glossary
 from pipeline.model import Segment, Term, TermHit
-from pipeline.script import _aligned, to_simplified
+from pipeline.script import HAN, HAN_CHAR, simplify, to_simplified
 
 # Revision of the glossing rules, part of the draft signature: raise it whenever a
 # change here, in ``cedict`` or in ``mechanical`` changes what a gloss says, so that
@@ -118,8 +118,7 @@ _PREFERRED = {
 }
 # The same, for Traditional headwords whose Simplified form is shared with another word.
 _PREFERRED_TRADITIONAL = {"幹": "do", "幹事": "work", "後": "after", "裡": "in", "於": "in"}
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_CJK_RUN = re.compile(r"([\u3400-\u9fff\uf900-\ufaff]+)")
+_CJK_RUN = re.compile(f"([{HAN}]+)")
 _PUNCT_RUN = re.compile("|".join(sorted(map(re.escape, PUNCT), key=len, reverse=True)) + r"|[^\s" + "".join(PUNCT) + r"]+|\s+")
 _SPACE_BEFORE = re.compile(r"\s+([,.;:?!%)\]”])")
 _SPACE_AFTER = re.compile(r"([(\[“])\s+")
@@ -323,7 +322,7 @@ class DictionaryEngine(Engine):
         text = self.repair(halfwidth(seg.text))
         pieces: list[tuple[int, int, str]] = []
         head = 0
-        line = mechanical.dateline(_aligned(text), self._gloss_run)
+        line = mechanical.dateline(simplify(text), self._gloss_run)
         # A dateline replaces the terms inside it only when it carries their renderings ("Enorth").
         if line and all(h.term.english in line[2] for h in hits if h.start < line[1]):
             pieces.append((line[0], line[1], f" {line[2]} "))
@@ -393,7 +392,7 @@ class DictionaryEngine(Engine):
 
     def _words(self, text: str) -> list[str]:
         """English words and punctuation for ``text`` (no protected renderings inside)."""
-        simplified = _aligned(text)
+        simplified = simplify(text)
         words: list[str] = []
         pos = 0
         spans = mechanical.spans(simplified)
@@ -446,7 +445,7 @@ class DictionaryEngine(Engine):
         for run in _CJK_RUN.split(simplified):
             original = written[pos:pos + len(run)]
             pos += len(run)
-            if _CJK.match(run):
+            if HAN_CHAR.match(run):
                 # Only CJK runs go to jieba: it would cut figures and Latin names apart.
                 k = 0
                 glossed = []
@@ -472,7 +471,7 @@ class DictionaryEngine(Engine):
 
     def _subject_article(self, text: str, english: str) -> str:
         """"The" before a sentence that opens with a common noun: 調查於六月開始 "The investigation …"."""
-        m = _CJK_RUN.match(_aligned(text.strip()))
+        m = _CJK_RUN.match(simplify(text.strip()))
         if not m:
             return english
         first = self._tokens(m.group())[0]

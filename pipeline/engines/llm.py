@@ -28,9 +28,9 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from pipeline.engines.base import Engine, Hypothesis, Progress, Request, _no_progress
+from pipeline.engines.base import Engine, Hypothesis, Request
 from pipeline.errors import EngineError
-from pipeline.model import LLMOptions, Segment, TermHit
+from pipeline.model import LLMOptions, Progress, Segment, TermHit, no_progress
 
 __all__ = ["LLMEngine", "LLMOptions", "PROMPT_HASH", "clean_answer"]
 
@@ -125,7 +125,7 @@ class LLMEngine(Engine):
             self._key = environ.get(options.api_key_env, "")
             if not self._key:
                 raise EngineError(f"[llm] api_key_env names {options.api_key_env}, which is not set")
-        self._progress: Progress = _no_progress
+        self._progress: Progress = no_progress
 
     def identity(self) -> str:
         return f"model:{self.options.model}|prompt:{PROMPT_HASH}"
@@ -143,13 +143,13 @@ class LLMEngine(Engine):
                                   user=USER.format(source=seg.text)))
         return out
 
-    def draft(self, segments, hits=None, *, progress: Progress = _no_progress, context=()):
+    def draft(self, segments, hits=None, *, progress: Progress = no_progress, context=()):
         # Answers take seconds each: report them as they arrive, not after the last one.
         self._progress = progress
         try:
             return super().draft(segments, hits, context=context)
         finally:
-            self._progress = _no_progress
+            self._progress = no_progress
 
     def _translate_batch(self, requests: Sequence[Request]) -> list[list[Hypothesis]]:
         texts = asyncio.run(self._ask_all(requests))  # type: ignore[arg-type]  # built by requests()

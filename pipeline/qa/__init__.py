@@ -13,15 +13,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipeline import po
-from pipeline.catalog import owned
-from pipeline.engines.base import verify
+from pipeline.catalog import read_entries
+from pipeline.enforcement import verify
 from pipeline.model import Finding, TermHit
-from pipeline.numbers import en_figures, zh_dates, zh_figures
+from pipeline.numbers import en_figures, english_keys, figure_keys, zh_dates, zh_figures
 from pipeline.qa.terms import check_terms
+from pipeline.script import HAN_CHAR
 
 # A check returns (severity, message, subject) triples; subject is the figure or term concerned.
 Check = Callable[[str, str, Sequence[TermHit]], list[tuple[str, str, str]]]
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _FULLWIDTH = re.compile(r"[，。：；（）『』「」、！？]")
 _PLACEHOLDER = re.compile(r"⟦[^⟧]*⟧|\bZZ(?:TERM)?\d+\b|__TERM_?\d+__")
 _PAIRS = (("(", ")"), ("[", "]"), ("“", "”"))
@@ -47,11 +47,11 @@ def check_numbers(source: str, english: str, hits: Sequence[TermHit]) -> list[tu
     # Figures inside a date were checked with it; those inside other glossary
     # terms (五個攻堅戰) are the glossary's business.
     covered = [(h.start, h.end) for h in hits] + [(d.start, d.end) for d in dates]
-    target = {(f.value, f.percent) for f in en_figures(english)}
+    target = english_keys(en_figures(english))
     for fig in zh_figures(text):
         if any(s <= fig.start < e for s, e in covered):
             continue
-        if (fig.value, fig.percent) not in target:
+        if not figure_keys(fig) & target:
             out.append(("error", f"figure {fig.surface} ({fig.value:g}) is missing or altered", fig.surface))
     return out
 
@@ -68,8 +68,8 @@ def check_glossary(source: str, english: str, hits: Sequence[TermHit]) -> list[t
 def check_leftovers(source: str, english: str, hits: Sequence[TermHit]) -> list[tuple[str, str, str]]:
     """Leftovers: CJK characters, full-width punctuation, unbalanced brackets or doubled spaces."""
     out = []
-    if _CJK.search(english):
-        left = "".join(_CJK.findall(english))[:20]
+    if HAN_CHAR.search(english):
+        left = "".join(HAN_CHAR.findall(english))[:20]
         out.append(("error", f"Chinese characters left in the English: {left}", left))
     if _FULLWIDTH.search(english):
         marks = "".join(_FULLWIDTH.findall(english))
@@ -101,7 +101,7 @@ def check_repetition(source: str, english: str, hits: Sequence[TermHit]) -> list
 
 def check_length(source: str, english: str, hits: Sequence[TermHit]) -> list[tuple[str, str, str]]:
     """Length: English far shorter or longer than the source predicts (a dropped or invented clause)."""
-    cjk = len(_CJK.findall(source))
+    cjk = len(HAN_CHAR.findall(source))
     if cjk < LENGTH_MIN_CJK:
         return []
     # Latin letters and digits in the source carry over about one to one.
@@ -152,22 +152,14 @@ def note_lines(findings: Sequence[Finding]) -> list[str]:
     return [f"qa: {f.severity} ({f.check}): {f.message}" for f in findings]
 
 
-def reference(entry) -> str:
-    """The entry's first source reference, "file:line", as its `#:` line gives it."""
-    if not entry.occurrences:
-        return ""
-    name, line = entry.occurrences[0]
-    return f"{name}:{line}" if line else name
-
-
 def check_catalog(catalog, glossary, *, path: str = "") -> list[Finding]:
     """Every translated live entry of one catalog, numbered as in the file."""
     findings: list[Finding] = []
-    for n, entry in enumerate(catalog, start=1):
-        if entry.obsolete or not entry.msgstr or not owned(entry):
+    for entry in read_entries(catalog):
+        if entry.obsolete or not entry.msgstr or not entry.owned:
             continue
-        findings += check_segment(entry.msgid, entry.msgstr, glossary.match(entry.msgid), catalog=path, entry=n,
-                                  reference=reference(entry))
+        findings += check_segment(entry.msgid, entry.msgstr, glossary.match(entry.msgid), catalog=path,
+                                  entry=entry.number, reference=entry.reference)
     return findings
 
 

@@ -13,17 +13,14 @@ from collections.abc import Mapping
 
 import polib
 
-from pipeline.catalog import owned, state
+from pipeline.catalog import EntryInfo, read_entries
 from pipeline.glossary import Glossary
 from pipeline.model import Finding
-from pipeline.qa import reference
 
 
-def _live(catalog: polib.POFile):
-    """(entry number, entry) of translated live entries; numbers as ``zhen check`` shows them."""
-    for n, entry in enumerate(catalog, start=1):
-        if not entry.obsolete and owned(entry) and state(entry) != "untranslated":
-            yield n, entry
+def _live(catalog: polib.POFile) -> list[EntryInfo]:
+    """Translated live entries, numbered as ``zhen check`` shows them."""
+    return [e for e in read_entries(catalog) if not e.obsolete and e.owned and e.state != "untranslated"]
 
 
 def _norm(text: str) -> str:
@@ -34,8 +31,8 @@ def across_articles(catalogs: Mapping[str, polib.POFile]) -> list[Finding]:
     """Consistency: identical source sentences translated differently in different articles."""
     seen: dict[str, list[tuple[str, int, str, str]]] = defaultdict(list)
     for path, catalog in catalogs.items():
-        for n, entry in _live(catalog):
-            seen[entry.msgid].append((path, n, _norm(entry.msgstr), reference(entry)))
+        for entry in _live(catalog):
+            seen[entry.msgid].append((path, entry.number, _norm(entry.msgstr), entry.reference))
     out = []
     for msgid, places in seen.items():
         if len({text for _, _, text, _ in places}) < 2:
@@ -70,10 +67,10 @@ def term_forms(catalog: polib.POFile, glossary: Glossary, *, path: str = "") -> 
     """Consistency: a glossary term's rendering written two ways in one article."""
     forms: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     refs: dict[int, str] = {}
-    for n, entry in _live(catalog):
-        refs[n] = reference(entry)
+    for entry in _live(catalog):
+        refs[entry.number] = entry.reference
         for term, form in _written(entry.msgstr, glossary.match(entry.msgid)):
-            forms[term][form].append(n)
+            forms[term][form].append(entry.number)
     out = []
     for term, written in forms.items():
         if len(written) < 2:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import TMError, ZhenError
+from pipeline.model import Progress, Warn, no_progress
 from pipeline.script import fold
 
 SCHEMA = "zhen-tm-2"  # a new key function or table layout: the index is rebuilt
@@ -44,8 +45,6 @@ CANDIDATES = 50  # and scores this many best-counted units exactly
 CONCORDANCE_SCAN = 500  # units containing a searched text that are scored, shortest first
 
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
-
-Warn = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -261,7 +260,7 @@ class Memory:
 
     # ------------------------------------------------------------ sync
 
-    def sync(self, *, warn: Warn = lambda m: None, progress: Callable[[int, int], None] | None = None) -> str:
+    def sync(self, *, warn: Warn = lambda m: None, progress: Progress | None = None) -> str:
         """Bring the index up to date with its files; returns the digest of what it holds.
 
         With no file to derive it from and no index yet, nothing is written.
@@ -278,7 +277,7 @@ class Memory:
         except sqlite3.Error as e:  # read-only folder or file, or locked past the timeout
             raise TMError(f"cannot update the memory index: {e}", path=self.path) from e
         try:
-            self.digest = self._sync(db, files, warn, progress or (lambda d, t: None))
+            self.digest = self._sync(db, files, warn, progress or no_progress)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -286,7 +285,7 @@ class Memory:
         return self.digest
 
     def _sync(self, db: sqlite3.Connection, files: Sequence[tuple[Path, str]], warn: Warn,
-              progress: Callable[[int, int], None]) -> str:
+              progress: Progress) -> str:
         known = {row[0]: row[1:] for row in db.execute("SELECT path, size, mtime, sha, digest FROM files")}
         changed: dict[str, tuple[str, int, int, str, list[Unit]] | None] = {}  # origin → new state, None: gone
         for path, kind in files:
@@ -354,7 +353,7 @@ class Memory:
                 db.execute("UPDATE files SET size = ?, mtime = ?, sha = ? WHERE path = ?",
                            (st.st_size, st.st_mtime_ns, state[3], origin))
             else:
-                self._replace(db, {origin: state}, lambda done, total: None)
+                self._replace(db, {origin: state}, no_progress)
                 self._update_digest(db)
             self.digest = db.execute("SELECT value FROM meta WHERE key = 'digest'").fetchone()[0]
             db.execute("COMMIT")
@@ -362,7 +361,7 @@ class Memory:
             db.execute("ROLLBACK")
             raise
 
-    def _replace(self, db: sqlite3.Connection, changed, progress: Callable[[int, int], None]) -> None:
+    def _replace(self, db: sqlite3.Connection, changed, progress: Progress) -> None:
         removed: dict[str, list[int]] = {}
         for origin in changed:
             for uid, key in db.execute("SELECT id, key FROM units WHERE file = ?", (origin,)):

@@ -221,7 +221,7 @@ class LLMServer:
 
 
 def main() -> None:
-    """Serve until stdin closes: ``python -m tests.llm_server LATENCY_S`` prints the base URL, then serves."""
+    """Serve until stdin closes: ``python -m devkit.llm_server LATENCY_S`` prints the base URL, then serves."""
     import sys
 
     latency = float(sys.argv[1]) if len(sys.argv) > 1 else 0.0

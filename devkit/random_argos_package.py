@@ -1,4 +1,4 @@
-"""Build a tiny but real Argos package: CTranslate2 Transformer weights and a SentencePiece model.
+"""Build a random-weight but real Argos package: CTranslate2 Transformer weights and a SentencePiece model.
 
 Used by the tests (tiny dimensions) and the benchmark (the zh→en package's
 architecture with random weights). Nothing here is faked: the result installs,
@@ -15,6 +15,13 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+
+from devkit import SAMPLE
+
+# What the tests' tiny package learns its vocabulary from: the sample article's
+# lines and a few English sentences.
+TINY_LINES = [line for line in SAMPLE.read_text(encoding="utf-8").splitlines() if len(line) > 5] + [
+    "The campaign was carried out across Tianjin.", "Party members made pledges.", "Binhai New Area"] * 2
 
 
 def train_sentencepiece(lines: list[str], vocab_size: int) -> bytes:

@@ -1,0 +1,124 @@
+"""The catalogs a path names, for the commands that read what ``translate`` wrote
+(check, status, export, html).
+
+A path may be an article folder with or without its source (``translate x.txt``
+and ``-o DIR`` write folders without one), a catalog file, a loose source file,
+or a folder of articles. A path that holds no catalog is an error, never an
+empty report. An article known only by its catalog is rebuilt from it: the
+catalog's ``#:`` lines give each sentence's line, its ``#.`` notes the role.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import polib
+
+from pipeline.articles import CATALOG, SOURCE_GLOB, Article, refuse_outside_links, resolve, slugify, source_in
+from pipeline.catalog import notes
+from pipeline.errors import SourceError, ZhenError
+from pipeline.model import ROLES, Segment
+
+
+class NothingToCheck(ZhenError):
+    """A path under which no catalog exists."""
+
+
+_REFERENCE = re.compile(r"^#: (\S+?):\d+", re.M)
+
+
+def _loose_source(folder: Path, catalog: Path) -> Path | None:
+    """The text file beside ``folder`` that ``translate`` drafted into it, if it is still there."""
+    if not catalog.is_file():
+        return None
+    with open(catalog, encoding="utf-8", errors="replace") as f:
+        m = _REFERENCE.search(f.read(64 * 1024))
+    if not m:
+        return None
+    candidate = folder.parent / m.group(1)
+    if candidate.is_file() and not candidate.name.startswith("source"):
+        if resolve(candidate).folder.resolve() == folder.resolve():
+            return candidate
+    return None
+
+
+def article_at(folder: Path, catalog_name: str = CATALOG) -> Article | None:
+    """The article whose files are in ``folder``, or None when it holds neither source nor catalog."""
+    folder = Path(folder)
+    catalog = folder / catalog_name
+    has_source = any(folder.glob(SOURCE_GLOB))
+    if not has_source and not catalog.is_file():
+        return None
+    source = source_in(folder) if has_source else _loose_source(folder, catalog)
+    return Article(slug=slugify(folder.resolve().name), source=source, folder=folder, catalog_name=catalog_name)
+
+
+def _folders_under(root: Path) -> list[Path]:
+    found = {p.parent for p in root.rglob(CATALOG) if p.is_file()}
+    found |= {p.parent for p in root.rglob(SOURCE_GLOB) if p.is_file()}
+    return sorted(found)
+
+
+def _articles_at(path: Path) -> list[Article]:
+    if path.is_file():
+        if path.suffix == ".po":
+            return [article_at(path.parent, path.name)]
+        return [resolve(path)]  # a source file: its article's folder
+    if not path.is_dir():
+        raise SourceError("no such file or directory", path=path)
+    here = article_at(path)
+    if here is not None:
+        return [here]
+    return [a for folder in _folders_under(path) if (a := article_at(folder)) is not None]
+
+
+def locate(paths: Iterable[Path], *, root: Path | None, follow_symlinks: bool = False) -> list[Article]:
+    """Every article the paths name (``root`` when there are none), each at most once.
+
+    Each path must hold at least one catalog; articles without one (a source
+    not yet translated) are listed, for ``zhen status``. Unless
+    ``follow_symlinks``, links that lead out of an article are refused.
+    """
+    out: dict[Path, Article] = {}
+    for path in [Path(p) for p in paths] or [Path(root)]:
+        found = refuse_outside_links(_articles_at(path), path if path.is_dir() else path.parent, follow_symlinks)
+        if not any(a.catalog.is_file() for a in found):
+            raise NothingToCheck(f"nothing to check in {path}: no {CATALOG} catalog there; "
+                                 "run `zhen translate` first")
+        for a in found:
+            out.setdefault(a.catalog.resolve(), a)
+    return list(out.values())
+
+
+def with_catalogs(paths: Iterable[Path], *, root: Path | None, follow_symlinks: bool = False) -> list[Article]:
+    """The articles the paths name that have a catalog."""
+    return [a for a in locate(paths, root=root, follow_symlinks=follow_symlinks) if a.catalog.is_file()]
+
+
+def segments_from_catalog(catalog: polib.POFile) -> list[Segment]:
+    """The article's segments as the catalog records them, for an article whose source is elsewhere.
+
+    Live entries in line order; sentences on one source line form a paragraph.
+    """
+    placed: list[tuple[int, int, str, str]] = []
+    for n, entry in enumerate(catalog):
+        if entry.obsolete or not entry.msgid:
+            continue
+        roles = notes(entry).get("role", [])
+        role = roles[0] if roles and roles[0] in ROLES else "body"
+        lines = [int(line) for _, line in entry.occurrences if str(line).isdigit()] or [0]
+        placed += [(line, n, entry.msgid, role) for line in lines]
+    placed.sort(key=lambda p: (p[0], p[1]))
+    segments: list[Segment] = []
+    paragraph, last = 0, None
+    for line, _, text, role in placed:
+        if line != last or line == 0:
+            paragraph, last = paragraph + 1, line
+        segments.append(Segment(id=len(segments) + 1, paragraph=paragraph, line=line, role=role, text=text))
+    return segments
+
+
+def catalog_paths(articles: Sequence[Article]) -> list[Path]:
+    return [a.catalog for a in articles if a.catalog.is_file()]

@@ -1,0 +1,201 @@
+"""check, status, export and html see every catalog they are pointed at, and zhen
+finds its project from any folder inside it."""
+
+import json
+import shutil
+
+import polib
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from tests.conftest import GLOSSARY_DIR, SAMPLE
+from tests.test_cli import invoke
+
+BAD = "More than 48 officials 幹部 were sent to key projects."
+
+
+def spoil(catalog_path):
+    """A reviewer approves an altered figure with Chinese left in the English."""
+    catalog = polib.pofile(str(catalog_path))
+    entry = next(e for e in catalog if "480多名" in e.msgid)
+    entry.msgstr, entry.flags = BAD, []
+    catalog.save(str(catalog_path))
+
+
+def loose(tmp_path):
+    shutil.copy(SAMPLE, tmp_path / "x.txt")
+    assert invoke("translate", tmp_path / "x.txt", "--engine", "dictionary").exit_code == 0
+    spoil(tmp_path / "x" / "en.po")
+
+
+def output_folder(tmp_path):
+    shutil.copy(SAMPLE, tmp_path / "x.txt")
+    assert invoke("translate", tmp_path / "x.txt", "-o", tmp_path / "out", "--engine", "dictionary").exit_code == 0
+    (tmp_path / "x.txt").unlink()  # the source may be anywhere; the catalog is enough
+    spoil(tmp_path / "out" / "en.po")
+
+
+def article(tmp_path):
+    (tmp_path / "a").mkdir()
+    shutil.copy(SAMPLE, tmp_path / "a" / "source.zh.txt")
+    assert invoke("translate", tmp_path / "a", "--engine", "dictionary").exit_code == 0
+    spoil(tmp_path / "a" / "en.po")
+
+
+# (how the work was made, the path given, the article's name, where its catalog is)
+PATHS = [
+    (loose, "x", "x", "x/en.po"),  # the folder `translate x.txt` creates: no source inside
+    (loose, "x/en.po", "x", "x/en.po"),  # a catalog file
+    (loose, "x.txt", "x", "x/en.po"),  # the loose source itself
+    (loose, ".", "x", "x/en.po"),  # a folder of articles
+    (output_folder, "out", "out", "out/en.po"),  # the output of -o, its source gone
+    (output_folder, "out/en.po", "out", "out/en.po"),
+    (article, "a", "a", "a/en.po"),  # an article folder with its source
+    (article, "a/en.po", "a", "a/en.po"),
+    (article, ".", "a", "a/en.po"),
+]
+IDS = ["loose-folder", "loose-catalog", "loose-source", "folder-of-articles", "output", "output-catalog",
+       "article", "article-catalog", "articles"]
+
+
+@pytest.mark.parametrize("make, given, slug, catalog", PATHS, ids=IDS)
+def test_check_sees_the_catalog(tmp_path, make, given, slug, catalog):
+    make(tmp_path)
+    result = invoke("check", tmp_path / given, "--json")
+    assert result.exit_code == 1, result.output
+    found = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {f["catalog"] for f in found} == {str(tmp_path / catalog)}
+    errors = {(f["check"], f["subject"]) for f in found if f["severity"] == "error"}
+    assert ("numbers", "480多") in errors and ("leftovers", "幹部") in errors
+
+
+@pytest.mark.parametrize("make, given, slug, catalog", PATHS, ids=IDS)
+def test_status_sees_the_catalog_and_counts_like_check(tmp_path, make, given, slug, catalog):
+    make(tmp_path)
+    rows = [json.loads(line) for line in invoke("status", tmp_path / given, "--json").stdout.splitlines()]
+    assert [(r["article"], r["catalog"], r["segments"], r["reviewed"]) for r in rows] == [
+        (slug, str(tmp_path / catalog), 45, 1)]
+    found = [json.loads(line) for line in invoke("check", tmp_path / given, "--json").stdout.splitlines()]
+    assert rows[0]["errors"] == sum(f["severity"] == "error" for f in found) >= 2
+    assert rows[0]["warnings"] == sum(f["severity"] == "warning" for f in found)
+
+
+@pytest.mark.parametrize("make, given, slug, catalog", PATHS, ids=IDS)
+def test_html_and_export_read_what_translate_wrote(tmp_path, make, given, slug, catalog):
+    make(tmp_path)
+    folder = (tmp_path / catalog).parent
+    written = {name: (folder / name).read_bytes() for name in ("en.txt", "en.html")}
+    for name in written:
+        (folder / name).unlink()
+    assert invoke("html", tmp_path / given).exit_code == 0
+    assert BAD.encode() in (folder / "en.txt").read_bytes()
+    # Rebuilt from the catalog alone where the source is gone: the same page, the spoiled line aside.
+    text = (folder / "en.txt").read_text(encoding="utf-8")
+    exported = invoke("export", "text", tmp_path / given)
+    assert exported.exit_code == 0 and exported.stdout == text
+    assert len(text.split("\n\n")) == len(written["en.txt"].decode().split("\n\n"))
+    page = (folder / "en.html").read_text(encoding="utf-8")
+    assert page.count('<tr id="s') == 45
+
+
+def test_pages_rebuilt_from_the_catalog_alone_are_the_bytes_translate_wrote(tmp_path):
+    shutil.copy(SAMPLE, tmp_path / "x.txt")
+    invoke("translate", tmp_path / "x.txt", "-o", tmp_path / "out", "--engine", "dictionary")
+    written = {name: (tmp_path / "out" / name).read_bytes() for name in ("en.txt", "en.html")}
+    (tmp_path / "x.txt").unlink()
+    for name in written:
+        (tmp_path / "out" / name).unlink()
+    assert invoke("html", tmp_path / "out").exit_code == 0
+    assert {name: (tmp_path / "out" / name).read_bytes() for name in written} == written
+
+
+@pytest.mark.parametrize("command", [("check",), ("status",), ("html",), ("export", "text"), ("export", "tmx")])
+def test_a_path_without_a_catalog_is_an_error(tmp_path, command):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / "source.zh.txt").write_text("創新。\n", encoding="utf-8")
+    for path in (tmp_path / "empty", tmp_path / "new", tmp_path / "new" / "source.zh.txt"):
+        result = invoke(*command, path)
+        assert result.exit_code == 2, (command, path, result.output)
+        assert f"nothing to check in {path}" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def status_at(width, path):
+    result = CliRunner(env={"COLUMNS": str(width)}).invoke(main, ["status", str(path)])
+    assert "…" not in result.stdout and all(len(line.rstrip()) <= width for line in result.stdout.splitlines())
+    return result.stdout
+
+
+def test_status_shows_errors_and_warnings_apart_and_fits_80_columns(tmp_path):
+    article(tmp_path)
+    slug = "tianjin-chuangxian-zhengyou-article"
+    (tmp_path / "a").rename(tmp_path / slug)
+    # 480多 altered, 幹部 left in, five glossary terms dropped; and that line is short.
+    wide = status_at(200, tmp_path / slug).splitlines()
+    header = next(i for i, line in enumerate(wide) if "untranslated" in line)
+    assert wide[header].split()[:8] == ["article", "segments", "reviewed", "drafts", "untranslated", "errors",
+                                       "warnings", "reviewed"]
+    assert wide[header + 1].split()[:8] == [slug, "45", "1", "44", "0", "7", "1", "2%"]
+    # Too narrow for one word per column: one record per article, every value whole.
+    narrow = " ".join(status_at(80, tmp_path / slug).split())
+    assert f"{slug} segments 45 · reviewed 1 · drafts 44 · untranslated 0 · errors 7 · warnings 1 · % reviewed 2%" \
+        in narrow
+
+
+def test_check_table_wraps_in_80_columns(tmp_path):
+    loose(tmp_path)
+    result = CliRunner(env={"COLUMNS": "80"}).invoke(main, ["check", str(tmp_path / "x")])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert "…" not in result.stdout and all(len(line.rstrip()) <= 80 for line in lines)
+    assert any(line.split()[-1:] == ["message"] for line in lines)  # a table, its cells wrapped
+    words = " ".join(result.stdout.split())
+    assert "figure 480多 (480) is missing or" in words and "missing required" in words
+
+
+def project(tmp_path, marker="glossary"):
+    root = tmp_path / "proj"
+    (root / "translations" / "desk").mkdir(parents=True)
+    if marker == "glossary":
+        shutil.copytree(GLOSSARY_DIR, root / "glossary")
+    else:
+        (root / "zhen.toml").write_text("[argos]\nbeam_size = 4\n", encoding="utf-8")
+        shutil.copytree(GLOSSARY_DIR, root / "glossary")
+        (root / "translations").rename(root / "articles")
+        (root / "articles" / "desk").mkdir(parents=True, exist_ok=True)
+    return root
+
+
+@pytest.mark.parametrize("marker", ["glossary", "zhen.toml"])
+def test_commands_work_from_any_folder_inside_the_project(tmp_path, monkeypatch, marker):
+    root = project(tmp_path, marker)
+    desk = next(root.glob("*/desk"))
+    shutil.copy(SAMPLE, desk / "a.txt")
+    monkeypatch.chdir(desk)
+    assert invoke("translate", "a.txt", "--engine", "dictionary").exit_code == 0
+    assert (desk / "a" / "en.po").is_file()
+    assert invoke("check", "a").exit_code == 0
+    assert invoke("glossary", "lint").exit_code == 0
+
+
+def test_the_project_of_the_path_given_is_used_from_outside(tmp_path, monkeypatch):
+    root = project(tmp_path)
+    shutil.copy(SAMPLE, root / "translations" / "desk" / "a.txt")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert invoke("translate", root / "translations" / "desk" / "a.txt", "--engine", "dictionary").exit_code == 0
+    monkeypatch.chdir(root / "translations")
+    rows = [json.loads(line) for line in invoke("status", "--json").stdout.splitlines()]
+    assert [r["article"] for r in rows] == ["a"]
+
+
+def test_outside_any_project_the_error_says_so(tmp_path, monkeypatch):
+    shutil.copy(SAMPLE, tmp_path / "a.txt")
+    monkeypatch.chdir(tmp_path)
+    result = invoke("translate", "a.txt", "--engine", "dictionary")
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "not inside a zhen project" in result.stderr and "zhen.toml" in result.stderr
+    assert str(tmp_path) in result.stderr
+    assert not (tmp_path / "a").exists()
