@@ -46,7 +46,7 @@ def measure(concurrency: tuple[int, ...] = CONCURRENCY, latency: float = LATENCY
             start = time.perf_counter()
             drafts = engine.draft(segments, hits, context=segments)
             seconds = time.perf_counter() - start
-            with urllib.request.urlopen(stats_url) as response:
+            with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(stats_url) as response:
                 stats = json.load(response)
             if len(drafts) != len(segments) or stats["problems"]:
                 raise SystemExit(f"LLM bench: {len(drafts)} drafts for {len(segments)} segments; {stats['problems']}")

@@ -122,6 +122,35 @@ def test_a_fault_ends_the_draft_with_one_line_naming_the_url(glossary, fault, me
     assert "\n" not in str(e.value)
 
 
+def test_a_server_asking_for_a_long_pause_is_reported_not_waited_for(glossary):
+    seg = Segment(1, 1, 1, "body", "天津。")
+    with LLMServer(faults={seg.text: ["429"]}, retry_after="600") as server:
+        with pytest.raises(EngineError, match="HTTP 429: the server asks to wait 600 s before retrying; try again later"):
+            engine(server, glossary).draft([seg])
+    assert len(server.times[seg.text]) == 1
+
+
+def test_retry_after_as_an_http_date():
+    from email.utils import format_datetime
+    from datetime import datetime, timedelta, timezone
+
+    from pipeline.engines.llm import _retry_after
+
+    later = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=30), usegmt=True)
+    assert 25 <= _retry_after(later) <= 30
+    assert _retry_after("2") == 2.0 and _retry_after(None) is None and _retry_after("soon") is None
+
+
+def test_a_proxy_in_the_environment_is_not_used_for_a_server_on_this_machine(glossary, monkeypatch):
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    seg = Segment(1, 1, 1, "body", "天津。")
+    with LLMServer() as server:
+        assert engine(server, glossary).draft([seg])[1].text == echo(seg.text)
+
+
 def test_a_refused_connection_is_one_line(glossary):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -155,7 +184,7 @@ def test_auto_picks_llm_when_configured_and_says_so(tmp_path, article_dir):
     assert f"engine auto: drafting with llm (model:test-model|prompt:{PROMPT_HASH})" in result.stderr
     catalog = (article_dir / "en.po").read_text(encoding="utf-8")
     assert f"draft-signature: engine:llm|model:test-model|prompt:{PROMPT_HASH}|glossary:" in catalog
-    assert "draft: llm (machine translation (test-model, an LLM))" in catalog
+    assert "draft: llm (machine translation by test-model, an LLM)" in catalog
     assert server.problems == []
 
 

@@ -117,7 +117,7 @@ class LLMEngine(Engine):
             raise EngineError("the llm engine needs a server: set base_url and model in zhen.toml's [llm] "
                               "table, or ZHEN_LLM_BASE_URL and ZHEN_LLM_MODEL")
         self.options = options
-        self.label = f"machine translation ({options.model}, an LLM)"
+        self.label = f"machine translation by {options.model}, an LLM"
         self.url = f"{options.base_url}/chat/completions"
         environ = os.environ if environ is None else environ
         self._key = ""
@@ -161,8 +161,11 @@ class LLMEngine(Engine):
         n = self.options.concurrency
         headers = {"Authorization": f"Bearer {self._key}"} if self._key else {}
         limits = httpx.Limits(max_connections=n, max_keepalive_connections=n)
+        # A proxy from the environment cannot reach a server on this machine: bypass it there.
+        host = httpx.URL(self.options.base_url).host
+        loopback = host == "localhost" or host == "::1" or host.startswith("127.")
         done = 0
-        async with httpx.AsyncClient(headers=headers, limits=limits,
+        async with httpx.AsyncClient(headers=headers, limits=limits, trust_env=not loopback,
                                      timeout=httpx.Timeout(self.options.timeout_s)) as client:
             slots = asyncio.Semaphore(n)
 
