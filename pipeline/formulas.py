@@ -47,7 +47,6 @@ generic-noun list, rarer nouns are not).
 from __future__ import annotations
 
 import dataclasses
-import gzip
 import logging
 import re
 from collections.abc import Sequence
