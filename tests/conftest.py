@@ -56,3 +56,19 @@ def article_dir(tmp_path: Path) -> Path:
 def pytest_addoption(parser):
     parser.addoption("--regen-golden", action="store_true",
                      help="Rewrite tests/golden/*/expected/ from the code's output (review the diff before committing).")
+
+
+@pytest.fixture
+def runs(monkeypatch):
+    """Counts the articles that really ran (the CLI imports translate_article when it needs it)."""
+    import pipeline.run
+
+    calls = []
+    real = pipeline.run.translate_article
+
+    def counting(article, **kw):
+        calls.append(article.slug)
+        return real(article, **kw)
+
+    monkeypatch.setattr(pipeline.run, "translate_article", counting)
+    return calls

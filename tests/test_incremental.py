@@ -12,22 +12,6 @@ from tests.conftest import GLOSSARY_DIR, ROOT
 from tests.test_cli import invoke, snapshot
 
 
-@pytest.fixture
-def runs(monkeypatch):
-    """Counts the articles that really ran (the CLI imports translate_article when it needs it)."""
-    import pipeline.run
-
-    calls = []
-    real = pipeline.run.translate_article
-
-    def counting(article, **kw):
-        calls.append(article.slug)
-        return real(article, **kw)
-
-    monkeypatch.setattr(pipeline.run, "translate_article", counting)
-    return calls
-
-
 def translate(folder, *args):
     result = invoke("translate", folder, "--engine", "dictionary", "--json", *args)
     assert result.exit_code == 0, result.output
