@@ -113,16 +113,36 @@ def _glossary(glossary_path: Path | None, paths=()) -> Path:
     return glossary_path if glossary_path is not None else find_project(paths, need="glossary").glossary
 
 
+def _project(paths=()):
+    """The project of the first path given, else of the working folder; None outside every project."""
+    from pipeline.project import project_of
+
+    return (project_of(paths[0]) if paths else None) or project_of(Path.cwd())
+
+
 def _root(paths) -> Path:
     """The project's translations/ folder: where articles are found when no path
     is given (a project is then required), and the root that links from an
     article may lead into."""
-    from pipeline.project import TRANSLATIONS, find_project, project_of
+    from pipeline.project import TRANSLATIONS, find_project
 
     if not paths:
         return find_project(need="translations").translations
-    project = project_of(paths[0]) or project_of(Path.cwd())
+    project = _project(paths)
     return project.translations if project is not None else Path(TRANSLATIONS)
+
+
+def _settings(config_path: Path | None, paths=()) -> tuple[dict, Path | None]:
+    """The settings file given, else the project's zhen.toml (found like its glossary,
+    so a command run from a subfolder or elsewhere reads the same settings); with the
+    file they came from, for messages (None: no file)."""
+    from pipeline.config import load_config
+
+    if config_path is None:
+        project = _project(paths)
+        if project is not None and project.config.is_file():
+            config_path = project.config
+    return load_config(config_path), config_path
 
 
 def _print_table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]], *, numeric=()) -> None:
@@ -242,14 +262,10 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     from pipeline import incremental
     from pipeline.articles import collect
     from pipeline.batch import Failure, translate_all
-    from pipeline.config import DEFAULT_CONFIG, argos_options, llm_options, load_config, tm_min_score
+    from pipeline.config import argos_options, llm_options, tm_min_score
     from pipeline.glossary import glossary_files
-    from pipeline.project import project_of
 
-    project = project_of(sources[0] if sources else Path.cwd()) or project_of(Path.cwd())
-    if config_path is None and project is not None and project.config.is_file():
-        config_path = project.config
-    config, config_file = load_config(config_path), config_path or DEFAULT_CONFIG
+    config, config_file = _settings(config_path, sources)
     options = argos_options(config, path=config_file, device=device,
                             compute_type=compute_type, beam_size=beam_size, intra_threads=intra_threads)
     from pipeline.outputs import check_articles
@@ -317,9 +333,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
 
 def _base(paths=()) -> Path:
     """The project's folder (of the first path, else of the working folder); the working folder outside any."""
-    from pipeline.project import project_of
-
-    project = (project_of(paths[0]) if paths else None) or project_of(Path.cwd())
+    project = _project(paths)
     return Path(os.path.relpath(project.root)) if project is not None else Path()
 
 
@@ -722,7 +736,7 @@ def tm() -> None:
               help="Lowest fuzzy score shown [zhen.toml [tm] min_score, 75].")
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="Most hits shown.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Settings file (default: ./zhen.toml when present).")
+              help="Settings file (default: the project's zhen.toml when present).")
 @click.pass_obj
 def tm_search(obj: Context, text, as_json, min_score, limit, config_path) -> None:
     """Concordance: memory units whose source contains TEXT or matches it fuzzily, best first.
@@ -734,9 +748,10 @@ def tm_search(obj: Context, text, as_json, min_score, limit, config_path) -> Non
     Example:
       zhen tm search "天津市委" --json
     """
-    from pipeline.config import DEFAULT_CONFIG, load_config, tm_min_score
+    from pipeline.config import tm_min_score
 
-    floor = min_score or tm_min_score(load_config(config_path), path=config_path or DEFAULT_CONFIG)
+    config, config_file = _settings(config_path)
+    floor = min_score or tm_min_score(config, path=config_file)
     for m in _memory(obj, quiet=as_json).search(text, min_score=floor, limit=limit):
         if as_json:
             _emit({"source": m.unit.source, "target": m.unit.target, "score": m.score, "origin": m.unit.origin})
@@ -858,7 +873,7 @@ def model_remove(name) -> None:
               help="Also write source, reference and draft per line to this TSV file.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Settings file (default: ./zhen.toml when present).")
+              help="Settings file (default: the project's zhen.toml when present).")
 @glossary_option
 @click.pass_obj
 def eval_cmd(obj: Context, engine, test_set, catalogs, limit, seed, drafts_path, as_json, config_path,
@@ -875,7 +890,7 @@ def eval_cmd(obj: Context, engine, test_set, catalogs, limit, seed, drafts_path,
       zhen eval --from-catalogs translations/
     """
     from pipeline import evaluate as ev
-    from pipeline.config import DEFAULT_CONFIG, argos_options, llm_options, load_config
+    from pipeline.config import argos_options, llm_options
     from pipeline.files import write_atomic
     from pipeline.glossary import load_glossary
     from pipeline.engines import EngineProvider
@@ -887,8 +902,10 @@ def eval_cmd(obj: Context, engine, test_set, catalogs, limit, seed, drafts_path,
     else:
         name, pairs = test_set, ev.read_tsv(Path(test_set))
     pairs = ev.subset(pairs, limit=limit, seed=seed)
-    glossary = load_glossary(_glossary(glossary_path, catalogs))
-    config, config_file = load_config(config_path), config_path or DEFAULT_CONFIG
+    # The project is the one the test set lies in, else the working folder's.
+    paths = catalogs or ([] if test_set == "pud" else [Path(test_set)])
+    glossary = load_glossary(_glossary(glossary_path, paths))
+    config, config_file = _settings(config_path, paths)
     settings = {"argos": {"options": argos_options(config, path=config_file)},
                 "llm": {"options": llm_options(config, path=config_file)}}
     drafter = EngineProvider(engine, glossary, settings=settings, warn=obj.warn, say=obj.say).get(drafting=True)

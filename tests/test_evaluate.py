@@ -1,6 +1,7 @@
 """zhen eval: drafts a parallel test set through the real engines and scores it as sacrebleu does."""
 
 import json
+import shutil
 from pathlib import Path
 
 import polib
@@ -15,7 +16,7 @@ from pipeline.engines.argos import ArgosEngine, ArgosOptions
 from pipeline.engines.dictionary import DictionaryEngine
 from pipeline.engines.packages import install
 from pipeline.errors import EvalSetError
-from tests.conftest import SAMPLE
+from tests.conftest import GLOSSARY_DIR, SAMPLE
 
 SAMPLE_LINES = [line for line in SAMPLE.read_text(encoding="utf-8").splitlines() if len(line) > 5]
 # Pairs with glossary terms (from the sample) and with figures, dates and Latin names (from PUD's style).
@@ -226,3 +227,34 @@ def test_an_llm_server_is_scored_through_the_same_command(tmp_path, monkeypatch)
     assert obj["engine"] == "llm" and obj["pairs"] == len(DESK)
     assert obj["chrf"] == 100.0 and obj["bleu"] == 100.0 and obj["caveats"] == []
     assert obj["glossary"] == {"required": 4, "present": 4, "compliance": 1.0}
+
+
+def test_eval_reads_the_projects_settings_from_any_folder(tmp_path, monkeypatch):
+    """zhen.toml is the project's, found from the test set's path or the working folder,
+    not a file that happens to sit in the working folder."""
+    from devkit.llm_server import LLMServer
+
+    monkeypatch.delenv("ZHEN_LLM_BASE_URL", raising=False)
+    monkeypatch.delenv("ZHEN_LLM_MODEL", raising=False)
+    root = tmp_path / "proj"
+    (root / "translations" / "desk").mkdir(parents=True)
+    shutil.copytree(GLOSSARY_DIR, root / "glossary")
+    tsv = write_tsv(root / "translations" / "desk" / "desk.tsv", DESK)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    references = dict(DESK)
+    with LLMServer(answer=lambda source: references[source]) as server:
+        (root / "zhen.toml").write_text(f'[llm]\nbase_url = "{server.base_url}"\nmodel = "{server.model}"\n',
+                                        encoding="utf-8")
+        for cwd, given in ((tsv.parent, tsv.name), (elsewhere, tsv)):
+            monkeypatch.chdir(cwd)
+            result = run("eval", "--set", given, "--json")  # auto: the LLM when [llm] is configured
+            assert result.exit_code == 0, result.output
+            assert json.loads(result.stdout)["engine"] == "llm" and json.loads(result.stdout)["chrf"] == 100.0
+        assert len(server.requests) == 2 * len(DESK)
+    # A wrong setting in the project's file is reported from a subfolder too, naming that file.
+    (root / "zhen.toml").write_text("[argos]\nbeam_size = 0\n", encoding="utf-8")
+    monkeypatch.chdir(tsv.parent)
+    result = run("eval", "--set", tsv.name, "--engine", "dictionary")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: {root / 'zhen.toml'}:2: [argos] beam_size: must be at least 1"

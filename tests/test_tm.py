@@ -472,3 +472,18 @@ def test_import_into_a_tm_folder_that_is_a_file_is_one_line(project, tmp_path):
     result = cli("tm", "import", source)
     assert result.exit_code == 2 and "cannot copy into tm" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_tm_search_from_a_subfolder_reads_the_projects_settings(project, monkeypatch):
+    """The project's zhen.toml, not one in the working folder, sets the concordance's threshold."""
+    fuzzy = "会议要求，各级党组织要把活动与城市建设紧密结合起来。"  # 84% like a Jinnan sentence
+
+    def scores():
+        result = cli("tm", "search", fuzzy, "--json")
+        assert result.exit_code == 0, result.output
+        return [json.loads(line)["score"] for line in result.stdout.splitlines()]
+
+    monkeypatch.chdir(project / "translations" / "binhai")
+    assert scores() == [84]
+    (project / "zhen.toml").write_text("[tm]\nmin_score = 85\n", encoding="utf-8")
+    assert scores() == []
