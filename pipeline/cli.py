@@ -343,7 +343,7 @@ def _memory(obj: Context, paths=(), *, quiet: bool = False):
     from pipeline.tm.index import DB_PATH, TM_DIR, Memory
 
     base = _base(paths)
-    memory = Memory(base / DB_PATH, root=base / TRANSLATIONS, tm_dir=base / TM_DIR)
+    memory = Memory(base / DB_PATH, root=base / TRANSLATIONS, tm_dir=base / TM_DIR, base=base)
     bar = obj.progress(enabled=not quiet)
     with bar or _null():
         task = bar.add_task("translation memory", total=None) if bar else None

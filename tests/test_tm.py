@@ -1,6 +1,7 @@
 """The translation memory, end to end on two articles of our own: one in Traditional
 script whose reviewed entries draft the other, in Simplified."""
 
+import contextlib
 import json
 import os
 import re
@@ -487,3 +488,41 @@ def test_tm_search_from_a_subfolder_reads_the_projects_settings(project, monkeyp
     assert scores() == [84]
     (project / "zhen.toml").write_text("[tm]\nmin_score = 85\n", encoding="utf-8")
     assert scores() == []
+
+
+def indexed(root: Path) -> dict[str, int]:
+    """Units per file name, as the index holds them."""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(root / ".zhen" / "tm.sqlite")) as db:
+        return dict(db.execute("SELECT f.path, count(u.id) FROM files f LEFT JOIN units u ON u.file = f.path "
+                               "GROUP BY f.path"))
+
+
+def test_the_memory_names_files_from_the_project_whatever_the_working_folder(project, monkeypatch, runs):
+    translate()
+    catalog = undated(BINHAI_PO)
+    names = {"translations/binhai/en.po": 0, "translations/jinnan/en.po": 4}
+    assert indexed(project) == names
+    # From a subfolder: the same names, nothing indexed twice, nothing redrafted.
+    monkeypatch.chdir(project / "translations" / "binhai")
+    runs.clear()
+    result = cli("translate", "--engine", "dictionary", "--glossary", project / "glossary", "--json")
+    assert result.exit_code == 0, result.output
+    assert runs == [] and indexed(project) == names
+    assert undated(project / BINHAI_PO) == catalog
+    hits = [json.loads(line) for line in cli("tm", "search", "全区新建社区服务中心", "--json").stdout.splitlines()]
+    assert [h["origin"] for h in hits] == ["translations/jinnan/en.po"]
+    assert json.loads(cli("tm", "stats", "--json").stdout)["units"] == 4
+
+
+def test_an_index_naming_files_from_another_folder_is_renamed_on_the_next_run(project, monkeypatch):
+    # What an older zhen wrote when run from translations/binhai: names relative to that folder.
+    old = Memory(project / ".zhen" / "tm.sqlite", root=project / "translations", tm_dir=project / "tm",
+                 base=project / "translations" / "binhai")
+    old.sync()
+    old.close()
+    assert indexed(project) == {"../jinnan/en.po": 4}
+    monkeypatch.chdir(project / "translations" / "binhai")
+    assert json.loads(cli("tm", "stats", "--json").stdout)["units"] == 4
+    assert indexed(project) == {"translations/jinnan/en.po": 4}
