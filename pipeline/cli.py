@@ -250,8 +250,9 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
               beam_size, intra_threads, force, glossary_path, follow_symlinks) -> None:
     """Draft and merge the review catalog, English text and bilingual page.
 
-    SOURCES are article folders (holding source*.txt) or text files; with none,
-    every article under translations/ is translated. Reviewed entries are never
+    SOURCES are article folders (holding source*.txt), text files, or folders
+    this command wrote for a text file (translated again from the source their
+    catalog records); with none, every article under translations/ is translated. Reviewed entries are never
     overwritten. An article whose source, glossary, settings, catalog and
     outputs are all as the last run left them is skipped (--force runs it).
 
@@ -260,10 +261,10 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
       zhen translate translations/tianjin-chuangxian-zhengyou --json
     """
     from pipeline import incremental
-    from pipeline.articles import collect
     from pipeline.batch import Failure, translate_all
     from pipeline.config import argos_options, llm_options, tm_min_score
     from pipeline.glossary import glossary_files
+    from pipeline.locate import to_translate
 
     config, config_file = _settings(config_path, sources)
     options = argos_options(config, path=config_file, device=device,
@@ -274,7 +275,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     min_score = tm_min_score(config, path=config_file)
     glossary_path = _glossary(glossary_path, sources)
     files = glossary_files(glossary_path, follow_symlinks=follow_symlinks)
-    articles = collect(sources, output=output, root=_root(sources), follow_symlinks=follow_symlinks)
+    articles = to_translate(sources, output=output, root=_root(sources), follow_symlinks=follow_symlinks)
     check_articles(articles)  # before anything is written: no output may be a source
     memory = _memory(obj, sources, quiet=as_json)
     # LLMOptions holds the key's variable name, never the key: nothing secret reaches the state file.
