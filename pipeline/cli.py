@@ -179,7 +179,7 @@ def _print_table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...
         give = min(natural[i] - minimum[i], extra // (len(needy) - n))
         widths[i] += give
         extra -= give
-    table = Table(title=title, box=None, pad_edge=False, header_style="bold underline")
+    table = Table(title=Text(title, style="table.title"), box=None, pad_edge=False, header_style="bold underline")
     for col, w in zip(columns, widths):
         table.add_column(col, width=w, justify="right" if col in numeric else "left")
     for r in rows:
@@ -641,17 +641,14 @@ def terms_suggest(obj: Context, paths, as_json, as_tsv, glossary_path) -> None:
     elif as_tsv:
         click.echo(tsv_rows(found), nl=False)
     else:
-        from rich.table import Table
-
-        table = Table(title="Term candidates (English: literal suggestion, not official)")
-        for col in ("kind", "count", "term", "suggested English", "first seen", "context"):
-            table.add_column(col, justify="right" if col == "count" else "left", overflow="fold")
+        rows = []
         for c in found:
             first = c.contexts[0]
             more = f" (+{len(c.contexts) - 1})" if len(c.contexts) > 1 else ""
-            table.add_row(c.kind, str(c.count), c.term, c.english, first.reference + more,
-                          excerpt(first.text, c.term, width=10))
-        console().print(table)
+            rows.append((c.kind, str(c.count), c.term, c.english, first.reference + more,
+                         excerpt(first.text, c.term, width=10)))
+        _print_table("Term candidates (English: literal suggestion, not official)",
+                     ("kind", "count", "term", "suggested English", "first seen", "context"), rows, numeric=("count",))
         obj.err.print(f"{len(found)} candidate(s); `--tsv` gives rows to review and paste into the glossary")
 
 
