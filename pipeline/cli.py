@@ -540,8 +540,8 @@ def glossary_find(text_or_file, as_json, glossary_path, follow_symlinks) -> None
     from pipeline.segment import segment
     from pipeline.source import read_article
 
-    g = load_glossary(_glossary(glossary_path), follow_symlinks=follow_symlinks)
     path = Path(text_or_file)
+    g = load_glossary(_glossary(glossary_path, [path] if path.is_file() else []), follow_symlinks=follow_symlinks)
     units = ([(s.id, s.text) for s in segment(read_article(path))] if path.is_file()
              else [(1, text_or_file)])
     for seg_id, text in units:

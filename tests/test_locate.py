@@ -259,3 +259,16 @@ def test_a_catalog_naming_a_source_outside_its_project_is_not_followed(tmp_path)
     assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
     assert f"its catalog names {secret}, outside the project; run `zhen translate SOURCE -o {folder}`" in result.stderr
     assert (folder / "en.po").read_bytes() == before
+
+
+def test_glossary_find_on_a_file_uses_the_files_project(tmp_path, monkeypatch):
+    root = project(tmp_path)
+    (root / "glossary").joinpath("local.tsv").write_text(
+        "term\tvariants\tenglish\tavoid\tkind\tnote\tsource\n試點街\t\tPilot Street\t\tplace\tA street.\tzhen editorial rendering\n",
+        encoding="utf-8")
+    article = root / "translations" / "desk" / "a.txt"
+    article.write_text("試點街開業。\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # outside the project
+    result = invoke("glossary", "find", article)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["1:0-3\t試點街\tPilot Street"]
