@@ -252,9 +252,10 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
 
     SOURCES are article folders (holding source*.txt), text files, or folders
     this command wrote for a text file (translated again from the source their
-    catalog records); with none, every article under translations/ is translated. Reviewed entries are never
-    overwritten. An article whose source, glossary, settings, catalog and
-    outputs are all as the last run left them is skipped (--force runs it).
+    catalog records); with none, every article under translations/ is
+    translated. Reviewed entries are never overwritten. An article whose source,
+    glossary, settings, catalog and outputs are all as the last run left them is
+    skipped (--force runs it).
 
     \b
     Example:
