@@ -13,16 +13,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import polib
-
-from pipeline import links, ownership
+from pipeline import links
 from pipeline.articles import (CATALOG, SOURCE_GLOB, Article, collect, refuse_outside_links, resolve, slugify,
                                source_in)
-from pipeline.catalog import notes
 from pipeline.errors import SourceError, ZhenError
 from pipeline.model import ROLES, Segment
 from pipeline.project import project_of
+
+if TYPE_CHECKING:
+    import polib
+
+# The catalog modules (and polib) are imported where a catalog is read: `translate`
+# finds its articles here, and a re-run that skips every article never reads one.
 
 
 class NothingToCheck(ZhenError):
@@ -127,6 +131,8 @@ def _recorded_source(folder: Path) -> Path:
     folder (where ``translate x.txt`` found it): a catalog brought from elsewhere
     must not make zhen read, and copy into the catalog, a file nobody named.
     """
+    from pipeline import ownership
+
     catalog = folder / CATALOG
     source = ownership.recorded_source(catalog) or _loose_source(folder, catalog)
     hint = (f"run `zhen translate SOURCE -o {folder}` to translate it again, or `zhen html {folder}` "
@@ -148,6 +154,8 @@ def segments_from_catalog(catalog: polib.POFile) -> list[Segment]:
 
     Live entries in line order; sentences on one source line form a paragraph.
     """
+    from pipeline.catalog import notes
+
     placed: list[tuple[int, int, str, str]] = []
     for n, entry in enumerate(catalog):
         if entry.obsolete or not entry.msgid:
