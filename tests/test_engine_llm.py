@@ -9,7 +9,8 @@ from devkit.llm_server import LLMServer, echo
 from pipeline import script
 from pipeline.engines.llm import PROMPT_HASH, LLMEngine, clean_answer
 from pipeline.errors import EngineError
-from pipeline.model import LLMOptions, Segment
+from pipeline.engines.llm import LLMOptions
+from pipeline.model import Segment
 from pipeline.segment import segment
 from pipeline.source import read_article
 from tests.conftest import GLOSSARY_DIR, SAMPLE
