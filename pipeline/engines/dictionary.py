@@ -26,7 +26,7 @@ from pipeline.engines import cedict, mechanical
 from pipeline.engines.base import Engine, Hypothesis, Request
 from pipeline.glossary import Glossary
 from pipeline.model import Segment, Term, TermHit
-from pipeline.script import HAN, HAN_CHAR, simplify, to_simplified
+from pipeline.script import HAN, HAN_CHAR, HAN_UNIFIED, simplify, to_simplified
 
 # Revision of the glossing rules, part of the draft signature: raise it whenever a
 # change here, in ``cedict`` or in ``mechanical`` changes what a gloss says, so that
@@ -125,7 +125,7 @@ _SPACE_AFTER = re.compile(r"([(\[“])\s+")
 # A number or demonstrative with its measure word (两个, 这件, 每位): the measure word has no English.
 _MEASURED = re.compile("^([一二三四五六七八九十百千万两几数这那每各某该哪此]+)"
                        "[个名件位座次家项条只本张所场间栋辆架艘台部篇块枚颗首届批支套份起笔户处层段节章句封幅根片群类]$")
-_LATIN_GLOSS = re.compile(r"(?P<before>[\u4e00-\u9fff·]{1,12})[（(](?P<latin>[A-Z][A-Za-z .'&-]*)[）)]")
+_LATIN_GLOSS = re.compile(rf"(?P<before>[{HAN_UNIFIED}·]{{1,12}})[（(](?P<latin>[A-Z][A-Za-z .'&-]*)[）)]")
 # Injected glossary renderings travel between these private-use marks, so that
 # nothing (jieba, figures, dates) touches them.
 _OPEN, _CLOSE = "\ue000", "\ue001"

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 
 from pipeline.numbers import chinese_numeral, ordinal, zh_figures
+from pipeline.script import HAN_UNIFIED
 
 Span = tuple[int, int, str]
 
@@ -35,8 +36,8 @@ AGENCIES = {
 }
 _AGENCY = "|".join(sorted(AGENCIES, key=len, reverse=True))
 _DATELINE_AGENCY_FIRST = re.compile(
-    rf"^\s*(?P<agency>{_AGENCY})(?P<place>[\u4e00-\u9fff]{{2,8}}?)(?P<m>{_N})月(?P<d>{_N})日(?:电|讯)\s*[：:]?\s*")
-_DATELINE_PLACE_FIRST = re.compile(rf"^\s*(?P<place>[\u4e00-\u9fff]{{2,6}}?)(?P<agency>{_AGENCY})(?:讯|消息|电)\s*[：:]\s*")
+    rf"^\s*(?P<agency>{_AGENCY})(?P<place>[{HAN_UNIFIED}]{{2,8}}?)(?P<m>{_N})月(?P<d>{_N})日(?:电|讯)\s*[：:]?\s*")
+_DATELINE_PLACE_FIRST = re.compile(rf"^\s*(?P<place>[{HAN_UNIFIED}]{{2,6}}?)(?P<agency>{_AGENCY})(?:讯|消息|电)\s*[：:]\s*")
 
 _HALF = {"上": "first", "下": "second"}
 _QUARTER = {"一": "first", "1": "first", "二": "second", "2": "second", "三": "third", "3": "third",
