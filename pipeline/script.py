@@ -34,8 +34,10 @@ def to_simplified(text: str) -> str:
 # character class (f"[{HAN}]"). The modules differ in which they mean, on purpose
 # or by history; tests/test_script.py pins each module's choice.
 HAN_UNIFIED = "\u4e00-\u9fff"  # CJK Unified Ideographs: the characters of everyday text
-HAN_BMP = "\u3400-\u9fff"  # Extension A (rare characters, often in names) through the Unified Ideographs
-HAN_COMPAT = "\uf900-\ufaff"  # CJK Compatibility Ideographs: duplicates that Big5 and other legacy sets carry
+# Extension A (rare characters, often in names) through the Unified Ideographs; the
+# Yijing hexagram symbols between the two come along.
+HAN_BMP = "\u3400-\u9fff"
+HAN_COMPAT = "\uf900-\ufaff"  # CJK Compatibility Ideographs: duplicates kept for legacy character sets
 HAN_SUPPLEMENTARY = "\U00020000-\U0003ffff"  # Extension B and later, outside the BMP (planes 2 and 3)
 CJK_BMP = "\u2e80-\u9fff"  # radicals, CJK punctuation, kana and bopomofo, then the BMP ideographs
 # Chinese characters as QA and glossing count them: the BMP ideographs and the compatibility ones.
