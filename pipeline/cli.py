@@ -468,7 +468,9 @@ def check(paths, as_json, strict, glossary_path, follow_symlinks) -> None:
             _emit({"catalog": f.catalog, "entry": f.entry, "reference": f.reference, "check": f.check,
                    "severity": f.severity, "subject": f.subject, "message": f.message})
     else:
-        if len(catalogs) == 1:  # one catalog: named once in the title, not on every row
+        if not findings:
+            pass  # an empty table says less than the count line below
+        elif len(catalogs) == 1:  # one catalog: named once in the title, not on every row
             _print_table(f"QA findings in {catalogs[0]}", ("entry", "source", "check", "severity", "subject", "message"),
                          [(str(f.entry), f.reference, f.check, f.severity, f.subject, f.message) for f in findings],
                          numeric=("entry",))

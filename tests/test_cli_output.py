@@ -85,3 +85,19 @@ def test_a_warning_that_looks_like_markup_prints_literally(tmp_path, monkeypatch
     result = invoke("model", "list")
     assert result.exit_code == 0
     assert f"warning: {broken}: skipped this package" in result.stderr
+
+
+def test_a_clean_check_prints_the_count_without_an_empty_table(tmp_path):
+    glossary = tmp_path / "g.tsv"
+    glossary.write_text("term\tvariants\tenglish\tavoid\tkind\tnote\tsource\n"
+                        "創新\t\tinnovation\t\tword\tNew ideas.\tzhen editorial rendering\n", encoding="utf-8")
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "source.zh.txt").write_text("創新。\n", encoding="utf-8")
+    assert invoke("translate", folder, "--engine", "dictionary", "--glossary", glossary).exit_code == 0
+    catalog = polib.pofile(str(folder / "en.po"))
+    catalog[0].msgstr, catalog[0].flags = "Innovation.", []
+    catalog.save(str(folder / "en.po"))
+    checked = invoke("check", folder, "--glossary", glossary)
+    assert checked.exit_code == 0, checked.output
+    assert checked.stdout.strip().splitlines() == ["1 catalog(s): 0 error(s), 0 warning(s)"]
