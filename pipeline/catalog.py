@@ -197,8 +197,8 @@ class _Shown:
     signatures: dict[str, str]  # each setup's whole signature, from the same
 
     @classmethod
-    def start(cls, old: polib.POFile | None) -> _Shown:
-        labels: dict[str, str] = {}
+    def start(cls, old: polib.POFile | None, drafts: Iterable[Draft]) -> _Shown:
+        labels = {d.engine: d.label for d in drafts if d.label}  # this run's words win over the old catalog's
         sigs: dict[str, str] = {}
         for e in old or ():
             note = draft_note(e)
@@ -249,8 +249,6 @@ def _draft_line(engine: str, shown: _Shown, draft: str | None = None, setup: str
 
 
 def _draft_lines(d: Draft, shown: _Shown) -> list[str]:
-    if d.label:
-        shown.labels.setdefault(d.engine, d.label)
     setup = setup_hash(d.signature)
     shown.signatures.setdefault(setup, d.signature)
     lines = _draft_line(d.engine, shown, draft_id(d.text), setup)
@@ -493,7 +491,7 @@ def merge(
     drafts = drafter(plan.to_draft) if plan.to_draft else {}
     catalog = polib.POFile(wrapwidth=po.WIDTH)
     counts = dict(reused=0, reviewed=0, edited=0, fuzzy=0, untranslated=0)
-    shown = _Shown.start(old)
+    shown = _Shown.start(old, drafts.values())
     for msgid, segs in plan.order.items():
         catalog.append(_build_entry(msgid, segs, plan, drafts, source_name=source_name, hits=hits,
                                     nested=nested or {}, annotate=annotate, counts=counts, shown=shown))

@@ -484,7 +484,9 @@ def check(paths, as_json, strict, glossary_path, follow_symlinks) -> None:
             _emit({"catalog": f.catalog, "entry": f.entry, "reference": f.reference, "check": f.check,
                    "severity": f.severity, "subject": f.subject, "message": f.message})
     else:
-        if len(catalogs) == 1:  # one catalog: named once in the title, not on every row
+        if not findings:
+            pass  # an empty table says less than the count line below
+        elif len(catalogs) == 1:  # one catalog: named once in the title, not on every row
             _print_table(f"QA findings in {catalogs[0]}", ("entry", "source", "check", "severity", "subject", "message"),
                          [(str(f.entry), f.reference, f.check, f.severity, f.subject, f.message) for f in findings],
                          numeric=("entry",))
@@ -864,6 +866,9 @@ def model_remove(name) -> None:
                    "else the dictionary engine.")
 @click.option("--set", "test_set", default="pud", show_default=True, metavar="pud|FILE.tsv",
               help="pud: UD Chinese PUD with its English original (1,000 pairs); or a TSV of zh<TAB>en lines.")
+@click.option("--pud", "pud_folder", type=click.Path(path_type=Path, file_okay=False), metavar="FOLDER",
+              help="Where --set pud reads zh_pud-ud-test.conllu and en_pud-ud-test.conllu (default: data/ud/ of "
+                   "the zhen repository zhen runs from; an installed zhen has none).")
 @click.option("--from-catalogs", "catalogs", multiple=True, type=click.Path(path_type=Path),
               help="Use the reviewed entries of these catalogs (files or folders) as the test set.")
 @click.option("--limit", type=click.IntRange(1), help="Evaluate this many pairs only.")
@@ -875,7 +880,7 @@ def model_remove(name) -> None:
               help="Settings file (default: the project's zhen.toml when present).")
 @glossary_option
 @click.pass_obj
-def eval_cmd(obj: Context, engine, test_set, catalogs, limit, seed, drafts_path, as_json, config_path,
+def eval_cmd(obj: Context, engine, test_set, pud_folder, catalogs, limit, seed, drafts_path, as_json, config_path,
              glossary_path) -> None:
     """Score an engine's drafts on a parallel test set (chrF2, BLEU, glossary, QA).
 
@@ -894,10 +899,12 @@ def eval_cmd(obj: Context, engine, test_set, catalogs, limit, seed, drafts_path,
     from pipeline.glossary import load_glossary
     from pipeline.engines import EngineProvider
 
+    if pud_folder is not None and (catalogs or test_set != "pud"):
+        raise click.UsageError("--pud is where --set pud reads its files; it does not go with another test set")
     if catalogs:
         name, pairs = "reviewed catalogs", ev.catalog_pairs(catalogs)
     elif test_set == "pud":
-        name, pairs = "PUD zh→en", ev.pud_pairs()
+        name, pairs = "PUD zh→en", ev.pud_pairs(pud_folder)
     else:
         name, pairs = test_set, ev.read_tsv(Path(test_set))
     pairs = ev.subset(pairs, limit=limit, seed=seed)

@@ -37,8 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError
-from pipeline.engines.argos import ArgosOptions
-from pipeline.model import LLMOptions
+from pipeline.engines.options import ArgosOptions, LLMOptions
 
 TM_MIN_SCORE = 75
 DEVICES = ("cpu", "cuda", "auto")

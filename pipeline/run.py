@@ -63,7 +63,7 @@ def require_catalog(article: Article):
 def write_outputs(article: Article, segments: Sequence[Segment], hits, catalog, lang: str,
                   checks: SegmentQA | None = None, glossary: Glossary | None = None) -> None:
     checks = checks or SegmentQA(hits, glossary)
-    rows = render.rows(segments, catalog, hits, checks.for_page(segments, catalog))
+    rows = render.rows(segments, catalog, hits, checks.for_page(segments, cat.read_entries(catalog)))
     title = segments[0].text if segments else article.slug
     write_if_changed(article.text, render.english_text(rows))
     write_if_changed(article.html, render.html_page(rows, title=title, source_lang=lang))

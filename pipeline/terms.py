@@ -16,14 +16,14 @@ from pathlib import Path
 
 from pipeline.formulas import Mention, find_mentions
 from pipeline.glossary import COLUMNS, Glossary
-from pipeline.script import fold
+from pipeline.script import HAN_BMP, fold
 
 KINDS = ("formula", "quoted", "recurring")
 RECURRING_MIN = 2
 # jieba's tags for what a recurring expression may be: nouns, verbal nouns,
 # abbreviations, fixed expressions, idioms.
 _END_POS = ("n", "vn", "j", "l", "i", "nz", "an")
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_CJK_RUN = re.compile(f"[{HAN_BMP}]+")
 
 Progress = Callable[[int, int], None]
 

@@ -303,6 +303,35 @@ def test_each_explanation_is_given_once_per_catalog_and_each_label_once_per_engi
     assert [cat.read_entry(e, 1).origin for e in catalog] == ["dictionary"] * 3
 
 
+def test_a_new_label_replaces_the_old_one_where_the_engine_first_shows():
+    first, _ = merge(segs("甲。", "乙。"), signature=LONG_SIG, drafter=_long_drafter)
+    newer = LONG_SIG + "|model:b"
+
+    def relabelled(todo):
+        return {s.id: Draft(f"B{s.id}.", "dictionary", newer, label="another gloss") for s in todo}
+
+    again, _ = merge(segs("甲。", "乙。"), old=roundtrip(first), signature=newer, drafter=relabelled)
+    assert [cat.notes(e)["draft"][0].split(" [")[0] for e in again] == ["dictionary (another gloss)", "dictionary"]
+
+
+def test_the_sample_catalog_says_nothing_twice(article_dir, glossary):
+    from pipeline.articles import resolve
+    from pipeline.engines import EngineProvider
+    from pipeline.run import translate_article
+
+    article = resolve(article_dir)
+    translate_article(article, glossary=glossary, engines=EngineProvider("dictionary", glossary), now=NOW)
+    text = article.catalog.read_text(encoding="utf-8")
+    explained = {t.term: f'{t.term} = "{t.english}" ({t.note})' for t in glossary.terms if t.note}
+    explained = {term: line for term, line in explained.items() if line in text}
+    assert len(explained) > 50
+    assert [term for term, line in explained.items() if text.count(line) > 1] == []
+    assert text.count("word-by-word gloss from CC-CEDICT") == 1 and text.count("#. draft-setup: ") == 1
+    assert "draft-signature" not in text and "draft-id" not in text
+    notes = sum(len(line) for line in text.split("\n") if line.startswith("#."))
+    assert notes < 26_000  # every entry repeating every explanation wrote 47,989
+
+
 def test_entries_are_read_once_into_values_the_later_stages_share():
     catalog = po.read_catalog(POEDIT_SAVES / "3-poedit-saved-after-approval.po")
     entries = cat.read_entries(catalog)

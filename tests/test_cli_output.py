@@ -102,9 +102,28 @@ def test_term_candidates_that_look_like_markup_print_literally(tmp_path):
 def test_a_catalog_path_that_looks_like_markup_titles_the_check_table_literally(tmp_path, name):
     folder = tmp_path / name
     folder.mkdir(parents=True)
-    (folder / "source.zh.txt").write_text("創新。\n", encoding="utf-8")
+    (folder / "source.zh.txt").write_text("全市共有480人。\n", encoding="utf-8")
     assert invoke("translate", folder, "--engine", "dictionary").exit_code == 0
+    catalog = polib.pofile(str(folder / "en.po"))
+    catalog[0].msgstr, catalog[0].flags = "There are 48 people in the city.", []  # a finding: a table
+    catalog.save(str(folder / "en.po"))
     result = invoke("check", folder)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     title = result.stdout[:result.stdout.index("entry")]  # wrapped to the width of the table
     assert "".join(title.split()) == f"QAfindingsin{folder / 'en.po'}"
+
+
+def test_a_clean_check_prints_the_count_without_an_empty_table(tmp_path):
+    glossary = tmp_path / "g.tsv"
+    glossary.write_text("term\tvariants\tenglish\tavoid\tkind\tnote\tsource\n"
+                        "創新\t\tinnovation\t\tword\tNew ideas.\tzhen editorial rendering\n", encoding="utf-8")
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "source.zh.txt").write_text("創新。\n", encoding="utf-8")
+    assert invoke("translate", folder, "--engine", "dictionary", "--glossary", glossary).exit_code == 0
+    catalog = polib.pofile(str(folder / "en.po"))
+    catalog[0].msgstr, catalog[0].flags = "Innovation.", []
+    catalog.save(str(folder / "en.po"))
+    checked = invoke("check", folder, "--glossary", glossary)
+    assert checked.exit_code == 0, checked.output
+    assert checked.stdout.strip().splitlines() == ["1 catalog(s): 0 error(s), 0 warning(s)"]

@@ -11,7 +11,8 @@ from pipeline.catalog import setup_hash
 from pipeline.glossary import load_glossary
 from pipeline.engines.llm import PROMPT_HASH, LLMEngine, clean_answer
 from pipeline.errors import EngineError
-from pipeline.model import LLMOptions, Segment
+from pipeline.engines.llm import LLMOptions
+from pipeline.model import Segment
 from pipeline.segment import segment
 from pipeline.source import read_article
 from tests.conftest import GLOSSARY_DIR, SAMPLE

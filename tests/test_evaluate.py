@@ -258,3 +258,40 @@ def test_eval_reads_the_projects_settings_from_any_folder(tmp_path, monkeypatch)
     result = run("eval", "--set", tsv.name, "--engine", "dictionary")
     assert result.exit_code == 2
     assert result.stderr.strip() == f"error: {root / 'zhen.toml'}:2: [argos] beam_size: must be at least 1"
+
+
+def write_pud(folder: Path, pairs) -> Path:
+    """PUD-shaped CoNLL-U files (only the comment lines zhen reads) for ``pairs`` of (zh, en)."""
+    folder.mkdir()
+    for name, column in ((ev.PUD_ZH, 0), (ev.PUD_EN, 1)):
+        (folder / name).write_text("".join(f"# sent_id = s{n}\n# text = {pair[column]}\n1\t_\n\n"
+                                           for n, pair in enumerate(pairs, start=1)), encoding="utf-8")
+    return folder
+
+
+def test_the_pud_set_is_read_from_the_folder_given(tmp_path):
+    folder = write_pud(tmp_path / "ud", DESK[:3])
+    assert [(p.source, p.reference, p.origin) for p in ev.pud_pairs(folder)] == \
+        [(zh, en, f"s{n}") for n, (zh, en) in enumerate(DESK[:3], start=1)]
+    result = run("eval", "--engine", "dictionary", "--pud", folder, "--json")
+    assert result.exit_code == 0, result.output
+    obj = json.loads(result.stdout)
+    assert (obj["set"], obj["pairs"]) == ("PUD zh→en", 3)
+
+
+def test_without_the_repository_the_pud_set_is_a_one_line_error(tmp_path, monkeypatch):
+    # An installed zhen: no data/ud beside the package.
+    absent = tmp_path / "site-packages" / "data" / "ud"
+    monkeypatch.setattr(ev, "REPOSITORY_UD", absent)
+    result = run("eval", "--engine", "dictionary")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    message = " ".join(result.stderr.split())
+    assert str(absent) in message and "--pud FOLDER" in message
+
+
+def test_a_pud_folder_without_its_files_is_named(tmp_path):
+    result = run("eval", "--engine", "dictionary", "--pud", tmp_path)
+    assert result.exit_code == 2 and str(tmp_path / ev.PUD_ZH) in " ".join(result.stderr.split())
+    tsv = write_tsv(tmp_path / "desk.tsv", DESK)
+    assert run("eval", "--set", tsv, "--pud", tmp_path).exit_code == 2

@@ -1,13 +1,15 @@
 import polib
 
+from pipeline.catalog import read_entries
 from pipeline.qa.consistency import across_articles, term_forms
 
 
 def catalog(*pairs):
+    """A catalog's entries, as the later stages read them."""
     c = polib.POFile()
     for msgid, msgstr in pairs:
         c.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
-    return c
+    return read_entries(c)
 
 
 def test_same_sentence_translated_two_ways_across_articles():
@@ -36,3 +38,13 @@ def test_sentence_case_and_nested_renderings_are_not_a_second_spelling(glossary)
                 ("圍繞科學發展創先爭優。", "They strive for excellence around scientific development."),
                 ("創先爭優活動開展。", "The Strive for Excellence campaign went on."))
     assert term_forms(c, glossary) == []
+
+
+def test_the_page_shows_a_term_written_two_ways_on_both_segments(glossary):
+    from pipeline.model import Segment
+    from pipeline.qa.article import SegmentQA
+
+    entries = catalog(("濱海新區發展很快。", "Binhai New Area grew fast."), ("支持濱海新區。", "Support the Binhai new area."))
+    segments = [Segment(1, 1, 1, "body", "濱海新區發展很快。"), Segment(2, 2, 2, "body", "支持濱海新區。")]
+    found = SegmentQA(glossary.match_segments(segments), glossary).for_page(segments, entries)
+    assert sorted(f.segment for f in found if f.check == "consistency") == [1, 2]

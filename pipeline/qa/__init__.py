@@ -169,5 +169,5 @@ def check_files(paths: Sequence[Path], glossary) -> list[Finding]:
 
     catalogs = {str(p): po.read_catalog(p) for p in paths}
     findings = [f for p, c in catalogs.items() for f in check_catalog(c, glossary, path=p)]
-    findings += check_catalogs(catalogs, glossary)
+    findings += check_catalogs({p: read_entries(c) for p, c in catalogs.items()}, glossary)
     return sorted(findings, key=lambda f: (f.catalog, f.entry or 0))
