@@ -105,6 +105,7 @@ def test_brackets_quotes_and_placeholders(glossary):
 def test_whitespace_only_is_an_error_and_empty_is_just_untranslated(glossary, tmp_path):
     import polib
 
+    from pipeline.catalog import read_entries
     from pipeline.qa import check_catalog
 
     assert [(f.check, f.severity) for f in check_segment("創新。", "  \n", [])] == [("leftovers", "error")]
@@ -112,5 +113,5 @@ def test_whitespace_only_is_an_error_and_empty_is_just_untranslated(glossary, tm
     catalog = polib.POFile()
     catalog.append(polib.POEntry(msgid="創新。", msgstr=" "))
     catalog.append(polib.POEntry(msgid="發展。", msgstr=""))
-    found = check_catalog(catalog, glossary, path="x.po")
+    found = check_catalog(read_entries(catalog), glossary, path="x.po")
     assert [(f.entry, f.message) for f in found] == [(1, "whitespace-only translation")]

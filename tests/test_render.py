@@ -2,6 +2,7 @@ import re
 
 import polib
 
+from pipeline.catalog import read_entries
 from pipeline.model import Segment, Term, TermHit
 from pipeline.render import english_text, html_page, rows
 
@@ -12,7 +13,7 @@ def make(entries):
     catalog = polib.POFile()
     for msgid, msgstr, fuzzy in entries:
         catalog.append(polib.POEntry(msgid=msgid, msgstr=msgstr, flags=["fuzzy"] if fuzzy else []))
-    return catalog
+    return read_entries(catalog)
 
 
 def test_everything_is_escaped():
