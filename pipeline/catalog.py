@@ -356,7 +356,7 @@ class _Plan:
 
 
 def _plan(segments: Sequence[Segment], old: polib.POFile | None,
-          signature: str | Callable[[Segment], str]) -> _Plan:
+          signature: str | Callable[[Segment], str], exact: Callable[[Segment], bool] | None = None) -> _Plan:
     olds = _old_entries(old)
     order: dict[str, list[Segment]] = {}
     for seg in segments:
@@ -368,7 +368,8 @@ def _plan(segments: Sequence[Segment], old: polib.POFile | None,
     to_draft: list[Segment] = []
     for msgid, segs in order.items():
         entry = olds.get(msgid)
-        if entry is None:
+        # A translation of this very sentence (an exact memory match) beats one of an earlier version of it.
+        if entry is None and not (exact is not None and exact(segs[0])):
             m = _closest(msgid, spare)
             if m:
                 matches[msgid] = m
@@ -479,15 +480,18 @@ def merge(
     now: datetime,
     purge_obsolete: bool = False,
     annotate: Annotator | None = None,
+    exact: Callable[[Segment], bool] | None = None,
 ) -> tuple[polib.POFile, MergeStats]:
     """Build the new catalog from the segments and the previous catalog.
 
     ``drafter`` is called once, with the first occurrence of every source
     sentence that needs a machine draft. ``signature`` is what a fresh draft
     would be signed with, or says so per sentence (a memory match or the engine).
+    ``exact`` says which new sentences the drafter knows word for word (the
+    memory): they are drafted, not matched to an earlier version of the sentence.
     Phases: plan, draft, build the live entries, keep the obsolete ones, header.
     """
-    plan = _plan(segments, old, signature)
+    plan = _plan(segments, old, signature, exact)
     drafts = drafter(plan.to_draft) if plan.to_draft else {}
     catalog = polib.POFile(wrapwidth=po.WIDTH)
     counts = dict(reused=0, reviewed=0, edited=0, fuzzy=0, untranslated=0)

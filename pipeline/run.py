@@ -122,6 +122,7 @@ def translate_article(
             now=now or now_utc(),
             purge_obsolete=purge_obsolete,
             annotate=checks.notes,
+            exact=memory.knows_exactly if memory is not None else None,
         )
         ownership.stamp(catalog, article)
         text = po.render(catalog)

@@ -526,3 +526,18 @@ def test_an_index_naming_files_from_another_folder_is_renamed_on_the_next_run(pr
     monkeypatch.chdir(project / "translations" / "binhai")
     assert json.loads(cli("tm", "stats", "--json").stdout)["units"] == 4
     assert indexed(project) == {"translations/jinnan/en.po": 4}
+
+
+def test_an_exact_memory_match_beats_the_translation_of_an_earlier_version(project):
+    translate()
+    urban = "会议要求，各级党组织要把活动与城市建设紧密结合起来。"
+    english = "The meeting asked Party organizations at every level to tie the campaign closely to urban construction."
+    review(BINHAI_PO, {urban: english})
+    # Jinnan's reviewed sentence is edited into the one Binhai's reviewer has just translated.
+    source = project / "translations" / "jinnan" / "source.zh.txt"
+    source.write_text(JINNAN.replace("與經濟發展", "與城市建設"), encoding="utf-8")
+    translate()
+    entry = entries(Path("translations/jinnan/en.po"))["會議要求，各級黨組織要把活動與城市建設緊密結合起來。"]
+    assert entry.msgstr == english and "fuzzy" in entry.flags
+    assert notes(entry)["tm-match"].startswith("100% from article binhai")
+    assert "match" not in notes(entry)
