@@ -551,9 +551,10 @@ def glossary_find(text_or_file, as_json, glossary_path, follow_symlinks) -> None
         for h in g.match(text):
             if as_json:
                 _emit({"segment": seg_id, "start": h.start, "end": h.end, "surface": h.surface,
-                       "term": h.term.term, "english": h.term.english})
+                       "term": h.term.term, "english": h.term.english, "accept": list(h.term.accept)})
             else:
-                click.echo(f"{seg_id}:{h.start}-{h.end}\t{printable(h.surface)}\t{printable(h.term.english)}")
+                also = f" (also accepted: {', '.join(h.term.accept)})" if h.term.accept else ""
+                click.echo(f"{seg_id}:{h.start}-{h.end}\t{printable(h.surface)}\t{printable(h.term.english + also)}")
 
 
 @glossary.command("export")

@@ -70,10 +70,16 @@ class Term:
     kind: str = ""
     file: str = ""
     line: int = 0
+    accept: tuple[str, ...] = ()  # other renderings a reviewer may keep; engines still draft ``english``
 
     @property
     def forms(self) -> tuple[str, ...]:
         return (self.term, *self.variants)
+
+    @property
+    def renderings(self) -> tuple[str, ...]:
+        """The required rendering, then every accepted one: any of them makes the term present."""
+        return (self.english, *self.accept)
 
 
 @dataclass(frozen=True)

@@ -185,7 +185,8 @@ def _marked_source(text: str, hits: Sequence[TermHit]) -> str:
 def _marked_english(text: str, hits: Sequence[TermHit]) -> str:
     spans: list[tuple[int, int, TermHit]] = []
     for h in dict.fromkeys(hits):
-        for m in re.finditer(re.escape(h.term.english), text, flags=re.IGNORECASE):
+        matches = (m for r in h.term.renderings for m in re.finditer(re.escape(r), text, flags=re.IGNORECASE))
+        for m in matches:
             if all(m.end() <= s or m.start() >= e for s, e, _ in spans):
                 spans.append((m.start(), m.end(), h))
                 break

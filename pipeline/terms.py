@@ -223,7 +223,7 @@ def tsv_rows(candidates: Iterable[Candidate]) -> str:
         more = f" (+{len(c.contexts) - 3} more)" if len(c.contexts) > 3 else ""
         hint = f"Literal suggestion, not official: {c.english}. " if c.english else ""
         note = f"{hint}Found {c.count}× as {c.kind}: {contexts}{more}"
-        row = {"term": _cell(c.term), "variants": "|".join(_cell(v) for v in c.variants), "english": "", "avoid": "",
-               "kind": "slogan" if c.kind == "quoted" else "", "note": _cell(note), "source": ""}
+        row = {"term": _cell(c.term), "variants": "|".join(_cell(v) for v in c.variants), "english": "", "accept": "",
+               "avoid": "", "kind": "slogan" if c.kind == "quoted" else "", "note": _cell(note), "source": ""}
         lines.append("\t".join(row[col] for col in COLUMNS))
     return "\n".join(lines) + "\n"

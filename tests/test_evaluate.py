@@ -99,6 +99,21 @@ def test_glossary_compliance_counts_required_renderings(glossary, tmp_path):
     assert result.as_json()["qa_per_100_segments"]["glossary"] == 0
 
 
+def test_glossary_compliance_counts_an_accepted_rendering_as_present(tmp_path):
+    from pipeline.glossary import Glossary
+    from pipeline.model import Term
+
+    # Glossed word by word (no rendering put into the input), 幹部 comes out as CC-CEDICT's "cadre".
+    pairs = ev.read_tsv(write_tsv(tmp_path / "desk.tsv", [("選派黨員幹部。", "Party member officials were sent.")]))
+    for accept, present in (((), 0), (("cadre",), 1)):
+        glossary = Glossary([Term("幹部", "officials", accept=accept)])
+        engine = DictionaryEngine(glossary)
+        engine.inject_terms = False
+        result, drafts = ev.evaluate(pairs, engine, glossary=glossary, test_set="desk.tsv")
+        assert "cadre" in drafts[0] and "officials" not in drafts[0]
+        assert (result.renderings_required, result.renderings_present) == (1, present)
+
+
 def test_cli_json_is_one_object_with_every_measure(tmp_path):
     result = run("eval", "--engine", "dictionary", "--limit", "25", "--seed", "1", "--json",
                  "--glossary", Path(__file__).parent.parent / "glossary")

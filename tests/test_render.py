@@ -53,3 +53,11 @@ def test_status_is_shown_by_label_not_colour_alone():
         ("1", "reviewed", "Reviewed"), ("2", "draft", "Draft"), ("3", "untranslated", "Untranslated")]
     assert '3 segments · 1 reviewed · 1 drafts · 1 untranslated' in page
     assert 'lang="zh-Hans"' in page and '<html lang="en">' in page
+
+
+def test_the_page_marks_an_accepted_rendering_as_the_term():
+    seg = Segment(1, 1, 1, "body", "幹部參加。")
+    hit = TermHit(Term("幹部", "officials", accept=("cadre",), note="n"), 0, 2, "幹部")
+    page = html_page(rows([seg], make([(seg.text, "The cadres took part.", False)]), {1: [hit]}), title="t",
+                     source_lang="zh-Hant")
+    assert re.search(r'<mark class="term"[^>]*>cadre</mark>s took part', page)

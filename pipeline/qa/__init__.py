@@ -56,12 +56,18 @@ def check_numbers(source: str, english: str, hits: Sequence[TermHit]) -> list[tu
     return out
 
 
+def _or_accepted(accept: Sequence[str]) -> str:
+    quoted = ", ".join(f'"{a}"' for a in accept)
+    return f" (or one the glossary accepts: {quoted})" if accept else ""
+
+
 def check_glossary(source: str, english: str, hits: Sequence[TermHit]) -> list[tuple[str, str, str]]:
     """Glossary: required renderings present, avoided renderings absent."""
     missing, forbidden = verify(english, hits)
-    terms = {h.term.english: h.term.term for h in hits}
+    terms = {h.term.english: h.term for h in hits}
     avoided = {a: h.term.term for h in hits for a in h.term.avoid}
-    return ([("error", f'missing required rendering "{m}"', terms[m]) for m in missing]
+    return ([("error", f'missing required rendering "{m}"{_or_accepted(terms[m].accept)}', terms[m].term)
+             for m in missing]
             + [("error", f'carries avoided rendering "{f}"', avoided[f]) for f in forbidden])
 
 

@@ -2,7 +2,9 @@
 
 - the same source sentence translated differently in different articles;
 - a glossary term whose rendering is written two ways in one article
-  ("three highlands" here, "Three Highlands" there).
+  ("three highlands" here, "Three Highlands" there, or the required
+  "officials" here and the accepted "cadres" there: a reader takes two words
+  for two things). Each article keeps to one form; articles may differ.
 """
 
 from __future__ import annotations
@@ -45,19 +47,21 @@ def across_articles(catalogs: Mapping[str, Sequence[EntryInfo]]) -> list[Finding
 
 
 def _written(english: str, hits) -> list[tuple[str, str]]:
-    """(term, rendering as written) for each required rendering found in ``english``.
+    """(term, rendering as written) for each required or accepted rendering found in ``english``.
 
     A rendering found inside a longer one ("strive for excellence" inside
-    "Strive for Excellence campaign") belongs to the longer term.
+    "Strive for Excellence campaign") belongs to the longer term. A plural
+    ending is not a second spelling ("cadre" in one sentence, "cadres" in the
+    next): the glossary check accepts both, and so does this one.
     """
     found = []
     for hit in hits:
-        rendering = hit.term.english
-        for m in re.finditer(rf"(?<!\w){re.escape(rendering)}(?!\w)", english, re.I):
-            form = m.group(0)
-            if rendering[:1].islower() and not re.search(r"[A-Za-z0-9]", english[:m.start()]):
-                form = form[0].lower() + form[1:]  # sentence case is not a second spelling
-            found.append((m.start(), m.end(), hit.term.term, form))
+        for rendering in hit.term.renderings:
+            for m in re.finditer(rf"(?<!\w)({re.escape(rendering)})(?:e?s)?(?!\w)", english, re.I):
+                form = m.group(1)
+                if rendering[:1].islower() and not re.search(r"[A-Za-z0-9]", english[:m.start()]):
+                    form = form[0].lower() + form[1:]  # sentence case is not a second spelling
+                found.append((m.start(), m.end(), hit.term.term, form))
     return [(term, form) for s, e, term, form in found
             if not any(s2 <= s and e <= e2 and e2 - s2 > e - s for s2, e2, _, _ in found)]
 
