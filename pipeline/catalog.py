@@ -215,7 +215,8 @@ class _Shown:
 
 
 def _term_line(key: str, term, shown: _Shown) -> str:
-    line = f'{key}: {term.term} = "{term.english}"'
+    # The renderings a reviewer may keep come along every time, as they are what the check accepts.
+    line = f'{key}: {term.term} = ' + " or ".join(f'"{r}"' for r in term.renderings)
     if term.term in shown.terms:
         return line
     shown.terms.add(term.term)

@@ -284,7 +284,7 @@ def test_catalogs_with_the_older_bookkeeping_lines_are_read_and_rewritten(tmp_pa
 def test_each_explanation_is_given_once_per_catalog_and_each_label_once_per_engine():
     long = Term(term="創先爭優活動", english="Strive for Excellence campaign", note="A CPC campaign (2010–2012).")
     short = Term(term="創先爭優", english="strive for excellence", note="The verb phrase behind it.")
-    plain = Term(term="黨組織", english="Party organizations", note="")
+    plain = Term(term="黨組織", english="Party organizations", note="", accept=("Party bodies",))
     hits = {1: [TermHit(long, 0, 6, long.term)], 2: [TermHit(long, 0, 6, long.term), TermHit(plain, 6, 9, plain.term)],
             3: [TermHit(short, 0, 4, short.term)]}
     nested = {1: [TermHit(short, 0, 4, short.term)], 2: [TermHit(short, 0, 4, short.term)]}
@@ -293,7 +293,8 @@ def test_each_explanation_is_given_once_per_catalog_and_each_label_once_per_engi
                            nested=nested, old=None, signature=LONG_SIG, drafter=_long_drafter, now=NOW)
     glossary = [cat.notes(e).get("glossary", []) for e in catalog]
     assert glossary == [['創先爭優活動 = "Strive for Excellence campaign" (A CPC campaign (2010–2012).)'],
-                        ['創先爭優活動 = "Strive for Excellence campaign"', '黨組織 = "Party organizations"'],
+                        ['創先爭優活動 = "Strive for Excellence campaign"',
+                         '黨組織 = "Party organizations" or "Party bodies"'],
                         ['創先爭優 = "strive for excellence"']]
     inside = [cat.notes(e).get("glossary (inside a longer term)", []) for e in catalog]
     assert inside == [['創先爭優 = "strive for excellence" (The verb phrase behind it.)'], [], []]
@@ -322,7 +323,8 @@ def test_the_sample_catalog_says_nothing_twice(article_dir, glossary):
     article = resolve(article_dir)
     translate_article(article, glossary=glossary, engines=EngineProvider("dictionary", glossary), now=NOW)
     text = article.catalog.read_text(encoding="utf-8")
-    explained = {t.term: f'{t.term} = "{t.english}" ({t.note})' for t in glossary.terms if t.note}
+    explained = {t.term: f'{t.term} = ' + " or ".join(f'"{r}"' for r in t.renderings) + f" ({t.note})"
+                 for t in glossary.terms if t.note}
     explained = {term: line for term, line in explained.items() if line in text}
     assert len(explained) > 50
     assert [term for term, line in explained.items() if text.count(line) > 1] == []
