@@ -110,14 +110,14 @@ def _glossary(glossary_path: Path | None, paths=()) -> Path:
     """The glossary given, else the project's (found from the first path or the working folder)."""
     from pipeline.project import find_project
 
-    return glossary_path if glossary_path is not None else find_project(paths, need="glossary").glossary
+    return glossary_path if glossary_path is not None else find_project(paths).glossary
 
 
 def _project(paths=()):
     """The project of the first path given, else of the working folder; None outside every project."""
-    from pipeline.project import project_of
+    from pipeline.project import project_for
 
-    return (project_of(paths[0]) if paths else None) or project_of(Path.cwd())
+    return project_for(paths)
 
 
 def _root(paths) -> Path:
@@ -127,7 +127,7 @@ def _root(paths) -> Path:
     from pipeline.project import TRANSLATIONS, find_project
 
     if not paths:
-        return find_project(need="translations").translations
+        return find_project().translations
     project = _project(paths)
     return project.translations if project is not None else Path(TRANSLATIONS)
 
@@ -278,6 +278,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     files = glossary_files(glossary_path, follow_symlinks=follow_symlinks)
     articles = to_translate(sources, output=output, root=_root(sources), follow_symlinks=follow_symlinks)
     check_articles(articles)  # before anything is written: no output may be a source
+    _warn_unread_settings(obj, sources, articles)
     memory = _memory(obj, sources, quiet=as_json)
     # LLMOptions holds the key's variable name, never the key: nothing secret reaches the state file.
     settings = incremental.settings_key(engine=engine, options=(options, llm), purge_obsolete=purge_obsolete,
@@ -333,18 +334,31 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
         sys.exit(2)
 
 
-def _base(paths=()) -> Path:
-    """The project's folder (of the first path, else of the working folder); the working folder outside any."""
+def _warn_unread_settings(obj: Context, paths, articles) -> None:
+    from pipeline.project import unread_settings
+
     project = _project(paths)
+    for path in unread_settings(project, (a.folder for a in articles)):
+        used = project.config if project.config.is_file() else f"the defaults (there is no {project.config})"
+        obj.warn(f"{path}: not read: a folder under {project.translations} is an article, not a project; "
+                 f"every article takes its settings from {used}")
+
+
+def _base(paths=(), *, required: bool = False) -> Path:
+    """The project's folder (of the first path, else of the working folder); outside every project,
+    the working folder, or with ``required`` (the memory's own commands) the one-line error."""
+    from pipeline.project import find_project
+
+    project = find_project(paths) if required else _project(paths)
     return Path(os.path.relpath(project.root)) if project is not None else Path()
 
 
-def _memory(obj: Context, paths=(), *, quiet: bool = False):
+def _memory(obj: Context, paths=(), *, quiet: bool = False, required: bool = False):
     """The translation memory of the project (else of the working folder), brought up to date."""
     from pipeline.project import TRANSLATIONS
     from pipeline.tm.index import DB_PATH, TM_DIR, Memory
 
-    base = _base(paths)
+    base = _base(paths, required=required)
     memory = Memory(base / DB_PATH, root=base / TRANSLATIONS, tm_dir=base / TM_DIR, base=base)
     bar = obj.progress(enabled=not quiet)
     with bar or _null():
@@ -754,7 +768,7 @@ def tm_search(obj: Context, text, as_json, min_score, limit, config_path) -> Non
 
     config, config_file = _settings(config_path)
     floor = min_score or tm_min_score(config, path=config_file)
-    for m in _memory(obj, quiet=as_json).search(text, min_score=floor, limit=limit):
+    for m in _memory(obj, quiet=as_json, required=True).search(text, min_score=floor, limit=limit):
         if as_json:
             _emit({"source": m.unit.source, "target": m.unit.target, "score": m.score, "origin": m.unit.origin})
         else:
@@ -775,7 +789,7 @@ def tm_import(obj: Context, file) -> None:
     from pipeline.tm.index import TM_DIR
     from pipeline.tm.tmx import import_tmx
 
-    target, report = import_tmx(file, _base() / TM_DIR)
+    target, report = import_tmx(file, _base(required=True) / TM_DIR)
     _memory(obj)
     skipped = f" ({report.skipped} without a Chinese and an English text left out)" if report.skipped else ""
     click.echo(printable(f"{len(report.units)} units → {target}{skipped}"), err=True)
@@ -793,7 +807,7 @@ def tm_stats(obj: Context, as_json) -> None:
     """
     from pipeline.tm.index import DB_PATH
 
-    s = _memory(obj, quiet=as_json).stats()
+    s = _memory(obj, quiet=as_json, required=True).stats()
     record = {"units": s.units, "articles": s.articles, "catalogs": s.catalogs, "tmx_files": s.tmx_files,
               "index": str(_base() / DB_PATH), "index_bytes": s.size_bytes}
     if as_json:

@@ -6,6 +6,7 @@ Commands can then be run from any folder inside the project, on any path in it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,29 +37,55 @@ def is_project(folder: Path) -> bool:
 
 
 def project_of(path: Path) -> Project | None:
-    """The project holding ``path`` (a file or folder, existing or not), or None."""
-    here = Path(path).absolute()
-    for folder in (here, *here.parents):
-        if folder.is_dir() and is_project(folder):
-            return Project(folder)
-    return None
+    """The project holding ``path`` (a file or folder, existing or not), or None.
 
-
-def find_project(paths: Iterable[Path] = (), *, cwd: Path | None = None, need: str = "") -> Project:
-    """The project of the first path given, else of the working folder.
-
-    With ``need`` ("glossary" or "translations"), a project lacking that folder
-    gives way to the working folder's (a zhen.toml kept beside some articles
-    only for its settings); the first project found is returned if neither has it.
+    The nearest folder that is a project, unless it lies inside an outer
+    project's translations/: an article folder holding a zhen.toml (or a copied
+    project among the articles) is one of that project's articles, so the
+    glossary, settings, memory and articles of a run are the outer project's
+    whichever path or working folder names it.
     """
-    cwd = Path.cwd() if cwd is None else cwd
-    starts = [*list(paths)[:1], cwd]
-    found = [p for p in dict.fromkeys(project_of(s) for s in starts) if p is not None]
-    for project in found:
-        if not need or getattr(project, need).exists():
-            return project
-    if found:
-        return found[0]
-    where = " or ".join(dict.fromkeys(str(Path(s).absolute()) for s in starts))
+    here = Path(os.path.abspath(path))
+    found: Path | None = None
+    for folder in (here, *here.parents):
+        if folder.is_dir() and is_project(folder) and (found is None or _within(found, folder / TRANSLATIONS)):
+            found = folder
+    return Project(found) if found is not None else None
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def unread_settings(project: Project | None, folders: Iterable[Path]) -> list[Path]:
+    """The zhen.toml files in or above ``folders`` inside the project's translations/: never read
+    (see ``project_of``), so a run says so rather than ignoring them silently."""
+    if project is None:
+        return []
+    top = Path(os.path.abspath(project.translations))
+    found: dict[Path, None] = {}
+    for folder in map(os.path.abspath, folders):
+        for here in (Path(folder), *Path(folder).parents):
+            if not _within(here, top):
+                break
+            if (here / CONFIG).is_file():
+                found[here / CONFIG] = None
+    return list(found)
+
+
+def project_for(paths: Iterable[Path] = (), *, cwd: Path | None = None) -> Project | None:
+    """The project of the first path given, else of the working folder; None outside every project."""
+    paths = list(paths)[:1]
+    return (project_of(paths[0]) if paths else None) or project_of(Path.cwd() if cwd is None else cwd)
+
+
+def find_project(paths: Iterable[Path] = (), *, cwd: Path | None = None) -> Project:
+    """``project_for``, where a project is required."""
+    paths = list(paths)[:1]
+    project = project_for(paths, cwd=cwd)
+    if project is not None:
+        return project
+    starts = [*paths, Path.cwd() if cwd is None else cwd]
+    where = " or ".join(dict.fromkeys(os.path.abspath(s) for s in starts))
     raise NoProject(f"not inside a zhen project: no {CONFIG}, nor {GLOSSARY}/ and {TRANSLATIONS}/, in {where} "
                     f"or any folder above it (run zhen from the project, or give --glossary)")

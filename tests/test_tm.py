@@ -541,3 +541,40 @@ def test_an_exact_memory_match_beats_the_translation_of_an_earlier_version(proje
     assert entry.msgstr == english and "fuzzy" in entry.flags
     assert notes(entry)["tm-match"].startswith("100% from article binhai")
     assert "match" not in notes(entry)
+
+
+def test_a_zhen_toml_in_an_article_folder_does_not_make_it_a_project(project, monkeypatch, runs):
+    """One project decides glossary, settings, memory and articles, whichever path or folder names the
+    article: a settings file among the articles is not a project of its own."""
+    binhai = project / "translations" / "binhai"
+    (binhai / "zhen.toml").write_text("[tm]\nmin_score = 100\n", encoding="utf-8")
+    fuzzy = "会议要求，各级党组织要把活动与城市建设紧密结合起来。"
+    assert translate()["binhai"]["tm"] > 0
+    assert notes(entries(BINHAI_PO)[fuzzy])["draft"].startswith("tm")  # the project's threshold, 75
+    catalog = (binhai / "en.po").read_bytes()
+    runs.clear()
+    for given in ([], ["translations/binhai"]):  # said, whichever path names the article
+        result = cli("translate", "--engine", "dictionary", "--glossary", "glossary", *given)
+        assert result.exit_code == 0, result.output
+        assert (f"warning: {Path('translations/binhai/zhen.toml').absolute()}: not read: a folder under "
+                f"{project / 'translations'} is an article, not a project; every article takes its settings "
+                f"from the defaults (there is no {project / 'zhen.toml'})") in " ".join(result.stderr.split())
+    assert runs == [] and (binhai / "en.po").read_bytes() == catalog
+    monkeypatch.chdir(binhai)
+    result = cli("translate", ".", "--engine", "dictionary", "--json")  # the project's glossary, found from here
+    assert result.exit_code == 0, result.output
+    assert runs == [] and (binhai / "en.po").read_bytes() == catalog
+    assert json.loads(cli("tm", "stats", "--json").stdout)["units"] == 4
+    assert not (binhai / ".zhen").exists() and not (binhai / "glossary").exists()
+
+
+@pytest.mark.parametrize("command", [["tm", "stats"], ["tm", "search", "創先"], ["tm", "import", "in.tmx"]])
+def test_the_memory_commands_need_a_project(tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in.tmx").write_text(OMEGAT_TMX, encoding="utf-8")
+    result = cli(*command)
+    assert result.exit_code == 2
+    assert result.output.startswith(f"error: not inside a zhen project: no zhen.toml, nor glossary/ and "
+                                    f"translations/, in {tmp_path} or any folder above it")
+    assert len(result.output.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.tmx"]  # no tm/, no .zhen/
