@@ -73,7 +73,8 @@ def discover(root: Path) -> list[Article]:
     root = Path(root)
     if not root.is_dir():
         raise SourceError("no such directory", path=root)
-    return [resolve(p.parent) for p in sorted(root.rglob(SOURCE_GLOB)) if p.is_file()]
+    # Anything but a folder: a FIFO named source.zh.txt is an article whose run says what it is.
+    return [resolve(p.parent) for p in sorted(root.rglob(SOURCE_GLOB)) if p.exists() and not p.is_dir()]
 
 
 def collect(paths: Iterable[Path], *, output: Path | None = None, root: Path = Path("translations"),

@@ -7,6 +7,7 @@ import errno
 import fcntl
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,23 @@ def member(name: str, *, of: str) -> property:
     """A read-only property: the path ``name`` in the folder an object keeps in its attribute ``of``
     (an article's outputs in its folder, a project's glossary in its root)."""
     return property(lambda self: getattr(self, of) / name, doc=f"{name} in the object's {of}")
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def not_a_file(path: Path) -> str | None:
+    """What ``path`` (links followed) is when it exists but is not a regular file ("a named pipe
+    (FIFO)", "a folder"...); None for a regular file or nothing. Decided by stat alone: opening
+    a FIFO waits for a writer, and reading a device may never end."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    return next((what for test, what in _KINDS if test(mode)), "not a regular file")
 
 
 def write_atomic(path: Path, data: str | bytes, *, encoding: str = "utf-8") -> None:

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.articles import Article
-from pipeline.files import article_lock, write_atomic
+from pipeline.files import article_lock, not_a_file, write_atomic
 from pipeline.model import ArticleResult
 
 STATE = ".zhen.state"
@@ -37,6 +37,10 @@ _PACKAGE = Path(__file__).resolve().parent
 
 def _add(h, label: str, path: Path) -> None:
     h.update(f"\0{label}\0".encode("utf-8", "surrogateescape"))  # file names need not be UTF-8
+    what = not_a_file(path)
+    if what is not None:  # never opened: a FIFO would wait for a writer; the run says what it is
+        h.update(f"\0{what}".encode())
+        return
     try:
         h.update(Path(path).read_bytes())
     except OSError:

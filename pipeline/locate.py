@@ -10,6 +10,7 @@ catalog's ``#:`` lines give each sentence's line, its ``#.`` notes the role.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -19,6 +20,7 @@ from pipeline import links
 from pipeline.articles import (CATALOG, SOURCE_GLOB, Article, collect, refuse_outside_links, resolve, slugify,
                                source_in)
 from pipeline.errors import SourceError, ZhenError
+from pipeline.files import not_a_file
 from pipeline.model import ROLES, Segment
 from pipeline.project import project_of
 
@@ -116,6 +118,8 @@ def to_translate(paths: Iterable[Path], *, output: Path | None = None, root: Pat
     articles: list[Article] = []
     for path in paths:
         if path.is_dir() and not any(path.glob(SOURCE_GLOB)) and (path / CATALOG).is_file():
+            # The link policy first: a catalog that links out of its folder is never read.
+            refuse_outside_links([Article(slug="", source=None, folder=path)], None, follow_symlinks)
             folder = Path(output or path)
             article = Article(slug=slugify(path.resolve().name), source=_recorded_source(path), folder=folder)
             articles += refuse_outside_links([article], root, follow_symlinks)
@@ -127,9 +131,11 @@ def to_translate(paths: Iterable[Path], *, output: Path | None = None, root: Pat
 def _recorded_source(folder: Path) -> Path:
     """The source a folder's catalog was translated from.
 
-    The record is followed only to a file in the folder's project, or beside the
-    folder (where ``translate x.txt`` found it): a catalog brought from elsewhere
-    must not make zhen read, and copy into the catalog, a file nobody named.
+    The record is followed only to a file beside the folder (in the folder's own
+    parent, where ``translate x.txt`` found it) or in its project's translations/:
+    a catalog brought from elsewhere must not make zhen read, and copy into the
+    catalog, a file nobody named. Both are judged on real paths, so ``.``, ``..``
+    and links in the record or in the folder's path change nothing.
     """
     from pipeline import ownership
 
@@ -139,13 +145,19 @@ def _recorded_source(folder: Path) -> Path:
             "to rebuild its pages from the catalog")
     if source is None:
         raise SourceError(f"holds a catalog but no source, and the catalog names none; {hint}", path=folder)
+    real, home = Path(os.path.realpath(source)), Path(os.path.realpath(folder))
+    project = project_of(folder)
+    if real.parent != home.parent and not (project and links.inside(real, [project.translations])):
+        where = f"beside {folder}" + (f" nor in {project.translations}" if project else "")
+        raise SourceError(f"holds a catalog but no source, and its catalog names {source}, which is not {where}; "
+                          f"{hint}", path=folder)
+    what = not_a_file(source)
+    if what is not None:
+        raise SourceError(f"holds a catalog but no source, and {source}, the source its catalog names, is {what}, "
+                          f"not a text file; {hint}", path=folder)
     if not source.is_file():
         raise SourceError(f"holds a catalog but no source, and {source}, the source it was translated from, "
                           f"is gone; {hint}", path=folder)
-    project = project_of(folder)
-    if not links.inside(source, [folder.parent, *([project.root] if project else [])]):
-        raise SourceError(f"holds a catalog but no source, and its catalog names {source}, outside the project; "
-                          f"{hint}", path=folder)
     return source
 
 

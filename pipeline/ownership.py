@@ -1,7 +1,8 @@
 """Which source an article folder belongs to, so that no source is merged into another's catalog.
 
 The catalog's header records the source (``X-Zhen-Source``, its path relative to
-the article folder). A run for a different source whose recorded source still
+the article folder's real location, links resolved, as the kernel resolves
+``folder/../x.txt``). Sources are compared as real files. A run for a different source whose recorded source still
 exists stops with one line naming both; a recorded source that is gone was
 renamed or moved, and the record follows. Catalogs written before the record
 existed are judged by their ``#:`` references.
@@ -22,10 +23,16 @@ from pipeline.errors import CatalogError
 FIELD = "X-Zhen-Source"
 
 
+def _real(folder: Path) -> Path:
+    return Path(os.path.realpath(folder))
+
+
 def recorded(article: Article) -> str:
-    """The header value naming this article's source."""
-    return naming.header_value(Path(os.path.relpath(os.path.abspath(article.source),
-                                                    os.path.abspath(article.folder))).as_posix())
+    """The header value naming this article's source: its path from the article folder's real
+    location (links in either path resolved, the source's own name kept), which is where the
+    record is read from, so a folder reached through a link names the same file."""
+    source = _real(article.source.parent) / article.source.name
+    return naming.header_value(Path(os.path.relpath(source, _real(article.folder))).as_posix())
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -52,12 +59,12 @@ def check(article: Article, catalog: polib.POFile | None) -> None:
     if owner is not None:
         if owner == recorded(article):
             return
-        candidates = [article.folder / owner]
+        candidates = [_real(article.folder) / owner]
     else:
         name = _referenced(catalog)
         if name is None or name == naming.reference(article.source.name):
             return
-        candidates = [article.folder / name, article.folder.parent / name]
+        candidates = [_real(article.folder) / name, _real(article.folder).parent / name]
     for other in map(Path, map(os.path.normpath, candidates)):
         if other.is_file() and not _same_file(other, article.source):
             raise CatalogError(f"belongs to {other}, not to {article.source}: translate {article.source.name} "
@@ -65,11 +72,14 @@ def check(article: Article, catalog: polib.POFile | None) -> None:
 
 
 def recorded_source(catalog_path: Path) -> Path | None:
-    """The source the catalog at ``catalog_path`` records, as a path from the working folder (None: no record)."""
+    """The source the catalog at ``catalog_path`` records, as an absolute path (None: no record).
+
+    Read from the folder's real location, as the kernel would resolve ``folder/../x.txt``:
+    through a link to an article folder, the record names that folder's source."""
     from pipeline import po
 
     owner = po.read_catalog(catalog_path).metadata.get(FIELD)
-    return Path(os.path.normpath(Path(catalog_path).parent / owner)) if owner else None
+    return Path(os.path.normpath(_real(Path(catalog_path).parent) / owner)) if owner else None
 
 
 def stamp(catalog: polib.POFile, article: Article) -> None:

@@ -13,6 +13,7 @@ import unicodedata
 from pathlib import Path
 
 from pipeline.errors import SourceError
+from pipeline.files import not_a_file
 from pipeline.model import Dropped, Line, Source
 from pipeline.script import HAN_UNIFIED
 
@@ -192,6 +193,9 @@ MAX_BYTES = 20 * 1024 * 1024
 def read_article(path: Path, *, max_bytes: int = MAX_BYTES) -> Source:
     """Read and parse an article file."""
     path = Path(path)
+    what = not_a_file(path)
+    if what is not None:
+        raise SourceError(f"is {what}, not a text file", path=path)
     try:
         size = path.stat().st_size
         if size > max_bytes:

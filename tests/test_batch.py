@@ -1,6 +1,9 @@
 """Translating many articles: the up-to-date skip and the per-article error policy (pipeline/batch.py)."""
 
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -66,3 +69,58 @@ def test_an_up_to_date_article_is_skipped_unless_forced(tmp_path, glossary):
     list(translate_all([article], run=run, glossary_files=FILES, settings="other settings"))
     list(translate_all([article], run=run, glossary_files=FILES, settings="other settings", force=True))
     assert ran == ["a", "a", "a"]
+
+
+def zhen(*args, cwd):
+    """The CLI in a child process, so that a run blocked opening a FIFO fails the test instead of hanging it."""
+    try:
+        return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd, capture_output=True,
+                              text=True, timeout=60, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        pytest.fail("zhen waited on a source that is not a file")
+
+
+@pytest.fixture
+def pipe_project(tmp_path):
+    """A project whose translations/ holds a real article and one whose source is a FIFO."""
+    shutil.copytree(GLOSSARY_DIR, tmp_path / "glossary")
+    (tmp_path / "translations" / "real").mkdir(parents=True)
+    shutil.copy(SAMPLE, tmp_path / "translations" / "real" / "source.zh.txt")
+    (tmp_path / "translations" / "pipe").mkdir()
+    os.mkfifo(tmp_path / "translations" / "pipe" / "source.zh.txt")
+    return tmp_path
+
+
+def test_a_fifo_source_fails_its_article_with_one_line_and_the_others_run(pipe_project):
+    result = zhen("translate", "--engine", "dictionary", cwd=pipe_project)
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
+    assert errors == [f"error: {pipe_project / 'translations' / 'pipe' / 'source.zh.txt'}: is a named pipe (FIFO), "
+                      "not a text file"]
+    assert any(line.startswith("real: 45 segments") for line in result.stderr.splitlines())
+    assert (pipe_project / "translations" / "real" / "en.po").is_file()
+    assert sorted(p.name for p in (pipe_project / "translations" / "pipe").iterdir()) == ["source.zh.txt"]
+
+
+@pytest.mark.parametrize("given", ["translations/pipe", "translations/pipe/source.zh.txt", "loose.txt"])
+def test_a_fifo_named_as_the_source_is_refused_before_it_is_opened(pipe_project, given):
+    os.mkfifo(pipe_project / "loose.txt")
+    result = zhen("translate", given, "--engine", "dictionary", cwd=pipe_project)
+    assert result.returncode == 2
+    path = "translations/pipe/source.zh.txt" if given.startswith("translations") else given
+    assert result.stderr.strip().splitlines() == [f"error: {path}: is a named pipe (FIFO), not a text file"]
+    assert not (pipe_project / "loose").exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_recorded_source_that_is_not_a_file_is_named_for_what_it_is(tmp_path, kind):
+    (tmp_path / "x.txt").write_text("天津新聞。\n", encoding="utf-8")
+    glossary = ["--glossary", GLOSSARY_DIR, "--engine", "dictionary"]
+    assert zhen("translate", "x.txt", *glossary, cwd=tmp_path).returncode == 0
+    (tmp_path / "x.txt").unlink()
+    os.mkfifo(tmp_path / "x.txt") if kind == "fifo" else (tmp_path / "x.txt").mkdir()
+    result = zhen("translate", "x", *glossary, cwd=tmp_path)
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    what = "a named pipe (FIFO)" if kind == "fifo" else "a folder"
+    assert (f"error: x: holds a catalog but no source, and {tmp_path / 'x.txt'}, the source its catalog names, "
+            f"is {what}, not a text file;") in result.stderr

@@ -3,6 +3,7 @@ finds its project from any folder inside it."""
 
 import json
 import shutil
+from pathlib import Path
 
 import polib
 import pytest
@@ -257,7 +258,8 @@ def test_a_catalog_naming_a_source_outside_its_project_is_not_followed(tmp_path)
     before = (folder / "en.po").read_bytes()
     result = invoke("translate", folder, "--engine", "dictionary")
     assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
-    assert f"its catalog names {secret}, outside the project; run `zhen translate SOURCE -o {folder}`" in result.stderr
+    assert (f"its catalog names {secret}, which is not beside {folder} nor in {root / 'translations'}; "
+            f"run `zhen translate SOURCE -o {folder}`") in result.stderr
     assert (folder / "en.po").read_bytes() == before
 
 
@@ -272,3 +274,110 @@ def test_glossary_find_on_a_file_uses_the_files_project(tmp_path, monkeypatch):
     result = invoke("glossary", "find", article)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == ["1:0-3\t試點街\tPilot Street"]
+
+
+SECRET = "這是秘密。API_KEY=hunter2\n"
+
+
+def refused_without_a_write(folder, *args):
+    """``translate folder`` stops with one line and leaves every file in the folder as it was."""
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    result = invoke("translate", folder, "--engine", "dictionary", *args)
+    assert result.exit_code == 2, result.output
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert "hunter2" not in result.output
+    return result.stderr
+
+
+def record(folder, source):
+    catalog = polib.pofile(str(folder / "en.po"))
+    catalog.metadata["X-Zhen-Source"] = source
+    catalog.save(str(folder / "en.po"))
+
+
+# A home folder, no project: a private file in a subfolder of the article folder's parent,
+# below a sibling of it, above it, or named absolutely; only a file beside the folder is followed.
+@pytest.mark.parametrize("where", [".ssh/notes.txt", "art2/notes.txt", "a/b/notes.txt", "../notes.txt", "ABS"])
+def test_a_received_catalog_makes_translate_read_only_a_file_beside_its_folder(tmp_path, monkeypatch, where):
+    home = tmp_path / "home"
+    home.mkdir()
+    secret = {"../notes.txt": tmp_path / "notes.txt", "ABS": tmp_path / "elsewhere" / "notes.txt"}.get(where,
+                                                                                              home / where)
+    secret.parent.mkdir(parents=True, exist_ok=True)
+    secret.write_text(SECRET, encoding="utf-8")
+    (home / "x.txt").write_text("天津新聞。\n", encoding="utf-8")
+    monkeypatch.chdir(home)
+    assert invoke("translate", "x.txt", "-o", "art", "--glossary", GLOSSARY_DIR,
+                  "--engine", "dictionary").exit_code == 0
+    record(home / "art", str(secret) if where == "ABS" else f"../{where}")
+    stderr = refused_without_a_write(Path("art"), "--glossary", GLOSSARY_DIR)
+    assert f"its catalog names {secret}, which is not beside art; run `zhen translate SOURCE -o art`" in stderr
+    # The same record naming the file beside the folder is followed.
+    record(home / "art", "../x.txt")
+    assert invoke("translate", "art", "--glossary", GLOSSARY_DIR, "--engine", "dictionary").exit_code == 0
+
+
+def test_inside_a_project_a_catalog_is_followed_into_translations_only(tmp_path):
+    root = project(tmp_path)
+    private = root / "private" / "notes.txt"  # in the project, outside translations/
+    private.parent.mkdir()
+    private.write_text(SECRET, encoding="utf-8")
+    shutil.copy(SAMPLE, root / "translations" / "desk" / "a.txt")
+    folder = root / "translations" / "out"
+    assert invoke("translate", root / "translations" / "desk" / "a.txt", "-o", folder,
+                  "--engine", "dictionary").exit_code == 0
+    record(folder, "../../private/notes.txt")
+    stderr = refused_without_a_write(folder)
+    assert f"names {private}, which is not beside {folder} nor in {root / 'translations'};" in stderr
+
+
+def test_translate_dot_in_the_folder_translate_wrote_is_the_same_as_naming_it(tmp_path, monkeypatch, runs):
+    shutil.copy(SAMPLE, tmp_path / "x.txt")
+    monkeypatch.chdir(tmp_path)
+    assert invoke("translate", "x.txt", "--glossary", GLOSSARY_DIR, "--engine", "dictionary").exit_code == 0
+    before = (tmp_path / "x" / "en.po").read_bytes()
+    runs.clear()
+    monkeypatch.chdir(tmp_path / "x")
+    result = invoke("translate", ".", "--glossary", GLOSSARY_DIR, "--engine", "dictionary", "--json")
+    assert result.exit_code == 0, result.output
+    assert runs == []  # the same article, source and settings as from its parent: up to date
+    assert json.loads(result.stdout)["segments"] == 45
+    assert (tmp_path / "x" / "en.po").read_bytes() == before
+
+
+def test_a_link_to_an_article_folder_is_drafted_from_that_folders_own_source(tmp_path, monkeypatch):
+    far, near = tmp_path / "far", tmp_path / "near"
+    far.mkdir()
+    near.mkdir()
+    (far / "x.txt").write_text("天津新聞。\n創先爭優活動。\n", encoding="utf-8")
+    (near / "x.txt").write_text("完全不同的文章。\n", encoding="utf-8")
+    monkeypatch.chdir(far)
+    assert invoke("translate", "x.txt", "--glossary", GLOSSARY_DIR, "--engine", "dictionary").exit_code == 0
+    (near / "link").symlink_to("../far/x")
+    monkeypatch.chdir(near)
+    # Its catalog's ../x.txt is far/x.txt, where the folder really is, not near/x.txt.
+    result = invoke("translate", "link", "--glossary", GLOSSARY_DIR, "--engine", "dictionary")
+    assert result.exit_code == 0, result.output
+    catalog = polib.pofile(str(far / "x" / "en.po"))
+    assert {e.msgid for e in catalog} == {"天津新聞。", "創先爭優活動。"}
+    assert catalog.metadata["X-Zhen-Source"] == "../x.txt"
+    # near/x.txt into the linked folder: the catalog belongs to far/x.txt, which still exists.
+    before = (far / "x" / "en.po").read_bytes()
+    result = invoke("translate", "x.txt", "-o", "link", "--glossary", GLOSSARY_DIR, "--engine", "dictionary")
+    assert result.exit_code == 2
+    assert f"belongs to {far / 'x.txt'}, not to x.txt" in result.stderr
+    assert (far / "x" / "en.po").read_bytes() == before
+
+
+def test_a_catalog_linked_out_of_its_folder_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    (tmp_path / "x.txt").write_text("天津新聞。\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert invoke("translate", "x.txt", "--glossary", GLOSSARY_DIR, "--engine", "dictionary").exit_code == 0
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET, encoding="utf-8")
+    (tmp_path / "x" / "en.po").unlink()
+    (tmp_path / "x" / "en.po").symlink_to(secret)
+    stderr = refused_without_a_write(tmp_path / "x", "--glossary", GLOSSARY_DIR)
+    assert f"en.po: is a link to {secret}, outside the article folder" in stderr
+    assert "pass --follow-symlinks" in stderr
