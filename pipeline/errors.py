@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+
 
 class ZhenError(Exception):
     """Base of every error the pipeline raises on purpose.
@@ -52,7 +55,21 @@ class WriteError(ZhenError):
 
 def from_os_error(e: OSError) -> ZhenError:
     """An OS failure nobody wrapped closer to its cause, as one line naming its file."""
+    if e.filename is None and e.errno == errno.ENOENT and _working_folder_gone():
+        # Every relative path, and the search for the project, start from the working folder.
+        # The shell's $PWD names it, unless it was set by a process that never went there.
+        pwd = os.environ.get("PWD")
+        where = pwd if pwd and not os.path.isdir(pwd) else None
+        return ZhenError("the working folder no longer exists (deleted or moved); cd to one that does", path=where)
     return ZhenError(e.strerror or str(e), path=e.filename)
+
+
+def _working_folder_gone() -> bool:
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        return True
+    return False
 
 
 class EvalSetError(ZhenError):

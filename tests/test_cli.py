@@ -114,6 +114,20 @@ def test_python_dash_m_works():
     assert "zhen" in out.stdout
 
 
+def test_a_deleted_working_folder_is_named(tmp_path, article_dir):
+    import subprocess
+    import sys
+
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    script = 'cd "$1" && rmdir "$1" && shift && exec "$@"'  # as a shell leaves it: $PWD names the folder
+    out = subprocess.run(["sh", "-c", script, "sh", str(gone), sys.executable, "-m", "pipeline", "status",
+                          str(article_dir)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert out.stderr.splitlines() == [
+        f"error: {gone}: the working folder no longer exists (deleted or moved); cd to one that does"]
+
+
 def test_qa_findings_reach_catalog_page_status_and_check(article_dir):
     """A reviewer approves a wrong figure: every view says so, and fixing it clears them."""
     import polib
