@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,14 @@ class Article:
 
     text = member(TEXT, of="folder")
     html = member(HTML, of="folder")
+
+
+def source_from_folder(article: Article) -> str:
+    """The article's source as a path from where its folder really is (folders' links resolved,
+    the source's own name kept): how its catalog records it, the same whichever path (``.``,
+    a link to the folder) named the article."""
+    source = Path(os.path.realpath(article.source.parent)) / article.source.name
+    return Path(os.path.relpath(source, os.path.realpath(article.folder))).as_posix()
 
 
 def slugify(name: str) -> str:

@@ -27,7 +27,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from pipeline.articles import Article
+from pipeline.articles import Article, source_from_folder
 from pipeline.files import article_lock, not_a_file, write_atomic
 from pipeline.model import ArticleResult
 
@@ -82,8 +82,7 @@ def input_key(article: Article, *, glossary_files: Iterable[Path], settings: str
     h = hashlib.sha256()
     h.update(f"code:{code_digest()}|{settings}".encode())
     # The source's name too: the catalog's references and its record of its source name it.
-    _add(h, f"source:{os.path.relpath(os.path.abspath(article.source), os.path.abspath(article.folder))}",
-         article.source)
+    _add(h, f"source:{source_from_folder(article)}", article.source)
     for path in glossary_files:
         _add(h, f"glossary:{Path(path).name}", path)
     return h.hexdigest()

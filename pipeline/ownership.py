@@ -16,7 +16,7 @@ from pathlib import Path
 import polib
 
 from pipeline import naming
-from pipeline.articles import Article
+from pipeline.articles import Article, source_from_folder
 from pipeline.catalog import owned
 from pipeline.errors import CatalogError
 
@@ -28,11 +28,8 @@ def _real(folder: Path) -> Path:
 
 
 def recorded(article: Article) -> str:
-    """The header value naming this article's source: its path from the article folder's real
-    location (links in either path resolved, the source's own name kept), which is where the
-    record is read from, so a folder reached through a link names the same file."""
-    source = _real(article.source.parent) / article.source.name
-    return naming.header_value(Path(os.path.relpath(source, _real(article.folder))).as_posix())
+    """The header value naming this article's source (read back from the folder's real location)."""
+    return naming.header_value(source_from_folder(article))
 
 
 def _same_file(a: Path, b: Path) -> bool:

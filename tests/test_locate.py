@@ -346,7 +346,7 @@ def test_translate_dot_in_the_folder_translate_wrote_is_the_same_as_naming_it(tm
     assert (tmp_path / "x" / "en.po").read_bytes() == before
 
 
-def test_a_link_to_an_article_folder_is_drafted_from_that_folders_own_source(tmp_path, monkeypatch):
+def test_a_link_to_an_article_folder_is_drafted_from_that_folders_own_source(tmp_path, monkeypatch, runs):
     far, near = tmp_path / "far", tmp_path / "near"
     far.mkdir()
     near.mkdir()
@@ -356,11 +356,18 @@ def test_a_link_to_an_article_folder_is_drafted_from_that_folders_own_source(tmp
     assert invoke("translate", "x.txt", "--glossary", GLOSSARY_DIR, "--engine", "dictionary").exit_code == 0
     (near / "link").symlink_to("../far/x")
     monkeypatch.chdir(near)
-    # Its catalog's ../x.txt is far/x.txt, where the folder really is, not near/x.txt.
+    runs.clear()
+    # Its catalog's ../x.txt is far/x.txt, where the folder really is, not near/x.txt:
+    # the same article as far/x, up to date; then far/x.txt grows a line, which it gets.
+    assert invoke("translate", "link", "--glossary", GLOSSARY_DIR, "--engine", "dictionary").exit_code == 0
+    assert runs == []
+    with open(far / "x.txt", "a", encoding="utf-8") as f:
+        f.write("全市新建社區服務中心387個。\n")
     result = invoke("translate", "link", "--glossary", GLOSSARY_DIR, "--engine", "dictionary")
     assert result.exit_code == 0, result.output
+    assert runs == ["x"]
     catalog = polib.pofile(str(far / "x" / "en.po"))
-    assert {e.msgid for e in catalog} == {"天津新聞。", "創先爭優活動。"}
+    assert {e.msgid for e in catalog} == {"天津新聞。", "創先爭優活動。", "全市新建社區服務中心387個。"}
     assert catalog.metadata["X-Zhen-Source"] == "../x.txt"
     # near/x.txt into the linked folder: the catalog belongs to far/x.txt, which still exists.
     before = (far / "x" / "en.po").read_bytes()
