@@ -66,7 +66,7 @@ def article_at(folder: Path, catalog_name: str = CATALOG) -> Article | None:
 
 def _folders_under(root: Path) -> list[Path]:
     found = {p.parent for p in root.rglob(CATALOG) if p.is_file()}
-    found |= {p.parent for p in root.rglob(SOURCE_GLOB) if p.is_file()}
+    found |= {p.parent for p in root.rglob(SOURCE_GLOB) if p.exists() and not p.is_dir()}
     return sorted(found)
 
 
