@@ -1,5 +1,6 @@
 """Translating many articles: the up-to-date skip and the per-article error policy (pipeline/batch.py)."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -100,6 +101,9 @@ def test_a_fifo_source_fails_its_article_with_one_line_and_the_others_run(pipe_p
     assert any(line.startswith("real: 45 segments") for line in result.stderr.splitlines())
     assert (pipe_project / "translations" / "real" / "en.po").is_file()
     assert sorted(p.name for p in (pipe_project / "translations" / "pipe").iterdir()) == ["source.zh.txt"]
+    # status lists it as an article with nothing done, as it lists any article not yet translated.
+    rows = [json.loads(line) for line in zhen("status", "--json", cwd=pipe_project).stdout.splitlines()]
+    assert [(r["article"], r["segments"]) for r in rows] == [("pipe", 0), ("real", 45)]
 
 
 @pytest.mark.parametrize("given", ["translations/pipe", "translations/pipe/source.zh.txt", "loose.txt"])
