@@ -46,7 +46,7 @@ def _loose_source(folder: Path, catalog: Path) -> Path | None:
         m = _REFERENCE.search(f.read(64 * 1024))
     if not m:
         return None
-    candidate = folder.parent / m.group(1)
+    candidate = Path(os.path.abspath(folder)).parent / m.group(1)  # "." has no parent of its own
     if candidate.is_file() and not candidate.name.startswith("source"):
         if resolve(candidate).folder.resolve() == folder.resolve():
             return candidate

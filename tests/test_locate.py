@@ -388,3 +388,17 @@ def test_a_catalog_linked_out_of_its_folder_is_refused_before_it_is_read(tmp_pat
     stderr = refused_without_a_write(tmp_path / "x", "--glossary", GLOSSARY_DIR)
     assert f"en.po: is a link to {secret}, outside the article folder" in stderr
     assert "pass --follow-symlinks" in stderr
+
+
+def test_html_dot_in_the_folder_translate_wrote_reads_the_same_loose_source(tmp_path, monkeypatch):
+    (tmp_path / "x.txt").write_text("天津新聞。\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert invoke("translate", "x.txt", "--glossary", GLOSSARY_DIR, "--engine", "dictionary").exit_code == 0
+    with open(tmp_path / "x.txt", "a", encoding="utf-8") as f:
+        f.write("創先爭優活動。\n")  # not translated yet: the page from the source shows it
+    assert invoke("html", "x", "--glossary", GLOSSARY_DIR).exit_code == 0
+    page = (tmp_path / "x" / "en.html").read_bytes()
+    assert "創先爭優活動".encode() in page
+    monkeypatch.chdir(tmp_path / "x")
+    assert invoke("html", ".", "--glossary", GLOSSARY_DIR).exit_code == 0
+    assert (tmp_path / "x" / "en.html").read_bytes() == page
