@@ -159,7 +159,9 @@ class ArgosEngine(Engine):
         if suppress:
             kwargs["suppress_sequences"] = [list(seq) for seq in suppress]
         pending = translator.translate_batch([batch[i] for i in order], asynchronous=True, **kwargs)
-        for i, job in zip(order, pending):
+        for n, i in enumerate(order):
+            # Each result is freed once read, not all together after the last one, when only waiting remains.
+            job, pending[n] = pending[n], None
             try:
                 result = job.result()
             except (RuntimeError, ValueError) as e:
