@@ -28,7 +28,7 @@ def measure(concurrency: tuple[int, ...] = CONCURRENCY, latency: float = LATENCY
     from pipeline import script
     from pipeline.engines.llm import LLMEngine
     from pipeline.glossary import load_glossary
-    from pipeline.model import LLMOptions
+    from pipeline.engines.llm import LLMOptions
     from pipeline.segment import segment
     from pipeline.source import read_article
 

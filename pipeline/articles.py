@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pipeline import links, naming
 from pipeline.errors import SourceError
+from pipeline.files import member
 
 CATALOG = "en.po"
 TEXT = "en.txt"
@@ -32,13 +33,8 @@ class Article:
     def catalog(self) -> Path:
         return self.folder / self.catalog_name
 
-    @property
-    def text(self) -> Path:
-        return self.folder / TEXT
-
-    @property
-    def html(self) -> Path:
-        return self.folder / HTML
+    text = member(TEXT, of="folder")
+    html = member(HTML, of="folder")
 
 
 def slugify(name: str) -> str:

@@ -3,16 +3,25 @@
 An entry is *untranslated* (empty), a *draft* (machine text, flagged fuzzy)
 or *reviewed* (non-empty, not fuzzy). Reviewed entries are never touched.
 Everything the pipeline must remember about an entry lives in ``#.`` notes,
-because Poedit drops flags it does not know:
+because Poedit drops flags it does not know. Poedit shows every note to the
+reviewer, so an explanation is given in full once per catalog, where it first
+occurs, and bookkeeping takes one short bracket:
 
     role: body
-    glossary: 三個高地 = "three highlands" (note)
-    draft: dictionary (label)
-    draft-signature: engine:…|glossary:…|zhen:…
-    draft-id: <hash of the draft text>   (a different msgstr means a reviewer edited it)
+    glossary: 三個高地 = "three highlands" (note)     (the first entry with the term; later ones
+    glossary: 三個高地 = "three highlands"            give the rendering alone)
+    draft: dictionary (label) [<draft id> <setup>]   (the label with the engine's first draft only)
+    draft-setup: <setup> = engine:…|glossary:…|zhen:…  (with the setup's first draft only)
     tm-match: 84% from article jinnan (translations/jinnan/en.po)   (a translation-memory draft;
     tm-source: …, tm-figures: 4,512 → 5,120                          also its source and figures)
     qa: error (numbers): figure 480多 (480) is missing or altered   (refreshed every run)
+
+The draft id is a hash of the draft text (a different msgstr means a reviewer
+edited it); the setup is a hash of the draft's signature (engine, model,
+glossary revision, zhen version: a new one refreshes drafts nobody touched),
+spelled out once per catalog.
+Catalogs written with the older ``draft-signature:`` and ``draft-id:`` lines
+are read as well, and rewritten in this form.
 """
 
 from __future__ import annotations
@@ -36,8 +45,12 @@ if TYPE_CHECKING:
 
 FUZZY_MATCH_MIN = 0.6
 DATE_FORMAT = "%Y-%m-%d %H:%M%z"
-DRAFT_KEYS = ("draft", "draft-signature", "draft-id", "draft-score", "draft-check", "tm-match", "tm-source",
+DRAFT_KEYS = ("draft", "draft-setup", "draft-signature", "draft-id", "draft-score", "draft-check", "tm-match", "tm-source",
               "tm-figures")
+# Notes rewritten on every write rather than kept as they were: the draft line, and the older bookkeeping lines.
+_BOOKKEEPING = ("draft", "draft-setup", "draft-signature", "draft-id")
+_DRAFT_LINE = re.compile(r"(?P<engine>\S+)(?: \((?P<label>.*)\))?"
+                         r"(?: \[(?P<id>[0-9a-f]{12}) (?P<setup>[0-9a-f]{8})\])?")
 
 
 def state(entry: polib.POEntry) -> str:
@@ -54,6 +67,11 @@ def owned(entry: polib.POEntry) -> bool:
 
 def draft_id(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def setup_hash(signature: str) -> str:
+    """The short form of a draft signature that each entry carries."""
+    return hashlib.sha256(signature.encode("utf-8")).hexdigest()[:8]
 
 
 NOTE_KEYS = ("role", "glossary", "glossary (inside a longer term)", *DRAFT_KEYS, "edited", "match", "qa")
@@ -85,12 +103,32 @@ def references(entry: polib.POEntry) -> tuple[str, ...]:
     return tuple(f"{name}:{line}" if line else name for name, line in entry.occurrences)
 
 
+@dataclass(frozen=True)
+class DraftNote:
+    """What an entry's notes say of its machine draft."""
+
+    engine: str  # "" when no note says
+    label: str  # "" when this entry's line does not give it
+    id: str | None  # the draft text's hash; None once a reviewer edited the draft
+    setup: str | None  # the signature's hash
+
+
+def draft_note(entry: polib.POEntry) -> DraftNote:
+    n = notes(entry)
+    line = n.get("draft", [""])[0]
+    m = _DRAFT_LINE.fullmatch(line)
+    engine, label = (m.group("engine"), m.group("label") or "") if m else (line.split(" ")[0], "")
+    if m and m.group("id"):
+        return DraftNote(engine, label, m.group("id"), m.group("setup"))
+    old_signature = n.get("draft-signature", [None])[0]  # the older, longer bookkeeping
+    return DraftNote(engine, label, n.get("draft-id", [None])[0],
+                     setup_hash(old_signature) if old_signature is not None else None)
+
+
 def draft_origin(entry: polib.POEntry) -> tuple[str, int | None]:
     """Who wrote a draft (tm, argos, dictionary, …) and, for the memory, the match %."""
-    n = notes(entry)
-    origin = n.get("draft", [""])[0].split(" ")[0]
-    score = n.get("tm-match", [""])[0].split("%")[0]
-    return origin, int(score) if score.isdigit() else None
+    score = notes(entry).get("tm-match", [""])[0].split("%")[0]
+    return draft_note(entry).engine, int(score) if score.isdigit() else None
 
 
 @dataclass(frozen=True)
@@ -104,7 +142,7 @@ class EntryInfo:
     state: str  # untranslated | draft | reviewed
     origin: str  # who wrote the draft: tm, argos, dictionary, llm, … ("" when no note says)
     match: int | None  # a memory draft's match %
-    terms: tuple[str, ...]  # the glossary notes
+    terms: tuple[str, ...]  # the glossary terms its notes name
     references: tuple[str, ...]  # "file:line", as the #: lines give them
     findings: tuple[str, ...]  # the qa notes
     comment: str  # the translator's comment
@@ -123,7 +161,7 @@ def read_entry(entry: polib.POEntry, number: int) -> EntryInfo:
     origin, match = draft_origin(entry)
     return EntryInfo(
         number=number, msgid=entry.msgid, msgstr=entry.msgstr, state=state(entry), origin=origin, match=match,
-        terms=tuple(n.get("glossary", [])), findings=tuple(n.get("qa", [])),
+        terms=tuple(t.split(" = ")[0] for t in n.get("glossary", [])), findings=tuple(n.get("qa", [])),
         references=references(entry), comment=entry.tcomment or "", obsolete=entry.obsolete,
         owned=owned(entry), line=entry.linenum if isinstance(entry.linenum, int) else None)
 
@@ -137,8 +175,7 @@ def is_machine_draft(entry: polib.POEntry) -> bool:
     """A fuzzy entry whose text is exactly what an engine wrote."""
     if state(entry) != "draft":
         return False
-    ids = notes(entry).get("draft-id", [])
-    return bool(ids) and ids[0] == draft_id(entry.msgstr)
+    return draft_note(entry).id == draft_id(entry.msgstr)
 
 
 def needs_draft(entry: polib.POEntry | None, signature: str) -> bool:
@@ -146,20 +183,76 @@ def needs_draft(entry: polib.POEntry | None, signature: str) -> bool:
         return True
     if not is_machine_draft(entry):
         return False  # reviewed, or a draft a person edited
-    return notes(entry).get("draft-signature", [""])[0] != signature
+    return draft_note(entry).setup != setup_hash(signature)
 
 
-def _term_lines(hits: Sequence[TermHit], nested: Sequence[TermHit] = ()) -> list[str]:
-    lines = [f'glossary: {h.term.term} = "{h.term.english}" ({h.term.note})' for h in hits]
-    lines += [f'glossary (inside a longer term): {h.term.term} = "{h.term.english}" ({h.term.note})'
-              for h in nested]
-    return list(dict.fromkeys(lines))
+@dataclass
+class _Shown:
+    """What the entries written so far have explained, so that later ones need not repeat it."""
+
+    terms: set[str]
+    engines: set[str]
+    setups: set[str]
+    labels: dict[str, str]  # each engine's label, from this run's drafts and the old catalog's notes
+    signatures: dict[str, str]  # each setup's whole signature, from the same
+
+    @classmethod
+    def start(cls, old: polib.POFile | None, drafts: Iterable[Draft]) -> _Shown:
+        labels = {d.engine: d.label for d in drafts if d.label}  # this run's words win over the old catalog's
+        sigs: dict[str, str] = {}
+        for e in old or ():
+            note = draft_note(e)
+            if note.label:
+                labels.setdefault(note.engine, note.label)
+            n = notes(e)
+            for s in n.get("draft-signature", []):
+                sigs.setdefault(setup_hash(s), s)
+            for s in n.get("draft-setup", []):
+                setup, _, whole = s.partition(" = ")
+                if setup_hash(whole) == setup:  # a hand-edited line is not believed
+                    sigs.setdefault(setup, whole)
+        return cls(set(), set(), set(), labels, sigs)
 
 
-def _draft_lines(d: Draft) -> list[str]:
-    lines = [f"draft: {d.engine}" + (f" ({d.label})" if d.label else ""),
-             f"draft-signature: {d.signature}",
-             f"draft-id: {draft_id(d.text)}"]
+def _term_line(key: str, term, shown: _Shown) -> str:
+    # The renderings a reviewer may keep come along every time, as they are what the check accepts.
+    line = f'{key}: {term.term} = ' + " or ".join(f'"{r}"' for r in term.renderings)
+    if term.term in shown.terms:
+        return line
+    shown.terms.add(term.term)
+    return f"{line} ({term.note})" if term.note else line
+
+
+def _term_lines(hits: Sequence[TermHit], nested: Sequence[TermHit], shown: _Shown) -> list[str]:
+    """Each term's explanation in full where the catalog first names it; later, its rendering alone.
+    A term inside a longer one is named only until it has been explained."""
+    lines = [_term_line("glossary", t, shown) for t in dict.fromkeys(h.term for h in hits)]
+    lines += [_term_line("glossary (inside a longer term)", t, shown)
+              for t in dict.fromkeys(h.term for h in nested) if t.term not in shown.terms]
+    return lines
+
+
+def _draft_line(engine: str, shown: _Shown, draft: str | None = None, setup: str | None = None) -> list[str]:
+    """The engine (with its label where the catalog first shows its drafts) and, for a draft
+    nobody edited, its id and setup (spelled out where the catalog first names it)."""
+    line = f"draft: {engine}"
+    label = shown.labels.get(engine)
+    if label and engine not in shown.engines:
+        line += f" ({label})"
+    shown.engines.add(engine)
+    if draft is None or setup is None:
+        return [line]
+    lines = [f"{line} [{draft} {setup}]"]
+    if setup not in shown.setups and setup in shown.signatures:
+        lines.append(f"draft-setup: {setup} = {shown.signatures[setup]}")
+    shown.setups.add(setup)
+    return lines
+
+
+def _draft_lines(d: Draft, shown: _Shown) -> list[str]:
+    setup = setup_hash(d.signature)
+    shown.signatures.setdefault(setup, d.signature)
+    lines = _draft_line(d.engine, shown, draft_id(d.text), setup)
     if d.score is not None:
         conf = f", confidence {d.confidence:.2f}" if d.confidence is not None else ""
         lines.append(f"draft-score: {d.score:.3f}{conf}")
@@ -172,9 +265,12 @@ def _draft_lines(d: Draft) -> list[str]:
     return lines + list(d.notes)
 
 
-def _kept_draft_lines(entry: polib.POEntry) -> list[str]:
+def _kept_draft_lines(entry: polib.POEntry, shown: _Shown, *, machine: bool) -> list[str]:
+    """An old entry's draft notes, its draft line rewritten; ``machine``: the text is still the engine's."""
+    note = draft_note(entry)
+    lines = _draft_line(note.engine, shown, note.id if machine else None, note.setup) if note.engine else []
     n = notes(entry)
-    return [f"{k}: {v}" for k in DRAFT_KEYS for v in n.get(k, [])]
+    return lines + [f"{k}: {v}" for k in DRAFT_KEYS if k not in _BOOKKEEPING for v in n.get(k, [])]
 
 
 def _old_entries(old: polib.POFile | None) -> dict[str, polib.POEntry]:
@@ -261,7 +357,7 @@ class _Plan:
 
 
 def _plan(segments: Sequence[Segment], old: polib.POFile | None,
-          signature: str | Callable[[Segment], str]) -> _Plan:
+          signature: str | Callable[[Segment], str], exact: Callable[[Segment], bool] | None = None) -> _Plan:
     olds = _old_entries(old)
     order: dict[str, list[Segment]] = {}
     for seg in segments:
@@ -273,7 +369,8 @@ def _plan(segments: Sequence[Segment], old: polib.POFile | None,
     to_draft: list[Segment] = []
     for msgid, segs in order.items():
         entry = olds.get(msgid)
-        if entry is None:
+        # A translation of this very sentence (an exact memory match) beats one of an earlier version of it.
+        if entry is None and not (exact is not None and exact(segs[0])):
             m = _closest(msgid, spare)
             if m:
                 matches[msgid] = m
@@ -287,11 +384,11 @@ def _plan(segments: Sequence[Segment], old: polib.POFile | None,
 
 def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mapping[int, Draft], *,
                  source_name: str, hits: Mapping[int, Sequence[TermHit]], nested: Mapping[int, Sequence[TermHit]],
-                 annotate: Annotator | None, counts: dict[str, int]) -> polib.POEntry:
+                 annotate: Annotator | None, counts: dict[str, int], shown: _Shown) -> polib.POEntry:
     """One live entry: a fresh draft, the previous translation kept, a fuzzy match, or empty."""
     first = segs[0]
     entry = polib.POEntry(msgid=msgid, msgstr="", occurrences=[(source_name, str(s.line)) for s in segs])
-    lines = [f"role: {first.role}"] + _term_lines(hits.get(first.id, ()), nested.get(first.id, ()))
+    lines = [f"role: {first.role}"] + _term_lines(hits.get(first.id, ()), nested.get(first.id, ()), shown)
     old_entry = plan.olds.get(msgid)
     if old_entry is not None:
         entry.tcomment = old_entry.tcomment
@@ -300,7 +397,7 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
         entry.msgstr = d.text
         entry.flags = ["fuzzy"]
         entry.previous_msgid = d.previous or None
-        lines += _draft_lines(d)
+        lines += _draft_lines(d, shown)
     elif old_entry is not None and state(old_entry) != "untranslated":
         entry.msgstr = old_entry.msgstr
         entry.flags = [f for f in old_entry.flags if f != "fuzzy" or state(old_entry) == "draft"]
@@ -309,11 +406,11 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
         elif is_machine_draft(old_entry):
             counts["reused"] += 1
             entry.previous_msgid = old_entry.previous_msgid
-            lines += _kept_draft_lines(old_entry)
+            lines += _kept_draft_lines(old_entry, shown, machine=True)
         else:
             counts["edited"] += 1
             entry.previous_msgid = old_entry.previous_msgid
-            lines += [k for k in _kept_draft_lines(old_entry) if not k.startswith("draft-id")]
+            lines += _kept_draft_lines(old_entry, shown, machine=False)
             lines.append("edited: a reviewer changed this draft; it is kept and no longer refreshed")
     elif msgid in plan.matches:
         src, ratio = plan.matches[msgid]
@@ -384,21 +481,25 @@ def merge(
     now: datetime,
     purge_obsolete: bool = False,
     annotate: Annotator | None = None,
+    exact: Callable[[Segment], bool] | None = None,
 ) -> tuple[polib.POFile, MergeStats]:
     """Build the new catalog from the segments and the previous catalog.
 
     ``drafter`` is called once, with the first occurrence of every source
     sentence that needs a machine draft. ``signature`` is what a fresh draft
     would be signed with, or says so per sentence (a memory match or the engine).
+    ``exact`` says which new sentences the drafter knows word for word (the
+    memory): they are drafted, not matched to an earlier version of the sentence.
     Phases: plan, draft, build the live entries, keep the obsolete ones, header.
     """
-    plan = _plan(segments, old, signature)
+    plan = _plan(segments, old, signature, exact)
     drafts = drafter(plan.to_draft) if plan.to_draft else {}
     catalog = polib.POFile(wrapwidth=po.WIDTH)
     counts = dict(reused=0, reviewed=0, edited=0, fuzzy=0, untranslated=0)
+    shown = _Shown.start(old, drafts.values())
     for msgid, segs in plan.order.items():
         catalog.append(_build_entry(msgid, segs, plan, drafts, source_name=source_name, hits=hits,
-                                    nested=nested or {}, annotate=annotate, counts=counts))
+                                    nested=nested or {}, annotate=annotate, counts=counts, shown=shown))
     for e in _foreign(old, plan.order):
         catalog.append(e)  # the same object: every field as it was read
     obsolete = _keep_obsolete(catalog, old, plan.order) if old is not None and not purge_obsolete else 0

@@ -113,16 +113,36 @@ def _glossary(glossary_path: Path | None, paths=()) -> Path:
     return glossary_path if glossary_path is not None else find_project(paths, need="glossary").glossary
 
 
+def _project(paths=()):
+    """The project of the first path given, else of the working folder; None outside every project."""
+    from pipeline.project import project_of
+
+    return (project_of(paths[0]) if paths else None) or project_of(Path.cwd())
+
+
 def _root(paths) -> Path:
     """The project's translations/ folder: where articles are found when no path
     is given (a project is then required), and the root that links from an
     article may lead into."""
-    from pipeline.project import TRANSLATIONS, find_project, project_of
+    from pipeline.project import TRANSLATIONS, find_project
 
     if not paths:
         return find_project(need="translations").translations
-    project = project_of(paths[0]) or project_of(Path.cwd())
+    project = _project(paths)
     return project.translations if project is not None else Path(TRANSLATIONS)
+
+
+def _settings(config_path: Path | None, paths=()) -> tuple[dict, Path | None]:
+    """The settings file given, else the project's zhen.toml (found like its glossary,
+    so a command run from a subfolder or elsewhere reads the same settings); with the
+    file they came from, for messages (None: no file)."""
+    from pipeline.config import load_config
+
+    if config_path is None:
+        project = _project(paths)
+        if project is not None and project.config.is_file():
+            config_path = project.config
+    return load_config(config_path), config_path
 
 
 def _print_table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]], *, numeric=()) -> None:
@@ -159,7 +179,7 @@ def _print_table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...
         give = min(natural[i] - minimum[i], extra // (len(needy) - n))
         widths[i] += give
         extra -= give
-    table = Table(title=title, box=None, pad_edge=False, header_style="bold underline")
+    table = Table(title=Text(title, style="table.title"), box=None, pad_edge=False, header_style="bold underline")
     for col, w in zip(columns, widths):
         table.add_column(col, width=w, justify="right" if col in numeric else "left")
     for r in rows:
@@ -230,26 +250,24 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
               beam_size, intra_threads, force, glossary_path, follow_symlinks) -> None:
     """Draft and merge the review catalog, English text and bilingual page.
 
-    SOURCES are article folders (holding source*.txt) or text files; with none,
-    every article under translations/ is translated. Reviewed entries are never
-    overwritten. An article whose source, glossary, settings, catalog and
-    outputs are all as the last run left them is skipped (--force runs it).
+    SOURCES are article folders (holding source*.txt), text files, or folders
+    this command wrote for a text file (translated again from the source their
+    catalog records); with none, every article under translations/ is
+    translated. Reviewed entries are never overwritten. An article whose source,
+    glossary, settings, catalog and outputs are all as the last run left them is
+    skipped (--force runs it).
 
     \b
     Example:
       zhen translate translations/tianjin-chuangxian-zhengyou --json
     """
     from pipeline import incremental
-    from pipeline.articles import collect
     from pipeline.batch import Failure, translate_all
-    from pipeline.config import DEFAULT_CONFIG, argos_options, llm_options, load_config, tm_min_score
+    from pipeline.config import argos_options, llm_options, tm_min_score
     from pipeline.glossary import glossary_files
-    from pipeline.project import project_of
+    from pipeline.locate import to_translate
 
-    project = project_of(sources[0] if sources else Path.cwd()) or project_of(Path.cwd())
-    if config_path is None and project is not None and project.config.is_file():
-        config_path = project.config
-    config, config_file = load_config(config_path), config_path or DEFAULT_CONFIG
+    config, config_file = _settings(config_path, sources)
     options = argos_options(config, path=config_file, device=device,
                             compute_type=compute_type, beam_size=beam_size, intra_threads=intra_threads)
     from pipeline.outputs import check_articles
@@ -258,7 +276,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     min_score = tm_min_score(config, path=config_file)
     glossary_path = _glossary(glossary_path, sources)
     files = glossary_files(glossary_path, follow_symlinks=follow_symlinks)
-    articles = collect(sources, output=output, root=_root(sources), follow_symlinks=follow_symlinks)
+    articles = to_translate(sources, output=output, root=_root(sources), follow_symlinks=follow_symlinks)
     check_articles(articles)  # before anything is written: no output may be a source
     memory = _memory(obj, sources, quiet=as_json)
     # LLMOptions holds the key's variable name, never the key: nothing secret reaches the state file.
@@ -317,9 +335,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
 
 def _base(paths=()) -> Path:
     """The project's folder (of the first path, else of the working folder); the working folder outside any."""
-    from pipeline.project import project_of
-
-    project = (project_of(paths[0]) if paths else None) or project_of(Path.cwd())
+    project = _project(paths)
     return Path(os.path.relpath(project.root)) if project is not None else Path()
 
 
@@ -329,7 +345,7 @@ def _memory(obj: Context, paths=(), *, quiet: bool = False):
     from pipeline.tm.index import DB_PATH, TM_DIR, Memory
 
     base = _base(paths)
-    memory = Memory(base / DB_PATH, root=base / TRANSLATIONS, tm_dir=base / TM_DIR)
+    memory = Memory(base / DB_PATH, root=base / TRANSLATIONS, tm_dir=base / TM_DIR, base=base)
     bar = obj.progress(enabled=not quiet)
     with bar or _null():
         task = bar.add_task("translation memory", total=None) if bar else None
@@ -468,7 +484,9 @@ def check(paths, as_json, strict, glossary_path, follow_symlinks) -> None:
             _emit({"catalog": f.catalog, "entry": f.entry, "reference": f.reference, "check": f.check,
                    "severity": f.severity, "subject": f.subject, "message": f.message})
     else:
-        if len(catalogs) == 1:  # one catalog: named once in the title, not on every row
+        if not findings:
+            pass  # an empty table says less than the count line below
+        elif len(catalogs) == 1:  # one catalog: named once in the title, not on every row
             _print_table(f"QA findings in {catalogs[0]}", ("entry", "source", "check", "severity", "subject", "message"),
                          [(str(f.entry), f.reference, f.check, f.severity, f.subject, f.message) for f in findings],
                          numeric=("entry",))
@@ -525,17 +543,18 @@ def glossary_find(text_or_file, as_json, glossary_path, follow_symlinks) -> None
     from pipeline.segment import segment
     from pipeline.source import read_article
 
-    g = load_glossary(_glossary(glossary_path), follow_symlinks=follow_symlinks)
     path = Path(text_or_file)
+    g = load_glossary(_glossary(glossary_path, [path] if path.is_file() else []), follow_symlinks=follow_symlinks)
     units = ([(s.id, s.text) for s in segment(read_article(path))] if path.is_file()
              else [(1, text_or_file)])
     for seg_id, text in units:
         for h in g.match(text):
             if as_json:
                 _emit({"segment": seg_id, "start": h.start, "end": h.end, "surface": h.surface,
-                       "term": h.term.term, "english": h.term.english})
+                       "term": h.term.term, "english": h.term.english, "accept": list(h.term.accept)})
             else:
-                click.echo(f"{seg_id}:{h.start}-{h.end}\t{printable(h.surface)}\t{printable(h.term.english)}")
+                also = f" (also accepted: {', '.join(h.term.accept)})" if h.term.accept else ""
+                click.echo(f"{seg_id}:{h.start}-{h.end}\t{printable(h.surface)}\t{printable(h.term.english + also)}")
 
 
 @glossary.command("export")
@@ -626,17 +645,14 @@ def terms_suggest(obj: Context, paths, as_json, as_tsv, glossary_path) -> None:
     elif as_tsv:
         click.echo(tsv_rows(found), nl=False)
     else:
-        from rich.table import Table
-
-        table = Table(title="Term candidates (English: literal suggestion, not official)")
-        for col in ("kind", "count", "term", "suggested English", "first seen", "context"):
-            table.add_column(col, justify="right" if col == "count" else "left", overflow="fold")
+        rows = []
         for c in found:
             first = c.contexts[0]
             more = f" (+{len(c.contexts) - 1})" if len(c.contexts) > 1 else ""
-            table.add_row(c.kind, str(c.count), c.term, c.english, first.reference + more,
-                          excerpt(first.text, c.term, width=10))
-        console().print(table)
+            rows.append((c.kind, str(c.count), c.term, c.english, first.reference + more,
+                         excerpt(first.text, c.term, width=10)))
+        _print_table("Term candidates (English: literal suggestion, not official)",
+                     ("kind", "count", "term", "suggested English", "first seen", "context"), rows, numeric=("count",))
         obj.err.print(f"{len(found)} candidate(s); `--tsv` gives rows to review and paste into the glossary")
 
 
@@ -722,7 +738,7 @@ def tm() -> None:
               help="Lowest fuzzy score shown [zhen.toml [tm] min_score, 75].")
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="Most hits shown.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Settings file (default: ./zhen.toml when present).")
+              help="Settings file (default: the project's zhen.toml when present).")
 @click.pass_obj
 def tm_search(obj: Context, text, as_json, min_score, limit, config_path) -> None:
     """Concordance: memory units whose source contains TEXT or matches it fuzzily, best first.
@@ -734,9 +750,10 @@ def tm_search(obj: Context, text, as_json, min_score, limit, config_path) -> Non
     Example:
       zhen tm search "天津市委" --json
     """
-    from pipeline.config import DEFAULT_CONFIG, load_config, tm_min_score
+    from pipeline.config import tm_min_score
 
-    floor = min_score or tm_min_score(load_config(config_path), path=config_path or DEFAULT_CONFIG)
+    config, config_file = _settings(config_path)
+    floor = min_score or tm_min_score(config, path=config_file)
     for m in _memory(obj, quiet=as_json).search(text, min_score=floor, limit=limit):
         if as_json:
             _emit({"source": m.unit.source, "target": m.unit.target, "score": m.score, "origin": m.unit.origin})
@@ -850,6 +867,9 @@ def model_remove(name) -> None:
                    "else the dictionary engine.")
 @click.option("--set", "test_set", default="pud", show_default=True, metavar="pud|FILE.tsv",
               help="pud: UD Chinese PUD with its English original (1,000 pairs); or a TSV of zh<TAB>en lines.")
+@click.option("--pud", "pud_folder", type=click.Path(path_type=Path, file_okay=False), metavar="FOLDER",
+              help="Where --set pud reads zh_pud-ud-test.conllu and en_pud-ud-test.conllu (default: data/ud/ of "
+                   "the zhen repository zhen runs from; an installed zhen has none).")
 @click.option("--from-catalogs", "catalogs", multiple=True, type=click.Path(path_type=Path),
               help="Use the reviewed entries of these catalogs (files or folders) as the test set.")
 @click.option("--limit", type=click.IntRange(1), help="Evaluate this many pairs only.")
@@ -858,10 +878,10 @@ def model_remove(name) -> None:
               help="Also write source, reference and draft per line to this TSV file.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Settings file (default: ./zhen.toml when present).")
+              help="Settings file (default: the project's zhen.toml when present).")
 @glossary_option
 @click.pass_obj
-def eval_cmd(obj: Context, engine, test_set, catalogs, limit, seed, drafts_path, as_json, config_path,
+def eval_cmd(obj: Context, engine, test_set, pud_folder, catalogs, limit, seed, drafts_path, as_json, config_path,
              glossary_path) -> None:
     """Score an engine's drafts on a parallel test set (chrF2, BLEU, glossary, QA).
 
@@ -875,20 +895,24 @@ def eval_cmd(obj: Context, engine, test_set, catalogs, limit, seed, drafts_path,
       zhen eval --from-catalogs translations/
     """
     from pipeline import evaluate as ev
-    from pipeline.config import DEFAULT_CONFIG, argos_options, llm_options, load_config
+    from pipeline.config import argos_options, llm_options
     from pipeline.files import write_atomic
     from pipeline.glossary import load_glossary
     from pipeline.engines import EngineProvider
 
+    if pud_folder is not None and (catalogs or test_set != "pud"):
+        raise click.UsageError("--pud is where --set pud reads its files; it does not go with another test set")
     if catalogs:
         name, pairs = "reviewed catalogs", ev.catalog_pairs(catalogs)
     elif test_set == "pud":
-        name, pairs = "PUD zh→en", ev.pud_pairs()
+        name, pairs = "PUD zh→en", ev.pud_pairs(pud_folder)
     else:
         name, pairs = test_set, ev.read_tsv(Path(test_set))
     pairs = ev.subset(pairs, limit=limit, seed=seed)
-    glossary = load_glossary(_glossary(glossary_path, catalogs))
-    config, config_file = load_config(config_path), config_path or DEFAULT_CONFIG
+    # The project is the one the test set lies in, else the working folder's.
+    paths = catalogs or ([] if test_set == "pud" else [Path(test_set)])
+    glossary = load_glossary(_glossary(glossary_path, paths))
+    config, config_file = _settings(config_path, paths)
     settings = {"argos": {"options": argos_options(config, path=config_file)},
                 "llm": {"options": llm_options(config, path=config_file)}}
     drafter = EngineProvider(engine, glossary, settings=settings, warn=obj.warn, say=obj.say).get(drafting=True)

@@ -37,10 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError
-from pipeline.engines.argos import ArgosOptions
-from pipeline.model import LLMOptions
+from pipeline.engines.options import ArgosOptions, LLMOptions
 
-DEFAULT_CONFIG = Path("zhen.toml")
 TM_MIN_SCORE = 75
 DEVICES = ("cpu", "cuda", "auto")
 COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16",
@@ -120,13 +118,12 @@ def argos_options(config: Mapping[str, Any] | None = None, *, path: Path | None 
 
 
 def load_config(path: Path | None = None) -> dict[str, Any]:
-    """The parsed config file; {} when no file was named and the default one is absent."""
-    explicit = path is not None
-    path = Path(path) if explicit else DEFAULT_CONFIG
-    if not path.exists():
-        if explicit:
-            raise ConfigError("no such config file", path=path)
+    """The parsed config file; {} for none (which file is the project's is ``project.py``'s business)."""
+    if path is None:
         return {}
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError("no such config file", path=path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as e:

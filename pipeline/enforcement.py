@@ -29,11 +29,14 @@ def inject_renderings(text: str, hits: Sequence[TermHit]) -> str:
 def verify(text: str, hits: Sequence[TermHit]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Required renderings missing from ``text``, and forbidden ones present.
 
-    Both sides are English, so width and case are folded but not script: OpenCC
-    has nothing to do here and is the slowest part of folding.
+    A term whose English holds one of its accepted renderings instead of the
+    required one is present: the glossary lets a reviewer keep that form.
+    Both sides are English, so width and case are folded but not script:
+    OpenCC has nothing to do here and is the slowest part of folding.
     """
     folded = fold_english(text)
-    missing = tuple(dict.fromkeys(h.term.english for h in hits if fold_english(h.term.english) not in folded))
+    missing = tuple(dict.fromkeys(h.term.english for h in hits
+                                  if not any(fold_english(r) in folded for r in h.term.renderings)))
     # Whole words only: "three highland" must not fire inside "three highlands".
     forbidden = tuple(dict.fromkeys(
         a for h in hits for a in h.term.avoid

@@ -31,7 +31,9 @@ from pipeline.model import Progress, Segment, no_progress
 from pipeline.source import decode
 
 
-UD = Path(__file__).resolve().parent.parent / "data" / "ud"
+# The PUD files ship in zhen's repository, beside the package, and not in an installed
+# zhen: they are the default only where zhen runs from a checkout that has them.
+REPOSITORY_UD = Path(__file__).resolve().parent.parent / "data" / "ud"
 PUD_ZH, PUD_EN = "zh_pud-ud-test.conllu", "en_pud-ud-test.conllu"
 # Below this many chrF points above the floor, an engine is producing almost no
 # English a reference recognises: a random-weight model scores near the floor,
@@ -113,17 +115,23 @@ def conllu_sentences(path: Path) -> list[tuple[str, str]]:
     return out
 
 
-def pud_pairs(folder: Path = UD) -> list[Pair]:
+def pud_pairs(folder: Path | None = None) -> list[Pair]:
     """UD Chinese PUD with English PUD as the reference, paired by sent_id.
 
     English PUD is the original the Chinese was translated from, so it is a
-    fair zh→en reference.
+    fair zh→en reference. ``folder`` holds the two CoNLL-U files; by default
+    the repository's data/ud/, where zhen runs from a checkout.
     """
-    paths = [Path(folder) / PUD_ZH, Path(folder) / PUD_EN]
+    if folder is None and not REPOSITORY_UD.is_dir():
+        raise EvalSetError(f"no PUD test set: it ships in zhen's repository (data/ud/), not with an installed "
+                           f"zhen; pass --pud FOLDER holding {PUD_ZH} and {PUD_EN}, or --set FILE.tsv",
+                           path=REPOSITORY_UD)
+    folder = REPOSITORY_UD if folder is None else Path(folder)
+    paths = [folder / PUD_ZH, folder / PUD_EN]
     for path in paths:
         if not path.is_file():
-            raise EvalSetError("PUD test set not found (it ships in the zhen repository's data/ud/); "
-                               "pass --set FILE.tsv instead", path=path)
+            raise EvalSetError(f"PUD test set file not found; pass --pud FOLDER holding {PUD_ZH} and {PUD_EN}, "
+                               "or --set FILE.tsv", path=path)
     english = dict(conllu_sentences(paths[1]))
     return [Pair(zh, english[sid], sid) for sid, zh in conllu_sentences(paths[0]) if sid in english]
 

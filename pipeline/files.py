@@ -1,4 +1,4 @@
-"""File I/O at the edges: atomic writes, backups and per-article locks."""
+"""File I/O at the edges: where named files are, atomic writes, backups and per-article locks."""
 
 from __future__ import annotations
 
@@ -14,6 +14,12 @@ from pathlib import Path
 from pipeline.errors import LockError, WriteError
 
 LOCK = ".zhen.lock"
+
+
+def member(name: str, *, of: str) -> property:
+    """A read-only property: the path ``name`` in the folder an object keeps in its attribute ``of``
+    (an article's outputs in its folder, a project's glossary in its root)."""
+    return property(lambda self: getattr(self, of) / name, doc=f"{name} in the object's {of}")
 
 
 def write_atomic(path: Path, data: str | bytes, *, encoding: str = "utf-8") -> None:

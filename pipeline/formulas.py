@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.numbers import chinese_numeral, zh_dates
-from pipeline.script import fold
+from pipeline.script import HAN_BMP, fold
 
 NUMERALS = "一二两三四五六七八九十双"
 _NUMERAL_SET = frozenset(NUMERALS)
@@ -87,10 +87,10 @@ _FUNCTION_POS = ("u", "p", "c", "r", "d", "m", "q", "f", "y", "x", "e", "o", "t"
 _STOP_NP = frozenset("的 了 是 在 和 与 及 或 也 都 就 又 而 把 被 将 对 为 于 以 从 向 到 给 让 使 中 上 下 里 内 外".split())
 _QUOTE = re.compile(r"『([^『』]{1,60})』|「([^「」]{1,60})」|“([^“”]{1,60})”")
 _SENTENCE_END = re.compile(r"[。！？!?]")
-_CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK = re.compile(f"[{HAN_BMP}]")
 _DIGITS = re.compile(r"\d{1,2}")
 _FIVE_YEAR = re.compile(r"十[一二三四五六七八九]五")
-_PUNCT = re.compile(r"[^\u3400-\u9fff0-9a-z]")
+_PUNCT = re.compile(f"[^{HAN_BMP}0-9a-z]")
 
 _FORMULA_GLOSS = re.compile(
     r"\b(?:CCP|CPC|PRC|Communist|(?-i:Party)|slogan|campaign|polic(?:y|ies)|guidelines?|ideology|political|"
@@ -153,7 +153,7 @@ def cedict():
 
 def _short_sense(defs: str) -> str:
     """The name in a CC-CEDICT definition: "the Four Cardinal Principles enunciated by…" → the name."""
-    sense = re.sub(r"\s*\([^)]*\)|\S*[\u3400-\u9fff]\S*", "", defs.split("/")[0])
+    sense = re.sub(rf"\s*\([^)]*\)|\S*[{HAN_BMP}]\S*", "", defs.split("/")[0])
     sense = re.split(r"[:;]", sense)[0].strip()
     if len(sense.split()) > 6:
         named = re.search(r"\b(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Double)"
@@ -536,7 +536,7 @@ def find_quoted(text: str, *, folded: str | None = None,
         if any(a <= start and end <= b for a, b in covered):
             continue
         content = s[start:end]
-        if len(content) < 2 or _SENTENCE_END.search(content) or not re.search(r"[\u3400-\u9fffa-z]", content):
+        if len(content) < 2 or _SENTENCE_END.search(content) or not re.search(f"[{HAN_BMP}a-z]", content):
             continue
         if any(d.start == 0 and d.end == len(content) for d in zh_dates(content)):
             continue  # 『七一』 is a date, checked as one

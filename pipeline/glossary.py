@@ -18,7 +18,7 @@ from pipeline.errors import GlossaryError
 from pipeline.model import Segment, Term, TermHit
 from pipeline.script import fold
 
-COLUMNS = ("term", "variants", "english", "avoid", "kind", "note", "source")
+COLUMNS = ("term", "variants", "english", "accept", "avoid", "kind", "note", "source")
 REQUIRED = ("term", "english", "note", "source")
 LIST_SEP = "|"
 
@@ -57,7 +57,7 @@ def line_of(data: bytes, offset: int) -> int:
 
 
 def split_list(value: str) -> tuple[str, ...]:
-    """A `|`-separated cell (variants, avoid) as its non-empty items."""
+    """A `|`-separated cell (variants, accept, avoid) as its non-empty items."""
     return tuple(v.strip() for v in value.split(LIST_SEP) if v.strip())
 
 
@@ -101,6 +101,7 @@ def parse_rows(text: str, *, name: str) -> tuple[list[Term], list[Problem]]:
                 english=row["english"],
                 variants=split_list(row.get("variants", "")),
                 avoid=split_list(row.get("avoid", "")),
+                accept=split_list(row.get("accept", "")),
                 kind=row.get("kind", ""),
                 note=row["note"],
                 source=row["source"],
@@ -114,7 +115,7 @@ def parse_rows(text: str, *, name: str) -> tuple[list[Term], list[Problem]]:
 
 
 def lint_terms(terms: Sequence[Term]) -> list[Problem]:
-    """Duplicates, conflicting renderings and variants that are other terms."""
+    """Duplicates, conflicting renderings, variants that are other terms, accepted renderings that clash."""
     problems: list[Problem] = []
     heads: dict[str, Term] = {}
     for t in terms:
@@ -140,16 +141,32 @@ def lint_terms(terms: Sequence[Term]) -> list[Problem]:
                 o = seen_forms[key]
                 problems.append(Problem(t.file, t.line, f"variant {v!r} is also a variant at {o.file}:{o.line}"))
             seen_forms[key] = t
-        if fold(t.english) in {fold(a) for a in t.avoid}:
+        avoided = {fold(a) for a in t.avoid}
+        if fold(t.english) in avoided:
             problems.append(Problem(t.file, t.line, f"rendering {t.english!r} is also listed under avoid"))
+        for a in t.accept:
+            if fold(a) in avoided:
+                problems.append(Problem(t.file, t.line, f"accepted rendering {a!r} is also listed under avoid"))
+            elif fold(a) == fold(t.english):
+                problems.append(Problem(t.file, t.line, f"accepted rendering {a!r} is the rendering itself"))
     # Drafts swap an avoided rendering for the required one, which would undo
-    # another term's correct rendering if the two were the same words.
+    # another term's correct rendering if the two were the same words. An
+    # accepted rendering counts as the term being present: were it another
+    # term's rendering, one phrase would pass for both terms; were it avoided
+    # by another term, the gate would refuse what this row accepts.
     renderings = {fold(t.english): t for t in terms}
+    avoiders = {fold(a): t for t in terms for a in t.avoid}
     for t in terms:
-        for a in t.avoid:
-            other = renderings.get(fold(a))
-            if other is not None and other is not t and fold(other.english) != fold(t.english):
-                problems.append(Problem(t.file, t.line, f"avoided rendering {a!r} is the rendering of "
+        for label, forms in (("avoided", t.avoid), ("accepted", t.accept)):
+            for a in forms:
+                other = renderings.get(fold(a))
+                if other is not None and other is not t and fold(other.english) != fold(t.english):
+                    problems.append(Problem(t.file, t.line, f"{label} rendering {a!r} is the rendering of "
+                                                            f"{other.term!r} at {other.file}:{other.line}"))
+        for a in t.accept:
+            other = avoiders.get(fold(a))
+            if other is not None and other is not t:
+                problems.append(Problem(t.file, t.line, f"accepted rendering {a!r} is avoided by "
                                                         f"{other.term!r} at {other.file}:{other.line}"))
     return problems
 
@@ -180,6 +197,8 @@ class Glossary:
         h = hashlib.sha256()
         for t in sorted(self.terms, key=lambda t: t.term):
             h.update("\t".join((t.term, LIST_SEP.join(t.variants), t.english, LIST_SEP.join(t.avoid))).encode())
+            if t.accept:  # only when present, so a glossary without accepted renderings keeps its revision
+                h.update(b"\taccept\t" + LIST_SEP.join(t.accept).encode())
             h.update(b"\n")
         return h.hexdigest()[:8]
 

@@ -18,24 +18,37 @@ from pipeline.model import Term
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 PREFERRED = "preferredTerm-admn-sts"
+ADMITTED = "admittedTerm-admn-sts"
 DEPRECATED = "deprecatedTerm-admn-sts"
+# The accept column is optional: a glossary without accepted renderings is
+# written, and may be read, in the columns it always had.
+OPTIONAL = ("accept",)
 
 
-def _row(t: Term) -> list[str]:
-    return [t.term, LIST_SEP.join(t.variants), t.english, LIST_SEP.join(t.avoid), t.kind, t.note, t.source]
+def _columns(terms: Sequence[Term]) -> tuple[str, ...]:
+    return COLUMNS if any(t.accept for t in terms) else tuple(c for c in COLUMNS if c not in OPTIONAL)
+
+
+def _row(t: Term, columns: Sequence[str]) -> list[str]:
+    cells = {"term": t.term, "variants": LIST_SEP.join(t.variants), "english": t.english,
+             "accept": LIST_SEP.join(t.accept), "avoid": LIST_SEP.join(t.avoid), "kind": t.kind, "note": t.note,
+             "source": t.source}
+    return [cells[c] for c in columns]
 
 
 def to_tsv(terms: Sequence[Term]) -> str:
-    lines = ["\t".join(COLUMNS)] + ["\t".join(_row(t)) for t in terms]
+    columns = _columns(terms)
+    lines = ["\t".join(columns)] + ["\t".join(_row(t, columns)) for t in terms]
     return "\n".join(lines) + "\n"
 
 
 def to_csv(terms: Sequence[Term]) -> str:
+    columns = _columns(terms)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     for t in terms:
-        writer.writerow(_row(t))
+        writer.writerow(_row(t, columns))
     return out.getvalue()
 
 
@@ -43,15 +56,17 @@ def from_csv(text: str, *, name: str = "<csv>") -> list[Term]:
     reader = csv.reader(io.StringIO(text, newline=""))  # quoted CR and LF stay in their cell
     try:
         header = next(reader, None)
-        if header is None or tuple(h.strip().lower() for h in header) != COLUMNS:
-            raise GlossaryError(f"CSV header must be {','.join(COLUMNS)}", path=name, line=1)
+        columns = tuple(h.strip().lower() for h in header or ())
+        if columns not in (COLUMNS, _columns(())):
+            raise GlossaryError(f"CSV header must be {','.join(COLUMNS)} (accept may be left out)",
+                                path=name, line=1)
         terms = []
         number = reader.line_num + 1  # a quoted cell may span lines: rows are cited by their first
         for row in reader:
             if any(cell.strip() for cell in row):
-                if len(row) != len(COLUMNS):
-                    raise GlossaryError(f"{len(row)} cells, expected {len(COLUMNS)}", path=name, line=number)
-                terms.append(_term(dict(zip(COLUMNS, row)), name=name, line=number))
+                if len(row) != len(columns):
+                    raise GlossaryError(f"{len(row)} cells, expected {len(columns)}", path=name, line=number)
+                terms.append(_term(dict(zip(columns, row)), name=name, line=number))
             number = reader.line_num + 1
     except csv.Error as e:
         raise GlossaryError(f"not valid CSV: {e}", path=name, line=reader.line_num) from e
@@ -69,8 +84,8 @@ def _term(cells: dict[str, str], *, name: str, line: int) -> Term:
     if empty:
         raise GlossaryError(f"empty required field(s): {', '.join(empty)}", path=name, line=line)
     return Term(term=cells["term"], english=cells["english"], variants=split_list(cells.get("variants", "")),
-                avoid=split_list(cells.get("avoid", "")), kind=cells.get("kind", ""), note=cells["note"],
-                source=cells["source"], file=name, line=line)
+                avoid=split_list(cells.get("avoid", "")), accept=split_list(cells.get("accept", "")),
+                kind=cells.get("kind", ""), note=cells["note"], source=cells["source"], file=name, line=line)
 
 
 def to_tbx(terms: Sequence[Term], *, source_lang: str = "zh", target_lang: str = "en") -> str:
@@ -92,7 +107,9 @@ def to_tbx(terms: Sequence[Term], *, source_lang: str = "zh", target_lang: str =
             ET.SubElement(tig, "term").text = form
             ET.SubElement(tig, "termNote", {"type": "termType"}).text = kind
         en = ET.SubElement(entry, "langSet", {XML_LANG: target_lang})
-        for form, status in [(t.english, PREFERRED), *((a, DEPRECATED) for a in t.avoid)]:
+        # The required rendering comes first: readers that take one term per language take it.
+        for form, status in [(t.english, PREFERRED), *((a, ADMITTED) for a in t.accept),
+                             *((a, DEPRECATED) for a in t.avoid)]:
             tig = ET.SubElement(en, "tig")
             ET.SubElement(tig, "term").text = form
             ET.SubElement(tig, "termNote", {"type": "administrativeStatus"}).text = status
@@ -139,6 +156,7 @@ def from_tbx(text: str, *, name: str = "<tbx>") -> list[Term]:
                 raise GlossaryError(f"term {value!r} holds {LIST_SEP!r}, which separates list items",
                                     path=name, line=line)
         terms.append(_term({"term": zh[0][0], "variants": LIST_SEP.join(f for f, _ in zh[1:]), "english": english,
+                            "accept": LIST_SEP.join(f for f, s in en if s == ADMITTED),
                             "avoid": LIST_SEP.join(f for f, s in en if s == DEPRECATED),
                             "kind": fields.get("subjectField", ""), "note": fields.get("definition", ""),
                             "source": source}, name=name, line=line))

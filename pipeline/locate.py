@@ -13,13 +13,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import polib
-
-from pipeline.articles import CATALOG, SOURCE_GLOB, Article, refuse_outside_links, resolve, slugify, source_in
-from pipeline.catalog import notes
+from pipeline import links
+from pipeline.articles import (CATALOG, SOURCE_GLOB, Article, collect, refuse_outside_links, resolve, slugify,
+                               source_in)
 from pipeline.errors import SourceError, ZhenError
 from pipeline.model import ROLES, Segment
+from pipeline.project import project_of
+
+if TYPE_CHECKING:
+    import polib
+
+# The catalog modules (and polib) are imported where a catalog is read: `translate`
+# finds its articles here, and a re-run that skips every article never reads one.
 
 
 class NothingToCheck(ZhenError):
@@ -97,11 +104,58 @@ def with_catalogs(paths: Iterable[Path], *, root: Path | None, follow_symlinks: 
     return [a for a in locate(paths, root=root, follow_symlinks=follow_symlinks) if a.catalog.is_file()]
 
 
+def to_translate(paths: Iterable[Path], *, output: Path | None = None, root: Path,
+                 follow_symlinks: bool = False) -> list[Article]:
+    """The articles ``translate`` is given: article folders and text files as ``collect``
+    reads them, and folders that ``translate x.txt`` or ``-o DIR`` wrote (a catalog, no
+    source inside), translated again from the source their catalog records, as
+    ``translate SOURCE -o DIR`` would."""
+    paths = [Path(p) for p in paths]
+    if not paths or (output is not None and len(paths) > 1):
+        return collect(paths, output=output, root=root, follow_symlinks=follow_symlinks)
+    articles: list[Article] = []
+    for path in paths:
+        if path.is_dir() and not any(path.glob(SOURCE_GLOB)) and (path / CATALOG).is_file():
+            folder = Path(output or path)
+            article = Article(slug=slugify(path.resolve().name), source=_recorded_source(path), folder=folder)
+            articles += refuse_outside_links([article], root, follow_symlinks)
+        else:
+            articles += collect([path], output=output, root=root, follow_symlinks=follow_symlinks)
+    return articles
+
+
+def _recorded_source(folder: Path) -> Path:
+    """The source a folder's catalog was translated from.
+
+    The record is followed only to a file in the folder's project, or beside the
+    folder (where ``translate x.txt`` found it): a catalog brought from elsewhere
+    must not make zhen read, and copy into the catalog, a file nobody named.
+    """
+    from pipeline import ownership
+
+    catalog = folder / CATALOG
+    source = ownership.recorded_source(catalog) or _loose_source(folder, catalog)
+    hint = (f"run `zhen translate SOURCE -o {folder}` to translate it again, or `zhen html {folder}` "
+            "to rebuild its pages from the catalog")
+    if source is None:
+        raise SourceError(f"holds a catalog but no source, and the catalog names none; {hint}", path=folder)
+    if not source.is_file():
+        raise SourceError(f"holds a catalog but no source, and {source}, the source it was translated from, "
+                          f"is gone; {hint}", path=folder)
+    project = project_of(folder)
+    if not links.inside(source, [folder.parent, *([project.root] if project else [])]):
+        raise SourceError(f"holds a catalog but no source, and its catalog names {source}, outside the project; "
+                          f"{hint}", path=folder)
+    return source
+
+
 def segments_from_catalog(catalog: polib.POFile) -> list[Segment]:
     """The article's segments as the catalog records them, for an article whose source is elsewhere.
 
     Live entries in line order; sentences on one source line form a paragraph.
     """
+    from pipeline.catalog import notes
+
     placed: list[tuple[int, int, str, str]] = []
     for n, entry in enumerate(catalog):
         if entry.obsolete or not entry.msgid:

@@ -70,10 +70,16 @@ class Term:
     kind: str = ""
     file: str = ""
     line: int = 0
+    accept: tuple[str, ...] = ()  # other renderings a reviewer may keep; engines still draft ``english``
 
     @property
     def forms(self) -> tuple[str, ...]:
         return (self.term, *self.variants)
+
+    @property
+    def renderings(self) -> tuple[str, ...]:
+        """The required rendering, then every accepted one: any of them makes the term present."""
+        return (self.english, *self.accept)
 
 
 @dataclass(frozen=True)
@@ -181,19 +187,3 @@ class ArticleResult:
     def from_state(cls, data: dict) -> ArticleResult:
         return cls(**{**data, "merge": MergeStats(**data["merge"])})
 
-
-@dataclass(frozen=True)
-class LLMOptions:
-    """Settings of the LLM engine, from zhen.toml's [llm] table and the environment.
-
-    The API key is not here: only the name of the environment variable that holds
-    it, so that no file, signature or state hash ever carries the key itself.
-    """
-
-    base_url: str  # e.g. http://127.0.0.1:11434/v1; requests go to {base_url}/chat/completions
-    model: str
-    api_key_env: str = ""  # the NAME of an environment variable; empty: no Authorization header
-    concurrency: int = 4  # requests in flight
-    timeout_s: float = 120.0  # per request, connection to last byte
-    max_retries: int = 3  # for 429 and 5xx answers
-    temperature: float = 0.0

@@ -64,6 +64,14 @@ def check(article: Article, catalog: polib.POFile | None) -> None:
                                "into a folder of its own (-o DIR)", path=article.catalog)
 
 
+def recorded_source(catalog_path: Path) -> Path | None:
+    """The source the catalog at ``catalog_path`` records, as a path from the working folder (None: no record)."""
+    from pipeline import po
+
+    owner = po.read_catalog(catalog_path).metadata.get(FIELD)
+    return Path(os.path.normpath(Path(catalog_path).parent / owner)) if owner else None
+
+
 def stamp(catalog: polib.POFile, article: Article) -> None:
     """Record the article's source in the catalog header."""
     catalog.metadata[FIELD] = recorded(article)

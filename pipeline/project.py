@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ZhenError
+from pipeline.files import member
 
 CONFIG = "zhen.toml"
 GLOSSARY = "glossary"
@@ -21,17 +22,9 @@ TRANSLATIONS = "translations"
 class Project:
     root: Path
 
-    @property
-    def config(self) -> Path:
-        return self.root / CONFIG
-
-    @property
-    def glossary(self) -> Path:
-        return self.root / GLOSSARY
-
-    @property
-    def translations(self) -> Path:
-        return self.root / TRANSLATIONS
+    config = member(CONFIG, of="root")
+    glossary = member(GLOSSARY, of="root")
+    translations = member(TRANSLATIONS, of="root")
 
 
 class NoProject(ZhenError):

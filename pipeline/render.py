@@ -14,9 +14,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import polib
 
-from pipeline.catalog import read_entries
+from pipeline.catalog import EntryInfo
 from pipeline.model import Finding, Segment, TermHit
 
 STATUS_LABELS = {"reviewed": "Reviewed", "draft": "Draft", "untranslated": "Untranslated"}
@@ -35,9 +34,10 @@ class Row:
     match: int | None = None  # a translation-memory draft's match %
 
 
-def rows(segments: Sequence[Segment], catalog: polib.POFile, hits: Mapping[int, Sequence[TermHit]],
+def rows(segments: Sequence[Segment], entries: Sequence[EntryInfo], hits: Mapping[int, Sequence[TermHit]],
          findings: Sequence[Finding] = ()) -> list[Row]:
-    by_id = {e.msgid: e for e in read_entries(catalog) if not e.obsolete and e.owned}
+    """One row per segment, from the catalog's entries (``catalog.read_entries``)."""
+    by_id = {e.msgid: e for e in entries if not e.obsolete and e.owned}
     by_segment: dict[int | None, list[Finding]] = {}
     for f in findings:
         by_segment.setdefault(f.segment, []).append(f)
@@ -185,7 +185,8 @@ def _marked_source(text: str, hits: Sequence[TermHit]) -> str:
 def _marked_english(text: str, hits: Sequence[TermHit]) -> str:
     spans: list[tuple[int, int, TermHit]] = []
     for h in dict.fromkeys(hits):
-        for m in re.finditer(re.escape(h.term.english), text, flags=re.IGNORECASE):
+        matches = (m for r in h.term.renderings for m in re.finditer(re.escape(r), text, flags=re.IGNORECASE))
+        for m in matches:
             if all(m.end() <= s or m.start() >= e for s, e, _ in spans):
                 spans.append((m.start(), m.end(), h))
                 break

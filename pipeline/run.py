@@ -63,7 +63,8 @@ def require_catalog(article: Article):
 def write_outputs(article: Article, segments: Sequence[Segment], hits, catalog, lang: str,
                   checks: SegmentQA | None = None, glossary: Glossary | None = None) -> None:
     checks = checks or SegmentQA(hits, glossary)
-    rows = render.rows(segments, catalog, hits, checks.for_page(segments, catalog))
+    entries = cat.read_entries(catalog)
+    rows = render.rows(segments, entries, hits, checks.for_page(segments, entries))
     title = segments[0].text if segments else article.slug
     write_if_changed(article.text, render.english_text(rows))
     write_if_changed(article.html, render.html_page(rows, title=title, source_lang=lang))
@@ -121,6 +122,7 @@ def translate_article(
             now=now or now_utc(),
             purge_obsolete=purge_obsolete,
             annotate=checks.notes,
+            exact=memory.knows_exactly if memory is not None else None,
         )
         ownership.stamp(catalog, article)
         text = po.render(catalog)
@@ -150,5 +152,5 @@ def rebuild_html(article: Article, *, glossary: Glossary) -> Path:
 def english_text(article: Article, glossary: Glossary, *, reviewed_only: bool = False) -> str:
     """The English article; with ``reviewed_only``, unreviewed segments are marked, not filled with drafts."""
     segments, hits, _ = analyse(article, glossary)
-    rows = render.rows(segments, require_catalog(article), hits)
+    rows = render.rows(segments, cat.read_entries(require_catalog(article)), hits)
     return render.english_text(rows, reviewed_only=reviewed_only)

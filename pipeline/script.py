@@ -30,9 +30,18 @@ def to_simplified(text: str) -> str:
     return _converter().convert(text)
 
 
-# Chinese characters: the CJK Unified Ideographs with Extension A, and the
-# compatibility ideographs. HAN goes inside a character class.
-HAN = "\u3400-\u9fff\uf900-\ufaff"
+# Ranges of characters, written once: each goes inside a regular expression's
+# character class (f"[{HAN}]"). The modules differ in which they mean, on purpose
+# or by history; tests/test_script.py pins each module's choice.
+HAN_UNIFIED = "\u4e00-\u9fff"  # CJK Unified Ideographs: the characters of everyday text
+# Extension A (rare characters, often in names) through the Unified Ideographs; the
+# Yijing hexagram symbols between the two come along.
+HAN_BMP = "\u3400-\u9fff"
+HAN_COMPAT = "\uf900-\ufaff"  # CJK Compatibility Ideographs: duplicates kept for legacy character sets
+HAN_SUPPLEMENTARY = "\U00020000-\U0003ffff"  # Extension B and later, outside the BMP (planes 2 and 3)
+CJK_BMP = "\u2e80-\u9fff"  # radicals, CJK punctuation, kana and bopomofo, then the BMP ideographs
+# Chinese characters as QA and glossing count them: the BMP ideographs and the compatibility ones.
+HAN = HAN_BMP + HAN_COMPAT
 HAN_CHAR = re.compile(f"[{HAN}]")
 
 
@@ -41,7 +50,7 @@ def is_han(ch: str) -> bool:
 
 
 # Characters OpenCC's t2s tables can change: CJK ideographs and compatibility forms.
-_CONVERTIBLE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+_CONVERTIBLE = re.compile(f"[{CJK_BMP}{HAN_COMPAT}{HAN_SUPPLEMENTARY}]")
 
 
 def simplify(text: str) -> str:

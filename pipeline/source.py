@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pipeline.errors import SourceError
 from pipeline.model import Dropped, Line, Source
+from pipeline.script import HAN_UNIFIED
 
 # The 400 most frequent ideographs of the UD Chinese treebanks (Traditional);
 # their Simplified forms are added when a legacy decoding has to be chosen
@@ -61,6 +62,9 @@ def _common_chars() -> frozenset[str]:
 # the wrong encoding turn it into kana, bopomofo, box drawing or private-use
 # characters, which a Chinese article does not contain.
 _CJK_PUNCT = frozenset("。，、；：？！「」『』（）《》〈〉【】“”‘’—…·．﹐﹑﹔﹕﹖﹗")
+# Ideographs that count for Chinese beyond the common ones: outside the Unified block
+# (Extension A and beyond) they are rare enough that a wrong decoding is the likelier cause.
+_UNIFIED = re.compile(f"[{HAN_UNIFIED}]")
 
 
 def _score(text: str, common: frozenset[str]) -> float:
@@ -76,7 +80,7 @@ def _score(text: str, common: frozenset[str]) -> float:
         counted += 1
         if ch in common or ch in _CJK_PUNCT:
             total += 1
-        elif "\u4e00" <= ch <= "\u9fff":
+        elif _UNIFIED.match(ch):
             total += 0.25
         elif not ("\uff01" <= ch <= "\uff5e" or ch == "\u3000"):
             total -= 1

@@ -16,14 +16,14 @@ from pathlib import Path
 
 from pipeline.formulas import Mention, find_mentions
 from pipeline.glossary import COLUMNS, Glossary
-from pipeline.script import fold
+from pipeline.script import HAN_BMP, fold
 
 KINDS = ("formula", "quoted", "recurring")
 RECURRING_MIN = 2
 # jieba's tags for what a recurring expression may be: nouns, verbal nouns,
 # abbreviations, fixed expressions, idioms.
 _END_POS = ("n", "vn", "j", "l", "i", "nz", "an")
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_CJK_RUN = re.compile(f"[{HAN_BMP}]+")
 
 Progress = Callable[[int, int], None]
 
@@ -223,7 +223,7 @@ def tsv_rows(candidates: Iterable[Candidate]) -> str:
         more = f" (+{len(c.contexts) - 3} more)" if len(c.contexts) > 3 else ""
         hint = f"Literal suggestion, not official: {c.english}. " if c.english else ""
         note = f"{hint}Found {c.count}× as {c.kind}: {contexts}{more}"
-        row = {"term": _cell(c.term), "variants": "|".join(_cell(v) for v in c.variants), "english": "", "avoid": "",
-               "kind": "slogan" if c.kind == "quoted" else "", "note": _cell(note), "source": ""}
+        row = {"term": _cell(c.term), "variants": "|".join(_cell(v) for v in c.variants), "english": "", "accept": "",
+               "avoid": "", "kind": "slogan" if c.kind == "quoted" else "", "note": _cell(note), "source": ""}
         lines.append("\t".join(row[col] for col in COLUMNS))
     return "\n".join(lines) + "\n"

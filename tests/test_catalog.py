@@ -8,7 +8,7 @@ import pytest
 from pipeline import catalog as cat
 from pipeline import po
 from pipeline.errors import CatalogError
-from pipeline.model import Draft, Segment
+from pipeline.model import Draft, Segment, Term, TermHit
 from tests.conftest import NOW, POEDIT_SAVES
 
 SIG = "engine:fake|glossary:0|zhen:test"
@@ -45,7 +45,11 @@ def test_first_run_drafts_everything_fuzzy_with_notes():
     assert rec.calls == [["甲。", "乙。"]]
     assert stats.drafted == 2 and [e.flags for e in catalog] == [["fuzzy"], ["fuzzy"]]
     assert cat.is_machine_draft(catalog[0])
-    assert "draft-signature: " + SIG in catalog[0].comment
+    # One short bookkeeping line per entry; the setup spelled out where the catalog first uses it.
+    setup = cat.setup_hash(SIG)
+    assert catalog[0].comment == (f"role: body\ndraft: fake [{cat.draft_id('draft 1')} {setup}]\n"
+                                  f"draft-setup: {setup} = {SIG}")
+    assert catalog[1].comment == f"role: body\ndraft: fake [{cat.draft_id('draft 2')} {setup}]"
 
 
 def test_identical_sentences_share_one_entry_with_all_references():
@@ -207,26 +211,127 @@ def test_gettext_tools_resaves_keep_reviewed_lines(tmp_path, article_dir, glossa
     assert after == approved
 
 
+LABEL = "word-by-word gloss from CC-CEDICT, not a translation: rewrite before approving"
+LONG_SIG = "engine:dictionary|cedict:2023-11-07|jieba:0.42.1|glossary:be9d8831|zhen:0.1.0"
+
+
+def _long_drafter(todo):
+    return {s.id: Draft(f"A{s.id}.", "dictionary", LONG_SIG, label=LABEL) for s in todo}
+
+
 def test_notes_wrapped_by_another_tool_are_read_whole(tmp_path):
     """polib (and tools built on it) wrap long #. lines at 79 columns; Poedit does not."""
-    long_sig = "engine:dictionary|cedict:2023-11-07|jieba:0.42.1|glossary:be9d8831|zhen:0.1.0"
-    first, _ = merge(segs("甲。"), signature=long_sig,
-                     drafter=lambda todo: {s.id: Draft("A.", "dictionary", long_sig,
-                                                       label="word-by-word gloss from CC-CEDICT, not a translation: "
-                                                             "rewrite before approving") for s in todo})
+    first, _ = merge(segs("甲。"), signature=LONG_SIG, drafter=_long_drafter)
     path = tmp_path / "en.po"
     path.write_text(po.render(first), encoding="utf-8")
     foreign = polib.pofile(str(path))
     foreign.save(str(path))  # polib's writer wraps the notes
-    assert "#. draft-signature:\n#. engine:dictionary" in path.read_text(encoding="utf-8")
+    assert "#. draft: dictionary (word-by-word gloss from CC-CEDICT, not a translation:\n#. rewrite before" \
+        in path.read_text(encoding="utf-8")
     entry = po.read_catalog(path)[0]
-    assert cat.notes(entry)["draft-signature"] == [long_sig]
-    assert cat.notes(entry)["draft"] == ["dictionary (word-by-word gloss from CC-CEDICT, not a translation: "
-                                         "rewrite before approving)"]
+    assert cat.notes(entry)["draft"] == [f"dictionary ({LABEL}) [{cat.draft_id('A1.')} {cat.setup_hash(LONG_SIG)}]"]
     rec = Recorder()
-    again, stats = merge(segs("甲。"), old=po.read_catalog(path), signature=long_sig, drafter=rec)
+    again, stats = merge(segs("甲。"), old=po.read_catalog(path), signature=LONG_SIG, drafter=rec)
     assert rec.calls == [] and stats.reused == 1  # still recognised as the same, current draft
-    assert "#. draft-signature: " + long_sig in po.render(again)  # and written back whole
+    assert again[0].comment == first[0].comment  # and written back as it was
+
+
+OLD_STYLE = f"""msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+#. role: body
+#. draft: dictionary ({LABEL})
+#. draft-signature:
+#. {LONG_SIG}
+#. draft-id: {cat.draft_id("A1.")}
+#: source.zh.txt:4
+#, fuzzy
+msgid "甲。"
+msgstr "A1."
+
+#. role: body
+#. draft: dictionary ({LABEL})
+#. draft-signature: {LONG_SIG}
+#. draft-id: {cat.draft_id("A2.")}
+#: source.zh.txt:5
+#, fuzzy
+msgid "乙。"
+msgstr "B edited by a reviewer."
+"""
+
+
+def test_catalogs_with_the_older_bookkeeping_lines_are_read_and_rewritten(tmp_path):
+    path = tmp_path / "en.po"
+    path.write_text(OLD_STYLE, encoding="utf-8")
+    old = po.read_catalog(path)
+    assert cat.is_machine_draft(old[0]) and not cat.is_machine_draft(old[1])
+    assert not cat.needs_draft(old[0], LONG_SIG) and cat.needs_draft(old[0], LONG_SIG + "|rules:4")
+    rec = Recorder()
+    again, stats = merge(segs("甲。", "乙。"), old=old, signature=LONG_SIG, drafter=rec)
+    assert rec.calls == [] and stats.reused == 1 and stats.edited == 1
+    setup = cat.setup_hash(LONG_SIG)
+    assert cat.notes(again[0])["draft"] == [f"dictionary ({LABEL}) [{cat.draft_id('A1.')} {setup}]"]
+    assert cat.notes(again[0])["draft-setup"] == [f"{setup} = {LONG_SIG}"]
+    assert "draft-signature" not in again[0].comment and "draft-id" not in again[0].comment
+    assert cat.notes(again[1])["draft"] == ["dictionary"]  # edited: no id, so never taken for the engine's text
+    # A newer setup redrafts the untouched draft only.
+    rec = Recorder()
+    merge(segs("甲。", "乙。"), old=old, signature=LONG_SIG + "|rules:4", drafter=rec)
+    assert rec.calls == [["甲。"]]
+
+
+def test_each_explanation_is_given_once_per_catalog_and_each_label_once_per_engine():
+    long = Term(term="創先爭優活動", english="Strive for Excellence campaign", note="A CPC campaign (2010–2012).")
+    short = Term(term="創先爭優", english="strive for excellence", note="The verb phrase behind it.")
+    plain = Term(term="黨組織", english="Party organizations", note="", accept=("Party bodies",))
+    hits = {1: [TermHit(long, 0, 6, long.term)], 2: [TermHit(long, 0, 6, long.term), TermHit(plain, 6, 9, plain.term)],
+            3: [TermHit(short, 0, 4, short.term)]}
+    nested = {1: [TermHit(short, 0, 4, short.term)], 2: [TermHit(short, 0, 4, short.term)]}
+    catalog, _ = cat.merge(slug="t", source_name="source.zh.txt", source_language="zh_TW",
+                           segments=segs("創先爭優活動甲。", "創先爭優活動黨組織乙。", "創先爭優丙。"), hits=hits,
+                           nested=nested, old=None, signature=LONG_SIG, drafter=_long_drafter, now=NOW)
+    glossary = [cat.notes(e).get("glossary", []) for e in catalog]
+    assert glossary == [['創先爭優活動 = "Strive for Excellence campaign" (A CPC campaign (2010–2012).)'],
+                        ['創先爭優活動 = "Strive for Excellence campaign"',
+                         '黨組織 = "Party organizations" or "Party bodies"'],
+                        ['創先爭優 = "strive for excellence"']]
+    inside = [cat.notes(e).get("glossary (inside a longer term)", []) for e in catalog]
+    assert inside == [['創先爭優 = "strive for excellence" (The verb phrase behind it.)'], [], []]
+    drafts = [cat.notes(e)["draft"][0] for e in catalog]
+    assert drafts[0].startswith(f"dictionary ({LABEL}) [") and all(LABEL not in d for d in drafts[1:])
+    # Read back, every entry is known by its engine whether or not its line carries the label.
+    assert [cat.read_entry(e, 1).origin for e in catalog] == ["dictionary"] * 3
+
+
+def test_a_new_label_replaces_the_old_one_where_the_engine_first_shows():
+    first, _ = merge(segs("甲。", "乙。"), signature=LONG_SIG, drafter=_long_drafter)
+    newer = LONG_SIG + "|model:b"
+
+    def relabelled(todo):
+        return {s.id: Draft(f"B{s.id}.", "dictionary", newer, label="another gloss") for s in todo}
+
+    again, _ = merge(segs("甲。", "乙。"), old=roundtrip(first), signature=newer, drafter=relabelled)
+    assert [cat.notes(e)["draft"][0].split(" [")[0] for e in again] == ["dictionary (another gloss)", "dictionary"]
+
+
+def test_the_sample_catalog_says_nothing_twice(article_dir, glossary):
+    from pipeline.articles import resolve
+    from pipeline.engines import EngineProvider
+    from pipeline.run import translate_article
+
+    article = resolve(article_dir)
+    translate_article(article, glossary=glossary, engines=EngineProvider("dictionary", glossary), now=NOW)
+    text = article.catalog.read_text(encoding="utf-8")
+    explained = {t.term: f'{t.term} = ' + " or ".join(f'"{r}"' for r in t.renderings) + f" ({t.note})"
+                 for t in glossary.terms if t.note}
+    explained = {term: line for term, line in explained.items() if line in text}
+    assert len(explained) > 50
+    assert [term for term, line in explained.items() if text.count(line) > 1] == []
+    assert text.count("word-by-word gloss from CC-CEDICT") == 1 and text.count("#. draft-setup: ") == 1
+    assert "draft-signature" not in text and "draft-id" not in text
+    notes = sum(len(line) for line in text.split("\n") if line.startswith("#."))
+    assert notes < 26_000  # every entry repeating every explanation wrote 47,989
 
 
 def test_entries_are_read_once_into_values_the_later_stages_share():
@@ -237,7 +342,6 @@ def test_entries_are_read_once_into_values_the_later_stages_share():
         (4, "reviewed", "", False), (5, "reviewed", "", True)]
     first = entries[0]
     assert first.references == ("article.zh.txt:4",) and first.match is None and first.findings == ()
-    assert first.terms == ('創先爭優 = "campaign to create advanced Party organizations and strive to be '
-                           'outstanding Party members"',)
+    assert first.terms == ("創先爭優",)
     with pytest.raises(dataclasses.FrozenInstanceError):
         first.state = "draft"

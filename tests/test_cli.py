@@ -161,6 +161,29 @@ def test_check_strict_fails_on_warnings_only(tmp_path):
     assert invoke("check", folder, "--strict").exit_code == 1
 
 
+@pytest.mark.parametrize("officials, organizations, errors", [
+    ("officials", "primary-level Party organizations", 0),
+    ("cadres", "grassroots Party organizations", 0),  # forms the glossary accepts
+    ("staff", "grassroots Party organizations", 1),
+])
+def test_check_passes_renderings_the_glossary_accepts(tmp_path, officials, organizations, errors):
+    import polib
+
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "source.zh.txt").write_text("選派黨員乾部。\n基層黨組織發揮作用。\n", encoding="utf-8")
+    invoke("translate", folder, "--engine", "dictionary")
+    catalog = polib.pofile(str(folder / "en.po"))
+    reviewed = [f"Party member {officials} were sent.", f"The {organizations} played their part."]
+    for entry, text in zip(catalog, reviewed):
+        entry.msgstr, entry.flags = text, []
+    catalog.save(str(folder / "en.po"))
+    checked = invoke("check", folder, "--json")
+    found = [json.loads(line) for line in checked.stdout.splitlines()]
+    assert [f["subject"] for f in found if f["severity"] == "error"] == ["幹部"] * errors
+    assert checked.exit_code == errors
+
+
 def _big(d):
     with open(d / "source.zh.txt", "r+b") as f:
         f.truncate(50 * 1024 * 1024)  # a sparse 50 MB file

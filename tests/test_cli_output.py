@@ -85,3 +85,45 @@ def test_a_warning_that_looks_like_markup_prints_literally(tmp_path, monkeypatch
     result = invoke("model", "list")
     assert result.exit_code == 0
     assert f"warning: {broken}: skipped this package" in result.stderr
+
+
+def test_term_candidates_that_look_like_markup_print_literally(tmp_path):
+    source = tmp_path / "d[" / "b].txt"  # the file d[/b].txt, as MARKUP_NAMES has it
+    source.parent.mkdir()
+    source.write_text("天津開展“[red]創先爭優[/red]”活動。\n", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    result = invoke("terms", "suggest", source, "--glossary", tmp_path / "empty")
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.stdout.splitlines() if line.startswith("quoted"))
+    assert row.split() == ["quoted", "1", "[red]創先爭優[/red]", f"{source}:1", "天津開展“[red]創先爭優[/red]”活動。"]
+
+
+@pytest.mark.parametrize("name", ["q[/b]", "r[red]"])
+def test_a_catalog_path_that_looks_like_markup_titles_the_check_table_literally(tmp_path, name):
+    folder = tmp_path / name
+    folder.mkdir(parents=True)
+    (folder / "source.zh.txt").write_text("全市共有480人。\n", encoding="utf-8")
+    assert invoke("translate", folder, "--engine", "dictionary").exit_code == 0
+    catalog = polib.pofile(str(folder / "en.po"))
+    catalog[0].msgstr, catalog[0].flags = "There are 48 people in the city.", []  # a finding: a table
+    catalog.save(str(folder / "en.po"))
+    result = invoke("check", folder)
+    assert result.exit_code == 1, result.output
+    title = result.stdout[:result.stdout.index("entry")]  # wrapped to the width of the table
+    assert "".join(title.split()) == f"QAfindingsin{folder / 'en.po'}"
+
+
+def test_a_clean_check_prints_the_count_without_an_empty_table(tmp_path):
+    glossary = tmp_path / "g.tsv"
+    glossary.write_text("term\tvariants\tenglish\tavoid\tkind\tnote\tsource\n"
+                        "創新\t\tinnovation\t\tword\tNew ideas.\tzhen editorial rendering\n", encoding="utf-8")
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "source.zh.txt").write_text("創新。\n", encoding="utf-8")
+    assert invoke("translate", folder, "--engine", "dictionary", "--glossary", glossary).exit_code == 0
+    catalog = polib.pofile(str(folder / "en.po"))
+    catalog[0].msgstr, catalog[0].flags = "Innovation.", []
+    catalog.save(str(folder / "en.po"))
+    checked = invoke("check", folder, "--glossary", glossary)
+    assert checked.exit_code == 0, checked.output
+    assert checked.stdout.strip().splitlines() == ["1 catalog(s): 0 error(s), 0 warning(s)"]

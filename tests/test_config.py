@@ -1,9 +1,11 @@
+import subprocess
+import sys
+
 import pytest
 
 from pipeline.config import argos_options, llm_options, load_config
-from pipeline.engines.argos import ArgosOptions
+from pipeline.engines.options import ArgosOptions, LLMOptions
 from pipeline.errors import ConfigError
-from pipeline.model import LLMOptions
 from tests.conftest import ROOT
 from tests.test_cli import invoke
 
@@ -108,3 +110,18 @@ def test_a_wrong_environment_value_names_the_variable(article_dir, monkeypatch):
     assert result.exit_code == 2  # the named file is missing: that comes first
     with pytest.raises(ConfigError, match="^ZHEN_LLM_BASE_URL: must be an http:// or https:// URL"):
         llm_options({})
+
+
+def test_reading_settings_imports_no_engine():
+    """Commands that only read zhen.toml must not pay for importing the engines (and CTranslate2's
+    neighbours); the engines re-export their options from the light module instead."""
+    code = ("import sys, pipeline.config; "
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith('pipeline.engines.'))))")
+    loaded = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert loaded.stdout.split() == ["pipeline.engines.options"]
+
+
+def test_the_engines_offer_their_own_options():
+    from pipeline.engines import argos, llm
+
+    assert argos.ArgosOptions is ArgosOptions and llm.LLMOptions is LLMOptions

@@ -69,6 +69,38 @@ def test_choice_prefers_the_hypothesis_that_repair_completes():
     assert best.text == "Win the tough fights." and missing == ("five tough battles",) and not fixed
 
 
+OFFICIALS = Term("幹部", "officials", accept=("cadre",), avoid=("dry department",))
+
+
+@pytest.mark.parametrize("text, missing", [
+    ("The officials went.", ()),
+    ("The cadres went.", ()),  # an accepted rendering: inflection as for the required one
+    ("A Cadre went.", ()),
+    ("The staff went.", ("officials",)),
+])
+def test_an_accepted_rendering_makes_the_term_present(text, missing):
+    assert verify(text, hits(OFFICIALS)) == (missing, ())
+
+
+def test_choice_and_repair_leave_an_accepted_rendering_alone():
+    hyps = [Hypothesis("The staff went.", -0.1), Hypothesis("The cadres went.", -0.5)]
+    best, fixed, (missing, forbidden) = Engine.choose(hyps, hits(OFFICIALS))
+    assert best.text == "The cadres went." and not fixed and missing == forbidden == ()
+    assert repair("The dry department and the cadres.", hits(OFFICIALS)) == (
+        "The officials and the cadres.", (("dry department", "officials"),))
+
+
+def test_engines_still_draft_the_required_rendering(glossary):
+    """The shipped glossary accepts 'cadre' and 'grassroots Party organizations'; drafts carry the required forms."""
+    from pipeline import script
+    from pipeline.model import Segment
+
+    segs = list(script.normalize([Segment(1, 1, 1, "body", "選派黨員幹部。"), Segment(2, 2, 2, "body", "加強基層黨組織。")]))
+    drafts = DictionaryEngine(glossary).draft(segs)
+    assert "officials" in drafts[1].text and "cadre" not in drafts[1].text.lower()
+    assert "primary-level Party organizations" in drafts[2].text and "grassroots" not in drafts[2].text.lower()
+
+
 @pytest.fixture(scope="module")
 def sample():
     return segment(read_article(SAMPLE))

@@ -11,6 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from devkit.random_argos_package import TINY_LINES, build_package
+from pipeline import __version__
+from pipeline.catalog import setup_hash
 from pipeline.cli import main
 from pipeline.engines.argos import ArgosEngine, ArgosOptions
 from pipeline.engines.packages import find_package, install
@@ -36,7 +38,7 @@ def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
-def test_install_list_translate_remove_through_the_cli(package_file, packages, article_dir):
+def test_install_list_translate_remove_through_the_cli(package_file, packages, article_dir, glossary):
     assert run("model", "install", package_file).exit_code == 0
     listed = [json.loads(x) for x in run("model", "list", "--json").stdout.splitlines()]
     assert [(p["name"], p["version"], p["from"], p["to"]) for p in listed] == [("translate-zh_en", "0.1", "zh", "en")]
@@ -48,7 +50,8 @@ def test_install_list_translate_remove_through_the_cli(package_file, packages, a
     record = json.loads(result.stdout)
     assert record["drafted"] == 45
     catalog = (article_dir / "en.po").read_text(encoding="utf-8")
-    assert "draft-signature: engine:argos|package:translate-zh_en-0.1|beam:4|compute:int8" in catalog
+    signature = f"engine:argos|package:translate-zh_en-0.1|beam:4|compute:int8|glossary:{glossary.revision}|zhen:{__version__}"
+    assert f" {setup_hash(signature)}]" in catalog
     assert "draft-score: " in catalog and "confidence" in catalog
     assert run("model", "remove", "translate-zh_en").exit_code == 0
     assert run("model", "list", "--json").stdout == ""

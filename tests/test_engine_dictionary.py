@@ -178,3 +178,20 @@ def test_the_little_english_a_gloss_can_supply(glossary, source, english):
     text = draft(DictionaryEngine(glossary), source)[0]
     assert english in text, text
     assert "warm" not in text and "“" not in text
+
+
+def test_preferred_senses_are_one_gloss_per_headword(glossary):
+    from importlib import resources
+
+    from pipeline.engines.dictionary import preferred_senses
+    from pipeline.script import HAN_CHAR
+
+    rows = [line.split("\t") for line in
+            resources.files("pipeline.engines").joinpath("senses.tsv").read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")]
+    assert all(len(row) == 2 and HAN_CHAR.match(row[0]) for row in rows)
+    headwords = [row[0] for row in rows]
+    assert len(headwords) == len(set(headwords)) == len(preferred_senses())
+    engine = DictionaryEngine(glossary)
+    # A sense from the table, and a word the table says has no English of its own.
+    assert engine._gloss_word("抓住") == "seize" and engine._gloss_word("第") == ""

@@ -6,10 +6,13 @@ import socket
 import pytest
 
 from devkit.llm_server import LLMServer, echo
-from pipeline import script
+from pipeline import __version__, script
+from pipeline.catalog import setup_hash
+from pipeline.glossary import load_glossary
 from pipeline.engines.llm import PROMPT_HASH, LLMEngine, clean_answer
 from pipeline.errors import EngineError
-from pipeline.model import LLMOptions, Segment
+from pipeline.engines.llm import LLMOptions
+from pipeline.model import Segment
 from pipeline.segment import segment
 from pipeline.source import read_article
 from tests.conftest import GLOSSARY_DIR, SAMPLE
@@ -183,7 +186,9 @@ def test_auto_picks_llm_when_configured_and_says_so(tmp_path, article_dir):
     assert json.loads(result.stdout)["drafted"] == 45
     assert f"engine auto: drafting with llm (model:test-model|prompt:{PROMPT_HASH})" in result.stderr
     catalog = (article_dir / "en.po").read_text(encoding="utf-8")
-    assert f"draft-signature: engine:llm|model:test-model|prompt:{PROMPT_HASH}|glossary:" in catalog
+    revision = load_glossary(GLOSSARY_DIR).revision
+    signature = f"engine:llm|model:test-model|prompt:{PROMPT_HASH}|glossary:{revision}|zhen:{__version__}"
+    assert f" {setup_hash(signature)}]" in catalog
     assert "draft: llm (machine translation by test-model, an LLM)" in catalog
     assert server.problems == []
 

@@ -1,6 +1,7 @@
 """zhen eval: drafts a parallel test set through the real engines and scores it as sacrebleu does."""
 
 import json
+import shutil
 from pathlib import Path
 
 import polib
@@ -15,7 +16,7 @@ from pipeline.engines.argos import ArgosEngine, ArgosOptions
 from pipeline.engines.dictionary import DictionaryEngine
 from pipeline.engines.packages import install
 from pipeline.errors import EvalSetError
-from tests.conftest import SAMPLE
+from tests.conftest import GLOSSARY_DIR, SAMPLE
 
 SAMPLE_LINES = [line for line in SAMPLE.read_text(encoding="utf-8").splitlines() if len(line) > 5]
 # Pairs with glossary terms (from the sample) and with figures, dates and Latin names (from PUD's style).
@@ -96,6 +97,21 @@ def test_glossary_compliance_counts_required_renderings(glossary, tmp_path):
     assert result.glossary_compliance == 1.0
     assert set(result.qa_findings) == {"numbers", "glossary", "leftovers", "repetition", "length", "terms"}
     assert result.as_json()["qa_per_100_segments"]["glossary"] == 0
+
+
+def test_glossary_compliance_counts_an_accepted_rendering_as_present(tmp_path):
+    from pipeline.glossary import Glossary
+    from pipeline.model import Term
+
+    # Glossed word by word (no rendering put into the input), 幹部 comes out as CC-CEDICT's "cadre".
+    pairs = ev.read_tsv(write_tsv(tmp_path / "desk.tsv", [("選派黨員幹部。", "Party member officials were sent.")]))
+    for accept, present in (((), 0), (("cadre",), 1)):
+        glossary = Glossary([Term("幹部", "officials", accept=accept)])
+        engine = DictionaryEngine(glossary)
+        engine.inject_terms = False
+        result, drafts = ev.evaluate(pairs, engine, glossary=glossary, test_set="desk.tsv")
+        assert "cadre" in drafts[0] and "officials" not in drafts[0]
+        assert (result.renderings_required, result.renderings_present) == (1, present)
 
 
 def test_cli_json_is_one_object_with_every_measure(tmp_path):
@@ -226,3 +242,71 @@ def test_an_llm_server_is_scored_through_the_same_command(tmp_path, monkeypatch)
     assert obj["engine"] == "llm" and obj["pairs"] == len(DESK)
     assert obj["chrf"] == 100.0 and obj["bleu"] == 100.0 and obj["caveats"] == []
     assert obj["glossary"] == {"required": 4, "present": 4, "compliance": 1.0}
+
+
+def test_eval_reads_the_projects_settings_from_any_folder(tmp_path, monkeypatch):
+    """zhen.toml is the project's, found from the test set's path or the working folder,
+    not a file that happens to sit in the working folder."""
+    from devkit.llm_server import LLMServer
+
+    monkeypatch.delenv("ZHEN_LLM_BASE_URL", raising=False)
+    monkeypatch.delenv("ZHEN_LLM_MODEL", raising=False)
+    root = tmp_path / "proj"
+    (root / "translations" / "desk").mkdir(parents=True)
+    shutil.copytree(GLOSSARY_DIR, root / "glossary")
+    tsv = write_tsv(root / "translations" / "desk" / "desk.tsv", DESK)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    references = dict(DESK)
+    with LLMServer(answer=lambda source: references[source]) as server:
+        (root / "zhen.toml").write_text(f'[llm]\nbase_url = "{server.base_url}"\nmodel = "{server.model}"\n',
+                                        encoding="utf-8")
+        for cwd, given in ((tsv.parent, tsv.name), (elsewhere, tsv)):
+            monkeypatch.chdir(cwd)
+            result = run("eval", "--set", given, "--json")  # auto: the LLM when [llm] is configured
+            assert result.exit_code == 0, result.output
+            assert json.loads(result.stdout)["engine"] == "llm" and json.loads(result.stdout)["chrf"] == 100.0
+        assert len(server.requests) == 2 * len(DESK)
+    # A wrong setting in the project's file is reported from a subfolder too, naming that file.
+    (root / "zhen.toml").write_text("[argos]\nbeam_size = 0\n", encoding="utf-8")
+    monkeypatch.chdir(tsv.parent)
+    result = run("eval", "--set", tsv.name, "--engine", "dictionary")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: {root / 'zhen.toml'}:2: [argos] beam_size: must be at least 1"
+
+
+def write_pud(folder: Path, pairs) -> Path:
+    """PUD-shaped CoNLL-U files (only the comment lines zhen reads) for ``pairs`` of (zh, en)."""
+    folder.mkdir()
+    for name, column in ((ev.PUD_ZH, 0), (ev.PUD_EN, 1)):
+        (folder / name).write_text("".join(f"# sent_id = s{n}\n# text = {pair[column]}\n1\t_\n\n"
+                                           for n, pair in enumerate(pairs, start=1)), encoding="utf-8")
+    return folder
+
+
+def test_the_pud_set_is_read_from_the_folder_given(tmp_path):
+    folder = write_pud(tmp_path / "ud", DESK[:3])
+    assert [(p.source, p.reference, p.origin) for p in ev.pud_pairs(folder)] == \
+        [(zh, en, f"s{n}") for n, (zh, en) in enumerate(DESK[:3], start=1)]
+    result = run("eval", "--engine", "dictionary", "--pud", folder, "--json")
+    assert result.exit_code == 0, result.output
+    obj = json.loads(result.stdout)
+    assert (obj["set"], obj["pairs"]) == ("PUD zh→en", 3)
+
+
+def test_without_the_repository_the_pud_set_is_a_one_line_error(tmp_path, monkeypatch):
+    # An installed zhen: no data/ud beside the package.
+    absent = tmp_path / "site-packages" / "data" / "ud"
+    monkeypatch.setattr(ev, "REPOSITORY_UD", absent)
+    result = run("eval", "--engine", "dictionary")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    message = " ".join(result.stderr.split())
+    assert str(absent) in message and "--pud FOLDER" in message
+
+
+def test_a_pud_folder_without_its_files_is_named(tmp_path):
+    result = run("eval", "--engine", "dictionary", "--pud", tmp_path)
+    assert result.exit_code == 2 and str(tmp_path / ev.PUD_ZH) in " ".join(result.stderr.split())
+    tsv = write_tsv(tmp_path / "desk.tsv", DESK)
+    assert run("eval", "--set", tsv, "--pud", tmp_path).exit_code == 2

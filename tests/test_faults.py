@@ -119,7 +119,7 @@ def test_the_previous_catalog_is_kept_as_a_backup(article_dir, tmp_path):
     grown = tmp_path / "g"
     shutil.copytree(GLOSSARY_DIR, grown)
     with open(grown / "tianjin.tsv", "a", encoding="utf-8") as f:
-        f.write("測試術語\t\ttest term\t\tword\tA term only this glossary has.\tzhen tests\n")
+        f.write("測試術語\t\ttest term\t\t\tword\tA term only this glossary has.\tzhen tests\n")
     run_zhen(article_dir, grown)  # new signature: the catalog changes
     assert (article_dir / "en.po~").read_bytes() == first
     second = (article_dir / "en.po").read_bytes()

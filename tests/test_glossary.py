@@ -1,4 +1,6 @@
 
+import json
+
 import pytest
 
 from pipeline.errors import GlossaryError
@@ -75,6 +77,49 @@ def test_lint_finds_duplicates_conflicts_and_variant_clashes():
     assert len(messages) == 4
 
 
+ACCEPT_HEADER = "term\tvariants\tenglish\taccept\tavoid\tkind\tnote\tsource\n"
+
+
+def test_accepted_renderings_are_read_from_their_column_and_old_files_have_none():
+    terms, problems = parse_rows(ACCEPT_HEADER + "幹部\t干部\tofficials\tcadres|cadre\t\tword\tn\ts\n", name="g.tsv")
+    assert problems == [] and terms[0].accept == ("cadres", "cadre")
+    assert terms[0].renderings == ("officials", "cadres", "cadre")
+    old, problems = parse_rows(HEADER + "幹部\t干部\tofficials\t\tword\tn\ts\n", name="g.tsv")
+    assert problems == [] and old[0].accept == () and old[0].avoid == ()
+
+
+def test_lint_refuses_accepted_renderings_that_are_avoided_or_another_terms(tmp_path):
+    text = ACCEPT_HEADER + "\n".join([
+        "幹部\t\tofficials\tcadres\tcadres|staff\tword\tn\ts",
+        "全覆蓋\t\tfull coverage\ttotal coverage\t\tword\tn\ts",
+        "五比一創\t\tfive comparisons\tFull Coverage\t\tword\tn\ts",
+        "黨組織\t\tParty organizations\t\tParty bodies\tword\tn\ts",
+        "基層黨組織\t\tprimary-level Party organizations\tparty bodies\t\tbody\tn\ts",
+        "七一\t\tJuly 1\tjuly 1\t\tdate\tn\ts",
+    ]) + "\n"
+    terms, problems = parse_rows(text, name="g.tsv")
+    assert problems == []
+    messages = [str(p) for p in lint_terms(terms)]
+    assert any("g.tsv:2:" in m and "accepted rendering 'cadres' is also listed under avoid" in m for m in messages)
+    assert any("g.tsv:4:" in m and "accepted rendering 'Full Coverage' is the rendering of '全覆蓋' at g.tsv:3" in m
+               for m in messages)
+    assert any("g.tsv:6:" in m and "accepted rendering 'party bodies' is avoided by '黨組織' at g.tsv:5" in m
+               for m in messages)
+    assert any("g.tsv:7:" in m and "is the rendering itself" in m for m in messages)
+    assert len(messages) == 4
+    # Loading refuses the file as lint does, citing the first row at fault.
+    path = tmp_path / "g.tsv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(GlossaryError, match=r"g.tsv:2: accepted rendering 'cadres' is also listed under avoid"):
+        load_glossary(path)
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    linted = CliRunner().invoke(main, ["glossary", "lint", "--glossary", str(path)])
+    assert linted.exit_code == 1 and f"{path}:2: error: accepted rendering 'cadres' is also listed" in linted.stdout
+
+
 def test_broken_rows_are_errors_with_file_and_line(tmp_path):
     path = tmp_path / "broken.tsv"
     path.write_text(HEADER + "only\ttwo\n" + "term\t\t\t\t\tnote\tsrc\n", encoding="utf-8")
@@ -95,11 +140,29 @@ def test_export_import_round_trip_loses_nothing(glossary, tmp_path):
     from pipeline import glossary_formats as gf
 
     terms = [t for t in glossary.terms]
-    strip = lambda ts: [(t.term, t.variants, t.english, t.avoid, t.kind, t.note, t.source) for t in ts]
+    strip = lambda ts: [(t.term, t.variants, t.english, t.accept, t.avoid, t.kind, t.note, t.source) for t in ts]
+    assert any(t.accept for t in terms)
     assert strip(gf.from_tbx(gf.to_tbx(terms))) == strip(terms)
     assert strip(gf.from_csv(gf.to_csv(terms))) == strip(terms)
     tbx = gf.to_tbx(terms)
     assert "<martif" in tbx and 'xml:lang="zh"' in tbx and "preferredTerm-admn-sts" in tbx
+    # TBX-Basic's status for a rendering allowed beside the preferred one.
+    import xml.etree.ElementTree as ET
+
+    status = {tig.findtext("term"): tig.findtext("termNote") for tig in ET.fromstring(tbx).iter("tig")}
+    assert status["officials"] == "preferredTerm-admn-sts" and status["cadre"] == "admittedTerm-admn-sts"
+    path = tmp_path / "back.tsv"
+    path.write_text(gf.to_tsv(terms), encoding="utf-8")
+    assert strip(load_glossary(path).terms) == strip(terms)
+
+
+def test_a_glossary_without_accepted_renderings_exports_its_old_columns():
+    from pipeline import glossary_formats as gf
+
+    terms = [Term("七一", "July 1", avoid=("seven one",), note="n", source="s")]
+    assert gf.to_tsv(terms).splitlines()[0] == HEADER.strip()
+    assert gf.to_csv(terms).splitlines()[0] == HEADER.strip().replace("\t", ",")
+    assert gf.from_csv(gf.to_csv(terms))[0].avoid == ("seven one",)
 
 
 def test_an_independent_tbx_reader_sees_every_term_and_its_rendering(glossary):
@@ -127,6 +190,11 @@ def test_glossary_commands(tmp_path):
     assert result.exit_code == 1 and f"{bad}:3:" in result.stdout
     found = runner.invoke(main, ["glossary", "find", "加快構築『三個高地』", "--glossary", str(GLOSSARY_DIR)])
     assert found.stdout == "1:5-9\t三個高地\tthree highlands\n"
+    found = runner.invoke(main, ["glossary", "find", "基層黨組織", "--glossary", str(GLOSSARY_DIR)])
+    assert found.stdout == ("1:0-5\t基層黨組織\tprimary-level Party organizations (also accepted: "
+                            "grassroots Party organizations, basic-level Party organizations)\n")
+    found = runner.invoke(main, ["glossary", "find", "基層黨組織", "--json", "--glossary", str(GLOSSARY_DIR)])
+    assert json.loads(found.stdout)["accept"] == ["grassroots Party organizations", "basic-level Party organizations"]
     out = tmp_path / "g.tbx"
     assert runner.invoke(main, ["glossary", "export", "--format", "tbx", "-o", str(out),
                                 "--glossary", str(GLOSSARY_DIR)]).exit_code == 0

@@ -9,6 +9,8 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.glossary import COLUMNS, load_glossary
 
+# Files written before the optional accept column: they must keep importing.
+COLUMNS = tuple(c for c in COLUMNS if c != "accept")
 GOOD_ROW = ["創新", "创新", "innovation", "", "word", "A plain word.", "zhen tests"]
 
 

@@ -40,7 +40,7 @@ def _reviewer_saves(folder):
 def _glossary_grows(folder, tmp_path):
     shutil.copytree(GLOSSARY_DIR, tmp_path / "g")
     with open(tmp_path / "g" / "tianjin.tsv", "a", encoding="utf-8") as f:
-        f.write("測試術語\t\ttest term\t\tword\tA term only this glossary has.\tzhen tests\n")
+        f.write("測試術語\t\ttest term\t\t\tword\tA term only this glossary has.\tzhen tests\n")
     return ["--glossary", tmp_path / "g"]
 
 

@@ -64,3 +64,16 @@ def test_imports_point_down():
     cycles = {tuple(sorted((a, b))) for a, targets in graph.items() for b in targets
               if a != "pipeline" and b != "pipeline" and reaches(b, a)}
     assert cycles == set()
+
+
+def test_every_data_file_in_the_package_is_shipped():
+    """A file the package reads at run time must be in the wheel, not only in the checkout."""
+    import fnmatch
+    import tomllib
+
+    shipped = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]
+    data = [p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")]
+    assert data, "the package holds data files (engines/senses.tsv)"
+    for path in data:
+        package = ".".join(("pipeline", *path.parent.relative_to(PACKAGE).parts))
+        assert any(fnmatch.fnmatch(path.name, pattern) for pattern in shipped.get(package, ())), path

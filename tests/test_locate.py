@@ -199,3 +199,76 @@ def test_outside_any_project_the_error_says_so(tmp_path, monkeypatch):
     assert "not inside a zhen project" in result.stderr and "zhen.toml" in result.stderr
     assert str(tmp_path) in result.stderr
     assert not (tmp_path / "a").exists()
+
+
+@pytest.mark.parametrize("output", [None, "out"], ids=["loose", "output"])
+def test_translate_runs_again_on_a_folder_it_wrote_from_the_source_its_catalog_records(tmp_path, runs, output):
+    shutil.copy(SAMPLE, tmp_path / "x.txt")
+    first = ["-o", tmp_path / output] if output else []
+    assert invoke("translate", tmp_path / "x.txt", *first, "--engine", "dictionary").exit_code == 0
+    folder = tmp_path / (output or "x")
+    spoil(folder / "en.po")  # a reviewer's line, which no run may touch
+    runs.clear()
+    again = invoke("translate", folder, "--engine", "dictionary", "--json")
+    assert again.exit_code == 0, again.output
+    assert runs == [folder.name] and json.loads(again.stdout)["drafted"] == 0
+    assert invoke("translate", folder, "--engine", "dictionary").exit_code == 0
+    assert runs == [folder.name]  # nothing changed since: skipped
+    # The source grows a sentence: the catalog gets it, the reviewed line stays.
+    with open(tmp_path / "x.txt", "a", encoding="utf-8") as f:
+        f.write("\n全市新建社區服務中心387個。\n")
+    record = json.loads(invoke("translate", folder, "--engine", "dictionary", "--json").stdout)
+    assert (record["segments"], record["drafted"], record["reviewed"]) == (46, 1, 1)
+    catalog = polib.pofile(str(folder / "en.po"))
+    assert catalog.metadata["X-Zhen-Source"] == "../x.txt"
+    assert any(e.msgid == "全市新建社區服務中心387個。" for e in catalog)
+    assert any(e.msgstr == BAD and not e.fuzzy for e in catalog)
+    assert "387" in (folder / "en.txt").read_text(encoding="utf-8")
+
+
+def test_translate_on_a_folder_whose_source_is_gone_says_what_to_do(tmp_path):
+    output_folder(tmp_path)
+    before = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()}
+    result = invoke("translate", tmp_path / "out", "--engine", "dictionary")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: {tmp_path / 'out'}: holds a catalog but no source, and {tmp_path / 'x.txt'}, the source it was "
+        f"translated from, is gone; run `zhen translate SOURCE -o {tmp_path / 'out'}` to translate it again, or "
+        f"`zhen html {tmp_path / 'out'}` to rebuild its pages from the catalog"]
+    assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()} == before
+
+
+def test_a_catalog_naming_a_source_outside_its_project_is_not_followed(tmp_path):
+    """A catalog brought from elsewhere must not make zhen read, and copy into it, a file nobody named."""
+    root = project(tmp_path)
+    secret = tmp_path / "home" / "notes.txt"
+    secret.parent.mkdir()
+    secret.write_text("銀行密碼是一二三四。\n", encoding="utf-8")
+    inside = root / "translations" / "desk" / "a.txt"
+    shutil.copy(SAMPLE, inside)
+    folder = root / "translations" / "out"
+    assert invoke("translate", inside, "-o", folder, "--engine", "dictionary").exit_code == 0
+    catalog = polib.pofile(str(folder / "en.po"))
+    assert catalog.metadata["X-Zhen-Source"] == "../desk/a.txt"  # elsewhere in the project: followed
+    assert invoke("translate", folder, "--engine", "dictionary").exit_code == 0
+
+    catalog.metadata["X-Zhen-Source"] = "../../../home/notes.txt"
+    catalog.save(str(folder / "en.po"))
+    before = (folder / "en.po").read_bytes()
+    result = invoke("translate", folder, "--engine", "dictionary")
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert f"its catalog names {secret}, outside the project; run `zhen translate SOURCE -o {folder}`" in result.stderr
+    assert (folder / "en.po").read_bytes() == before
+
+
+def test_glossary_find_on_a_file_uses_the_files_project(tmp_path, monkeypatch):
+    root = project(tmp_path)
+    (root / "glossary").joinpath("local.tsv").write_text(
+        "term\tvariants\tenglish\tavoid\tkind\tnote\tsource\n試點街\t\tPilot Street\t\tplace\tA street.\tzhen editorial rendering\n",
+        encoding="utf-8")
+    article = root / "translations" / "desk" / "a.txt"
+    article.write_text("試點街開業。\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # outside the project
+    result = invoke("glossary", "find", article)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["1:0-3\t試點街\tPilot Street"]

@@ -147,7 +147,7 @@ def test_reviewing_in_real_poedit_survives_reruns(article_dir, glossary, screen,
     grown = tmp_path / "glossary"
     shutil.copytree(GLOSSARY_DIR, grown)
     with open(grown / "tianjin.tsv", "a", encoding="utf-8") as f:
-        f.write("測試術語\t\ttest term\t\tword\tA term only this glossary has.\tzhen tests\n")
+        f.write("測試術語\t\ttest term\t\t\tword\tA term only this glossary has.\tzhen tests\n")
     from pipeline.glossary import load_glossary
 
     g2 = load_glossary(grown)

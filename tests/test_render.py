@@ -2,6 +2,7 @@ import re
 
 import polib
 
+from pipeline.catalog import read_entries
 from pipeline.model import Segment, Term, TermHit
 from pipeline.render import english_text, html_page, rows
 
@@ -12,7 +13,7 @@ def make(entries):
     catalog = polib.POFile()
     for msgid, msgstr, fuzzy in entries:
         catalog.append(polib.POEntry(msgid=msgid, msgstr=msgstr, flags=["fuzzy"] if fuzzy else []))
-    return catalog
+    return read_entries(catalog)
 
 
 def test_everything_is_escaped():
@@ -52,3 +53,11 @@ def test_status_is_shown_by_label_not_colour_alone():
         ("1", "reviewed", "Reviewed"), ("2", "draft", "Draft"), ("3", "untranslated", "Untranslated")]
     assert '3 segments · 1 reviewed · 1 drafts · 1 untranslated' in page
     assert 'lang="zh-Hans"' in page and '<html lang="en">' in page
+
+
+def test_the_page_marks_an_accepted_rendering_as_the_term():
+    seg = Segment(1, 1, 1, "body", "幹部參加。")
+    hit = TermHit(Term("幹部", "officials", accept=("cadre",), note="n"), 0, 2, "幹部")
+    page = html_page(rows([seg], make([(seg.text, "The cadres took part.", False)]), {1: [hit]}), title="t",
+                     source_lang="zh-Hant")
+    assert re.search(r'<mark class="term"[^>]*>cadre</mark>s took part', page)

@@ -1,6 +1,7 @@
 """The translation memory, end to end on two articles of our own: one in Traditional
 script whose reviewed entries draft the other, in Simplified."""
 
+import contextlib
 import json
 import os
 import re
@@ -472,3 +473,71 @@ def test_import_into_a_tm_folder_that_is_a_file_is_one_line(project, tmp_path):
     result = cli("tm", "import", source)
     assert result.exit_code == 2 and "cannot copy into tm" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_tm_search_from_a_subfolder_reads_the_projects_settings(project, monkeypatch):
+    """The project's zhen.toml, not one in the working folder, sets the concordance's threshold."""
+    fuzzy = "会议要求，各级党组织要把活动与城市建设紧密结合起来。"  # 84% like a Jinnan sentence
+
+    def scores():
+        result = cli("tm", "search", fuzzy, "--json")
+        assert result.exit_code == 0, result.output
+        return [json.loads(line)["score"] for line in result.stdout.splitlines()]
+
+    monkeypatch.chdir(project / "translations" / "binhai")
+    assert scores() == [84]
+    (project / "zhen.toml").write_text("[tm]\nmin_score = 85\n", encoding="utf-8")
+    assert scores() == []
+
+
+def indexed(root: Path) -> dict[str, int]:
+    """Units per file name, as the index holds them."""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(root / ".zhen" / "tm.sqlite")) as db:
+        return dict(db.execute("SELECT f.path, count(u.id) FROM files f LEFT JOIN units u ON u.file = f.path "
+                               "GROUP BY f.path"))
+
+
+def test_the_memory_names_files_from_the_project_whatever_the_working_folder(project, monkeypatch, runs):
+    translate()
+    catalog = undated(BINHAI_PO)
+    names = {"translations/binhai/en.po": 0, "translations/jinnan/en.po": 4}
+    assert indexed(project) == names
+    # From a subfolder: the same names, nothing indexed twice, nothing redrafted.
+    monkeypatch.chdir(project / "translations" / "binhai")
+    runs.clear()
+    result = cli("translate", "--engine", "dictionary", "--glossary", project / "glossary", "--json")
+    assert result.exit_code == 0, result.output
+    assert runs == [] and indexed(project) == names
+    assert undated(project / BINHAI_PO) == catalog
+    hits = [json.loads(line) for line in cli("tm", "search", "全区新建社区服务中心", "--json").stdout.splitlines()]
+    assert [h["origin"] for h in hits] == ["translations/jinnan/en.po"]
+    assert json.loads(cli("tm", "stats", "--json").stdout)["units"] == 4
+
+
+def test_an_index_naming_files_from_another_folder_is_renamed_on_the_next_run(project, monkeypatch):
+    # What an older zhen wrote when run from translations/binhai: names relative to that folder.
+    old = Memory(project / ".zhen" / "tm.sqlite", root=project / "translations", tm_dir=project / "tm",
+                 base=project / "translations" / "binhai")
+    old.sync()
+    old.close()
+    assert indexed(project) == {"../jinnan/en.po": 4}
+    monkeypatch.chdir(project / "translations" / "binhai")
+    assert json.loads(cli("tm", "stats", "--json").stdout)["units"] == 4
+    assert indexed(project) == {"translations/jinnan/en.po": 4}
+
+
+def test_an_exact_memory_match_beats_the_translation_of_an_earlier_version(project):
+    translate()
+    urban = "会议要求，各级党组织要把活动与城市建设紧密结合起来。"
+    english = "The meeting asked Party organizations at every level to tie the campaign closely to urban construction."
+    review(BINHAI_PO, {urban: english})
+    # Jinnan's reviewed sentence is edited into the one Binhai's reviewer has just translated.
+    source = project / "translations" / "jinnan" / "source.zh.txt"
+    source.write_text(JINNAN.replace("與經濟發展", "與城市建設"), encoding="utf-8")
+    translate()
+    entry = entries(Path("translations/jinnan/en.po"))["會議要求，各級黨組織要把活動與城市建設緊密結合起來。"]
+    assert entry.msgstr == english and "fuzzy" in entry.flags
+    assert notes(entry)["tm-match"].startswith("100% from article binhai")
+    assert "match" not in notes(entry)

@@ -13,32 +13,16 @@ import json
 import math
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 from pipeline.engines import cuda
 from pipeline.engines.base import Engine, Hypothesis, Request
+from pipeline.engines.options import ArgosOptions
 from pipeline.engines.packages import PackageInfo, find_package
 from pipeline.errors import EngineError
 
 _CLAUSE = re.compile(r"(?<=[；;，,、：:])")
 _BPE_LEFTOVER = re.compile(r"@@(?=\s|$)")
 _JOIN = {"；": "; ", ";": "; ", "，": ", ", ",": ", ", "、": ", ", "：": ": ", ":": ": "}
-
-
-@dataclass(frozen=True)
-class ArgosOptions:
-    """Settings of the Argos engine (CTranslate2), from zhen.toml and the command line."""
-
-    device: str = "cpu"  # cpu, cuda or auto (CUDA when CTranslate2 sees a GPU)
-    compute_type: str | None = None  # None: by device, int8 on CPU and float16 on CUDA
-    beam_size: int = 4
-    inter_threads: int = 1
-    intra_threads: int = 0  # 0: CTranslate2 picks
-    max_batch_tokens: int | None = None  # None: by device, 2,048 on CPU and 16,384 on CUDA
-    max_input_tokens: int = 200
-    max_decoding_length: int = 256
-    min_decoding_length: int = 0  # benchmarks force a fixed length with min = max
-    n_best: int = 4
 
 
 class ArgosEngine(Engine):

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from pipeline.script import HAN, HAN_SUPPLEMENTARY
+
 _SKIP_SENSE = re.compile(
     r"^(?:variant of|old variant|archaic variant|Japanese variant|erhua variant|used in|see |surname|abbr\. |"
     r"also written|also pr\.|lit\. |fig\. |CL:|classifier|\(classifier|prefix|suffix|(?:\(\w+\) )?particle|interjection|"
@@ -30,9 +32,9 @@ _SKIP_SENSE = re.compile(
 )
 # A sense marked anywhere as no longer what the word means.
 _OUTDATED = re.compile(r"\((?:original meaning|archaic|literary|old|obsolete|dialect)\b[^)]*\)")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 # Chinese cross-references: 聯合王國|联合王国[Lian2 he2 wang2 guo2], 您[nin2].
-_XREF = re.compile(r"[\u3400-\u9fff\uf900-\ufaff|·\U00020000-\U0003ffff]+(?:\[[^\]]*\])?")
+# Every Chinese character goes with them, so no gloss is left holding one.
+_XREF = re.compile(f"[{HAN}{HAN_SUPPLEMENTARY}|·]+" r"(?:\[[^\]]*\])?")
 # Where a sense turns into a remark: "media, esp. news media", "Paris, capital of France".
 _ASIDE = re.compile(r",? (?:esp\.|abbr\.|i\.e\.|e\.g\.|capital of|lit\.|fig\.)|, \d{3,4}-")
 _SOMEONE = re.compile(r"\b(?:sb|sth)(?:'s)?\b|\bone's\b")
@@ -63,7 +65,7 @@ def clean_sense(sense: str, *, proper: bool = False) -> str | None:
     sense = sense.rstrip(".,:").strip()
     if sense.startswith("to "):
         sense = sense[3:]
-    if not sense or "(" in sense or ")" in sense or _CJK.search(sense) or sense.endswith(" of"):
+    if not sense or "(" in sense or ")" in sense or sense.endswith(" of"):
         return None
     if proper and ", " in sense and (m := _NAME_HEAD.match(sense)) and m.end() == sense.index(", "):
         sense = m.group()

@@ -21,12 +21,13 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from importlib import resources
 
 from pipeline.engines import cedict, mechanical
 from pipeline.engines.base import Engine, Hypothesis, Request
 from pipeline.glossary import Glossary
 from pipeline.model import Segment, Term, TermHit
-from pipeline.script import HAN, HAN_CHAR, simplify, to_simplified
+from pipeline.script import HAN, HAN_CHAR, HAN_UNIFIED, simplify, to_simplified
 
 # Revision of the glossing rules, part of the draft signature: raise it whenever a
 # change here, in ``cedict`` or in ``mechanical`` changes what a gloss says, so that
@@ -41,82 +42,8 @@ PUNCT = {
 }
 # Particles a word-by-word gloss is clearer without.
 _DROP = frozenset("的 了 着 著 地 之 得 所 个 名 次 场 件 位 项 们".split())
-# Senses CC-CEDICT lists after a rarer one; the first sense would mislead here.
-_PREFERRED = {
-    "活动": "activity", "发展": "development", "建设": "construction", "工作": "work",
-    "开展": "carry out", "推动": "promote", "组织": "organization", "结合": "combine",
-    "党": "Party", "党员": "Party member", "群众": "the public", "领导": "leadership",
-    "加强": "strengthen", "促进": "promote", "服务": "service", "社会": "society",
-    "经济": "economy", "全市": "citywide", "各级": "at all levels", "围绕": "around",
-    "积极": "actively", "深入": "thoroughly", "实际": "reality", "模式": "model",
-    "实施": "implement", "载体": "vehicle", "主题": "theme", "先进": "advanced",
-    "优秀": "outstanding", "典型": "model", "基层": "grassroots", "系统": "system",
-    "单位": "unit", "部门": "department", "本市": "the city", "以来": "since",
-    "等": "and others", "和": "and", "与": "and", "及": "and", "在": "in", "把": "",
-    "将": "", "被": "by", "对": "to", "为": "for", "是": "is", "有": "have", "中": "in",
-    "上": "on", "下": "under", "都": "all", "也": "also", "并": "and", "又": "also",
-    "天津": "Tianjin", "做法": "approach", "重点": "key", "项目": "project",
-    # Function words: the sense a news sentence means, where CC-CEDICT lists another first.
-    "一个": "a", "一种": "a", "一项": "a", "这个": "this", "那个": "that", "这些": "these", "那些": "those",
-    "一些": "some", "该": "the", "其": "its", "此": "this", "就": "then", "说": "say",
-    "表示": "say", "作为": "as", "以": "with", "于": "in", "后": "after", "之后": "after", "以后": "after",
-    "之前": "before", "以前": "before", "期间": "during", "时": "when", "人": "people", "里": "in",
-    "先生": "Mr.", "女士": "Ms.", "没有": "not", "没": "not", "会": "will", "能": "can", "可能": "may",
-    "从": "from", "向": "to", "由": "by", "却": "but", "而": "and", "但": "but", "点": "point",
-    "对于": "for", "关于": "about", "通过": "through", "已经": "already", "后来": "later",
-    # The commonest words by jieba's corpus frequency whose first CC-CEDICT sense is the rare one.
-    "年": "year", "月": "month", "日": "day", "说道": "said", "才": "only", "便": "then", "进行": "carry out",
-    "让": "let", "号": "number", "至": "to", "叫": "call", "当": "when", "本": "this", "无": "no",
-    "长": "long", "市": "city", "门": "door", "起来": "up", "地区": "region", "正": "just", "同": "same",
-    "话": "words", "跟": "with", "则": "then", "像": "like", "生活": "life", "一般": "general",
-    "省": "province", "元": "yuan", "约": "about", "管理": "management", "方面": "aspect",
-    "市场": "market", "称": "call", "属": "belong to", "带": "bring", "先": "first", "应": "should",
-    "占": "account for", "以上": "above", "处": "place", "太": "too", "发现": "discover", "机关": "organ",
-    "包括": "include", "间": "between", "回": "return", "段": "section", "连": "even", "共": "total",
-    "第": "", "作用": "role", "派": "send", "相": "each other", "经": "through", "按": "according to",
-    "种": "kind", "字": "character", "城": "city", "干": "do", "不会": "will not", "一次": "once",
-    "特别": "especially", "一直": "always", "运动": "movement", "过程": "process", "报告": "report",
-    "分别": "respectively", "除": "except", "最大": "largest", "经过": "after", "准备": "prepare",
-    "增加": "increase", "一起": "together", "重": "heavy", "心中": "in mind", "形式": "form",
-    "朝": "towards", "不要": "do not", "年代": "decade", "能够": "can", "初": "early", "一下": "once",
-    "型": "type", "指": "refer to", "报": "report", "讲": "say", "过": "", "呢": "", "吧": "", "吗": "",
-    "啊": "", "呀": "", "嘛": "", "者": "", "些": "", "认为": "think", "由于": "because of",
-    "各种": "various", "以及": "and", "其中": "among them", "得到": "get", "当时": "at the time",
-    "目前": "currently", "过去": "past", "提高": "improve", "十分": "very", "非": "not", "定": "set",
-    "设": "set up", "方": "side", "面": "side", "意": "meaning", "台": "", "性": "", "化": "",
-    "不": "not", "不是": "not", "自己": "own", "到": "to", "英国": "Britain", "还": "also", "很": "",
-    "电影": "film", "一样": "like", "故事": "story", "大量": "many", "随后": "later", "超过": "more than",
-    "就是": "is", "不断": "continuously", "或": "or", "而且": "and", "很多": "many", "公元前": "BC",
-    "均": "all", "更好": "better", "再次": "again", "海岸": "coast", "帮助": "help", "最后": "finally",
-    "离开": "leave", "行动": "action", "军队": "army", "情况": "situation", "事": "thing", "地方": "place",
-    "合作": "cooperation", "提供": "provide", "内": "in", "增长": "growth", "政治": "political",
-    "因此": "therefore", "因": "because", "所以": "so", "比赛": "match", "原因": "reason",
-    "员工": "employees", "着": "", "著": "",
-    "这样": "such", "找": "look for", "有关": "related", "位于": "located in", "负责": "responsible for",
-    "引起": "cause", "支持": "support", "进一步": "further", "来说": "for", "注意": "notice", "采取": "take",
-    "靠": "rely on", "应用": "application", "考试": "exam", "努力": "effort", "以下": "below", "问道": "asked",
-    "属于": "belong to", "看着": "watching", "担任": "serve as", "看看": "look", "接着": "then",
-    "重视": "value", "就业": "employment", "部长": "minister", "身边": "beside", "父母": "parents",
-    "研制": "develop", "只好": "have to", "任期": "term", "规划": "plan", "一时": "for a while",
-    "始终": "always", "从此": "since then", "海拔": "altitude", "观点": "view", "关注": "attention",
-    "主持": "host", "早已": "long ago", "很快": "soon", "上面": "above", "纷纷": "one after another",
-    "无论": "no matter", "地上": "on the ground", "加入": "join", "新华社": "Xinhua", "不管": "regardless",
-    "创新": "innovation", "似的": "as if", "空中": "in the air", "临时": "temporary", "老人": "elderly",
-    "符合": "meet", "最早": "earliest", "抓住": "seize", "两次": "twice", "民间": "folk", "负责人": "head",
-    "全身": "whole body", "反而": "instead", "算是": "considered", "简称": "abbreviated", "主动": "initiative",
-    "一生": "life", "妻子": "wife", "面前": "in front of", "当年": "that year",
-    "身上": "on", "左右": "about", "为主": "mainly", "不到": "less than", "全省": "the whole province",
-    "二人": "the two", "多种": "many kinds of", "各地": "everywhere", "心想": "thought",
-    "又称": "also called", "对方": "the other side", "爱国": "patriotic", "难道": "could it be",
-    "南北": "north and south", "大小": "size", "功": "merit", "任免": "appointment and removal",
-    "眼前": "before one's eyes", "距": "from", "几年": "a few years", "之一": "one of",
-    "全球": "global", "全国": "nationwide", "中的": "in", "周": "week", "本周": "this week",
-    "大部分": "most", "并不": "not", "签订": "sign", "想法": "idea", "男性": "men", "人数": "number",
-    # Possessives: a pronoun with 的 (joined into one word before glossing).
-    "他的": "his", "她的": "her", "它的": "its", "我的": "my", "你的": "your", "我们的": "our",
-    "他们的": "their", "她们的": "their", "它们的": "their", "你们的": "your", "其的": "its",
-}
-# The same, for Traditional headwords whose Simplified form is shared with another word.
+# Senses CC-CEDICT lists after a rarer one, for Traditional headwords whose Simplified
+# form is shared with another word (the Simplified ones are in ``preferred_senses``).
 _PREFERRED_TRADITIONAL = {"幹": "do", "幹事": "work", "後": "after", "裡": "in", "於": "in"}
 _CJK_RUN = re.compile(f"([{HAN}]+)")
 _PUNCT_RUN = re.compile("|".join(sorted(map(re.escape, PUNCT), key=len, reverse=True)) + r"|[^\s" + "".join(PUNCT) + r"]+|\s+")
@@ -125,7 +52,7 @@ _SPACE_AFTER = re.compile(r"([(\[“])\s+")
 # A number or demonstrative with its measure word (两个, 这件, 每位): the measure word has no English.
 _MEASURED = re.compile("^([一二三四五六七八九十百千万两几数这那每各某该哪此]+)"
                        "[个名件位座次家项条只本张所场间栋辆架艘台部篇块枚颗首届批支套份起笔户处层段节章句封幅根片群类]$")
-_LATIN_GLOSS = re.compile(r"(?P<before>[\u4e00-\u9fff·]{1,12})[（(](?P<latin>[A-Z][A-Za-z .'&-]*)[）)]")
+_LATIN_GLOSS = re.compile(rf"(?P<before>[{HAN_UNIFIED}·]{{1,12}})[（(](?P<latin>[A-Z][A-Za-z .'&-]*)[）)]")
 # Injected glossary renderings travel between these private-use marks, so that
 # nothing (jieba, figures, dates) touches them.
 _OPEN, _CLOSE = "\ue000", "\ue001"
@@ -197,6 +124,14 @@ def _tidy_quotes(text: str) -> str:
         else:
             out.append(part)
     return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def preferred_senses() -> dict[str, str]:
+    """Simplified headword → the sense a news sentence means, where CC-CEDICT lists a rarer one
+    first; kept as data in senses.tsv beside this module."""
+    text = resources.files(__package__).joinpath("senses.tsv").read_text(encoding="utf-8")
+    return dict(line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
 
 
 @lru_cache(maxsize=1)
@@ -349,8 +284,8 @@ class DictionaryEngine(Engine):
             # which is meant (乾 "dry", not 幹 "do"); the curated senses below are the usual word's.
             if self._cedict.unusual(simplified, written) and (found := self._cedict.gloss(written, traditional=True)):
                 return found
-        if simplified in _PREFERRED:
-            return _PREFERRED[simplified]
+        if (preferred := preferred_senses().get(simplified)) is not None:
+            return preferred
         if written != simplified and (found := self._cedict.gloss(written, traditional=True)) is not None:
             return found
         return self._cedict.gloss(simplified)
@@ -430,7 +365,7 @@ class DictionaryEngine(Engine):
         while i < len(tokens):
             for j in range(min(len(tokens), i + 4), i + 1, -1):
                 joined = "".join(tokens[i:j])
-                if len(joined) <= 8 and (joined in _PREFERRED or self._cedict.gloss(joined) is not None):
+                if len(joined) <= 8 and (joined in preferred_senses() or self._cedict.gloss(joined) is not None):
                     out.append(joined)
                     i = j
                     break

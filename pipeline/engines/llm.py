@@ -29,8 +29,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pipeline.engines.base import Engine, Hypothesis, Request
+from pipeline.engines.options import LLMOptions
 from pipeline.errors import EngineError
-from pipeline.model import LLMOptions, Progress, Segment, TermHit, no_progress
+from pipeline.model import Progress, Segment, TermHit, no_progress
 
 __all__ = ["LLMEngine", "LLMOptions", "PROMPT_HASH", "clean_answer"]
 

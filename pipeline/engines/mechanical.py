@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 
 from pipeline.numbers import chinese_numeral, ordinal, zh_figures
+from pipeline.script import HAN_UNIFIED
 
 Span = tuple[int, int, str]
 
@@ -35,34 +36,36 @@ AGENCIES = {
 }
 _AGENCY = "|".join(sorted(AGENCIES, key=len, reverse=True))
 _DATELINE_AGENCY_FIRST = re.compile(
-    rf"^\s*(?P<agency>{_AGENCY})(?P<place>[\u4e00-\u9fff]{{2,8}}?)(?P<m>{_N})月(?P<d>{_N})日(?:电|讯)\s*[：:]?\s*")
-_DATELINE_PLACE_FIRST = re.compile(rf"^\s*(?P<place>[\u4e00-\u9fff]{{2,6}}?)(?P<agency>{_AGENCY})(?:讯|消息|电)\s*[：:]\s*")
+    rf"^\s*(?P<agency>{_AGENCY})(?P<place>[{HAN_UNIFIED}]{{2,8}}?)(?P<m>{_N})月(?P<d>{_N})日(?:电|讯)\s*[：:]?\s*")
+_DATELINE_PLACE_FIRST = re.compile(rf"^\s*(?P<place>[{HAN_UNIFIED}]{{2,6}}?)(?P<agency>{_AGENCY})(?:讯|消息|电)\s*[：:]\s*")
 
 _HALF = {"上": "first", "下": "second"}
 _QUARTER = {"一": "first", "1": "first", "二": "second", "2": "second", "三": "third", "3": "third",
             "四": "fourth", "4": "fourth"}
 _PART = {"初": "early", "上旬": "early", "中旬": "mid-", "下旬": "late", "底": "late", "末": "late"}
-_DATES = [
+# (kind, pattern), tried in this order: a span an earlier pattern took is not read again.
+_DATE_PATTERNS = [
     # 2024年7月15日, 7月15日, 15日 are handled in one pattern so that the longest wins.
-    (re.compile(rf"(?:(?P<y>{_YEAR})年)?(?P<m>{_N})月(?:份)?(?P<d>{_N})[日号]"), "date"),
-    (re.compile(rf"(?:(?P<y>{_YEAR})年)?(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})(?![\d日号])"), "date"),
-    (re.compile(rf"(?P<y>{_YEAR})年(?P<half>[上下])半年"), "half"),
-    (re.compile(r"(?P<rel>[今去明])年(?P<half>[上下])半年"), "half"),
-    (re.compile(r"(?<!\d年)(?P<half>[上下])半年"), "half"),
-    (re.compile(rf"(?:(?P<y>{_YEAR})年)?第?(?P<q>[一二三四1-4])季度"), "quarter"),
-    (re.compile(rf"(?:(?P<y>{_YEAR})年)?(?<!个)(?<!\d)(?P<m>{_N})月(?:份)?(?P<part>初|上旬|中旬|下旬|底|末)?"
-                rf"(?![\d一二三四五六七八九十])"), "month"),
-    (re.compile(r"(?P<c>\d{1,2}|[一二三四五六七八九十]{1,3})世纪(?:(?P<dec>\d0|[一二三四五六七八九]十)年代)?"), "century"),
-    (re.compile(r"(?P<dec>(?:\d{2})?\d0|[二三四五六七八九]十)年代"), "decade"),
-    (re.compile(r"(?P<n>\d{1,4}|[一二三四五六七八九十百]{1,4})周年"), "anniversary"),
-    (re.compile(r"(?P<grade>\d{1,2}|[一二三四五六七八九十]{1,2})年级"), "grade"),
-    (re.compile(r"公元前(?P<y>\d{1,4})年"), "bc"),
+    ("date", rf"(?:(?P<y>{_YEAR})年)?(?P<m>{_N})月(?:份)?(?P<d>{_N})[日号]"),
+    ("date", rf"(?:(?P<y>{_YEAR})年)?(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})(?![\d日号])"),
+    ("half", rf"(?P<y>{_YEAR})年(?P<half>[上下])半年"),
+    ("half", r"(?P<rel>[今去明])年(?P<half>[上下])半年"),
+    ("half", r"(?<!\d年)(?P<half>[上下])半年"),
+    ("quarter", rf"(?:(?P<y>{_YEAR})年)?第?(?P<q>[一二三四1-4])季度"),
+    ("month", rf"(?:(?P<y>{_YEAR})年)?(?<!个)(?<!\d)(?P<m>{_N})月(?:份)?(?P<part>初|上旬|中旬|下旬|底|末)?"
+              rf"(?![\d一二三四五六七八九十])"),
+    ("century", r"(?P<c>\d{1,2}|[一二三四五六七八九十]{1,3})世纪(?:(?P<dec>\d0|[一二三四五六七八九]十)年代)?"),
+    ("decade", r"(?P<dec>(?:\d{2})?\d0|[二三四五六七八九]十)年代"),
+    ("anniversary", r"(?P<n>\d{1,4}|[一二三四五六七八九十百]{1,4})周年"),
+    ("grade", r"(?P<grade>\d{1,2}|[一二三四五六七八九十]{1,2})年级"),
+    ("bc", r"公元前(?P<y>\d{1,4})年"),
     # A year opening the sentence before a comma: 1882年， "In 1882,".
-    (re.compile(rf"^(?P<y>{_YEAR})年(?=[，,])"), "in-year"),
-    (re.compile(rf"(?:公元)?(?P<y>{_YEAR})年(?P<part>初|底|末|中)?(?!代|级)"), "year"),
+    ("in-year", rf"^(?P<y>{_YEAR})年(?=[，,])"),
+    ("year", rf"(?:公元)?(?P<y>{_YEAR})年(?P<part>初|底|末|中)?(?!代|级)"),
     # Years before 1000 are years after 公元, a preposition or a range dash: 在363年, 公元833年, 830-846年.
-    (re.compile(r"(?:公元|(?<=[在于从到至\-–~]))(?P<y>\d{1,3})年(?!代|级)"), "year"),
+    ("year", r"(?:公元|(?<=[在于从到至\-–~]))(?P<y>\d{1,3})年(?!代|级)"),
 ]
+_DATES = [(re.compile(pattern), kind) for kind, pattern in _DATE_PATTERNS]
 
 # Units and counters after a figure: the English that follows the number ("" drops a counter).
 UNITS = {

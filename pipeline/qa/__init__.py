@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipeline import po
-from pipeline.catalog import read_entries
+from pipeline.catalog import EntryInfo, read_entries
 from pipeline.enforcement import verify
 from pipeline.model import Finding, TermHit
 from pipeline.numbers import en_figures, english_keys, figure_keys, zh_dates, zh_figures
@@ -56,12 +56,18 @@ def check_numbers(source: str, english: str, hits: Sequence[TermHit]) -> list[tu
     return out
 
 
+def _or_accepted(accept: Sequence[str]) -> str:
+    quoted = ", ".join(f'"{a}"' for a in accept)
+    return f" (or one the glossary accepts: {quoted})" if accept else ""
+
+
 def check_glossary(source: str, english: str, hits: Sequence[TermHit]) -> list[tuple[str, str, str]]:
     """Glossary: required renderings present, avoided renderings absent."""
     missing, forbidden = verify(english, hits)
-    terms = {h.term.english: h.term.term for h in hits}
+    terms = {h.term.english: h.term for h in hits}
     avoided = {a: h.term.term for h in hits for a in h.term.avoid}
-    return ([("error", f'missing required rendering "{m}"', terms[m]) for m in missing]
+    return ([("error", f'missing required rendering "{m}"{_or_accepted(terms[m].accept)}', terms[m].term)
+             for m in missing]
             + [("error", f'carries avoided rendering "{f}"', avoided[f]) for f in forbidden])
 
 
@@ -152,10 +158,10 @@ def note_lines(findings: Sequence[Finding]) -> list[str]:
     return [f"qa: {f.severity} ({f.check}): {f.message}" for f in findings]
 
 
-def check_catalog(catalog, glossary, *, path: str = "") -> list[Finding]:
-    """Every translated live entry of one catalog, numbered as in the file."""
+def check_catalog(entries: Sequence[EntryInfo], glossary, *, path: str = "") -> list[Finding]:
+    """Every translated live entry of one catalog (``catalog.read_entries``), numbered as in the file."""
     findings: list[Finding] = []
-    for entry in read_entries(catalog):
+    for entry in entries:
         if entry.obsolete or not entry.msgstr or not entry.owned:
             continue
         findings += check_segment(entry.msgid, entry.msgstr, glossary.match(entry.msgid), catalog=path,
@@ -167,7 +173,7 @@ def check_files(paths: Sequence[Path], glossary) -> list[Finding]:
     """Per-entry checks of each catalog, then consistency within and across them."""
     from pipeline.qa.consistency import check_catalogs
 
-    catalogs = {str(p): po.read_catalog(p) for p in paths}
-    findings = [f for p, c in catalogs.items() for f in check_catalog(c, glossary, path=p)]
+    catalogs = {str(p): read_entries(po.read_catalog(p)) for p in paths}
+    findings = [f for p, entries in catalogs.items() for f in check_catalog(entries, glossary, path=p)]
     findings += check_catalogs(catalogs, glossary)
     return sorted(findings, key=lambda f: (f.catalog, f.entry or 0))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 
-from pipeline.catalog import read_entries
+from pipeline.catalog import EntryInfo
 from pipeline.glossary import Glossary
 from pipeline.model import Finding, Segment, TermHit
 from pipeline.qa import check_segment, note_lines
@@ -30,17 +30,18 @@ class SegmentQA:
     def notes(self, seg: Segment, english: str) -> list[str]:
         return note_lines(self(seg, english))
 
-    def for_page(self, segments: Sequence[Segment], catalog) -> list[Finding]:
-        english = {e.msgid: e.msgstr for e in read_entries(catalog) if not e.obsolete and e.owned}
+    def for_page(self, segments: Sequence[Segment], entries: Sequence[EntryInfo]) -> list[Finding]:
+        """Findings for the page's rows, from the article's catalog entries (``catalog.read_entries``)."""
+        english = {e.msgid: e.msgstr for e in entries if not e.obsolete and e.owned}
         found = [f for seg in segments for f in self(seg, english.get(seg.text, ""))]
         if self.glossary is not None:
             # Consistency findings name catalog entries; the page's rows are segments.
             from pipeline.qa.consistency import term_forms
 
-            msgid_of = {n: e.msgid for n, e in enumerate(catalog, start=1)}
+            msgid_of = {e.number: e.msgid for e in entries}
             segs_of: dict[str, list[Segment]] = {}
             for seg in segments:
                 segs_of.setdefault(seg.text, []).append(seg)
-            found += [dataclasses.replace(f, segment=seg.id) for f in term_forms(catalog, self.glossary)
+            found += [dataclasses.replace(f, segment=seg.id) for f in term_forms(entries, self.glossary)
                       for seg in segs_of.get(msgid_of.get(f.entry, ""), ())]
         return found

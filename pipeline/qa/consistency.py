@@ -2,36 +2,37 @@
 
 - the same source sentence translated differently in different articles;
 - a glossary term whose rendering is written two ways in one article
-  ("three highlands" here, "Three Highlands" there).
+  ("three highlands" here, "Three Highlands" there, or the required
+  "officials" here and the accepted "cadres" there: a reader takes two words
+  for two things). Each article keeps to one form; articles may differ.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-import polib
-
-from pipeline.catalog import EntryInfo, read_entries
+from pipeline.catalog import EntryInfo
 from pipeline.glossary import Glossary
 from pipeline.model import Finding
 
 
-def _live(catalog: polib.POFile) -> list[EntryInfo]:
+def _live(entries: Sequence[EntryInfo]) -> list[EntryInfo]:
     """Translated live entries, numbered as ``zhen check`` shows them."""
-    return [e for e in read_entries(catalog) if not e.obsolete and e.owned and e.state != "untranslated"]
+    return [e for e in entries if not e.obsolete and e.owned and e.state != "untranslated"]
 
 
 def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def across_articles(catalogs: Mapping[str, polib.POFile]) -> list[Finding]:
-    """Consistency: identical source sentences translated differently in different articles."""
+def across_articles(catalogs: Mapping[str, Sequence[EntryInfo]]) -> list[Finding]:
+    """Consistency: identical source sentences translated differently in different articles
+    (``catalogs``: each catalog's path and its entries as ``catalog.read_entries`` gives them)."""
     seen: dict[str, list[tuple[str, int, str, str]]] = defaultdict(list)
-    for path, catalog in catalogs.items():
-        for entry in _live(catalog):
+    for path, entries in catalogs.items():
+        for entry in _live(entries):
             seen[entry.msgid].append((path, entry.number, _norm(entry.msgstr), entry.reference))
     out = []
     for msgid, places in seen.items():
@@ -46,28 +47,30 @@ def across_articles(catalogs: Mapping[str, polib.POFile]) -> list[Finding]:
 
 
 def _written(english: str, hits) -> list[tuple[str, str]]:
-    """(term, rendering as written) for each required rendering found in ``english``.
+    """(term, rendering as written) for each required or accepted rendering found in ``english``.
 
     A rendering found inside a longer one ("strive for excellence" inside
-    "Strive for Excellence campaign") belongs to the longer term.
+    "Strive for Excellence campaign") belongs to the longer term. A plural
+    ending is not a second spelling ("cadre" in one sentence, "cadres" in the
+    next): the glossary check accepts both, and so does this one.
     """
     found = []
     for hit in hits:
-        rendering = hit.term.english
-        for m in re.finditer(rf"(?<!\w){re.escape(rendering)}(?!\w)", english, re.I):
-            form = m.group(0)
-            if rendering[:1].islower() and not re.search(r"[A-Za-z0-9]", english[:m.start()]):
-                form = form[0].lower() + form[1:]  # sentence case is not a second spelling
-            found.append((m.start(), m.end(), hit.term.term, form))
+        for rendering in hit.term.renderings:
+            for m in re.finditer(rf"(?<!\w)({re.escape(rendering)})(?:e?s)?(?!\w)", english, re.I):
+                form = m.group(1)
+                if rendering[:1].islower() and not re.search(r"[A-Za-z0-9]", english[:m.start()]):
+                    form = form[0].lower() + form[1:]  # sentence case is not a second spelling
+                found.append((m.start(), m.end(), hit.term.term, form))
     return [(term, form) for s, e, term, form in found
             if not any(s2 <= s and e <= e2 and e2 - s2 > e - s for s2, e2, _, _ in found)]
 
 
-def term_forms(catalog: polib.POFile, glossary: Glossary, *, path: str = "") -> list[Finding]:
-    """Consistency: a glossary term's rendering written two ways in one article."""
+def term_forms(entries: Sequence[EntryInfo], glossary: Glossary, *, path: str = "") -> list[Finding]:
+    """Consistency: a glossary term's rendering written two ways in one article (its catalog's entries)."""
     forms: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     refs: dict[int, str] = {}
-    for entry in _live(catalog):
+    for entry in _live(entries):
         refs[entry.number] = entry.reference
         for term, form in _written(entry.msgstr, glossary.match(entry.msgid)):
             forms[term][form].append(entry.number)
@@ -84,9 +87,9 @@ def term_forms(catalog: polib.POFile, glossary: Glossary, *, path: str = "") -> 
     return out
 
 
-def check_catalogs(catalogs: Mapping[str, polib.POFile], glossary: Glossary) -> list[Finding]:
+def check_catalogs(catalogs: Mapping[str, Sequence[EntryInfo]], glossary: Glossary) -> list[Finding]:
     out: list[Finding] = []
-    for path, catalog in catalogs.items():
-        out += term_forms(catalog, glossary, path=path)
+    for path, entries in catalogs.items():
+        out += term_forms(entries, glossary, path=path)
     return out + across_articles(catalogs)
 

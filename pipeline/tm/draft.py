@@ -82,6 +82,11 @@ class MemoryDrafter:
             self._found[seg.text] = self.memory.best(seg.text, min_score=self.min_score)
         return self._found[seg.text]
 
+    def knows_exactly(self, seg: Segment) -> bool:
+        """Does the memory hold a translation of this very sentence?"""
+        m = self.match(seg)
+        return m is not None and m.exact
+
     def signatures(self, engine_signature: str) -> Callable[[Segment], str]:
         """What each sentence's draft would be signed with now: the memory's, else the engine's."""
         def expected(seg: Segment) -> str:

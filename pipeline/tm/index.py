@@ -53,7 +53,7 @@ class Unit:
 
     source: str
     target: str
-    origin: str  # the catalog or TMX file it came from, relative to the working folder
+    origin: str  # the catalog or TMX file it came from, relative to the project folder
     article: str = ""  # the article's slug, where the origin names one
 
 
@@ -178,12 +178,19 @@ def tmx_units(path: Path, origin: str) -> list[Unit]:
 
 
 class Memory:
-    """The memory index of one project folder: catalogs under ``root``, TMX files in ``tm_dir``."""
+    """The memory index of one project folder: catalogs under ``root``, TMX files in ``tm_dir``.
 
-    def __init__(self, path: Path = DB_PATH, *, root: Path, tm_dir: Path = TM_DIR):
+    Files are named relative to ``base``, the project folder (by default the one
+    holding ``root``), never to the working folder: the same project used from
+    any folder keeps one name per file, so its units, the drafts' signatures and
+    the notes that cite them stay as they are.
+    """
+
+    def __init__(self, path: Path = DB_PATH, *, root: Path, tm_dir: Path = TM_DIR, base: Path | None = None):
         self.path = Path(path)
         self.root = Path(root)
         self.tm_dir = Path(tm_dir)
+        self.base = Path(os.path.abspath(self.root.parent if base is None else base))
         self._db: sqlite3.Connection | None = None
         self.digest = "-"
 
@@ -289,7 +296,7 @@ class Memory:
         known = {row[0]: row[1:] for row in db.execute("SELECT path, size, mtime, sha, digest FROM files")}
         changed: dict[str, tuple[str, int, int, str, list[Unit]] | None] = {}  # origin → new state, None: gone
         for path, kind in files:
-            origin = path.as_posix()
+            origin = self._name(path)
             old = known.pop(origin, None)
             try:
                 st = path.stat()
@@ -297,7 +304,7 @@ class Memory:
                     continue
                 sha = hashlib.sha256(path.read_bytes()).hexdigest()
             except OSError as e:  # gone since it was listed, or unreadable
-                warn(f"{origin}: cannot read: {e.strerror or e}; left out of the translation memory")
+                warn(f"{path}: cannot read: {e.strerror or e}; left out of the translation memory")
                 changed[origin] = None
                 continue
             if old is not None and old[2] == sha:
@@ -310,7 +317,7 @@ class Memory:
                 changed[origin] = None
                 continue
             changed[origin] = (kind, st.st_size, st.st_mtime_ns, sha, units)
-        for origin in known:  # files that are gone
+        for origin in known:  # files that are gone (or were named otherwise by an older zhen)
             changed[origin] = None
         if changed:
             self._replace(db, changed, progress)
@@ -328,12 +335,15 @@ class Memory:
             any_units = True
         db.execute("UPDATE meta SET value = ? WHERE key = 'digest'", (digest.hexdigest()[:16] if any_units else "-",))
 
+    def _name(self, path: Path) -> str:
+        return Path(os.path.relpath(os.path.abspath(path), self.base)).as_posix()
+
     def origin(self, path: Path) -> str | None:
         """How the memory names a catalog, or None when it is not under the translations root."""
         absolute, root = os.path.abspath(path), os.path.abspath(self.root)
         if not absolute.startswith(root + os.sep):
             return None
-        return (self.root / os.path.relpath(absolute, root)).as_posix()
+        return self._name(Path(absolute))
 
     def written(self, path: Path, catalog) -> None:
         """A run has just written this catalog: record it from the catalog in hand, so that the

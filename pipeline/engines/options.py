@@ -1,0 +1,39 @@
+"""The engines' settings, as plain values: ``config`` builds them from zhen.toml and
+the command line without importing an engine (and what the engines import)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ArgosOptions:
+    """Settings of the Argos engine (CTranslate2), from zhen.toml and the command line."""
+
+    device: str = "cpu"  # cpu, cuda or auto (CUDA when CTranslate2 sees a GPU)
+    compute_type: str | None = None  # None: by device, int8 on CPU and float16 on CUDA
+    beam_size: int = 4
+    inter_threads: int = 1
+    intra_threads: int = 0  # 0: CTranslate2 picks
+    max_batch_tokens: int | None = None  # None: by device, 2,048 on CPU and 16,384 on CUDA
+    max_input_tokens: int = 200
+    max_decoding_length: int = 256
+    min_decoding_length: int = 0  # benchmarks force a fixed length with min = max
+    n_best: int = 4
+
+
+@dataclass(frozen=True)
+class LLMOptions:
+    """Settings of the LLM engine, from zhen.toml's [llm] table and the environment.
+
+    The API key is not here: only the name of the environment variable that holds
+    it, so that no file, signature or state hash ever carries the key itself.
+    """
+
+    base_url: str  # e.g. http://127.0.0.1:11434/v1; requests go to {base_url}/chat/completions
+    model: str
+    api_key_env: str = ""  # the NAME of an environment variable; empty: no Authorization header
+    concurrency: int = 4  # requests in flight
+    timeout_s: float = 120.0  # per request, connection to last byte
+    max_retries: int = 3  # for 429 and 5xx answers
+    temperature: float = 0.0
