@@ -88,7 +88,7 @@ def test_drafts_equal_plain_ctranslate2_decoding_of_many_segments(package_file, 
     from pipeline.enforcement import repair, verify
 
     info = install(package_file)
-    options = ArgosOptions(max_batch_tokens=300, max_input_tokens=60)
+    options = ArgosOptions(max_batch_tokens=300, max_input_tokens=60, max_decoding_length=64)
     engine = ArgosEngine(glossary, package=info, options=options)
     segs = many_segments()
     hits = glossary.match_segments(segs)
@@ -112,7 +112,7 @@ def test_drafts_equal_plain_ctranslate2_decoding_of_many_segments(package_file, 
     translator = ctranslate2.Translator(str(info.path / "model"), compute_type="int8")
     results = translator.translate_batch([flat[i] for i in order], beam_size=4, num_hypotheses=4,
                                          return_scores=True, max_batch_size=300, batch_type="tokens",
-                                         min_decoding_length=0, max_decoding_length=256, suppress_sequences=suppress)
+                                         min_decoding_length=0, max_decoding_length=64, suppress_sequences=suppress)
     raw = {i: r for i, r in zip(order, results)}
     k = 0
     for seg, segment_pieces in zip(segs, pieces):
@@ -138,7 +138,8 @@ def test_finished_drafts_are_checked_while_later_batches_decode(package_file, pa
     """Turning a finished segment into a checked draft happens while CTranslate2 still
     works on later sub-batches, not after the last one: on a GPU that work would otherwise
     add to the decoding time instead of hiding behind it."""
-    engine = ArgosEngine(glossary, package=install(package_file), options=ArgosOptions(max_batch_tokens=100))
+    options = ArgosOptions(max_batch_tokens=100, max_decoding_length=32)
+    engine = ArgosEngine(glossary, package=install(package_file), options=options)
     translator, _ = engine._load()
     busy = []
     engine.draft(many_segments(120), progress=lambda done, total: busy.append(translator.num_active_batches))
