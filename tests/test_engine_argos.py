@@ -347,3 +347,23 @@ def test_device_and_compute_type_from_the_config_file_and_the_command_line(packa
     path.write_text('[argos]\ndevice = "cuda"\nmax_batch_tokens = 4096\n', encoding="utf-8")
     sized = ArgosEngine(None, package=info, options=argos_options(load_config(path), path=path))
     assert (sized.compute_type, sized.max_batch_tokens) == ("float16", 4096)
+
+
+def test_every_setting_that_changes_the_drafts_is_in_the_signature(package_file, packages, article_dir, tmp_path,
+                                                                    glossary):
+    info = install(package_file)
+    plain = ArgosEngine(glossary, package=info).identity()
+    assert plain == "package:translate-zh_en-0.1|beam:4|compute:int8"  # as catalogs written before say it
+    for setting in ({"n_best": 1}, {"max_input_tokens": 20}, {"max_decoding_length": 3},
+                    {"min_decoding_length": 2}):
+        (name, value), = setting.items()
+        assert ArgosEngine(glossary, package=info, options=ArgosOptions(**setting)).identity() == \
+            f"{plain}|{name}:{value}"
+    # Speed alone leaves the drafts as they are.
+    assert ArgosEngine(glossary, package=info, options=ArgosOptions(max_batch_tokens=64, intra_threads=1)
+                       ).identity() == plain
+    # Through the project's zhen.toml: a shorter decoding limit refreshes the untouched drafts.
+    assert json.loads(run("translate", article_dir, "--engine", "argos", "--json").stdout)["drafted"] == 45
+    (tmp_path / "zhen.toml").write_text("[argos]\nmax_decoding_length = 3\n", encoding="utf-8")
+    again = json.loads(run("translate", article_dir, "--engine", "argos", "--json").stdout)
+    assert again["drafted"] == 45

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 
 from pipeline.engines import cuda
 from pipeline.engines.base import Engine, Hypothesis, Request
-from pipeline.engines.options import ArgosOptions
+from pipeline.engines.options import ArgosOptions, changed
 from pipeline.engines.packages import PackageInfo, find_package
 from pipeline.errors import EngineError
 
@@ -60,7 +60,7 @@ class ArgosEngine(Engine):
 
     def identity(self) -> str:
         o = self.options
-        return f"package:{self.info.label}|beam:{o.beam_size}|compute:{self.compute_type}"
+        return f"package:{self.info.label}|beam:{o.beam_size}|compute:{self.compute_type}" + changed(o, o.OUTPUT)
 
     def _load(self):
         if self._translator is None:
