@@ -185,20 +185,43 @@ def bench_argos_devices(console: Console, packages, folder: Path) -> None:
     reason = argos.gpu_unavailable()
     if reason is None:
         rows.append(("CUDA, random-weight Transformer base", argos.measure_gpu(packages)))
-    title = (f"Argos on {tiny['segments']:,} UD sentences (PUD test, GSD test and dev): our batch vs raw "
-             f"translate_batch on the same tokens, beam 4, {argos.DECODE_LENGTH} tokens per hypothesis, the device's "
-             f"default compute type and batch size; best of {argos.ROUNDS_ALTERNATING} alternating rounds")
+    title = (f"Argos on {tiny['segments']:,} UD sentences (PUD test, GSD test and dev): our draft vs raw "
+             f"translate_batch on the same tokens and settings, at each batch size, on each device with its default "
+             f"compute type; beam 4, {argos.DECODE_LENGTH} tokens per hypothesis; best of "
+             f"{argos.ROUNDS_ALTERNATING} alternating rounds. Outside decoding: our work before CTranslate2 gets "
+             f"the batch and after the last result reaches us, which no faster device can hide")
     table = Table(title=title)
-    for n, col in enumerate(("device, model", "compute", "tokens per batch", "ours s", "raw s", "zhen's own work s",
-                             "time vs raw", "segments/s")):
-        table.add_column(col, justify="right" if n else "left")
+    for n, col in enumerate(("device, model", "compute", "tokens per batch", "ours s", "raw s", "ours vs raw",
+                             "ours vs fastest raw", "our segments/s", "ours outside decoding: before, after ms",
+                             "")):
+        table.add_column(col, justify="right" if 0 < n < 9 else "left")
     for label, r in rows:
-        ours, raw = r["seconds"]["batched"], r["seconds"]["raw translate_batch"]
-        table.add_row(label, r["compute_type"], f"{r['batch_tokens']:,}", f"{ours:.2f}", f"{raw:.2f}",
-                      f"{ours - raw:.3f}", f"{ours / raw:.3f}", f"{r['segments'] / ours:,.0f}")
-        SUMMARY.append((f"Argos: our batch vs raw translate_batch, {label.split(',')[0]}",
-                        f"{r['segments']:,} UD sentences, {label.split(', ')[1]}", f"{ours:.2f} s", f"{raw:.2f} s",
-                        f"{ours / raw:.3f}", "≤ 1.10", ours / raw <= 1.10))
+        c = argos.against_raw(r)
+        outside = r["outside_decoding"]
+        for n in argos.RAW_BATCH_TOKENS:
+            ours, raw = r["seconds"][argos.ours_mode(n)], r["seconds"][argos.raw_mode(n)]
+            marks = [m for m, hit in (("our default", n == c["default"]), ("fastest raw", n == c["fastest"])) if hit]
+            table.add_row(label if n == argos.RAW_BATCH_TOKENS[0] else "", r["compute_type"], f"{n:,}",
+                          f"{ours:.2f}", f"{raw:.2f}", f"{ours / raw:.3f}", f"{ours / c['raw_fastest']:.3f}",
+                          f"{r['segments'] / ours:,.0f}",
+                          f"{outside['before'] * 1000:.1f}, {outside['after'] * 1000:.1f}" if n == c["default"] else "",
+                          ", ".join(marks))
+        device, model = label.split(", ")
+        where = f"{r['segments']:,} UD sentences, {model}"
+        overhead = c["ours"] / c["raw_same"]
+        SUMMARY.append((f"Argos: our draft vs raw translate_batch, same batch size ({c['default']:,}), {device}", where,
+                        f"{c['ours']:.2f} s", f"{c['raw_same']:.2f} s", f"{overhead:.3f}", "≤ 1.10", overhead <= 1.10))
+        versus = c["ours"] / c["raw_fastest"]
+        # Held to 1.10 on a GPU. On a CPU the tiny model, with little work per token, runs fastest at the
+        # GPU's batch sizes: there the row shows the CPU default's fit to that model, not zhen's overhead.
+        on_gpu = device == "CUDA"
+        SUMMARY.append((f"Argos: our draft at the default batch size vs the fastest raw translate_batch, {device}",
+                        where, f"{c['ours']:.2f} s", f"{c['raw_fastest']:.2f} s ({c['fastest']:,} tokens per batch)",
+                        f"{versus:.3f}", "≤ 1.10" if on_gpu else "", versus <= 1.10 if on_gpu else None))
+        serial = outside["before"] + outside["after"]
+        SUMMARY.append((f"Argos: our work outside decoding (before it, after it), {device}", where,
+                        f"{serial * 1000:.1f} ms ({outside['before'] * 1000:.1f}, {outside['after'] * 1000:.1f})",
+                        f"{c['ours']:.2f} s (our draft)", f"{serial / c['ours']:.3f}", "", None))
     console.print(table)
     if reason is not None:
         console.print(f"GPU row skipped: {reason}.")

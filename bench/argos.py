@@ -21,15 +21,32 @@ import resource
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from devkit import ROOT, SAMPLE
+from pipeline.engines import cuda
 
 DECODE_LENGTH = 48  # tokens per hypothesis, forced: min = max decoding length
 ROUNDS = 3  # per-segment drafting, the slow baseline
 ROUNDS_ALTERNATING = 5  # batched and raw, alternating in one process
 MODES = ("per segment", "batched", "raw translate_batch")
 UD_SETS = ("zh_pud-ud-test.conllu", "zh_gsd-ud-test.conllu", "zh_gsd-ud-dev.conllu")
+# Ours and raw translate_batch at each of these tokens per batch (zhen's defaults
+# among them); the fastest raw setting is the floor zhen is held to.
+RAW_BATCH_TOKENS = tuple(sorted({1024, 4096, 8192, 32768, *cuda.BATCH_TOKENS.values()}))
+
+
+def raw_mode(batch_tokens: int) -> str:
+    return f"raw at {batch_tokens}"
+
+
+def ours_mode(batch_tokens: int) -> str:
+    return f"ours at {batch_tokens}"
+
+
+OUTSIDE = "ours, outside decoding"  # our draft at the default batch size, timed around CTranslate2's work
+SWEEP = [OUTSIDE, *(mode(n) for n in RAW_BATCH_TOKENS for mode in (ours_mode, raw_mode))]
 
 
 def build(folder: Path) -> Path:
@@ -81,15 +98,48 @@ def worker(modes: list[str], rounds: int, device: str = "cpu", corpus: str = "sa
     engine = ArgosEngine(glossary, options=options)
     translator, _ = engine._load()  # loading the model is not what is measured
     n_best = max(1, options.n_best) if any(hits.values()) else 1
-    tokens = sorted((toks for seg in segments for toks, _ in engine._pieces(engine.prepare(seg, ()).text)), key=len)
+    requests = engine.requests(segments, hits, segments)
+    # The engine's own input: the same pieces, in its longest-first order, with the
+    # avoided renderings it suppresses, so raw and ours decode exactly the same batches.
+    tokens = sorted((toks for r in requests for toks, _ in engine._pieces(r.text)), key=lambda t: -len(t))
     kwargs = dict(beam_size=max(options.beam_size, n_best), num_hypotheses=n_best, return_scores=True,
-                  max_batch_size=engine.max_batch_tokens, batch_type="tokens",
-                  min_decoding_length=DECODE_LENGTH, max_decoding_length=DECODE_LENGTH)
+                  batch_type="tokens", min_decoding_length=DECODE_LENGTH, max_decoding_length=DECODE_LENGTH)
+    suppress = engine._suppressions(requests)
+    if suppress:
+        kwargs["suppress_sequences"] = suppress
+
+    def raw(batch_tokens: int):
+        return lambda: translator.translate_batch(tokens, max_batch_size=batch_tokens, **kwargs)
+
+    def ours(batch_tokens: int):
+        sized = ArgosEngine(glossary, package=engine.info, options=replace(options, max_batch_tokens=batch_tokens))
+        sized._translator, sized._package = engine._load()  # one model in memory, shared as raw shares it
+        return lambda: sized.draft(segments, hits)
+
     ways = {
         "per segment": lambda: [engine.draft([seg], {seg.id: hits.get(seg.id, ())}) for seg in segments],
         "batched": lambda: engine.draft(segments, hits),
-        "raw translate_batch": lambda: translator.translate_batch(tokens, **kwargs),
+        "raw translate_batch": raw(engine.max_batch_tokens),
     }
+    for n in RAW_BATCH_TOKENS:
+        if ours_mode(n) in modes:
+            ways[ours_mode(n)] = ours(n)
+        ways[raw_mode(n)] = raw(n)
+    outside = {"before": float("inf"), "after": float("inf")}
+
+    def outside_decoding():
+        timed = _Timed(translator)
+        engine._translator = timed
+        try:
+            start = time.perf_counter()
+            engine.draft(segments, hits)
+            end = time.perf_counter()
+        finally:
+            engine._translator = translator
+        outside["before"] = min(outside["before"], timed.submitted - start)
+        outside["after"] = min(outside["after"], end - timed.received)
+
+    ways[OUTSIDE] = outside_decoding
     loaded = _peak_rss_mb()
     _reset_peak_rss()
     best = {m: float("inf") for m in modes}
@@ -100,7 +150,40 @@ def worker(modes: list[str], rounds: int, device: str = "cpu", corpus: str = "sa
             best[m] = min(best[m], time.perf_counter() - start)
     return {"seconds": best, "segments": len(segments), "peak_rss_load_mb": loaded,
             "peak_rss_drafting_mb": _peak_rss_mb(), "batch_tokens": engine.max_batch_tokens,
-            "compute_type": engine.compute_type}
+            "compute_type": engine.compute_type, "outside_decoding": outside if OUTSIDE in modes else None}
+
+
+class _Timed:
+    """The real translator, noting when the engine hands it the batch and when the last result reaches the engine.
+
+    What the engine does before the first time and after the second is work a GPU
+    cannot hide: it waits for it, however fast it decodes.
+    """
+
+    def __init__(self, translator):
+        self._translator = translator
+        self.submitted = 0.0
+        self.received = 0.0
+
+    def translate_batch(self, *args, **kwargs):
+        self.submitted = time.perf_counter()
+        out = self._translator.translate_batch(*args, **kwargs)
+        return [_TimedResult(r, self) for r in out] if kwargs.get("asynchronous") else self._received(out)
+
+    def _received(self, value):
+        self.received = max(self.received, time.perf_counter())
+        return value
+
+    def __getattr__(self, name):
+        return getattr(self._translator, name)
+
+
+class _TimedResult:
+    def __init__(self, pending, owner: _Timed):
+        self._pending, self._owner = pending, owner
+
+    def result(self):
+        return self._owner._received(self._pending.result())
 
 
 def _peak_rss_mb() -> float:
@@ -135,8 +218,8 @@ def build_tiny(folder: Path) -> Path:
 
 
 def measure_own_work(tiny_packages: Path) -> dict:
-    """Batched drafting and raw translate_batch, alternating, on the 2,000 UD sentences with the tiny model."""
-    return _run(tiny_packages, ["batched", "raw translate_batch"], ROUNDS_ALTERNATING, corpus="ud")
+    """Ours and raw translate_batch at each batch size, alternating, on the 2,000 UD sentences with the tiny model."""
+    return _run(tiny_packages, SWEEP, ROUNDS_ALTERNATING, corpus="ud")
 
 
 def _run(packages: Path, modes: list[str], rounds: int, device: str = "cpu", corpus: str = "sample") -> dict:
@@ -163,8 +246,18 @@ def gpu_unavailable() -> str | None:
 
 
 def measure_gpu(packages: Path) -> dict:
-    """Batched and raw on CUDA, alternating, on the 2,000 UD sentences, with the device's defaults."""
-    return _run(packages, ["batched", "raw translate_batch"], ROUNDS_ALTERNATING, device="cuda", corpus="ud")
+    """As measure_own_work, on CUDA with the random-weight base model and the device's defaults."""
+    return _run(packages, SWEEP, ROUNDS_ALTERNATING, device="cuda", corpus="ud")
+
+
+def against_raw(result: dict) -> dict:
+    """From one sweep: ours at the device's default batch size, raw at the same size, and the fastest raw setting."""
+    seconds = result["seconds"]
+    raws = {n: seconds[raw_mode(n)] for n in RAW_BATCH_TOKENS}
+    fastest = min(raws, key=raws.get)
+    default = result["batch_tokens"]
+    return {"default": default, "ours": seconds[ours_mode(default)], "raw_same": raws[default],
+            "fastest": fastest, "raw_fastest": raws[fastest]}
 
 
 def measure(packages: Path) -> list[dict]:

@@ -49,8 +49,8 @@ DRAFT_KEYS = ("draft", "draft-setup", "draft-signature", "draft-id", "draft-scor
               "tm-figures")
 # Notes rewritten on every write rather than kept as they were: the draft line, and the older bookkeeping lines.
 _BOOKKEEPING = ("draft", "draft-setup", "draft-signature", "draft-id")
-_DRAFT_LINE = re.compile(r"(?P<engine>\S+)(?: \((?P<label>.*)\))?"
-                         r"(?: \[(?P<id>[0-9a-f]{12}) (?P<setup>[0-9a-f]{8})\])?")
+_BRACKET = re.compile(r" \[(?P<id>[0-9a-f]{12}) (?P<setup>[0-9a-f]{8})\]")
+_LABEL = re.compile(r" \((?P<label>.*)\)")
 
 
 def state(entry: polib.POEntry) -> str:
@@ -75,6 +75,7 @@ def setup_hash(signature: str) -> str:
 
 
 NOTE_KEYS = ("role", "glossary", "glossary (inside a longer term)", *DRAFT_KEYS, "edited", "match", "qa")
+_WORD_HYPHEN = re.compile(r"[^\W\d_]-$")  # where textwrap breaks a hyphenated word
 _NOTE_START = re.compile("(" + "|".join(re.escape(k) for k in sorted(NOTE_KEYS, key=len, reverse=True)) + r"):(?: |$)")
 
 
@@ -83,7 +84,10 @@ def notes(entry: polib.POEntry) -> dict[str, list[str]]:
 
     A line that starts no known note continues the one before: tools that wrap
     long ``#.`` lines at 79 columns (polib does; Poedit does not) split a note
-    at a space, so the pieces are joined with one.
+    at a space, or after the hyphen inside a word ("translate-" / "zh_en"), so
+    the pieces are joined with a space, or with none after such a hyphen. A
+    wrapped piece that happens to start like a note ("… an earlier draft: kept")
+    cannot be told from one here; ``draft_note`` guards the note that matters.
     """
     pairs: list[list[str]] = []
     for line in (entry.comment or "").split("\n"):
@@ -91,7 +95,9 @@ def notes(entry: polib.POEntry) -> dict[str, list[str]]:
         if m:
             pairs.append([m.group(1), line[m.end():]])
         elif pairs and line.strip():
-            pairs[-1][1] = f"{pairs[-1][1]} {line.strip()}".strip()
+            before, piece = pairs[-1][1], line.strip()
+            glue = "" if _WORD_HYPHEN.search(before) and piece[0].isalnum() else " "
+            pairs[-1][1] = f"{before}{glue}{piece}".strip()
     out: dict[str, list[str]] = {}
     for key, value in pairs:
         out.setdefault(key, []).append(value)
@@ -113,15 +119,31 @@ class DraftNote:
     setup: str | None  # the signature's hash
 
 
+def _engine_and_label(head: str) -> tuple[str, str] | None:
+    """"ENGINE" or "ENGINE (LABEL)"; None for text of any other shape."""
+    engine, _, rest = head.partition(" ")
+    if not engine:
+        return None
+    if not rest:
+        return engine, ""
+    m = _LABEL.fullmatch(" " + rest)
+    return (engine, m.group("label")) if m else None
+
+
 def draft_note(entry: polib.POEntry) -> DraftNote:
+    """The entry's draft line, read so that text merely looking like one cannot pass for it: a
+    line carrying the bookkeeping bracket wins, then one of the line's shape, and text a tool
+    glued on after the bracket is ignored."""
     n = notes(entry)
-    line = n.get("draft", [""])[0]
-    m = _DRAFT_LINE.fullmatch(line)
-    engine, label = (m.group("engine"), m.group("label") or "") if m else (line.split(" ")[0], "")
-    if m and m.group("id"):
-        return DraftNote(engine, label, m.group("id"), m.group("setup"))
+    values = n.get("draft", [])
+    for value in values:
+        brackets = list(_BRACKET.finditer(value))
+        head = _engine_and_label(value[:brackets[-1].start()]) if brackets else None
+        if head is not None:
+            return DraftNote(*head, brackets[-1].group("id"), brackets[-1].group("setup"))
+    head = next((h for h in map(_engine_and_label, values) if h is not None), ("", ""))
     old_signature = n.get("draft-signature", [None])[0]  # the older, longer bookkeeping
-    return DraftNote(engine, label, n.get("draft-id", [None])[0],
+    return DraftNote(*head, n.get("draft-id", [None])[0],
                      setup_hash(old_signature) if old_signature is not None else None)
 
 
@@ -209,8 +231,10 @@ class _Shown:
                 sigs.setdefault(setup_hash(s), s)
             for s in n.get("draft-setup", []):
                 setup, _, whole = s.partition(" = ")
-                if setup_hash(whole) == setup:  # a hand-edited line is not believed
-                    sigs.setdefault(setup, whole)
+                # A hand-edited line is not believed; a tool's wrap may have left a space inside.
+                for candidate in (whole, "".join(whole.split())):
+                    if setup_hash(candidate) == setup:
+                        sigs.setdefault(setup, candidate)
         return cls(set(), set(), set(), labels, sigs)
 
 
@@ -407,11 +431,15 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
             counts["reused"] += 1
             entry.previous_msgid = old_entry.previous_msgid
             lines += _kept_draft_lines(old_entry, shown, machine=True)
-        else:
+        elif draft_note(old_entry).engine:
             counts["edited"] += 1
             entry.previous_msgid = old_entry.previous_msgid
             lines += _kept_draft_lines(old_entry, shown, machine=False)
             lines.append("edited: a reviewer changed this draft; it is kept and no longer refreshed")
+        else:  # a person's own unfinished text, or the translation of an earlier version, as it was
+            counts["fuzzy" if "match" in notes(old_entry) else "edited"] += 1
+            entry.previous_msgid = old_entry.previous_msgid
+            lines += [f"match: {v}" for v in notes(old_entry).get("match", [])]
     elif msgid in plan.matches:
         src, ratio = plan.matches[msgid]
         entry.msgstr = src.msgstr

@@ -334,6 +334,60 @@ def test_the_sample_catalog_says_nothing_twice(article_dir, glossary):
     assert notes < 26_000  # every entry repeating every explanation wrote 47,989
 
 
+ARGOS_SIG = "engine:argos|package:translate-zh_en-1.9|beam:4|compute:int8|glossary:91bea756|zhen:0.1.0"
+
+
+def _entry_with(comment, msgstr="A1."):
+    return polib.POEntry(msgid="甲。", msgstr=msgstr, flags=["fuzzy"], comment=comment)
+
+
+def test_text_that_only_looks_like_a_draft_line_is_not_taken_for_it():
+    mark = f"[{cat.draft_id('A1.')} {cat.setup_hash(SIG)}]"
+    # polib wrapped a glossary note so that a piece starts like a note; the real line follows.
+    wrapped = _entry_with(f'role: body\nglossary: 津沽大地 = "across Tianjin" (Literary name; an earlier\n'
+                          f"draft: kept for the record.)\ndraft: fake {mark}")
+    # Another tool glued a note of its own on after the draft line.
+    glued = _entry_with(f"role: body\ndraft: fake {mark}\nchecked by the desk on Monday")
+    for entry in (wrapped, glued):
+        assert cat.draft_note(entry).engine == "fake"
+        assert cat.is_machine_draft(entry) and not cat.needs_draft(entry, SIG) and cat.needs_draft(entry, SIG + "|x")
+    # Bracket-less text of another shape never names the engine.
+    assert cat.draft_note(_entry_with("draft: kept for the record.\ndraft: fake (a label)")).engine == "fake"
+
+
+def test_signatures_wrapped_at_a_hyphen_are_read_back_whole(tmp_path):
+    """textwrap breaks "translate-zh_en" after the hyphen; the pieces join without a space."""
+    def drafter(todo):
+        return {s.id: Draft(f"A{s.id}.", "argos", ARGOS_SIG) for s in todo}
+
+    first, _ = merge(segs("甲。"), signature=ARGOS_SIG, drafter=drafter)
+    path = tmp_path / "en.po"
+    path.write_text(po.render(first), encoding="utf-8")
+    polib.pofile(str(path)).save(str(path))
+    assert "package:translate-\n#. zh_en" in path.read_text(encoding="utf-8")
+    again, stats = merge(segs("甲。"), old=po.read_catalog(path), signature=ARGOS_SIG, drafter=Recorder())
+    assert stats.reused == 1 and again[0].comment == first[0].comment
+    # The same for the older lines: the signature is read whole, so the draft is not redone.
+    old = OLD_STYLE.replace(LONG_SIG, ARGOS_SIG)
+    path.write_text(old, encoding="utf-8")
+    polib.pofile(str(path)).save(str(path))
+    rec = Recorder()
+    merge(segs("甲。", "乙。"), old=po.read_catalog(path), signature=ARGOS_SIG, drafter=rec)
+    assert rec.calls == []
+
+
+def test_the_translation_of_an_earlier_version_stays_so_on_later_runs():
+    first, _ = merge(segs("今年新建社區服務中心387個。"))
+    old = roundtrip(first)
+    old[0].msgstr, old[0].flags = "This year 387 community centres were built.", []
+    matched, stats = merge(segs("今年新建社區服務中心415個。"), old=roundtrip(old))
+    assert stats.fuzzy_matched == 1 and "match" in cat.notes(matched[0])
+    again, stats = merge(segs("今年新建社區服務中心415個。"), old=roundtrip(matched))
+    assert "edited" not in cat.notes(again[0]) and again[0].comment == matched[0].comment
+    assert stats.fuzzy_matched == 1 and stats.edited == 0
+    assert po.render(again) == po.render(roundtrip(matched))  # nothing to write
+
+
 def test_entries_are_read_once_into_values_the_later_stages_share():
     catalog = po.read_catalog(POEDIT_SAVES / "3-poedit-saved-after-approval.po")
     entries = cat.read_entries(catalog)

@@ -67,6 +67,85 @@ def test_batched_drafts_equal_per_segment_drafts(package_file, packages, glossar
     assert all(d.text and d.engine == "argos" for d in together.values())
 
 
+def many_segments(count: int = 240) -> list[Segment]:
+    """The sample article, UD Chinese PUD sentences and a few long segments made of them, Simplified."""
+    from pipeline import script
+    from pipeline.evaluate import conllu_sentences
+    from tests.conftest import ROOT
+
+    texts = [s.text for s in segment(read_article(SAMPLE))]
+    texts += [t for _, t in conllu_sentences(ROOT / "data" / "ud" / "zh_pud-ud-test.conllu")][:count]
+    texts += ["，".join(t.rstrip("。") for t in texts[i:i + 4]) + "。" for i in range(0, 40, 8)]
+    return script.normalize([Segment(n, n, n, "body", t) for n, t in enumerate(texts, start=1)])
+
+
+def test_drafts_equal_plain_ctranslate2_decoding_of_many_segments(package_file, packages, glossary):
+    """Drafts built while later sub-batches still decode are what plain CTranslate2 and the
+    package's own tokenizer make of each segment: right text for the right segment, in order."""
+    import ctranslate2
+    from argostranslate.tokenizer import SentencePieceTokenizer
+
+    from pipeline.enforcement import repair, verify
+
+    info = install(package_file)
+    options = ArgosOptions(max_batch_tokens=300, max_input_tokens=60, max_decoding_length=64)
+    engine = ArgosEngine(glossary, package=info, options=options)
+    segs = many_segments()
+    hits = glossary.match_segments(segs)
+    assert 0 < sum(1 for s in segs if hits.get(s.id)) < len(segs) // 4  # n-best decoded for all, used by few
+    calls = []
+    drafts = engine.draft(segs, hits, progress=lambda done, total: calls.append((done, total)))
+    assert list(drafts) == [s.id for s in segs]
+    assert calls == [(n, len(segs)) for n in range(1, len(segs) + 1)]
+
+    # The reference: the engine's input pieces (long segments split at clauses), decoded
+    # by one plain translate_batch with the same settings and detokenized by argostranslate.
+    tokenizer = SentencePieceTokenizer(info.path / "sentencepiece.model")
+    requests = engine.requests(segs, hits, segs)
+    pieces = [engine._pieces(r.text) for r in requests]
+    suppress = engine._suppressions(requests)
+    assert suppress  # avoided renderings are kept out of the whole batch
+    assert sum(len(p) > 1 for p in pieces) >= 3
+    flat = [toks for p in pieces for toks, _ in p]
+    assert all(toks == tokenizer.encode(tokenizer.decode(toks).strip()) for toks in flat[:20])
+    order = sorted(range(len(flat)), key=lambda i: -len(flat[i]))
+    translator = ctranslate2.Translator(str(info.path / "model"), compute_type="int8")
+    results = translator.translate_batch([flat[i] for i in order], beam_size=4, num_hypotheses=4,
+                                         return_scores=True, max_batch_size=300, batch_type="tokens",
+                                         min_decoding_length=0, max_decoding_length=64, suppress_sequences=suppress)
+    raw = {i: r for i, r in zip(order, results)}
+    k = 0
+    for seg, segment_pieces in zip(segs, pieces):
+        parts = [raw[k + j] for j in range(len(segment_pieces))]
+        k += len(segment_pieces)
+        texts = []
+        for h in range(4):
+            joined = "".join(tokenizer.decode(p.hypotheses[h]).strip() + sep for p, (_, sep) in zip(parts, segment_pieces))
+            texts.append(" ".join(joined.split()))
+        seg_hits = hits.get(seg.id, ())
+        if not seg_hits:
+            expected, fixed = texts[0], ()
+            score = sum(p.scores[0] for p in parts) / sum(max(1, len(p.hypotheses[0])) for p in parts)
+            assert drafts[seg.id].score == pytest.approx(score, abs=1e-12)
+        else:
+            # The fewest glossary violations after repair; ties keep CTranslate2's order.
+            repaired = [repair(t, seg_hits) for t in texts]
+            expected, fixed = min(repaired, key=lambda r: sum(len(v) for v in verify(r[0], seg_hits)))
+        assert (drafts[seg.id].text, drafts[seg.id].repaired_terms) == (expected, fixed), seg.id
+
+
+def test_finished_drafts_are_checked_while_later_batches_decode(package_file, packages, glossary):
+    """Turning a finished segment into a checked draft happens while CTranslate2 still
+    works on later sub-batches, not after the last one: on a GPU that work would otherwise
+    add to the decoding time instead of hiding behind it."""
+    options = ArgosOptions(max_batch_tokens=100, max_decoding_length=32)
+    engine = ArgosEngine(glossary, package=install(package_file), options=options)
+    translator, _ = engine._load()
+    busy = []
+    engine.draft(many_segments(120), progress=lambda done, total: busy.append(translator.num_active_batches))
+    assert busy[0] > 0 and busy[-1] == 0
+
+
 def test_glossary_layer_chooses_among_n_best(package_file, packages, glossary):
     info = install(package_file)
     engine = ArgosEngine(glossary, package=info, options=ArgosOptions(beam_size=4, n_best=4))
@@ -261,7 +340,30 @@ def test_device_and_compute_type_from_the_config_file_and_the_command_line(packa
     path.write_text('[argos]\ndevice = "cuda"\n', encoding="utf-8")
     info = install(package_file)
     from_file = ArgosEngine(None, package=info, options=argos_options(load_config(path), path=path))
-    assert from_file.compute_type == "float16"
+    assert (from_file.compute_type, from_file.max_batch_tokens) == ("float16", 16384)
     given = ArgosEngine(None, package=info, options=argos_options(load_config(path), path=path,
                                                                    compute_type="int8_float16"))
     assert given.compute_type == "int8_float16"
+    path.write_text('[argos]\ndevice = "cuda"\nmax_batch_tokens = 4096\n', encoding="utf-8")
+    sized = ArgosEngine(None, package=info, options=argos_options(load_config(path), path=path))
+    assert (sized.compute_type, sized.max_batch_tokens) == ("float16", 4096)
+
+
+def test_every_setting_that_changes_the_drafts_is_in_the_signature(package_file, packages, article_dir, tmp_path,
+                                                                    glossary):
+    info = install(package_file)
+    plain = ArgosEngine(glossary, package=info).identity()
+    assert plain == "package:translate-zh_en-0.1|beam:4|compute:int8"  # as catalogs written before say it
+    for setting in ({"n_best": 1}, {"max_input_tokens": 20}, {"max_decoding_length": 3},
+                    {"min_decoding_length": 2}):
+        (name, value), = setting.items()
+        assert ArgosEngine(glossary, package=info, options=ArgosOptions(**setting)).identity() == \
+            f"{plain}|{name}:{value}"
+    # Speed alone leaves the drafts as they are.
+    assert ArgosEngine(glossary, package=info, options=ArgosOptions(max_batch_tokens=64, intra_threads=1)
+                       ).identity() == plain
+    # Through the project's zhen.toml: a shorter decoding limit refreshes the untouched drafts.
+    assert json.loads(run("translate", article_dir, "--engine", "argos", "--json").stdout)["drafted"] == 45
+    (tmp_path / "zhen.toml").write_text("[argos]\nmax_decoding_length = 3\n", encoding="utf-8")
+    again = json.loads(run("translate", article_dir, "--engine", "argos", "--json").stdout)
+    assert again["drafted"] == 45

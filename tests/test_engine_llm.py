@@ -262,3 +262,13 @@ def test_engine_llm_without_a_server_configured_says_how(tmp_path, article_dir, 
     monkeypatch.delenv("ZHEN_LLM_BASE_URL", raising=False)
     result = invoke("translate", article_dir, "--engine", "llm", "--glossary", GLOSSARY_DIR)
     assert result.exit_code == 2 and "set base_url and model in zhen.toml's [llm] table" in result.stderr
+
+
+def test_a_new_temperature_refreshes_untouched_drafts(tmp_path, article_dir):
+    with LLMServer() as server:
+        first = invoke("translate", article_dir, "--config", config(tmp_path, server), "--engine", "llm", "--json")
+        same = invoke("translate", article_dir, "--config", config(tmp_path, server, temperature=0),
+                      "--engine", "llm", "--json")
+        warmer = invoke("translate", article_dir, "--config", config(tmp_path, server, temperature=0.7),
+                        "--engine", "llm", "--json")
+    assert [json.loads(r.stdout)["drafted"] for r in (first, same, warmer)] == [45, 0, 45]

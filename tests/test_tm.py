@@ -124,6 +124,10 @@ def test_exact_fuzzy_and_figure_substituted_drafts(project):
     low = got["会议强调，各级干部要把工作与城市管理结合起来。"]
     assert notes(low)["draft"].startswith("dictionary") and "tm-match" not in notes(low)
 
+    # The memory's label, given once, claims no kind of match: each entry's tm-match line says it.
+    labelled = [notes(e)["draft"] for e in got.values() if notes(e).get("draft", "").startswith("tm (")]
+    assert len(labelled) == 1 and labelled[0].startswith("tm (translation memory) [")
+
 
 def test_the_threshold_is_a_setting(project):
     Path("zhen.toml").write_text("[tm]\nmin_score = 85\n", encoding="utf-8")

@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from pipeline.engines import cuda
 from pipeline.engines.base import Engine, Hypothesis, Request
-from pipeline.engines.options import ArgosOptions
+from pipeline.engines.options import ArgosOptions, changed
 from pipeline.engines.packages import PackageInfo, find_package
 from pipeline.errors import EngineError
 
@@ -60,7 +60,7 @@ class ArgosEngine(Engine):
 
     def identity(self) -> str:
         o = self.options
-        return f"package:{self.info.label}|beam:{o.beam_size}|compute:{self.compute_type}"
+        return f"package:{self.info.label}|beam:{o.beam_size}|compute:{self.compute_type}" + changed(o, o.OUTPUT)
 
     def _load(self):
         if self._translator is None:
@@ -143,7 +143,9 @@ class ArgosEngine(Engine):
         if suppress:
             kwargs["suppress_sequences"] = [list(seq) for seq in suppress]
         pending = translator.translate_batch([batch[i] for i in order], asynchronous=True, **kwargs)
-        for i, job in zip(order, pending):
+        for n, i in enumerate(order):
+            # Each result is freed once read, not all together after the last one, when only waiting remains.
+            job, pending[n] = pending[n], None
             try:
                 result = job.result()
             except (RuntimeError, ValueError) as e:
@@ -156,26 +158,48 @@ class ArgosEngine(Engine):
             yield i, hyps
 
     def _translate_batch(self, requests: Sequence[Request]) -> list[list[Hypothesis]]:
-        n_best = max(r.n_best for r in requests) if requests else 1
+        out: list[list[Hypothesis]] = [[] for _ in requests]
+        for i, hyps in self._translate_stream(requests):
+            out[i] = hyps
+        return out
+
+    def _translate_stream(self, requests: Sequence[Request]) -> Iterator[tuple[int, list[Hypothesis]]]:
+        """Each request's hypotheses as soon as CTranslate2 has finished all its pieces.
+
+        Only the hypotheses a request asked for are detokenized: the batch decodes
+        n-best for every input once any segment holds glossary terms, and most
+        segments use the first hypothesis alone.
+        """
+        if not requests:
+            return
+        n_best = max(r.n_best for r in requests)
         pieces = [self._pieces(r.text) for r in requests]
         flat = [toks for p in pieces for toks, _ in p]
-        # Detokenized as they finish, while CTranslate2 decodes the rest: (text, score, length).
+        owner = [i for i, p in enumerate(pieces) for _ in p]
+        first = [0] * len(pieces)  # index in flat of each request's first piece
+        for i in range(1, len(pieces)):
+            first[i] = first[i - 1] + len(pieces[i - 1])
+        waiting = [len(p) for p in pieces]
+        # (text, score, length) per hypothesis, detokenized as its piece finishes.
         decoded: list[list[tuple[str, float, int]]] = [[] for _ in flat]
-        for i, hyps in self._finished(flat, n_best=n_best, suppress=self._suppressions(requests)):
-            decoded[i] = [(self._decode(tokens), score, max(1, len(tokens))) for tokens, score in hyps]
-        out: list[list[Hypothesis]] = []
-        k = 0
-        for req, segs in zip(requests, pieces):
-            parts = decoded[k:k + len(segs)]
-            k += len(segs)
-            hyps = []
-            for h in range(min(req.n_best, min(len(p) for p in parts))):
-                text = "".join(p[h][0] + sep for p, (_, sep) in zip(parts, segs))
-                score = sum(p[h][1] for p in parts)
-                length = sum(p[h][2] for p in parts)
-                hyps.append(Hypothesis(" ".join(text.split()), score / length))
-            out.append(hyps)
-        return out
+        for k, hyps in self._finished(flat, n_best=n_best, suppress=self._suppressions(requests)):
+            i = owner[k]
+            decoded[k] = [(self._decode(tokens), score, max(1, len(tokens)))
+                          for tokens, score in hyps[:requests[i].n_best]]
+            waiting[i] -= 1
+            if not waiting[i]:
+                yield i, self._join(pieces[i], decoded[first[i]:first[i] + len(pieces[i])])
+
+    @staticmethod
+    def _join(segs: Sequence[tuple[list[str], str]], parts: Sequence[list[tuple[str, float, int]]]) -> list[Hypothesis]:
+        """One segment's hypotheses from its pieces' (the h-th of each piece joined), score per token."""
+        hyps = []
+        for h in range(min(len(p) for p in parts)):
+            text = "".join(p[h][0] + sep for p, (_, sep) in zip(parts, segs))
+            score = sum(p[h][1] for p in parts)
+            length = sum(p[h][2] for p in parts)
+            hyps.append(Hypothesis(" ".join(text.split()), score / length))
+        return hyps
 
     def _suppressions(self, requests: Sequence[Request]) -> list[list[str]]:
         """Avoided renderings of the terms in this batch, as token sequences, in

@@ -11,7 +11,7 @@ forbidden one is flagged, never silently accepted.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from pipeline import __version__
@@ -56,6 +56,19 @@ class Engine(ABC):
     def _translate_batch(self, requests: Sequence[Request]) -> list[list[Hypothesis]]:
         """Hypotheses for each request, best first."""
 
+    def _translate_stream(self, requests: Sequence[Request]) -> Iterator[tuple[int, list[Hypothesis]]]:
+        """(request index, hypotheses) for each request, in the order they become ready.
+
+        An engine that finishes requests one at a time while it works on the others
+        overrides this: each finished draft is then checked against the glossary
+        while the engine is still busy with the rest, rather than all of them after
+        the last one.
+        """
+        results = self._translate_batch(requests)
+        if len(results) != len(requests):
+            raise EngineError(f"{self.name}: {len(results)} results for {len(requests)} inputs")
+        yield from enumerate(results)
+
     def signature(self) -> str:
         return f"engine:{self.name}|{self.identity()}|glossary:{self.glossary.revision}|zhen:{__version__}"
 
@@ -91,17 +104,15 @@ class Engine(ABC):
         if hits is None:
             hits = self.glossary.match_segments(segments)
         requests = self.requests(segments, hits, context or segments)
-        results = self._translate_batch(requests)
-        if len(results) != len(requests):
-            raise EngineError(f"{self.name}: {len(results)} results for {len(requests)} inputs")
         signature = self.signature()
-        drafts: dict[int, Draft] = {}
-        for n, (seg, hyps) in enumerate(zip(segments, results), start=1):
+        done: dict[int, Draft] = {}
+        for i, hyps in self._translate_stream(requests):
+            seg = segments[i]
             if not hyps:
                 raise EngineError(f"{self.name}: no translation for segment {seg.id}")
             seg_hits = hits.get(seg.id, ())
             best, fixed, (missing, forbidden) = self.choose(hyps, seg_hits, repair_terms=self.repair_terms)
-            drafts[seg.id] = Draft(
+            done[i] = Draft(
                 text=best.text,
                 engine=self.name,
                 signature=signature,
@@ -112,8 +123,11 @@ class Engine(ABC):
                 repaired_terms=fixed,
                 label=self.label,
             )
-            progress(n, len(segments))
-        return drafts
+            progress(len(done), len(segments))
+        for i, seg in enumerate(segments):
+            if i not in done:
+                raise EngineError(f"{self.name}: no translation for segment {seg.id}")
+        return {segments[i].id: done[i] for i in range(len(segments))}
 
     @staticmethod
     def choose(hyps: Sequence[Hypothesis], hits: Sequence[TermHit], *, repair_terms: bool = True):

@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pipeline.engines.base import Engine, Hypothesis, Request
-from pipeline.engines.options import LLMOptions
+from pipeline.engines.options import LLMOptions, changed
 from pipeline.errors import EngineError
 from pipeline.model import Progress, Segment, TermHit, no_progress
 
@@ -129,7 +129,7 @@ class LLMEngine(Engine):
         self._progress: Progress = no_progress
 
     def identity(self) -> str:
-        return f"model:{self.options.model}|prompt:{PROMPT_HASH}"
+        return f"model:{self.options.model}|prompt:{PROMPT_HASH}" + changed(self.options, self.options.OUTPUT)
 
     def requests(self, segments: Sequence[Segment], hits, context: Sequence[Segment]) -> list[Request]:
         ordered = sorted(context, key=lambda s: s.id)

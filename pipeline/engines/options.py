@@ -3,7 +3,15 @@ the command line without importing an engine (and what the engines import)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+
+
+def changed(options, names: tuple[str, ...]) -> str:
+    """"|name:value" for each of these settings that differs from its default: the part of an
+    engine's signature that makes drafts written with other settings stale. A default stays out,
+    so that signatures written before a setting joined the list still hold."""
+    defaults = {f.name: f.default for f in fields(options)}
+    return "".join(f"|{n}:{getattr(options, n)}" for n in names if getattr(options, n) != defaults[n])
 
 
 @dataclass(frozen=True)
@@ -21,6 +29,10 @@ class ArgosOptions:
     min_decoding_length: int = 0  # benchmarks force a fixed length with min = max
     n_best: int = 4
 
+    # What changes the drafts (with the package, beam size and compute type, always in the signature);
+    # the device, threads and batch size change only the speed.
+    OUTPUT = ("n_best", "max_input_tokens", "max_decoding_length", "min_decoding_length")
+
 
 @dataclass(frozen=True)
 class LLMOptions:
@@ -37,3 +49,5 @@ class LLMOptions:
     timeout_s: float = 120.0  # per request, connection to last byte
     max_retries: int = 3  # for 429 and 5xx answers
     temperature: float = 0.0
+
+    OUTPUT = ("temperature",)  # with the model and the prompt, always in the signature

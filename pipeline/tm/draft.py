@@ -47,7 +47,6 @@ def draft(seg: Segment, match: Match, hits: Sequence[TermHit], glossary: Glossar
     unit = match.unit
     sub = substitute(seg.text, unit.source, unit.target)
     best, repaired, (missing, forbidden) = Engine.choose([Hypothesis(sub.text)], hits)
-    kind = "exact match" if match.exact else f"{match.score}% match"
     notes = [f"tm-match: {match.score}% from {where(match)}"]
     if unit.source != seg.text:
         notes.append(f"tm-source: {_one_line(unit.source)}")
@@ -62,7 +61,7 @@ def draft(seg: Segment, match: Match, hits: Sequence[TermHit], glossary: Glossar
         missing_terms=missing,
         forbidden_terms=forbidden,
         repaired_terms=repaired,
-        label=f"translation memory, {kind}",
+        label="translation memory",  # the same for every memory draft: each tm-match line gives its score
         notes=tuple(notes),
         previous=unit.source if not match.exact else "",
     )
