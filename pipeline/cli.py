@@ -110,7 +110,7 @@ def _glossary(glossary_path: Path | None, paths=()) -> Path:
     """The glossary given, else the project's (found from the first path or the working folder)."""
     from pipeline.project import find_project
 
-    return glossary_path if glossary_path is not None else find_project(paths).glossary
+    return glossary_path if glossary_path is not None else find_project(paths, need="glossary").glossary
 
 
 def _project(paths=()):

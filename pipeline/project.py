@@ -79,13 +79,20 @@ def project_for(paths: Iterable[Path] = (), *, cwd: Path | None = None) -> Proje
     return (project_of(paths[0]) if paths else None) or project_of(Path.cwd() if cwd is None else cwd)
 
 
-def find_project(paths: Iterable[Path] = (), *, cwd: Path | None = None) -> Project:
-    """``project_for``, where a project is required."""
-    paths = list(paths)[:1]
-    project = project_for(paths, cwd=cwd)
-    if project is not None:
-        return project
-    starts = [*paths, Path.cwd() if cwd is None else cwd]
+def find_project(paths: Iterable[Path] = (), *, cwd: Path | None = None, need: str = "") -> Project:
+    """``project_for``, where a project is required.
+
+    With ``need`` ("glossary"), a project lacking that folder (a zhen.toml kept
+    beside some articles only for its settings) gives way to the working folder's;
+    the first project found is returned if neither has it.
+    """
+    starts = [*list(paths)[:1], Path.cwd() if cwd is None else cwd]
+    found = [p for p in dict.fromkeys(project_of(s) for s in starts) if p is not None]
+    for project in found:
+        if not need or getattr(project, need).exists():
+            return project
+    if found:
+        return found[0]
     where = " or ".join(dict.fromkeys(os.path.abspath(s) for s in starts))
     raise NoProject(f"not inside a zhen project: no {CONFIG}, nor {GLOSSARY}/ and {TRANSLATIONS}/, in {where} "
                     f"or any folder above it (run zhen from the project, or give --glossary)")
