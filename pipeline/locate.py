@@ -132,7 +132,8 @@ def _recorded_source(folder: Path) -> Path:
     """The source a folder's catalog was translated from.
 
     The record is followed only to a file beside the folder (in the folder's own
-    parent, where ``translate x.txt`` found it) or in its project's translations/:
+    parent, where ``translate x.txt`` found it), in the folder itself (``translate
+    desk/a.txt -o desk``) or in its project's translations/:
     a catalog brought from elsewhere must not make zhen read, and copy into the
     catalog, a file nobody named. Both are judged on real paths, so ``.``, ``..``
     and links in the record or in the folder's path change nothing.
@@ -147,8 +148,8 @@ def _recorded_source(folder: Path) -> Path:
         raise SourceError(f"holds a catalog but no source, and the catalog names none; {hint}", path=folder)
     real, home = Path(os.path.realpath(source)), Path(os.path.realpath(folder))
     project = project_of(folder)
-    if real.parent != home.parent and not (project and links.inside(real, [project.translations])):
-        where = f"beside {folder}" + (f" nor in {project.translations}" if project else "")
+    if real.parent not in (home.parent, home) and not (project and links.inside(real, [project.translations])):
+        where = f"beside or in {folder}" + (f" nor in {project.translations}" if project else "")
         raise SourceError(f"holds a catalog but no source, and its catalog names {source}, which is not {where}; "
                           f"{hint}", path=folder)
     what = not_a_file(source)

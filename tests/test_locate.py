@@ -258,7 +258,7 @@ def test_a_catalog_naming_a_source_outside_its_project_is_not_followed(tmp_path)
     before = (folder / "en.po").read_bytes()
     result = invoke("translate", folder, "--engine", "dictionary")
     assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
-    assert (f"its catalog names {secret}, which is not beside {folder} nor in {root / 'translations'}; "
+    assert (f"its catalog names {secret}, which is not beside or in {folder} nor in {root / 'translations'}; "
             f"run `zhen translate SOURCE -o {folder}`") in result.stderr
     assert (folder / "en.po").read_bytes() == before
 
@@ -312,7 +312,7 @@ def test_a_received_catalog_makes_translate_read_only_a_file_beside_its_folder(t
                   "--engine", "dictionary").exit_code == 0
     record(home / "art", str(secret) if where == "ABS" else f"../{where}")
     stderr = refused_without_a_write(Path("art"), "--glossary", GLOSSARY_DIR)
-    assert f"its catalog names {secret}, which is not beside art; run `zhen translate SOURCE -o art`" in stderr
+    assert f"its catalog names {secret}, which is not beside or in art; run `zhen translate SOURCE -o art`" in stderr
     # The same record naming the file beside the folder is followed.
     record(home / "art", "../x.txt")
     assert invoke("translate", "art", "--glossary", GLOSSARY_DIR, "--engine", "dictionary").exit_code == 0
@@ -329,7 +329,7 @@ def test_inside_a_project_a_catalog_is_followed_into_translations_only(tmp_path)
                   "--engine", "dictionary").exit_code == 0
     record(folder, "../../private/notes.txt")
     stderr = refused_without_a_write(folder)
-    assert f"names {private}, which is not beside {folder} nor in {root / 'translations'};" in stderr
+    assert f"names {private}, which is not beside or in {folder} nor in {root / 'translations'};" in stderr
 
 
 def test_translate_dot_in_the_folder_translate_wrote_is_the_same_as_naming_it(tmp_path, monkeypatch, runs):
@@ -402,3 +402,16 @@ def test_html_dot_in_the_folder_translate_wrote_reads_the_same_loose_source(tmp_
     monkeypatch.chdir(tmp_path / "x")
     assert invoke("html", ".", "--glossary", GLOSSARY_DIR).exit_code == 0
     assert (tmp_path / "x" / "en.html").read_bytes() == page
+
+
+def test_a_source_kept_in_the_folder_translate_wrote_is_followed(tmp_path, monkeypatch):
+    desk = tmp_path / "desk"
+    desk.mkdir()
+    (desk / "a.txt").write_text("天津新聞。\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert invoke("translate", "desk/a.txt", "-o", "desk", "--glossary", GLOSSARY_DIR,
+                  "--engine", "dictionary").exit_code == 0
+    (desk / "a.txt").write_text("天津新聞。\n北京新聞。\n", encoding="utf-8")
+    again = invoke("translate", "desk", "--glossary", GLOSSARY_DIR, "--engine", "dictionary")
+    assert again.exit_code == 0, again.output
+    assert "北京新聞。" in (desk / "en.po").read_text(encoding="utf-8")
