@@ -11,7 +11,7 @@ occurs, and bookkeeping takes one short bracket:
     glossary: 三個高地 = "three highlands" (note)     (the first entry with the term; later ones
     glossary: 三個高地 = "three highlands"            give the rendering alone)
     draft: dictionary (label) [<draft id> <setup>]   (the label with the engine's first draft only)
-    draft-setup: <setup> = engine:…|glossary:…|zhen:…  (with the setup's first draft only)
+    draft-setup: <setup> = engine:…|glossary:…|zhen:…  (with the engine's first draft only)
     tm-match: 84% from article jinnan (translations/jinnan/en.po)   (a translation-memory draft;
     tm-source: …, tm-figures: 4,512 → 5,120                          also its source and figures)
     qa: error (numbers): figure 480多 (480) is missing or altered   (refreshed every run)
@@ -19,7 +19,7 @@ occurs, and bookkeeping takes one short bracket:
 The draft id is a hash of the draft text (a different msgstr means a reviewer
 edited it); the setup is a hash of the draft's signature (engine, model,
 glossary revision, zhen version: a new one refreshes drafts nobody touched),
-spelled out once per catalog.
+spelled out once per engine in a catalog.
 Catalogs written with the older ``draft-signature:`` and ``draft-id:`` lines
 are read as well, and rewritten in this form.
 """
@@ -214,7 +214,7 @@ class _Shown:
 
     terms: set[str]
     engines: set[str]
-    setups: set[str]
+    setups: set[str]  # the engines whose setup has been spelled out
     labels: dict[str, str]  # each engine's label, from this run's drafts and the old catalog's notes
     signatures: dict[str, str]  # each setup's whole signature, from the same
 
@@ -258,7 +258,7 @@ def _term_lines(hits: Sequence[TermHit], nested: Sequence[TermHit], shown: _Show
 
 def _draft_line(engine: str, shown: _Shown, draft: str | None = None, setup: str | None = None) -> list[str]:
     """The engine (with its label where the catalog first shows its drafts) and, for a draft
-    nobody edited, its id and setup (spelled out where the catalog first names it)."""
+    nobody edited, its id and setup (spelled out with the engine's first draft)."""
     line = f"draft: {engine}"
     label = shown.labels.get(engine)
     if label and engine not in shown.engines:
@@ -267,9 +267,11 @@ def _draft_line(engine: str, shown: _Shown, draft: str | None = None, setup: str
     if draft is None or setup is None:
         return [line]
     lines = [f"{line} [{draft} {setup}]"]
-    if setup not in shown.setups and setup in shown.signatures:
+    # Once per engine: an engine's drafts share one setup, and each memory draft has its own
+    # (the unit it came from), which its tm-match line already names for a person.
+    if engine not in shown.setups and setup in shown.signatures:
         lines.append(f"draft-setup: {setup} = {shown.signatures[setup]}")
-    shown.setups.add(setup)
+        shown.setups.add(engine)
     return lines
 
 

@@ -127,6 +127,7 @@ def test_exact_fuzzy_and_figure_substituted_drafts(project):
     # The memory's label, given once, claims no kind of match: each entry's tm-match line says it.
     labelled = [notes(e)["draft"] for e in got.values() if notes(e).get("draft", "").startswith("tm (")]
     assert len(labelled) == 1 and labelled[0].startswith("tm (translation memory) [")
+    assert BINHAI_PO.read_text(encoding="utf-8").count("#. draft-setup: ") == 2  # the memory's and the engine's
 
 
 def test_the_threshold_is_a_setting(project):
