@@ -50,17 +50,24 @@ def test_a_catalog_line_that_looks_like_markup_is_quoted_literally(article_dir):
     assert len(lines) == 1 and "[/note] [red]x" in lines[0] and lines[0].startswith(f"error: {article_dir}/en.po:5:")
 
 
-def test_a_rendering_that_looks_like_markup_shows_in_check_find_and_lint(tmp_path):
+def reviewed_article(tmp_path, row: str, english: str):
+    """An article of one sentence, 創新。, translated with a one-term glossary and approved as ``english``."""
     glossary = tmp_path / "g.tsv"
-    glossary.write_text("term\tvariants\tenglish\tavoid\tkind\tnote\tsource\n"
-                        "創新\t\tstrive [/i]\t[b]bold[/b]\tword\tA [red]note[/red].\tzhen editorial rendering\n", encoding="utf-8")
+    glossary.write_text("term\tvariants\tenglish\tavoid\tkind\tnote\tsource\n" + row + "\n", encoding="utf-8")
     folder = tmp_path / "a"
     folder.mkdir()
     (folder / "source.zh.txt").write_text("創新。\n", encoding="utf-8")
     assert invoke("translate", folder, "--engine", "dictionary", "--glossary", glossary).exit_code == 0
     catalog = polib.pofile(str(folder / "en.po"))
-    catalog[0].msgstr, catalog[0].flags = "Innovate [b]bold[/b].", []
+    catalog[0].msgstr, catalog[0].flags = english, []
     catalog.save(str(folder / "en.po"))
+    return folder, glossary
+
+
+def test_a_rendering_that_looks_like_markup_shows_in_check_find_and_lint(tmp_path):
+    folder, glossary = reviewed_article(
+        tmp_path, "創新\t\tstrive [/i]\t[b]bold[/b]\tword\tA [red]note[/red].\tzhen editorial rendering",
+        "Innovate [b]bold[/b].")
 
     checked = invoke("check", folder, "--glossary", glossary)
     assert checked.exit_code == 1
@@ -114,16 +121,8 @@ def test_a_catalog_path_that_looks_like_markup_titles_the_check_table_literally(
 
 
 def test_a_clean_check_prints_the_count_without_an_empty_table(tmp_path):
-    glossary = tmp_path / "g.tsv"
-    glossary.write_text("term\tvariants\tenglish\tavoid\tkind\tnote\tsource\n"
-                        "創新\t\tinnovation\t\tword\tNew ideas.\tzhen editorial rendering\n", encoding="utf-8")
-    folder = tmp_path / "a"
-    folder.mkdir()
-    (folder / "source.zh.txt").write_text("創新。\n", encoding="utf-8")
-    assert invoke("translate", folder, "--engine", "dictionary", "--glossary", glossary).exit_code == 0
-    catalog = polib.pofile(str(folder / "en.po"))
-    catalog[0].msgstr, catalog[0].flags = "Innovation.", []
-    catalog.save(str(folder / "en.po"))
+    folder, glossary = reviewed_article(
+        tmp_path, "創新\t\tinnovation\t\tword\tNew ideas.\tzhen editorial rendering", "Innovation.")
     checked = invoke("check", folder, "--glossary", glossary)
     assert checked.exit_code == 0, checked.output
     assert checked.stdout.strip().splitlines() == ["1 catalog(s): 0 error(s), 0 warning(s)"]
