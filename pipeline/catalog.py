@@ -38,7 +38,7 @@ import polib
 
 from pipeline import __version__, po
 from pipeline.errors import CatalogError
-from pipeline.model import Draft, Finding, MergeStats, Segment, TermHit
+from pipeline.model import Draft, Finding, MergeStats, Segment, Term, TermHit
 
 if TYPE_CHECKING:
     from pipeline.articles import Article
@@ -214,7 +214,7 @@ class _Shown:
 
     terms: set[str]
     engines: set[str]
-    setups: set[str]  # the engines whose setup has been spelled out
+    setup_engines: set[str]  # the engines whose setup has been spelled out
     labels: dict[str, str]  # each engine's label, from this run's drafts and the old catalog's notes
     signatures: dict[str, str]  # each setup's whole signature, from the same
 
@@ -238,7 +238,7 @@ class _Shown:
         return cls(set(), set(), set(), labels, sigs)
 
 
-def _term_line(key: str, term, shown: _Shown) -> str:
+def _term_line(key: str, term: Term, shown: _Shown) -> str:
     # The renderings a reviewer may keep come along every time, as they are what the check accepts.
     line = f'{key}: {term.term} = ' + " or ".join(f'"{r}"' for r in term.renderings)
     if term.term in shown.terms:
@@ -269,9 +269,9 @@ def _draft_line(engine: str, shown: _Shown, draft: str | None = None, setup: str
     lines = [f"{line} [{draft} {setup}]"]
     # Once per engine: an engine's drafts share one setup, and each memory draft has its own
     # (the unit it came from), which its tm-match line already names for a person.
-    if engine not in shown.setups and setup in shown.signatures:
+    if engine not in shown.setup_engines and setup in shown.signatures:
         lines.append(f"draft-setup: {setup} = {shown.signatures[setup]}")
-        shown.setups.add(engine)
+        shown.setup_engines.add(engine)
     return lines
 
 
