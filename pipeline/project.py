@@ -94,5 +94,6 @@ def find_project(paths: Iterable[Path] = (), *, cwd: Path | None = None, need: s
     if found:
         return found[0]
     where = " or ".join(dict.fromkeys(os.path.abspath(s) for s in starts))
+    hint = "run zhen from the project, or give --glossary" if need == "glossary" else "run zhen from the project"
     raise NoProject(f"not inside a zhen project: no {CONFIG}, nor {GLOSSARY}/ and {TRANSLATIONS}/, in {where} "
-                    f"or any folder above it (run zhen from the project, or give --glossary)")
+                    f"or any folder above it ({hint})")

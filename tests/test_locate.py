@@ -198,7 +198,7 @@ def test_outside_any_project_the_error_says_so(tmp_path, monkeypatch):
     result = invoke("translate", "a.txt", "--engine", "dictionary")
     assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
     assert "not inside a zhen project" in result.stderr and "zhen.toml" in result.stderr
-    assert str(tmp_path) in result.stderr
+    assert str(tmp_path) in result.stderr and result.stderr.rstrip().endswith("or give --glossary)")
     assert not (tmp_path / "a").exists()
 
 

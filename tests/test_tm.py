@@ -581,5 +581,6 @@ def test_the_memory_commands_need_a_project(tmp_path, monkeypatch, command):
     assert result.exit_code == 2
     assert result.output.startswith(f"error: not inside a zhen project: no zhen.toml, nor glossary/ and "
                                     f"translations/, in {tmp_path} or any folder above it")
+    assert result.output.rstrip().endswith("(run zhen from the project)")  # --glossary would not help here
     assert len(result.output.strip().splitlines()) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.tmx"]  # no tm/, no .zhen/
