@@ -115,5 +115,8 @@ def skip(article: Article, key: str) -> ArticleResult | None:
                 # A re-run drafts nothing: what the recorded run drafted, it now reuses.
                 merge = dataclasses.replace(recorded.merge, drafted=0, reused=recorded.merge.drafted
                                             + recorded.merge.reused, changed=False)
-                return dataclasses.replace(recorded, merge=merge, tm=0, seconds=time.perf_counter() - started)
+                # The files as named now: a project copied or moved since names them elsewhere.
+                return dataclasses.replace(recorded, article=article.slug, catalog=str(article.catalog),
+                                           html=str(article.html), text=str(article.text), merge=merge, tm=0,
+                                           seconds=time.perf_counter() - started)
     return None

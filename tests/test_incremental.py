@@ -94,3 +94,13 @@ def test_an_upgraded_dependency_changes_the_key(tmp_path, monkeypatch):
         assert incremental.code_digest() != before
     finally:
         incremental.code_digest.cache_clear()
+
+
+def test_a_skipped_run_names_the_files_where_they_are_now(article_dir, tmp_path, runs):
+    translate(article_dir)
+    moved = tmp_path / "moved" / "tianjin"
+    shutil.copytree(article_dir, moved)
+    again = translate(moved)
+    assert runs == ["tianjin"]  # the copy is up to date
+    assert (again["catalog"], again["html"], again["text"]) == (str(moved / "en.po"), str(moved / "en.html"),
+                                                               str(moved / "en.txt"))
