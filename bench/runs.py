@@ -51,6 +51,7 @@ def ud_articles(n: int, root: Path) -> None:
         folder = root / "translations" / f"ud-{i:03d}"
         folder.mkdir(parents=True)
         (folder / "source.zh.txt").write_text("\n".join(chunk) + "\n", encoding="utf-8")
+    (root / "zhen.toml").write_text("", encoding="utf-8")
 
 
 def measure() -> dict:
@@ -60,6 +61,7 @@ def measure() -> dict:
         article = tmp / "sample" / "translations" / "tianjin"
         article.mkdir(parents=True)
         shutil.copy(SAMPLE, article / "source.zh.txt")
+        (tmp / "sample" / "zhen.toml").write_text("", encoding="utf-8")  # a project; the glossary is the repo's
         first = zhen([], tmp / "sample")
         rerun = zhen([], tmp / "sample")
         forced = zhen(["--force"], tmp / "sample")
