@@ -35,7 +35,8 @@ class NothingToCheck(ZhenError):
     """A path under which no catalog exists."""
 
 
-_REFERENCE = re.compile(r"^#: (\S+?):\d+", re.M)
+# A name with a space is isolated in U+2068 … U+2069 (see naming.reference).
+_REFERENCE = re.compile("^#: (?:\u2068([^\u2069\n]+)\u2069|(\\S+?)):\\d+", re.M)
 
 
 def _loose_source(folder: Path, catalog: Path) -> Path | None:
@@ -46,7 +47,7 @@ def _loose_source(folder: Path, catalog: Path) -> Path | None:
         m = _REFERENCE.search(f.read(64 * 1024))
     if not m:
         return None
-    candidate = Path(os.path.abspath(folder)).parent / m.group(1)  # "." has no parent of its own
+    candidate = Path(os.path.abspath(folder)).parent / (m.group(1) or m.group(2))  # "." has no parent of its own
     if candidate.is_file() and not candidate.name.startswith("source"):
         if resolve(candidate).folder.resolve() == folder.resolve():
             return candidate

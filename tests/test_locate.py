@@ -9,6 +9,7 @@ import polib
 import pytest
 from click.testing import CliRunner
 
+from pipeline.articles import resolve
 from pipeline.cli import main
 from tests.conftest import GLOSSARY_DIR, SAMPLE
 from tests.test_cli import invoke
@@ -415,3 +416,17 @@ def test_a_source_kept_in_the_folder_translate_wrote_is_followed(tmp_path, monke
     again = invoke("translate", "desk", "--glossary", GLOSSARY_DIR, "--engine", "dictionary")
     assert again.exit_code == 0, again.output
     assert "北京新聞。" in (desk / "en.po").read_text(encoding="utf-8")
+
+
+def test_an_older_catalog_without_a_record_finds_a_source_whose_name_has_a_space(tmp_path, monkeypatch):
+    (tmp_path / "a b.txt").write_text("天津新聞。\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert invoke("translate", "a b.txt", "--glossary", GLOSSARY_DIR, "--engine", "dictionary").exit_code == 0
+    folder = resolve(tmp_path / "a b.txt").folder
+    catalog = polib.pofile(str(folder / "en.po"))
+    del catalog.metadata["X-Zhen-Source"]  # written before the header recorded the source
+    catalog.save(str(folder / "en.po"))
+    (tmp_path / "a b.txt").write_text("天津新聞。\n北京新聞。\n", encoding="utf-8")
+    again = invoke("translate", folder, "--glossary", GLOSSARY_DIR, "--engine", "dictionary")
+    assert again.exit_code == 0, again.output
+    assert "北京新聞。" in (folder / "en.po").read_text(encoding="utf-8")
