@@ -35,8 +35,10 @@ def verify(text: str, hits: Sequence[TermHit]) -> tuple[tuple[str, ...], tuple[s
     OpenCC has nothing to do here and is the slowest part of folding.
     """
     folded = fold_english(text)
+    # Whole words, a plural ending allowed: "reform" is not in "reformatted", nor "change" in "exchange".
     missing = tuple(dict.fromkeys(h.term.english for h in hits
-                                  if not any(fold_english(r) in folded for r in h.term.renderings)))
+                                  if not any(re.search(rf"(?<!\w){re.escape(fold_english(r))}(?:e?s)?(?!\w)", folded)
+                                             for r in h.term.renderings)))
     # Whole words only: "three highland" must not fire inside "three highlands".
     forbidden = tuple(dict.fromkeys(
         a for h in hits for a in h.term.avoid

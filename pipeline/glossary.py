@@ -9,6 +9,7 @@ script matches text in either; hits point into the original text.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -80,6 +81,10 @@ def parse_rows(text: str, *, name: str) -> tuple[list[Term], list[Problem]]:
             header = tuple(c.strip().lower() for c in cells)
             missing = [c for c in REQUIRED if c not in header]
             unknown = [c for c in header if c not in COLUMNS]
+            twice = sorted({c for c in header if header.count(c) > 1})
+            if twice:  # a row would keep only the last cell of the name
+                problems.append(Problem(name, number, f"header names the column {twice[0]!r} twice"))
+                return terms, problems
             if missing or unknown:
                 problems.append(
                     Problem(name, number, f"header must name the columns {', '.join(COLUMNS)}; "
@@ -156,6 +161,18 @@ def lint_terms(terms: Sequence[Term]) -> list[Problem]:
     # by another term, the gate would refuse what this row accepts.
     renderings = {fold(t.english): t for t in terms}
     avoiders = {fold(a): t for t in terms for a in t.avoid}
+    accepters: dict[str, Term] = {}
+    for t in terms:
+        for a in t.accept:
+            other = accepters.setdefault(fold(a), t)
+            if other is not t and fold(other.english) != fold(t.english):
+                problems.append(Problem(t.file, t.line, f"accepted rendering {a!r} is also accepted for "
+                                                        f"{other.term!r} at {other.file}:{other.line}: one "
+                                                        "phrase would pass for both terms"))
+            inside = [v for v in t.avoid if fold(v) != fold(a) and re.search(rf"(?<!\w){re.escape(fold(v))}(?!\w)", fold(a))]
+            if inside:
+                problems.append(Problem(t.file, t.line, f"accepted rendering {a!r} holds the avoided "
+                                                        f"{inside[0]!r}, so the check would refuse it"))
     for t in terms:
         for label, forms in (("avoided", t.avoid), ("accepted", t.accept)):
             for a in forms:

@@ -77,9 +77,24 @@ OFFICIALS = Term("幹部", "officials", accept=("cadre",), avoid=("dry departmen
     ("The cadres went.", ()),  # an accepted rendering: inflection as for the required one
     ("A Cadre went.", ()),
     ("The staff went.", ("officials",)),
+    ("The officialdom went.", ("officials",)),  # a rendering counts as whole words only
+    ("A cadreship went.", ("officials",)),
 ])
 def test_an_accepted_rendering_makes_the_term_present(text, missing):
     assert verify(text, hits(OFFICIALS)) == (missing, ())
+
+
+REFORM = Term("改革", "reform", accept=("change",))
+
+
+@pytest.mark.parametrize("text, missing", [
+    ("Reform goes on.", ()), ("Reforms go on.", ()), ("The change goes on.", ()), ("Changes go on.", ()),
+    ("The reform's pace.", ()),
+    ("Exchange rates rose.", ("reform",)), ("The file was reformatted.", ("reform",)),
+    ("Unchanged rates.", ("reform",)),
+])
+def test_renderings_are_found_as_whole_words_not_inside_other_words(text, missing):
+    assert verify(text, hits(REFORM)) == (missing, ())
 
 
 def test_choice_and_repair_leave_an_accepted_rendering_alone():

@@ -239,3 +239,27 @@ def test_matching_and_drafting_reuse_the_normalized_simplified_form(glossary, mo
     seg = Segment(1, 1, 1, "body", "他見甲乙。", simplified="他见区委。")
     (hit,) = glossary.match_segments([seg])[1]
     assert (hit.surface, hit.term.term, hit.start) == ("甲乙", "區委", 2)
+
+
+def test_lint_refuses_one_accepted_rendering_for_two_terms_and_one_holding_its_avoided_words():
+    text = ACCEPT_HEADER + "\n".join([
+        "幹部\t\tofficials\tcadres\t\tword\tn\ts",
+        "領導\t\tleaders\tCadres\t\tword\tn\ts",
+        "黨員\t\tParty members\tcadre members\tcadre\tword\tn\ts",
+        "官員\t\tofficials\tcadres\t\tword\tn\ts",  # the same English as 幹部: sharing is fine
+    ]) + "\n"
+    terms, problems = parse_rows(text, name="g.tsv")
+    assert problems == []
+    messages = [str(p) for p in lint_terms(terms)]
+    assert messages == [
+        "g.tsv:3: error: accepted rendering 'Cadres' is also accepted for '幹部' at g.tsv:2: one phrase would pass "
+        "for both terms",
+        "g.tsv:4: error: accepted rendering 'cadre members' holds the avoided 'cadre', so the check would refuse it"]
+
+
+def test_a_column_named_twice_is_refused(tmp_path):
+    path = tmp_path / "g.tsv"
+    path.write_text("term\tvariants\tenglish\tavoid\tkind\tnote\tsource\tavoid\n"
+                    "幹部\t\tofficials\tcadres\tword\tn\ts\t\n", encoding="utf-8")
+    with pytest.raises(GlossaryError, match=r"g.tsv:1: header names the column 'avoid' twice"):
+        load_glossary(path)
