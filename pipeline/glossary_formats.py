@@ -131,6 +131,25 @@ def _entry_lines(text: str) -> list[int]:
     return lines
 
 
+def _preferred(en: list[tuple[str, str]], entry: str | None, *, name: str, line: int) -> str:
+    """The one English term to draft with. Every English term has a status zhen knows, or the entry
+    has a single English term; an English term nothing here would carry is refused, not dropped."""
+    unknown = next((s for _, s in en if s not in ("", PREFERRED, ADMITTED, DEPRECATED)), None)
+    if unknown is not None:
+        raise GlossaryError(f"termEntry {entry}: English administrativeStatus {unknown!r} is none of "
+                            f"{PREFERRED}, {ADMITTED}, {DEPRECATED}", path=name, line=line)
+    preferred = [f for f, s in en if s == PREFERRED]
+    unmarked = [f for f, s in en if s == ""]
+    if len(preferred) + len(unmarked) == 1:
+        return (preferred or unmarked)[0]
+    if not preferred and not unmarked:
+        raise GlossaryError(f"termEntry {entry}: no preferred English term, only admitted or deprecated ones",
+                            path=name, line=line)
+    raise GlossaryError(f"termEntry {entry}: {len(preferred) + len(unmarked)} English terms could be the "
+                        f"rendering ({', '.join(map(repr, preferred + unmarked))}); mark one {PREFERRED} and the "
+                        f"others {ADMITTED} or {DEPRECATED}", path=name, line=line)
+
+
 def from_tbx(text: str, *, name: str = "<tbx>") -> list[Term]:
     try:
         root = ET.fromstring(text)
@@ -145,12 +164,13 @@ def from_tbx(text: str, *, name: str = "<tbx>") -> list[Term]:
         for ls in entry.findall("langSet"):
             lang = ls.get(XML_LANG, "")
             for tig in ls.findall("tig"):
-                notes = [n.text or "" for n in tig.findall("termNote")]
-                forms.setdefault(lang[:2], []).append((tig.findtext("term") or "", notes[0] if notes else ""))
+                status = next((n.text or "" for n in tig.findall("termNote")
+                               if n.get("type") == "administrativeStatus"), "")
+                forms.setdefault(lang[:2], []).append((tig.findtext("term") or "", status.strip()))
         zh, en = forms.get("zh", []), forms.get("en", [])
         if not zh or not en:
             raise GlossaryError(f"termEntry {entry.get('id')} lacks a zh or en term", path=name, line=line)
-        english = next((f for f, s in en if s == PREFERRED), en[0][0])
+        english = _preferred(en, entry.get("id"), name=name, line=line)
         for value in (*(f for f, _ in zh), *(f for f, _ in en)):
             if LIST_SEP in value:
                 raise GlossaryError(f"term {value!r} holds {LIST_SEP!r}, which separates list items",

@@ -172,3 +172,40 @@ def _terms(path):
     from pipeline.glossary import load_terms
 
     return load_terms([path])[0]
+
+
+def _status(term, status):
+    note = f'<termNote type="administrativeStatus">{status}</termNote>' if status else ""
+    return f"<tig><term>{term}</term>{note}</tig>"
+
+
+@pytest.mark.parametrize("english, message", [
+    ([("officials", "preferredTerm-admn-sts"), ("cadres", "preferredTerm-admn-sts")],
+     "termEntry t2: 2 English terms could be the rendering ('officials', 'cadres')"),
+    ([("officials", ""), ("cadres", "")], "termEntry t2: 2 English terms could be the rendering"),
+    ([("officials", "preferredTerm-admn-sts"), ("cadres", "supersededTerm-admn-sts")],
+     "termEntry t2: English administrativeStatus 'supersededTerm-admn-sts' is none of"),
+    ([("cadres", "admittedTerm-admn-sts")], "termEntry t2: no preferred English term, only admitted or deprecated"),
+])
+def test_a_tbx_entry_whose_english_zhen_cannot_carry_whole_is_refused_not_dropped(tmp_path, existing, english,
+                                                                                 message):
+    tigs = "".join(_status(t, s) for t, s in english)
+    text = tbx_text("幹部", "PLACEHOLDER").replace("<tig><term>PLACEHOLDER</term></tig>", tigs)
+    source = tmp_path / "terms.tbx"
+    source.write_text(text, encoding="utf-8")
+    before = existing.read_bytes()
+    result = invoke("glossary", "import", source, "-o", existing, "--force")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"error: {source}:11: {message}"), result.stderr
+    assert existing.read_bytes() == before
+
+
+def test_a_tbx_entry_with_one_preferred_and_other_statuses_imports_whole(tmp_path, existing):
+    tigs = "".join(_status(t, s) for t, s in [("cadres", "admittedTerm-admn-sts"), ("officials", "preferredTerm-admn-sts"),
+                                               ("dry department", "deprecatedTerm-admn-sts")])
+    text = tbx_text("幹部", "PLACEHOLDER").replace("<tig><term>PLACEHOLDER</term></tig>", tigs)
+    source = tmp_path / "terms.tbx"
+    source.write_text(text, encoding="utf-8")
+    assert invoke("glossary", "import", source, "-o", existing, "--force").exit_code == 0
+    term = next(t for t in load_glossary(existing).terms if t.term == "幹部")
+    assert (term.english, term.accept, term.avoid) == ("officials", ("cadres",), ("dry department",))
