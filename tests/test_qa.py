@@ -106,6 +106,13 @@ def test_leftovers_and_loops(glossary):
     assert check_segment("創新活動主題和載體", "Innovate activity themes and vehicles", []) == []
 
 
+def test_full_width_letters_and_digits_are_an_error_though_the_other_checks_fold_them(glossary):
+    source = "全市幹部4800多人參加。"
+    assert check_segment(source, "More than 4,800 officials took part.", glossary.match(source)) == []
+    found = check_segment(source, "More than ４,８00 ｏｆｆｉｃｉａｌｓ took part.", glossary.match(source))
+    assert [(f.check, f.severity, f.subject) for f in found] == [("leftovers", "error", "４８ｏｆｆｉｃｉａｌｓ")]
+
+
 def test_a_missing_date_is_reported_once_even_when_it_is_a_glossary_term(glossary):
     found = check_segment("『七一』前夕。", "On the eve of the holiday.", glossary.match("『七一』前夕。"))
     assert [(f.check, f.subject) for f in found if f.severity == "error"] == [("numbers", "七一")]

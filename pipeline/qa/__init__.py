@@ -23,6 +23,9 @@ from pipeline.script import HAN_CHAR
 # A check returns (severity, message, subject) triples; subject is the figure or term concerned.
 Check = Callable[[str, str, Sequence[TermHit]], list[tuple[str, str, str]]]
 _FULLWIDTH = re.compile(r"[，。：；（）『』「」、！？]")
+# Full-width Latin letters and digits read as English to the glossary and figure checks, which fold
+# width, but are not what an English page prints.
+_FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
 _PLACEHOLDER = re.compile(r"⟦[^⟧]*⟧|\bZZ(?:TERM)?\d+\b|__TERM_?\d+__")
 _PAIRS = (("(", ")"), ("[", "]"), ("“", "”"))
 # English characters per Chinese character in the 973 PUD pairs with 10+ Chinese
@@ -72,7 +75,7 @@ def check_glossary(source: str, english: str, hits: Sequence[TermHit]) -> list[t
 
 
 def check_leftovers(source: str, english: str, hits: Sequence[TermHit]) -> list[tuple[str, str, str]]:
-    """Leftovers: CJK characters, full-width punctuation, unbalanced brackets or doubled spaces."""
+    """Leftovers: CJK characters, full-width punctuation, letters or digits, unbalanced brackets or doubled spaces."""
     out = []
     if HAN_CHAR.search(english):
         left = "".join(HAN_CHAR.findall(english))[:20]
@@ -80,6 +83,9 @@ def check_leftovers(source: str, english: str, hits: Sequence[TermHit]) -> list[
     if _FULLWIDTH.search(english):
         marks = "".join(_FULLWIDTH.findall(english))
         out.append(("warning", f"full-width punctuation: {marks}", marks))
+    if _FULLWIDTH_ALNUM.search(english):
+        letters = "".join(_FULLWIDTH_ALNUM.findall(english))[:20]
+        out.append(("error", f"full-width letters or digits in the English: {letters}", letters))
     if placeholder := _PLACEHOLDER.search(english):
         out.append(("error", "a term-protection placeholder leaked into the English", placeholder.group(0)))
     for opener, closer in _PAIRS:
