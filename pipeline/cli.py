@@ -140,7 +140,7 @@ def _settings(config_path: Path | None, paths=()) -> tuple[dict, Path | None]:
 
     if config_path is None:
         project = _project(paths)
-        if project is not None and project.config.is_file():
+        if project is not None and os.path.lexists(project.config):  # a folder or a broken link says so
             config_path = project.config
     return load_config(config_path), config_path
 

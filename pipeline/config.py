@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError
+from pipeline.files import not_a_file
 from pipeline.engines.options import ArgosOptions, LLMOptions
 
 TM_MIN_SCORE = 75
@@ -123,7 +124,10 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
         return {}
     path = Path(path)
     if not path.exists():
-        raise ConfigError("no such config file", path=path)
+        raise ConfigError("no such config file" if not path.is_symlink() else "a link to nothing", path=path)
+    what = not_a_file(path)
+    if what is not None:  # opening a named pipe would wait for a writer forever
+        raise ConfigError(f"is {what}, not a settings file", path=path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as e:

@@ -125,3 +125,25 @@ def test_the_engines_offer_their_own_options():
     from pipeline.engines import argos, llm
 
     assert argos.ArgosOptions is ArgosOptions and llm.LLMOptions is LLMOptions
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "dangling link"])
+def test_a_settings_file_that_is_not_a_file_is_refused_not_ignored(tmp_path, kind):
+    import os
+
+    from tests.test_cli import invoke
+
+    (tmp_path / "glossary").mkdir()
+    (tmp_path / "glossary" / "g.tsv").write_text("term\tvariants\tenglish\tavoid\tkind\tnote\tsource\n",
+                                                 encoding="utf-8")
+    (tmp_path / "translations" / "a").mkdir(parents=True)
+    (tmp_path / "translations" / "a" / "source.zh.txt").write_text("創新。\n", encoding="utf-8")
+    settings = tmp_path / "zhen.toml"
+    {"folder": settings.mkdir, "fifo": lambda: os.mkfifo(settings),
+     "dangling link": lambda: settings.symlink_to(tmp_path / "gone.toml")}[kind]()
+    result = invoke("translate", tmp_path / "translations" / "a", "--engine", "dictionary")
+    assert result.exit_code == 2, result.output
+    message = {"folder": "is a folder, not a settings file", "fifo": "is a named pipe (FIFO), not a settings file",
+               "dangling link": "a link to nothing"}[kind]
+    assert result.stderr.strip() == f"error: {settings}: {message}"
+    assert not (tmp_path / "translations" / "a" / "en.po").exists()
