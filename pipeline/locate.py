@@ -151,7 +151,8 @@ def _recorded_source(folder: Path) -> Path:
     project = project_of(folder)
     if real.parent not in (home.parent, home) and not (project and links.inside(real, [project.translations])):
         where = f"beside or in {folder}" + (f" nor in {project.translations}" if project else "")
-        raise SourceError(f"holds a catalog but no source, and its catalog names {source}, which is not {where}; "
+        named = f"{source}, a link to {real}," if os.path.islink(source) else f"{source},"
+        raise SourceError(f"holds a catalog but no source, and its catalog names {named} which is not {where}; "
                           f"{hint}", path=folder)
     what = not_a_file(source)
     if what is not None:

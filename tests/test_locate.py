@@ -430,3 +430,19 @@ def test_an_older_catalog_without_a_record_finds_a_source_whose_name_has_a_space
     again = invoke("translate", folder, "--glossary", GLOSSARY_DIR, "--engine", "dictionary")
     assert again.exit_code == 0, again.output
     assert "北京新聞。" in (folder / "en.po").read_text(encoding="utf-8")
+
+
+def test_a_recorded_source_linked_out_of_reach_is_named_with_where_it_leads(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "x.txt").write_text("天津新聞。\n", encoding="utf-8")
+    secret = tmp_path / "elsewhere" / "notes.txt"
+    secret.parent.mkdir()
+    secret.write_text(SECRET, encoding="utf-8")
+    monkeypatch.chdir(home)
+    assert invoke("translate", "x.txt", "-o", "art", "--glossary", GLOSSARY_DIR,
+                  "--engine", "dictionary").exit_code == 0
+    (home / "art" / "src.txt").symlink_to(secret)
+    record(home / "art", "src.txt")
+    stderr = refused_without_a_write(Path("art"), "--glossary", GLOSSARY_DIR, "--follow-symlinks")
+    assert f"its catalog names {home / 'art' / 'src.txt'}, a link to {secret}, which is not beside or in art" in stderr
