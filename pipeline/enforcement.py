@@ -26,6 +26,13 @@ def inject_renderings(text: str, hits: Sequence[TermHit]) -> str:
     return "".join(out)
 
 
+def as_words(phrase: str, *, plural: bool = False, group: bool = False) -> str:
+    """A regex for ``phrase`` as whole words ("reform" not in "reformatted"); with ``plural``,
+    a plural ending may follow ("cadre" in "cadres"); with ``group``, the phrase is group 1."""
+    body = f"({re.escape(phrase)})" if group else re.escape(phrase)
+    return rf"(?<!\w){body}{'(?:e?s)?' if plural else ''}(?!\w)"
+
+
 def verify(text: str, hits: Sequence[TermHit]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Required renderings missing from ``text``, and forbidden ones present.
 
@@ -35,15 +42,13 @@ def verify(text: str, hits: Sequence[TermHit]) -> tuple[tuple[str, ...], tuple[s
     OpenCC has nothing to do here and is the slowest part of folding.
     """
     folded = fold_english(text)
-    # Whole words, a plural ending allowed: "reform" is not in "reformatted", nor "change" in "exchange".
+    # A plural ending is allowed: "cadres" has the rendering "cadre", "exchange" not "change".
     missing = tuple(dict.fromkeys(h.term.english for h in hits
-                                  if not any(re.search(rf"(?<!\w){re.escape(fold_english(r))}(?:e?s)?(?!\w)", folded)
+                                  if not any(re.search(as_words(fold_english(r), plural=True), folded)
                                              for r in h.term.renderings)))
-    # Whole words only: "three highland" must not fire inside "three highlands".
+    # No plural here: "three highland" must not fire inside "three highlands".
     forbidden = tuple(dict.fromkeys(
-        a for h in hits for a in h.term.avoid
-        if re.search(rf"(?<!\w){re.escape(fold_english(a))}(?!\w)", folded)
-    ))
+        a for h in hits for a in h.term.avoid if re.search(as_words(fold_english(a)), folded)))
     return missing, forbidden
 
 

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from pipeline.catalog import EntryInfo
+from pipeline.enforcement import as_words
 from pipeline.glossary import Glossary
 from pipeline.model import Finding
 
@@ -57,7 +58,7 @@ def _written(english: str, hits) -> list[tuple[str, str]]:
     found = []
     for hit in hits:
         for rendering in hit.term.renderings:
-            for m in re.finditer(rf"(?<!\w)({re.escape(rendering)})(?:e?s)?(?!\w)", english, re.I):
+            for m in re.finditer(as_words(rendering, plural=True, group=True), english, re.I):
                 form = m.group(1)
                 if rendering[:1].islower() and not re.search(r"[A-Za-z0-9]", english[:m.start()]):
                     form = form[0].lower() + form[1:]  # sentence case is not a second spelling
