@@ -439,9 +439,10 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
             lines += _kept_draft_lines(old_entry, shown, machine=False)
             lines.append("edited: a reviewer changed this draft; it is kept and no longer refreshed")
         else:  # a person's own unfinished text, or the translation of an earlier version, as it was
-            counts["fuzzy" if "match" in notes(old_entry) else "edited"] += 1
+            matched = notes(old_entry).get("match", [])
+            counts["fuzzy" if matched else "edited"] += 1
             entry.previous_msgid = old_entry.previous_msgid
-            lines += [f"match: {v}" for v in notes(old_entry).get("match", [])]
+            lines += [f"match: {v}" for v in matched]
     elif msgid in plan.matches:
         src, ratio = plan.matches[msgid]
         entry.msgstr = src.msgstr
