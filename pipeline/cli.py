@@ -265,8 +265,10 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     from pipeline.batch import Failure, translate_all
     from pipeline.config import argos_options, llm_options, tm_min_score
     from pipeline.glossary import glossary_files
-    from pipeline.locate import to_translate
+    from pipeline.locate import refuse_non_article, to_translate
 
+    for source in sources:  # before settings or a project are looked for: the mistake is the path
+        refuse_non_article(source)
     config, config_file = _settings(config_path, sources)
     options = argos_options(config, path=config_file, device=device,
                             compute_type=compute_type, beam_size=beam_size, intra_threads=intra_threads)
@@ -276,6 +278,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     min_score = tm_min_score(config, path=config_file)
     glossary_path = _glossary(glossary_path, sources)
     files = glossary_files(glossary_path, follow_symlinks=follow_symlinks)
+    _warn_loose_texts(obj, sources)
     articles = to_translate(sources, output=output, root=_root(sources), follow_symlinks=follow_symlinks)
     check_articles(articles)  # before anything is written: no output may be a source
     _warn_unread_settings(obj, sources, articles)
@@ -332,6 +335,20 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
                                         f"→ {result.catalog}"), soft_wrap=True, markup=False)
     if failures:
         sys.exit(2)
+
+
+def _warn_loose_texts(obj: Context, paths) -> None:
+    """Name every text file lying loose in the project's translations/, which no run picks up
+    (unless this run names it)."""
+    from pipeline.locate import loose_texts
+
+    project = _project(paths)
+    if project is None:
+        return
+    named = {os.path.realpath(p) for p in paths}
+    for path, message in loose_texts(Path(os.path.relpath(project.translations))):
+        if os.path.realpath(path) not in named:
+            obj.warn(f"{path}: {message}")
 
 
 def _warn_unread_settings(obj: Context, paths, articles) -> None:
@@ -426,6 +443,7 @@ def status(obj: Context, paths, as_json, glossary_path, follow_symlinks) -> None
     from pipeline.locate import catalog_paths, locate
     from pipeline.qa import check_files
 
+    _warn_loose_texts(obj, paths)
     articles = locate(paths, root=_root(paths), follow_symlinks=follow_symlinks)
     glossary = load_glossary(_glossary(glossary_path, paths), follow_symlinks=follow_symlinks)
     findings = check_files(catalog_paths(articles), glossary)

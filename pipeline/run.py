@@ -90,6 +90,10 @@ def translate_article(
     started = time.perf_counter()
     with article_lock(article.folder):
         segments, hits, lang = analyse(article, glossary)
+        if article.source is not None:
+            from pipeline.locate import require_chinese
+
+            require_chinese(segments, article.source)
         old = load_catalog(article)  # a broken catalog stops here, before anything is written
         ownership.check(article, old)  # and so does another source's catalog
 
