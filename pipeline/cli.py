@@ -243,11 +243,13 @@ follow_option = click.option(
 @click.option("--beam-size", type=click.IntRange(1), help="Argos: beam size [4].")
 @click.option("--threads", "intra_threads", type=click.IntRange(0), help="Argos: threads per translation [0: auto].")
 @click.option("--force", is_flag=True, help="Run every stage even where nothing changed since the last run.")
+@click.option("--summary", is_flag=True,
+              help="Only the total line over all articles (with --json, only the totals object).")
 @glossary_option
 @follow_option
 @click.pass_obj
 def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, config_path, device, compute_type,
-              beam_size, intra_threads, force, glossary_path, follow_symlinks) -> None:
+              beam_size, intra_threads, force, summary, glossary_path, follow_symlinks) -> None:
     """Draft and merge the review catalog, English text and bilingual page.
 
     SOURCES are article folders (holding source*.txt), text files, or folders
@@ -255,14 +257,21 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     catalog records); with none, every article under translations/ is
     translated. Reviewed entries are never overwritten. An article whose source,
     glossary, settings, catalog and outputs are all as the last run left them is
-    skipped (--force runs it).
+    skipped (--force runs it) and reported "up to date".
+
+    Each article's line adds up its segments: drafted (by the engine), from
+    memory, reused (an earlier machine draft kept), reviewed, edited (a draft a
+    person changed but has not approved), carried over (the translation of an
+    earlier version of the sentence) and untranslated. Over several articles a
+    total line follows; --summary prints only that line. With --json, one object
+    per article, then {"totals": {...}} over several articles or with --summary.
 
     \b
     Example:
       zhen translate translations/tianjin-chuangxian-zhengyou --json
     """
     from pipeline import incremental
-    from pipeline.batch import Failure, translate_all
+    from pipeline.batch import Failure, total, translate_all
     from pipeline.config import argos_options, llm_options, tm_min_score
     from pipeline.glossary import glossary_files
     from pipeline.locate import refuse_non_article, to_translate
@@ -319,22 +328,40 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
                 bar.update(task, completed=done, total=total)
         return progress
 
-    failures = 0
+    results = []
     with bar or _null():
         for result in translate_all(articles, run=run, glossary_files=files, settings=settings, force=force,
                                     progress_for=progress_for):
+            results.append(result)
             if isinstance(result, Failure):
-                failures += 1
                 labelled(obj.err, "error", "red", result.error)
+            elif summary:
+                pass
             elif as_json:
                 _emit(result.as_json())
             else:
-                obj.err.print(printable(f"{result.article}: {result.segments} segments, {result.drafted} drafted, "
-                                        f"{result.tm} from memory, {result.reused} reused, "
-                                        f"{result.reviewed} reviewed, {result.untranslated} untranslated "
-                                        f"→ {result.catalog}"), soft_wrap=True, markup=False)
-    if failures:
+                done = "up to date, " if result.up_to_date else ""
+                obj.err.print(printable(f"{result.article}: {done}{_breakdown(result)} → {result.catalog}"),
+                              soft_wrap=True, markup=False)
+    totals = total(results)
+    if summary or len(results) > 1:
+        if as_json:
+            _emit({"totals": totals.as_json()})
+        else:
+            more = f" ({totals.up_to_date} up to date, {totals.failed} failed)"
+            obj.err.print(printable(f"{totals.articles} article(s){more}: {_breakdown(totals)}"),
+                          soft_wrap=True, markup=False)
+    if totals.failed:
         sys.exit(2)
+
+
+def _breakdown(counts) -> str:
+    """"45 segments = 3 drafted + …": every part of an article's segments, so that they add up."""
+    parts = [f"{counts.drafted} drafted", f"{counts.tm} from memory", f"{counts.reused} reused",
+             f"{counts.reviewed} reviewed", f"{counts.edited} edited"]
+    if counts.carried_over:  # rare: a new sentence close to one a person translated before
+        parts.append(f"{counts.carried_over} carried over")
+    return f"{counts.segments} segments = " + " + ".join([*parts, f"{counts.untranslated} untranslated"])
 
 
 def _warn_loose_texts(obj: Context, paths) -> None:

@@ -28,7 +28,7 @@ def test_a_file_name_that_looks_like_markup_prints_literally(tmp_path, name):
     (tmp_path / name).write_text("創新。\n", encoding="utf-8")
     done = invoke("translate", tmp_path / name, "--engine", "dictionary")
     assert done.exit_code == 0, done.output
-    assert "1 segments, 1 drafted" in done.stderr
+    assert "1 segments = 1 drafted" in done.stderr
 
 
 @pytest.mark.parametrize("name", CONTROL_NAMES.values(), ids=CONTROL_NAMES.keys())

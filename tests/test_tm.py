@@ -56,7 +56,7 @@ def cli(*args: str):
 def translate(*args: str) -> dict[str, dict]:
     result = cli("translate", "--engine", "dictionary", "--glossary", "glossary", "--json", *args)
     assert result.exit_code == 0, result.output
-    return {r["article"]: r for r in map(json.loads, result.stdout.splitlines())}
+    return {r["article"]: r for r in map(json.loads, result.stdout.splitlines()) if "totals" not in r}
 
 
 def review(catalog: Path, english: dict[str, str]) -> None:
