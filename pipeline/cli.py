@@ -459,7 +459,8 @@ def status(obj: Context, paths, as_json, glossary_path, follow_symlinks) -> None
     """How far review has come, per article, with the QA errors and warnings `zhen check` finds.
 
     PATHS are article folders, catalogs or folders of articles (default: the
-    project's translations/).
+    project's translations/). `zhen next` lists the entries to review, most
+    urgent first.
 
     \b
     Example:
@@ -489,6 +490,57 @@ def status(obj: Context, paths, as_json, glossary_path, follow_symlinks) -> None
                    ", ".join(f"{k} {v}" for k, v in r["origins"].items()),
                    " ".join(str(m["score"]) for m in r["tm_matches"])) for r in rows],
                  numeric=numeric)
+
+
+@main.command("next")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True,
+              help='One JSON object per entry: {"rank", "why", "catalog", "reference", "entry", "state", "origin", '
+                   '"match", "edited", "errors", "warnings", "finding", "excerpt", "source"}.')
+@click.option("-n", "--limit", type=click.IntRange(1), help="Show only the first N entries.")
+@glossary_option
+@follow_option
+@click.pass_obj
+def next_cmd(obj: Context, paths, as_json, limit, glossary_path, follow_symlinks) -> None:
+    """What to review next: every entry that needs a person, most urgent first.
+
+    Reviewed entries with QA errors, then drafts with QA errors, then memory
+    drafts (lowest match first), then other drafts, then untranslated entries.
+    Each line gives the catalog, the source reference (Poedit shows it under
+    the entry), the state, the first QA finding and the start of the source
+    sentence, which pastes into Poedit's search. PATHS as for `zhen status`.
+
+    \b
+    Example:
+      zhen next translations/tianjin-chuangxian-zhengyou -n 5
+    """
+    from pipeline import po
+    from pipeline.catalog import read_entries
+    from pipeline.glossary import load_glossary
+    from pipeline.locate import catalog_paths, locate
+    from pipeline.qa import check_files
+    from pipeline.todo import RANKS, review_queue
+
+    catalogs = catalog_paths(locate(paths, root=_root(paths), follow_symlinks=follow_symlinks))
+    glossary = load_glossary(_glossary(glossary_path, paths), follow_symlinks=follow_symlinks)
+    findings = check_files(catalogs, glossary)
+    queue = review_queue({str(p): read_entries(po.read_catalog(p)) for p in catalogs}, findings)
+    for todo in queue[:limit]:
+        if as_json:
+            _emit(todo.as_json())
+            continue
+        first = todo.findings[0] if todo.findings else None
+        finding = f"{first.severity} ({first.check}): {first.message}" if first else "-"
+        if len(finding) > 80:
+            finding = finding[:79] + "…"
+        click.echo(printable(f"{todo.catalog}  {todo.reference}  {todo.label}  {finding}  {todo.excerpt}"))
+    if not as_json:
+        if not queue:
+            obj.say(f"nothing to review: every entry of {len(catalogs)} catalog(s) is reviewed without QA errors")
+        else:
+            by_rank = [f"{sum(t.rank == r for t in queue)} {why}" for r, why in RANKS.items()
+                       if any(t.rank == r for t in queue)]
+            obj.say(f"{len(queue)} to review: {'; '.join(by_rank)}")
 
 
 @main.command()
@@ -546,12 +598,13 @@ def check(paths, as_json, strict, glossary_path, follow_symlinks) -> None:
         if not findings:
             pass  # an empty table says less than the count line below
         elif len(catalogs) == 1:  # one catalog: named once in the title, not on every row
-            _print_table(f"QA findings in {catalogs[0]}", ("entry", "source", "check", "severity", "subject", "message"),
-                         [(str(f.entry), f.reference, f.check, f.severity, f.subject, f.message) for f in findings],
+            # The source line first: Poedit shows it under the entry; the entry's number it does not.
+            _print_table(f"QA findings in {catalogs[0]}", ("source", "check", "severity", "subject", "message", "entry"),
+                         [(f.reference, f.check, f.severity, f.subject, f.message, str(f.entry)) for f in findings],
                          numeric=("entry",))
         else:
-            _print_table("QA findings", ("catalog", "entry", "source", "check", "severity", "subject", "message"),
-                         [(f.catalog, str(f.entry), f.reference, f.check, f.severity, f.subject, f.message)
+            _print_table("QA findings", ("catalog", "source", "check", "severity", "subject", "message", "entry"),
+                         [(f.catalog, f.reference, f.check, f.severity, f.subject, f.message, str(f.entry))
                           for f in findings], numeric=("entry",))
         errors = sum(f.severity == "error" for f in findings)
         console().print(f"{len(catalogs)} catalog(s): {errors} error(s), {len(findings) - errors} warning(s)")
