@@ -525,6 +525,12 @@ def next_cmd(obj: Context, paths, as_json, limit, glossary_path, follow_symlinks
     glossary = load_glossary(_glossary(glossary_path, paths), follow_symlinks=follow_symlinks)
     findings = check_files(catalogs, glossary)
     queue = review_queue({str(p): read_entries(po.read_catalog(p)) for p in catalogs}, findings)
+    here = os.path.abspath(".")
+
+    def shown(path: str) -> str:  # from the working folder when inside it: short, and what `cd` reaches
+        rel = os.path.relpath(os.path.abspath(path), here)
+        return rel if not rel.startswith("..") else path
+
     for todo in queue[:limit]:
         if as_json:
             _emit(todo.as_json())
@@ -533,7 +539,7 @@ def next_cmd(obj: Context, paths, as_json, limit, glossary_path, follow_symlinks
         finding = f"{first.severity} ({first.check}): {first.message}" if first else "-"
         if len(finding) > 80:
             finding = finding[:79] + "…"
-        click.echo(printable(f"{todo.catalog}  {todo.reference}  {todo.label}  {finding}  {todo.excerpt}"))
+        click.echo(printable(f"{shown(todo.catalog)}  {todo.reference}  {todo.label}  {finding}  {todo.excerpt}"))
     if not as_json:
         if not queue:
             obj.say(f"nothing to review: every entry of {len(catalogs)} catalog(s) is reviewed without QA errors")
