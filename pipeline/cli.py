@@ -605,12 +605,12 @@ def check(paths, as_json, strict, glossary_path, follow_symlinks) -> None:
             pass  # an empty table says less than the count line below
         elif len(catalogs) == 1:  # one catalog: named once in the title, not on every row
             # The source line first: Poedit shows it under the entry; the entry's number it does not.
-            _print_table(f"QA findings in {catalogs[0]}", ("source", "check", "severity", "subject", "message", "entry"),
-                         [(f.reference, f.check, f.severity, f.subject, f.message, str(f.entry)) for f in findings],
+            _print_table(f"QA findings in {catalogs[0]}", ("source", "entry", "check", "severity", "subject", "message"),
+                         [(f.reference, str(f.entry), f.check, f.severity, f.subject, f.message) for f in findings],
                          numeric=("entry",))
         else:
-            _print_table("QA findings", ("catalog", "source", "check", "severity", "subject", "message", "entry"),
-                         [(f.catalog, f.reference, f.check, f.severity, f.subject, f.message, str(f.entry))
+            _print_table("QA findings", ("catalog", "source", "entry", "check", "severity", "subject", "message"),
+                         [(f.catalog, f.reference, str(f.entry), f.check, f.severity, f.subject, f.message)
                           for f in findings], numeric=("entry",))
         errors = sum(f.severity == "error" for f in findings)
         console().print(f"{len(catalogs)} catalog(s): {errors} error(s), {len(findings) - errors} warning(s)")

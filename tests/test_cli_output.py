@@ -116,7 +116,7 @@ def test_a_catalog_path_that_looks_like_markup_titles_the_check_table_literally(
     catalog.save(str(folder / "en.po"))
     result = invoke("check", folder)
     assert result.exit_code == 1, result.output
-    title = result.stdout[:result.stdout.index("entry")]  # wrapped to the width of the table
+    title = result.stdout[:result.stdout.index("source")]  # wrapped to the width of the table
     assert "".join(title.split()) == f"QAfindingsin{folder / 'en.po'}"
 
 
