@@ -117,12 +117,12 @@ _CSS = """
 body{margin:0;font:16px/1.6 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
 [lang|=zh]{font-family:"Noto Serif CJK TC","Noto Sans CJK TC","PingFang TC","Microsoft JhengHei",serif}
 [lang=zh-Hans]{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif}
-header{padding:1rem 1.5rem;border-bottom:1px solid var(--line);position:sticky;top:0;background:var(--bg);z-index:2}
+header{padding:.7rem 1.5rem;border-bottom:1px solid var(--line);position:sticky;top:0;background:var(--bg);z-index:2}
 h1{font-size:1.25rem;margin:0 0 .25rem}
 .counts{margin:.25rem 0;color:var(--muted)}
 .bar{height:.6rem;background:var(--unbg);border-radius:.3rem;overflow:hidden;display:flex;max-width:40rem}
 .bar .r{background:var(--rev)}.bar .d{background:#e0a030}
-.legend span{margin-right:1rem}
+.legend{margin:.3rem 0 0}.legend span{margin-right:1rem}
 main{padding:0 1.5rem 2rem}
 table{border-collapse:collapse;width:100%;table-layout:fixed}
 th{text-align:left;color:var(--muted);font-weight:600;padding:.5rem;border-bottom:2px solid var(--line)}
