@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import click
 
 from pipeline import __version__
-from pipeline.engines import ENGINES
+from pipeline.engines.registry import ENGINES
 from pipeline.errors import ZhenError
 
 if TYPE_CHECKING:
@@ -108,14 +108,14 @@ class ZhenGroup(click.Group):
 
 def _glossary(glossary_path: Path | None, paths=()) -> Path:
     """The glossary given, else the project's (found from the first path or the working folder)."""
-    from pipeline.project import find_project
+    from pipeline.workspace.project import find_project
 
     return glossary_path if glossary_path is not None else find_project(paths, need="glossary").glossary
 
 
 def _project(paths=()):
     """The project of the first path given, else of the working folder; None outside every project."""
-    from pipeline.project import project_for
+    from pipeline.workspace.project import project_for
 
     return project_for(paths)
 
@@ -124,7 +124,7 @@ def _root(paths) -> Path:
     """The project's translations/ folder: where articles are found when no path
     is given (a project is then required), and the root that links from an
     article may lead into."""
-    from pipeline.project import TRANSLATIONS, find_project
+    from pipeline.workspace.project import TRANSLATIONS, find_project
 
     if not paths:
         return find_project().translations
@@ -193,7 +193,7 @@ def _emit(obj: dict) -> None:
 
 def _deliver(text: str, output: Path | None) -> None:
     """Write ``text`` atomically to ``output``, or to stdout when there is none."""
-    from pipeline.files import write_atomic
+    from pipeline.workspace.files import write_atomic
 
     if output:
         write_atomic(output, text)
@@ -261,16 +261,16 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     Example:
       zhen translate translations/tianjin-chuangxian-zhengyou --json
     """
-    from pipeline import incremental
-    from pipeline.batch import Failure, translate_all
+    from pipeline.workspace import incremental
+    from pipeline.workspace.batch import Failure, translate_all
     from pipeline.config import argos_options, llm_options, tm_min_score
-    from pipeline.glossary import glossary_files
-    from pipeline.locate import to_translate
+    from pipeline.glossary.table import glossary_files
+    from pipeline.workspace.locate import to_translate
 
     config, config_file = _settings(config_path, sources)
     options = argos_options(config, path=config_file, device=device,
                             compute_type=compute_type, beam_size=beam_size, intra_threads=intra_threads)
-    from pipeline.outputs import check_articles
+    from pipeline.workspace.outputs import check_articles
 
     llm = llm_options(config, path=config_file)
     min_score = tm_min_score(config, path=config_file)
@@ -286,8 +286,8 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     @functools.cache
     def engines():
         # Loaded for the first article that needs a run, and only then.
-        from pipeline.engines import EngineProvider
-        from pipeline.glossary import load_glossary
+        from pipeline.engines.registry import EngineProvider
+        from pipeline.glossary.table import load_glossary
 
         glossary = load_glossary(glossary_path, follow_symlinks=follow_symlinks)
         return EngineProvider(engine, glossary, settings={"argos": {"options": options}, "llm": {"options": llm}},
@@ -335,7 +335,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
 
 
 def _warn_unread_settings(obj: Context, paths, articles) -> None:
-    from pipeline.project import unread_settings
+    from pipeline.workspace.project import unread_settings
 
     project = _project(paths)
     for path in unread_settings(project, (a.folder for a in articles)):
@@ -347,7 +347,7 @@ def _warn_unread_settings(obj: Context, paths, articles) -> None:
 def _base(paths=(), *, required: bool = False) -> Path:
     """The project's folder (of the first path, else of the working folder); outside every project,
     the working folder, or with ``required`` (the memory's own commands) the one-line error."""
-    from pipeline.project import find_project
+    from pipeline.workspace.project import find_project
 
     project = find_project(paths) if required else _project(paths)
     return Path(os.path.relpath(project.root)) if project is not None else Path()
@@ -355,7 +355,7 @@ def _base(paths=(), *, required: bool = False) -> Path:
 
 def _memory(obj: Context, paths=(), *, quiet: bool = False, required: bool = False):
     """The translation memory of the project (else of the working folder), brought up to date."""
-    from pipeline.project import TRANSLATIONS
+    from pipeline.workspace.project import TRANSLATIONS
     from pipeline.tm.index import DB_PATH, TM_DIR, Memory
 
     base = _base(paths, required=required)
@@ -387,8 +387,8 @@ def segment_cmd(obj: Context, file, as_json, explain) -> None:
     Example:
       zhen segment translations/tianjin-chuangxian-zhengyou/source.zh.txt --json
     """
-    from pipeline.segment import segment
-    from pipeline.source import read_article
+    from pipeline.text.segment import segment
+    from pipeline.text.source import read_article
 
     source = read_article(file)
     segments = segment(source)
@@ -421,10 +421,10 @@ def status(obj: Context, paths, as_json, glossary_path, follow_symlinks) -> None
     Example:
       zhen status translations/
     """
-    from pipeline.catalog import catalog_status
-    from pipeline.glossary import load_glossary
-    from pipeline.locate import catalog_paths, locate
-    from pipeline.qa import check_files
+    from pipeline.catalog.merge import catalog_status
+    from pipeline.glossary.table import load_glossary
+    from pipeline.workspace.locate import catalog_paths, locate
+    from pipeline.qa.checks import check_files
 
     articles = locate(paths, root=_root(paths), follow_symlinks=follow_symlinks)
     glossary = load_glossary(_glossary(glossary_path, paths), follow_symlinks=follow_symlinks)
@@ -458,9 +458,9 @@ def html(obj: Context, paths, glossary_path, follow_symlinks) -> None:
     Example:
       zhen html translations/tianjin-chuangxian-zhengyou
     """
-    from pipeline.glossary import load_glossary
-    from pipeline.locate import with_catalogs
-    from pipeline.outputs import check_articles
+    from pipeline.glossary.table import load_glossary
+    from pipeline.workspace.locate import with_catalogs
+    from pipeline.workspace.outputs import check_articles
     from pipeline.run import rebuild_html
 
     articles = with_catalogs(paths, root=_root(paths), follow_symlinks=follow_symlinks)
@@ -487,9 +487,9 @@ def check(paths, as_json, strict, glossary_path, follow_symlinks) -> None:
       zhen check translations/ --json
     """
     from pipeline.errors import CheckFailed
-    from pipeline.glossary import load_glossary
-    from pipeline.locate import catalog_paths, locate
-    from pipeline.qa import check_files
+    from pipeline.glossary.table import load_glossary
+    from pipeline.workspace.locate import catalog_paths, locate
+    from pipeline.qa.checks import check_files
 
     catalogs = catalog_paths(locate(paths, root=_root(paths), follow_symlinks=follow_symlinks))
     findings = check_files(catalogs, load_glossary(_glossary(glossary_path, paths), follow_symlinks=follow_symlinks))
@@ -534,8 +534,8 @@ def glossary_lint(glossary_path, follow_symlinks) -> None:
     """Report broken rows, duplicates, conflicting renderings, clashing variants and breaches of the
     capitalisation and citation conventions (exit 1 on any)."""
     from pipeline.errors import CheckFailed
-    from pipeline.glossary import glossary_files, lint_terms, load_terms
-    from pipeline.glossary_conventions import check_conventions
+    from pipeline.glossary.table import glossary_files, lint_terms, load_terms
+    from pipeline.glossary.conventions import check_conventions
 
     terms, problems = load_terms(glossary_files(_glossary(glossary_path), follow_symlinks=follow_symlinks))
     problems += lint_terms(terms) + check_conventions(terms)
@@ -553,9 +553,9 @@ def glossary_lint(glossary_path, follow_symlinks) -> None:
 @follow_option
 def glossary_find(text_or_file, as_json, glossary_path, follow_symlinks) -> None:
     """Show which glossary terms match where in TEXT (or in the segments of FILE)."""
-    from pipeline.glossary import load_glossary
-    from pipeline.segment import segment
-    from pipeline.source import read_article
+    from pipeline.glossary.table import load_glossary
+    from pipeline.text.segment import segment
+    from pipeline.text.source import read_article
 
     path = Path(text_or_file)
     g = load_glossary(_glossary(glossary_path, [path] if path.is_file() else []), follow_symlinks=follow_symlinks)
@@ -578,9 +578,9 @@ def glossary_find(text_or_file, as_json, glossary_path, follow_symlinks) -> None
 @follow_option
 def glossary_export(fmt, output, glossary_path, follow_symlinks) -> None:
     """Export the glossary as TBX (OmegaT, Trados, memoQ) or CSV (spreadsheets)."""
-    from pipeline import glossary_formats as gf
-    from pipeline.glossary import glossary_files, load_glossary
-    from pipeline.outputs import refuse_overwrites
+    from pipeline.glossary import formats as gf
+    from pipeline.glossary.table import glossary_files, load_glossary
+    from pipeline.workspace.outputs import refuse_overwrites
 
     glossary_path = _glossary(glossary_path)
     if output:
@@ -601,7 +601,7 @@ def glossary_import(file, output, force) -> None:
     refused with its file and line; an existing OUTPUT is replaced only with
     --force, and kept as OUTPUT~.
     """
-    from pipeline.glossary_formats import import_file
+    from pipeline.glossary.formats import import_file
 
     terms, kept = import_file(file, output, force=force)
     kept_note = f" (previous file kept as {kept})" if kept else ""
@@ -641,9 +641,9 @@ def terms_suggest(obj: Context, paths, as_json, as_tsv, glossary_path) -> None:
       zhen terms suggest translations/tianjin-chuangxian-zhengyou --json
       zhen terms suggest new.txt --glossary empty/   # an empty folder: every candidate
     """
-    from pipeline.articles import under
-    from pipeline.glossary import load_glossary
-    from pipeline.terms import article_units, excerpt, suggest, tsv_rows
+    from pipeline.workspace.articles import under
+    from pipeline.glossary.table import load_glossary
+    from pipeline.glossary.discovery import article_units, excerpt, suggest, tsv_rows
 
     if as_json and as_tsv:
         raise click.UsageError("--json and --tsv are exclusive")
@@ -693,9 +693,9 @@ def export_text(paths, reviewed_only, output, glossary_path, follow_symlinks) ->
     """The English article, paragraphs as in the source."""
     from pipeline.errors import ZhenError
     from pipeline.run import english_text
-    from pipeline.glossary import load_glossary
-    from pipeline.locate import with_catalogs
-    from pipeline.outputs import check_export
+    from pipeline.glossary.table import load_glossary
+    from pipeline.workspace.locate import with_catalogs
+    from pipeline.workspace.outputs import check_export
 
     articles = with_catalogs(paths, root=_root(paths), follow_symlinks=follow_symlinks)
     glossary = load_glossary(_glossary(glossary_path, paths), follow_symlinks=follow_symlinks)
@@ -719,10 +719,10 @@ def export_text(paths, reviewed_only, output, glossary_path, follow_symlinks) ->
 @follow_option
 def export_tmx(paths, output, follow_symlinks) -> None:
     """Reviewed pairs of every catalog as one TMX 1.4 translation memory for CAT tools."""
-    from pipeline import po
-    from pipeline.export import tmx
-    from pipeline.locate import with_catalogs
-    from pipeline.outputs import check_export
+    from pipeline.catalog import po
+    from pipeline.tm.export import tmx
+    from pipeline.workspace.locate import with_catalogs
+    from pipeline.workspace.outputs import check_export
 
     articles = with_catalogs(paths, root=_root(paths), follow_symlinks=follow_symlinks)
     if output:
@@ -833,7 +833,7 @@ def model() -> None:
 @click.pass_obj
 def model_list(obj: Context, as_json) -> None:
     """List installed Argos packages (also those installed by argospm or LibreTranslate)."""
-    from pipeline.engines.packages import list_packages, packages_dir
+    from pipeline.engines.argos.packages import list_packages, packages_dir
 
     packages = list_packages(warn=obj.warn)
     for p in packages:
@@ -849,7 +849,7 @@ def model_list(obj: Context, as_json) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 def model_install(file) -> None:
     """Validate and install an .argosmodel file (zip-slip, links and wrong languages are refused)."""
-    from pipeline.engines.packages import install
+    from pipeline.engines.argos.packages import install
 
     info = install(file)
     click.echo(printable(f"installed {info.label} in {info.path}"))
@@ -859,7 +859,7 @@ def model_install(file) -> None:
 @click.option("--index", "index", help="Package index URL (default: $ARGOS_PACKAGE_INDEX or the Argos index).")
 def model_download(index) -> None:
     """Download and install the zh→en package from the Argos package index."""
-    from pipeline.engines.packages import download
+    from pipeline.engines.argos.packages import download
 
     info = download(index=index)
     click.echo(printable(f"installed {info.label} in {info.path}"))
@@ -869,7 +869,7 @@ def model_download(index) -> None:
 @click.argument("name")
 def model_remove(name) -> None:
     """Remove an installed package by name (e.g. translate-zh_en)."""
-    from pipeline.engines.packages import remove
+    from pipeline.engines.argos.packages import remove
 
     info = remove(name)
     click.echo(printable(f"removed {info.label}"))
@@ -910,9 +910,9 @@ def eval_cmd(obj: Context, engine, test_set, pud_folder, catalogs, limit, seed, 
     """
     from pipeline import evaluate as ev
     from pipeline.config import argos_options, llm_options
-    from pipeline.files import write_atomic
-    from pipeline.glossary import load_glossary
-    from pipeline.engines import EngineProvider
+    from pipeline.workspace.files import write_atomic
+    from pipeline.glossary.table import load_glossary
+    from pipeline.engines.registry import EngineProvider
 
     if pud_folder is not None and (catalogs or test_set != "pud"):
         raise click.UsageError("--pud is where --set pud reads its files; it does not go with another test set")

@@ -21,14 +21,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import po, qa, script
-from pipeline.catalog import owned, state
+from pipeline import qa
+from pipeline.catalog import po
+from pipeline.text import script
+from pipeline.catalog.merge import owned, state
 from pipeline.engines.base import Engine
-from pipeline.enforcement import verify
+from pipeline.glossary.enforcement import verify
 from pipeline.errors import EvalSetError, SourceError
-from pipeline.glossary import Glossary
+from pipeline.glossary.table import Glossary
 from pipeline.model import Progress, Segment, no_progress
-from pipeline.source import decode
+from pipeline.text.source import decode
 
 
 # The PUD files ship in zhen's repository, beside the package, and not in an installed

@@ -11,16 +11,21 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import catalog as cat
-from pipeline import incremental, naming, ownership, po, render, script
-from pipeline.articles import Article
-from pipeline.engines import EngineProvider
-from pipeline.files import article_lock, backup, write_if_changed
-from pipeline.glossary import Glossary
+from pipeline.catalog import merge as cat
+from pipeline import render
+from pipeline.workspace import incremental
+from pipeline.workspace import naming
+from pipeline.workspace import ownership
+from pipeline.catalog import po
+from pipeline.text import script
+from pipeline.workspace.articles import Article
+from pipeline.engines.registry import EngineProvider
+from pipeline.workspace.files import article_lock, backup, write_if_changed
+from pipeline.glossary.table import Glossary
 from pipeline.model import ArticleResult, Progress, Segment, TermHit, no_progress
 from pipeline.qa.article import SegmentQA
-from pipeline.segment import segment
-from pipeline.source import read_article
+from pipeline.text.segment import segment
+from pipeline.text.source import read_article
 
 if TYPE_CHECKING:
     from pipeline.tm.draft import MemoryDrafter
@@ -36,7 +41,7 @@ def analyse(article: Article, glossary: Glossary) -> tuple[list[Segment], dict[i
     An article whose source is not beside its catalog is read from the catalog.
     """
     if article.source is None:
-        from pipeline.locate import segments_from_catalog
+        from pipeline.workspace.locate import segments_from_catalog
 
         segments = script.normalize(segments_from_catalog(require_catalog(article)))
     else:

@@ -5,8 +5,8 @@ from datetime import timedelta
 import polib
 import pytest
 
-from pipeline import catalog as cat
-from pipeline import po
+from pipeline.catalog import merge as cat
+from pipeline.catalog import po
 from pipeline.errors import CatalogError
 from pipeline.model import Draft, Segment, Term, TermHit
 from tests.conftest import NOW, POEDIT_SAVES
@@ -179,8 +179,8 @@ def test_poedit_approval_survives_a_rerun():
 
 @pytest.mark.gettext
 def test_written_catalog_is_what_msgcat_writes_and_msgfmt_accepts(tmp_path, article_dir, glossary):
-    from pipeline.articles import resolve
-    from pipeline.engines import EngineProvider
+    from pipeline.workspace.articles import resolve
+    from pipeline.engines.registry import EngineProvider
     from pipeline.run import translate_article
 
     article = resolve(article_dir)
@@ -194,8 +194,8 @@ def test_written_catalog_is_what_msgcat_writes_and_msgfmt_accepts(tmp_path, arti
 
 @pytest.mark.gettext
 def test_gettext_tools_resaves_keep_reviewed_lines(tmp_path, article_dir, glossary):
-    from pipeline.articles import resolve
-    from pipeline.engines import EngineProvider
+    from pipeline.workspace.articles import resolve
+    from pipeline.engines.registry import EngineProvider
     from pipeline.run import translate_article
 
     article = resolve(article_dir)
@@ -316,8 +316,8 @@ def test_a_new_label_replaces_the_old_one_where_the_engine_first_shows():
 
 
 def test_the_sample_catalog_says_nothing_twice(article_dir, glossary):
-    from pipeline.articles import resolve
-    from pipeline.engines import EngineProvider
+    from pipeline.workspace.articles import resolve
+    from pipeline.engines.registry import EngineProvider
     from pipeline.run import translate_article
 
     article = resolve(article_dir)

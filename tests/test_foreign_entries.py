@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import catalog as cat
-from pipeline import po
+from pipeline.catalog import merge as cat
+from pipeline.catalog import po
 from pipeline.errors import CatalogError
 from pipeline.model import Draft, Segment
 from tests.conftest import NOW

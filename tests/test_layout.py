@@ -7,7 +7,7 @@ from tests.conftest import ROOT
 
 PACKAGE = ROOT / "pipeline"
 # Modules that compose the others; nothing below them may import them.
-TOP = {"pipeline.cli", "pipeline.__main__", "pipeline.run", "pipeline.batch", "pipeline.evaluate"}
+TOP = {"pipeline.cli", "pipeline.__main__", "pipeline.run", "pipeline.workspace.batch", "pipeline.evaluate"}
 
 
 def modules() -> dict[str, str]:

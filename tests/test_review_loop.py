@@ -16,8 +16,8 @@ import polib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import catalog as cat
-from pipeline import po
+from pipeline.catalog import merge as cat
+from pipeline.catalog import po
 from pipeline.model import Draft, Segment
 from tests.conftest import NOW
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 
-from pipeline.catalog import EntryInfo
-from pipeline.glossary import Glossary
+from pipeline.catalog.merge import EntryInfo
+from pipeline.glossary.table import Glossary
 from pipeline.model import Finding, Segment, TermHit
-from pipeline.qa import check_segment, note_lines
+from pipeline.qa.checks import check_segment
+from pipeline.qa.checks import note_lines
 
 
 class SegmentQA:

@@ -16,7 +16,7 @@ def check_terms(source: str, english: str, hits: Sequence[TermHit]) -> list[tupl
     """Terms: a numbered formula or quoted slogan the glossary lacks, so its rendering is not fixed."""
     if not _MAYBE.search(source):
         return []
-    from pipeline.formulas import find_mentions
+    from pipeline.text.formulas import find_mentions
 
     out = []
     for m in find_mentions(source, covered=[(h.start, h.end) for h in hits]):

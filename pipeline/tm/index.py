@@ -34,7 +34,7 @@ from pathlib import Path
 
 from pipeline.errors import TMError, ZhenError
 from pipeline.model import Progress, Warn, no_progress
-from pipeline.script import fold
+from pipeline.text.script import fold
 
 SCHEMA = "zhen-tm-2"  # a new key function or table layout: the index is rebuilt
 DB_PATH = Path(".zhen") / "tm.sqlite"
@@ -154,19 +154,19 @@ _NOTHING = _file_digest(())
 
 def reviewed_units(catalog, origin: str, article: str) -> list[Unit]:
     """The reviewed entries (non-empty, not fuzzy, obsolete ones too) of a parsed catalog."""
-    from pipeline.catalog import owned, state
+    from pipeline.catalog.merge import owned, state
 
     return [Unit(e.msgid, e.msgstr, origin, article) for e in catalog if owned(e) and state(e) == "reviewed"]
 
 
 def _article(path: Path) -> str:
-    from pipeline.articles import slugify
+    from pipeline.workspace.articles import slugify
 
     return slugify(Path(os.path.abspath(path)).parent.name)
 
 
 def catalog_units(path: Path, origin: str) -> list[Unit]:
-    from pipeline import po
+    from pipeline.catalog import po
 
     return reviewed_units(po.read_catalog(path), origin, _article(path))
 

@@ -171,7 +171,7 @@ def read_tmx_file(path: Path) -> tuple[TmxUnit, ...]:
 
 def import_tmx(path: Path, tm_dir: Path) -> tuple[Path, TmxReport]:
     """Check a TMX file and copy it into ``tm_dir``; an identical copy already there is fine."""
-    from pipeline.files import write_atomic
+    from pipeline.workspace.files import write_atomic
 
     path = Path(path)
     if path.suffix.lower() != ".tmx":

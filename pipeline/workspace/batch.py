@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import incremental
-from pipeline.articles import Article
+from pipeline.workspace import incremental
+from pipeline.workspace.articles import Article
 from pipeline.errors import GlossaryError, ZhenError, from_os_error
 from pipeline.model import ArticleResult, Progress, no_progress
 

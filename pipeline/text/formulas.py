@@ -53,8 +53,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.numbers import chinese_numeral, zh_dates
-from pipeline.script import HAN_BMP, fold
+from pipeline.text.numbers import chinese_numeral, zh_dates
+from pipeline.text.script import HAN_BMP, fold
 
 NUMERALS = "一二两三四五六七八九十双"
 _NUMERAL_SET = frozenset(NUMERALS)
@@ -146,7 +146,7 @@ def _posseg():
 
 def cedict():
     """CC-CEDICT, loaded once per process (``engines.cedict``)."""
-    from pipeline.engines import cedict as dictionary
+    from pipeline.text import cedict as dictionary
 
     return dictionary.load()
 
@@ -404,7 +404,7 @@ def _compact_english(units: list[tuple[str, str]]) -> str:
 
 def _formula_at(s: str, i: int, stop: int, *, quoted: bool) -> tuple[int, str, bool] | None:
     """End, suggested English and certainty of a formula starting at ``i`` of ``s``, or None."""
-    from pipeline.numbers import ordinal
+    from pipeline.text.numbers import ordinal
 
     if s[i] not in _NUMERAL_SET and not (quoted and s[i].isdigit()):
         return None

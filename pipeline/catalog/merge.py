@@ -36,12 +36,13 @@ from typing import TYPE_CHECKING
 
 import polib
 
-from pipeline import __version__, po
+from pipeline import __version__
+from pipeline.catalog import po
 from pipeline.errors import CatalogError
 from pipeline.model import Draft, Finding, MergeStats, Segment, Term, TermHit
 
 if TYPE_CHECKING:
-    from pipeline.articles import Article
+    from pipeline.workspace.articles import Article
 
 FUZZY_MATCH_MIN = 0.6
 DATE_FORMAT = "%Y-%m-%d %H:%M%z"

@@ -16,13 +16,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import links
-from pipeline.articles import (CATALOG, SOURCE_GLOB, Article, collect, refuse_outside_links, resolve, slugify,
+from pipeline.workspace import links
+from pipeline.workspace.articles import (CATALOG, SOURCE_GLOB, Article, collect, refuse_outside_links, resolve, slugify,
                                source_in)
 from pipeline.errors import SourceError, ZhenError
-from pipeline.files import not_a_file
+from pipeline.workspace.files import not_a_file
 from pipeline.model import ROLES, Segment
-from pipeline.project import project_of
+from pipeline.workspace.project import project_of
 
 if TYPE_CHECKING:
     import polib
@@ -139,7 +139,7 @@ def _recorded_source(folder: Path) -> Path:
     catalog, a file nobody named. Both are judged on real paths, so ``.``, ``..``
     and links in the record or in the folder's path change nothing.
     """
-    from pipeline import ownership
+    from pipeline.workspace import ownership
 
     catalog = folder / CATALOG
     source = ownership.recorded_source(catalog) or _loose_source(folder, catalog)
@@ -169,7 +169,7 @@ def segments_from_catalog(catalog: polib.POFile) -> list[Segment]:
 
     Live entries in line order; sentences on one source line form a paragraph.
     """
-    from pipeline.catalog import notes
+    from pipeline.catalog.merge import notes
 
     placed: list[tuple[int, int, str, str]] = []
     for n, entry in enumerate(catalog):

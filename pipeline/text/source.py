@@ -13,9 +13,9 @@ import unicodedata
 from pathlib import Path
 
 from pipeline.errors import SourceError
-from pipeline.files import not_a_file
+from pipeline.workspace.files import not_a_file
 from pipeline.model import Dropped, Line, Source
-from pipeline.script import HAN_UNIFIED
+from pipeline.text.script import HAN_UNIFIED
 
 # The 400 most frequent ideographs of the UD Chinese treebanks (Traditional);
 # their Simplified forms are added when a legacy decoding has to be chosen
@@ -54,7 +54,7 @@ _INDENT = " \t\u3000\u00a0"
 
 @functools.cache
 def _common_chars() -> frozenset[str]:
-    from pipeline.script import to_simplified
+    from pipeline.text.script import to_simplified
 
     return frozenset(_COMMON_TRAD) | frozenset(to_simplified(_COMMON_TRAD))
 

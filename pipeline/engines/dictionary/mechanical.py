@@ -10,7 +10,7 @@ are what a reviewer can take over unchanged.
 folded, and returns (start, end, English) for each piece it renders, so the
 caller can splice them into text of the same length in either script. This
 is engine output only; what QA accepts as the same figure lives in
-``pipeline.numbers``.
+``pipeline.text.numbers``.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from pipeline.numbers import chinese_numeral, ordinal, zh_figures
-from pipeline.script import HAN_UNIFIED
+from pipeline.text.numbers import chinese_numeral, ordinal, zh_figures
+from pipeline.text.script import HAN_UNIFIED
 
 Span = tuple[int, int, str]
 

@@ -187,7 +187,7 @@ def _install_lock(directory: Path) -> Iterator[None]:
     """One zhen install at a time per packages folder; holding the lock, what a killed
     install left is stale: staging folders go, and a previous install that was moved
     aside (``.old-NAME-PID``) goes back to NAME unless a newer NAME took its place."""
-    from pipeline.files import exclusive_lock
+    from pipeline.workspace.files import exclusive_lock
 
     with exclusive_lock(directory / ".zhen-install.lock",
                         ModelError("another zhen model install is running here; try again when it ends",
@@ -239,10 +239,10 @@ def download(*, index: str | None = None, from_code: str = "zh", to_code: str = 
              directory: Path | None = None, index_limits=None, package_limits=None) -> PackageInfo:
     """Fetch the package index, pick the from→to package, download and install it.
 
-    Each fetch is bounded in time and bytes (``pipeline.download``); the package
+    Each fetch is bounded in time and bytes (``pipeline.engines.argos.download``); the package
     goes to a temporary file, never whole into memory.
     """
-    from pipeline import download as dl
+    from pipeline.engines.argos import download as dl
 
     url = index_url(index)
     link = dl.choose_link(dl.read_index(url, limits=index_limits or dl.INDEX_LIMITS), url=url,

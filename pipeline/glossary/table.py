@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pipeline.errors import GlossaryError
 from pipeline.model import Segment, Term, TermHit
-from pipeline.script import fold
+from pipeline.text.script import fold
 
 COLUMNS = ("term", "variants", "english", "accept", "avoid", "kind", "note", "source")
 REQUIRED = ("term", "english", "note", "source")
@@ -299,7 +299,7 @@ def load_terms(paths: Iterable[Path]) -> tuple[list[Term], list[Problem]]:
 
 def glossary_files(location: Path, *, follow_symlinks: bool = False) -> list[Path]:
     """``location`` itself, or every ``*.tsv`` in it (refusing links out of it unless ``follow_symlinks``)."""
-    from pipeline import links
+    from pipeline.workspace import links
 
     location = Path(location)
     if location.is_file():

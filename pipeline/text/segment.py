@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 
 from pipeline.model import Line, Segment, Source
-from pipeline.script import is_han
+from pipeline.text.script import is_han
 
 TERMINALS = frozenset("。！？!?｡‼⁇⁈⁉")
 QUOTES = {"「": "」", "『": "』", "“": "”", "‘": "’", "﹁": "﹂", "﹃": "﹄"}

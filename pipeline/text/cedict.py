@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from pipeline.script import HAN, HAN_SUPPLEMENTARY
+from pipeline.text.script import HAN, HAN_SUPPLEMENTARY
 
 _SKIP_SENSE = re.compile(
     r"^(?:variant of|old variant|archaic variant|Japanese variant|erhua variant|used in|see |surname|abbr\. |"

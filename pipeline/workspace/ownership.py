@@ -15,9 +15,9 @@ from pathlib import Path
 
 import polib
 
-from pipeline import naming
-from pipeline.articles import Article, source_from_folder
-from pipeline.catalog import owned
+from pipeline.workspace import naming
+from pipeline.workspace.articles import Article, source_from_folder
+from pipeline.catalog.merge import owned
 from pipeline.errors import CatalogError
 
 FIELD = "X-Zhen-Source"
@@ -73,7 +73,7 @@ def recorded_source(catalog_path: Path) -> Path | None:
 
     Read from the folder's real location, as the kernel would resolve ``folder/../x.txt``:
     through a link to an article folder, the record names that folder's source."""
-    from pipeline import po
+    from pipeline.catalog import po
 
     owner = po.read_catalog(catalog_path).metadata.get(FIELD)
     return Path(os.path.normpath(_real(Path(catalog_path).parent) / owner)) if owner else None

@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.formulas import Mention, find_mentions
-from pipeline.glossary import COLUMNS, Glossary
-from pipeline.script import HAN_BMP, fold
+from pipeline.text.formulas import Mention, find_mentions
+from pipeline.glossary.table import COLUMNS, Glossary
+from pipeline.text.script import HAN_BMP, fold
 
 KINDS = ("formula", "quoted", "recurring")
 RECURRING_MIN = 2
@@ -92,7 +92,7 @@ def _recurring_spans(text: str, masked: Sequence[tuple[int, int]], dictionary) -
     with the noun that follows it (创先争优活动). Phrases built only of known
     words (经济社会, 工作实际) are the dictionary's business, not the glossary's.
     """
-    from pipeline.formulas import _posseg
+    from pipeline.text.formulas import _posseg
 
     s = fold(text)
     keep = [True] * len(s)
@@ -130,7 +130,7 @@ def suggest(units: Iterable[Unit], glossary: Glossary | None = None, *, recurrin
     occurrence. A counted noun phrase (三个高地) with no second sign in its own
     sentence becomes a formula when it occurs twice in the input.
     """
-    from pipeline.formulas import cedict
+    from pipeline.text.formulas import cedict
 
     units = list(units)
     known = _known_forms(glossary)
@@ -188,8 +188,8 @@ def suggest(units: Iterable[Unit], glossary: Glossary | None = None, *, recurrin
 
 def article_units(sources: Iterable[Path]) -> list[Unit]:
     """The segments of each source file, referenced as ``path:line``."""
-    from pipeline.segment import segment
-    from pipeline.source import read_article
+    from pipeline.text.segment import segment
+    from pipeline.text.source import read_article
 
     units: list[Unit] = []
     for path in sources:

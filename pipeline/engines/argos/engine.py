@@ -14,10 +14,10 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 
-from pipeline.engines import cuda
+from pipeline.engines.argos import cuda
 from pipeline.engines.base import Engine, Hypothesis, Request
 from pipeline.engines.options import ArgosOptions, changed
-from pipeline.engines.packages import PackageInfo, find_package
+from pipeline.engines.argos.packages import PackageInfo, find_package
 from pipeline.errors import EngineError
 
 _CLAUSE = re.compile(r"(?<=[；;，,、：:])")

@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import links, naming
+from pipeline.workspace import links
+from pipeline.workspace import naming
 from pipeline.errors import SourceError
-from pipeline.files import member
+from pipeline.workspace.files import member
 
 CATALOG = "en.po"
 TEXT = "en.txt"

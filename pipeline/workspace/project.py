@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ZhenError
-from pipeline.files import member
+from pipeline.workspace.files import member
 
 CONFIG = "zhen.toml"
 GLOSSARY = "glossary"

@@ -13,7 +13,7 @@ from pathlib import Path
 from xml.parsers import expat
 
 from pipeline.errors import GlossaryError
-from pipeline.glossary import COLUMNS, LIST_SEP, REQUIRED, breaking_char, lint_terms, read_text, split_list
+from pipeline.glossary.table import COLUMNS, LIST_SEP, REQUIRED, breaking_char, lint_terms, read_text, split_list
 from pipeline.model import Term
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -201,7 +201,7 @@ def import_file(source: Path, output: Path, *, force: bool = False) -> tuple[lis
 
     An existing ``output`` is replaced only with ``force``, and then kept as ``NAME~``.
     """
-    from pipeline.files import backup, write_atomic
+    from pipeline.workspace.files import backup, write_atomic
 
     terms = read_terms(source)
     if output.is_dir():

@@ -27,12 +27,12 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from pipeline.articles import Article, source_from_folder
-from pipeline.files import article_lock, not_a_file, write_atomic
+from pipeline.workspace.articles import Article, source_from_folder
+from pipeline.workspace.files import article_lock, not_a_file, write_atomic
 from pipeline.model import ArticleResult
 
 STATE = ".zhen.state"
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # all of pipeline/, not only this folder
 
 
 def _add(h, label: str, path: Path) -> None:
@@ -71,7 +71,7 @@ def settings_key(*, engine: str, options: object, purge_obsolete: bool, memory: 
     """The run's settings, which Argos package an ``auto`` run would pick, and what
     the translation memory holds (its digest and threshold: another reviewed
     sentence anywhere may draft this article)."""
-    from pipeline.engines.packages import find_package
+    from pipeline.engines.argos.packages import find_package
 
     package = find_package("zh", "en")
     return (f"engine:{engine}|options:{options!r}|purge:{purge_obsolete}|argos:{package.label if package else '-'}"

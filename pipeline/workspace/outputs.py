@@ -8,9 +8,9 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from pipeline.articles import Article
+from pipeline.workspace.articles import Article
 from pipeline.errors import SourceError
-from pipeline.files import LOCK
+from pipeline.workspace.files import LOCK
 
 STATE = ".zhen.state"  # incremental's record; named here too so this module stays light
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import polib
 
 from pipeline.errors import CatalogError
-from pipeline.po_grammar import EntryInfo, validate_text
+from pipeline.catalog.grammar import EntryInfo, validate_text
 
 WIDTH = 79
 _CHARSET = re.compile(r"charset\s*=\s*([\w.:-]+)", re.I)

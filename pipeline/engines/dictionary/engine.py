@@ -23,11 +23,12 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
 
-from pipeline.engines import cedict, mechanical
+from pipeline.text import cedict
+from pipeline.engines.dictionary import mechanical
 from pipeline.engines.base import Engine, Hypothesis, Request
-from pipeline.glossary import Glossary
+from pipeline.glossary.table import Glossary
 from pipeline.model import Segment, Term, TermHit
-from pipeline.script import HAN, HAN_CHAR, HAN_UNIFIED, simplify, to_simplified
+from pipeline.text.script import HAN, HAN_CHAR, HAN_UNIFIED, simplify, to_simplified
 
 # Revision of the glossing rules, part of the draft signature: raise it whenever a
 # change here, in ``cedict`` or in ``mechanical`` changes what a gloss says, so that

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from pipeline.model import TermHit
-from pipeline.script import fold_english
+from pipeline.text.script import fold_english
 
 
 def inject_renderings(text: str, hits: Sequence[TermHit]) -> str:

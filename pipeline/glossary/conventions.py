@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pipeline.glossary import Problem
+from pipeline.glossary.table import Problem
 from pipeline.model import Term
 
 EDITORIAL = "zhen editorial rendering"
@@ -32,7 +32,7 @@ _CITATION = re.compile(r"https?://\S+|\b(?:19|20)\d\d\b")
 
 def is_local_formula(term: Term) -> bool:
     """A numbered formula (by the structure rules of ``formulas``) with zhen's own English."""
-    from pipeline.formulas import find_quoted
+    from pipeline.text.formulas import find_quoted
 
     if not term.source.startswith(EDITORIAL):
         return False
