@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import qa
+from pipeline.qa import checks as qa
 from pipeline.catalog import po
 from pipeline.text import script
 from pipeline.catalog.merge import owned, state

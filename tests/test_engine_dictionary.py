@@ -145,7 +145,7 @@ def test_unknown_names_are_spelled_in_pinyin(glossary):
 
 
 def test_sample_drafts_pass_the_figure_and_glossary_checks(glossary):
-    from pipeline import qa
+    from pipeline.qa import checks as qa
     from pipeline.text import script
 
     segments = script.normalize(segment(read_article(SAMPLE)))
