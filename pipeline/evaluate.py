@@ -24,7 +24,7 @@ from pathlib import Path
 from pipeline.qa import checks as qa
 from pipeline.catalog import po
 from pipeline.text import script
-from pipeline.catalog.merge import owned, state
+from pipeline.catalog.entries import owned, state
 from pipeline.engines.base import Engine
 from pipeline.glossary.enforcement import verify
 from pipeline.errors import EvalSetError, SourceError

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.catalog import entries as catalog_entries
 from pipeline.catalog import merge as cat
 from pipeline import render
 from pipeline.workspace import incremental
@@ -68,7 +69,7 @@ def require_catalog(article: Article):
 def write_outputs(article: Article, segments: Sequence[Segment], hits, catalog, lang: str,
                   checks: SegmentQA | None = None, glossary: Glossary | None = None) -> None:
     checks = checks or SegmentQA(hits, glossary)
-    entries = cat.read_entries(catalog)
+    entries = catalog_entries.read_entries(catalog)
     rows = render.rows(segments, entries, hits, checks.for_page(segments, entries))
     title = segments[0].text if segments else article.slug
     write_if_changed(article.text, render.english_text(rows))
@@ -157,5 +158,5 @@ def rebuild_html(article: Article, *, glossary: Glossary) -> Path:
 def english_text(article: Article, glossary: Glossary, *, reviewed_only: bool = False) -> str:
     """The English article; with ``reviewed_only``, unreviewed segments are marked, not filled with drafts."""
     segments, hits, _ = analyse(article, glossary)
-    rows = render.rows(segments, cat.read_entries(require_catalog(article)), hits)
+    rows = render.rows(segments, catalog_entries.read_entries(require_catalog(article)), hits)
     return render.english_text(rows, reviewed_only=reviewed_only)

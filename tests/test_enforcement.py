@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 import polib
 import pytest
 
+from pipeline.catalog import notes as catalog_notes
 from pipeline.catalog import merge as cat
 from pipeline.catalog import po
 from pipeline.glossary.enforcement import repair, verify
@@ -156,9 +157,9 @@ def test_repairs_are_noted_for_the_reviewer(glossary, sample):
                            drafter=lambda todo: engine.draft(todo, hits_by_id),
                            now=datetime(2026, 1, 1, tzinfo=timezone.utc))
     reread = polib.pofile(po.render(catalog))
-    noted = [e for e in reread if any("replaced by the required" in v for v in cat.notes(e).get("draft-check", []))]
+    noted = [e for e in reread if any("replaced by the required" in v for v in catalog_notes.notes(e).get("draft-check", []))]
     assert noted
     for e in noted:
-        for note in (n for n in cat.notes(e)["draft-check"] if "replaced by" in n):
+        for note in (n for n in catalog_notes.notes(e)["draft-check"] if "replaced by" in n):
             required = note.split('the required "', 1)[1].split('"', 1)[0]
             assert required.lower() in e.msgstr.lower()

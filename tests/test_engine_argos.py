@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from devkit.random_argos_package import TINY_LINES, build_package
 from pipeline import __version__
-from pipeline.catalog.merge import setup_hash
+from pipeline.catalog.notes import setup_hash
 from pipeline.cli import main
 from pipeline.engines.argos.engine import ArgosEngine, ArgosOptions
 from pipeline.engines.argos.packages import find_package, install

@@ -8,7 +8,7 @@ import pytest
 from devkit.llm_server import LLMServer, echo
 from pipeline import __version__
 from pipeline.text import script
-from pipeline.catalog.merge import setup_hash
+from pipeline.catalog.notes import setup_hash
 from pipeline.glossary.table import load_glossary
 from pipeline.engines.llm import PROMPT_HASH, LLMEngine, clean_answer
 from pipeline.errors import EngineError

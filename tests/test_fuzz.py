@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipeline.catalog import entries as catalog_entries
 from pipeline.catalog import merge as cat
 from pipeline.catalog import po
 from pipeline.errors import ZhenError
@@ -244,4 +245,4 @@ def test_tmx_export_is_well_formed_xml_or_one_error_naming_the_line(pairs):
             return
     root = ET.fromstring(xml.encode("utf-8"))
     units = [[seg.text or "" for seg in tu.iter("seg")] + [(tu.findtext("note") or "")] for tu in root.iter("tu")]
-    assert units == [[e.msgid, e.msgstr, e.tcomment] for e in read if cat.state(e) == "reviewed"]
+    assert units == [[e.msgid, e.msgstr, e.tcomment] for e in read if catalog_entries.state(e) == "reviewed"]

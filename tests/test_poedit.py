@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.catalog import po
 from pipeline.workspace.articles import resolve
-from pipeline.catalog.merge import state
+from pipeline.catalog.entries import state
 from pipeline.engines.registry import EngineProvider
 from pipeline.run import translate_article
 from tests.conftest import GLOSSARY_DIR, NOW, ROOT

@@ -234,7 +234,7 @@ class _Checker:
 
 
 @dataclass(frozen=True)
-class EntryInfo:
+class ParsedEntry:
     """What the checker learnt of an entry that polib does not keep."""
 
     msgctxt: str | None
@@ -243,7 +243,7 @@ class EntryInfo:
     previous: dict[str, str]  # "#|" or "#~|" keyword → text
 
 
-def validate_text(text: str, *, name: str) -> list[EntryInfo]:
+def validate_text(text: str, *, name: str) -> list[ParsedEntry]:
     """Raise CatalogError at the first line gettext would reject or polib would misread.
 
     Beyond the syntax of each line: each entry is complete (msgctxt, msgid, then
@@ -255,4 +255,4 @@ def validate_text(text: str, *, name: str) -> list[EntryInfo]:
     for number, raw in enumerate(text.split("\n"), start=1):
         checker.feed(number, raw)
     checker.finish()
-    return [EntryInfo(e.value("msgctxt"), e.value("msgid") or "", e.obsolete, e.previous) for e in checker.read]
+    return [ParsedEntry(e.value("msgctxt"), e.value("msgid") or "", e.obsolete, e.previous) for e in checker.read]

@@ -1,303 +1,27 @@
 """Catalog merge: build an article's PO catalog, never losing a reviewer's work.
 
-An entry is *untranslated* (empty), a *draft* (machine text, flagged fuzzy)
-or *reviewed* (non-empty, not fuzzy). Reviewed entries are never touched.
-Everything the pipeline must remember about an entry lives in ``#.`` notes,
-because Poedit drops flags it does not know. Poedit shows every note to the
-reviewer, so an explanation is given in full once per catalog, where it first
-occurs, and bookkeeping takes one short bracket:
-
-    role: body
-    glossary: 三個高地 = "three highlands" (note)     (the first entry with the term; later ones
-    glossary: 三個高地 = "three highlands"            give the rendering alone)
-    draft: dictionary (label) [<draft id> <setup>]   (the label with the engine's first draft only)
-    draft-setup: <setup> = engine:…|glossary:…|zhen:…  (with the engine's first draft only)
-    tm-match: 84% from article jinnan (translations/jinnan/en.po)   (a translation-memory draft;
-    tm-source: …, tm-figures: 4,512 → 5,120                          also its source and figures)
-    qa: error (numbers): figure 480多 (480) is missing or altered   (refreshed every run)
-
-The draft id is a hash of the draft text (a different msgstr means a reviewer
-edited it); the setup is a hash of the draft's signature (engine, model,
-glossary revision, zhen version: a new one refreshes drafts nobody touched),
-spelled out once per engine in a catalog.
-Catalogs written with the older ``draft-signature:`` and ``draft-id:`` lines
-are read as well, and rewritten in this form.
-"""
+Reviewed entries are never touched; drafts nobody edited are refreshed when their setup
+changed; entries another tool added are kept as they were. What the merge writes into each
+entry's notes is ``catalog.notes``."""
 
 from __future__ import annotations
 
 import difflib
-import hashlib
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import polib
 
 from pipeline import __version__
 from pipeline.catalog import po
+from pipeline.catalog.entries import is_machine_draft, needs_draft, owned, references, state
+from pipeline.catalog.notes import Shown, draft_lines, draft_note, kept_draft_lines, notes, term_lines
 from pipeline.errors import CatalogError
-from pipeline.model import Draft, Finding, MergeStats, Segment, Term, TermHit
-
-if TYPE_CHECKING:
-    from pipeline.workspace.articles import Article
+from pipeline.model import Draft, MergeStats, Segment, TermHit
 
 FUZZY_MATCH_MIN = 0.6
 DATE_FORMAT = "%Y-%m-%d %H:%M%z"
-DRAFT_KEYS = ("draft", "draft-setup", "draft-signature", "draft-id", "draft-score", "draft-check", "tm-match", "tm-source",
-              "tm-figures")
-# Notes rewritten on every write rather than kept as they were: the draft line, and the older bookkeeping lines.
-_BOOKKEEPING = ("draft", "draft-setup", "draft-signature", "draft-id")
-_BRACKET = re.compile(r" \[(?P<id>[0-9a-f]{12}) (?P<setup>[0-9a-f]{8})\]")
-_LABEL = re.compile(r" \((?P<label>.*)\)")
-
-
-def state(entry: polib.POEntry) -> str:
-    if not entry.msgstr.strip():
-        return "untranslated"
-    return "draft" if "fuzzy" in entry.flags else "reviewed"
-
-
-def owned(entry: polib.POEntry) -> bool:
-    """Is this one of zhen's entries (one source sentence), rather than one a person or
-    another gettext tool added (a msgctxt, plural forms)? Those are kept as they are."""
-    return entry.msgctxt is None and not (entry.msgid_plural or entry.msgstr_plural) and entry.msgid != ""
-
-
-def draft_id(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-
-
-def setup_hash(signature: str) -> str:
-    """The short form of a draft signature that each entry carries."""
-    return hashlib.sha256(signature.encode("utf-8")).hexdigest()[:8]
-
-
-NOTE_KEYS = ("role", "glossary", "glossary (inside a longer term)", *DRAFT_KEYS, "edited", "match", "qa")
-_WORD_HYPHEN = re.compile(r"[^\W\d_]-$")  # where textwrap breaks a hyphenated word
-_NOTE_START = re.compile("(" + "|".join(re.escape(k) for k in sorted(NOTE_KEYS, key=len, reverse=True)) + r"):(?: |$)")
-
-
-def notes(entry: polib.POEntry) -> dict[str, list[str]]:
-    """The entry's ``#.`` notes by key.
-
-    A line that starts no known note continues the one before: tools that wrap
-    long ``#.`` lines at 79 columns (polib does; Poedit does not) split a note
-    at a space, or after the hyphen inside a word ("translate-" / "zh_en"), so
-    the pieces are joined with a space, or with none after such a hyphen. A
-    wrapped piece that happens to start like a note ("… an earlier draft: kept")
-    cannot be told from one here; ``draft_note`` guards the note that matters.
-    """
-    pairs: list[list[str]] = []
-    for line in (entry.comment or "").split("\n"):
-        m = _NOTE_START.match(line)
-        if m:
-            pairs.append([m.group(1), line[m.end():]])
-        elif pairs and line.strip():
-            before, piece = pairs[-1][1], line.strip()
-            glue = "" if _WORD_HYPHEN.search(before) and piece[0].isalnum() else " "
-            pairs[-1][1] = f"{before}{glue}{piece}".strip()
-    out: dict[str, list[str]] = {}
-    for key, value in pairs:
-        out.setdefault(key, []).append(value)
-    return out
-
-
-def references(entry: polib.POEntry) -> tuple[str, ...]:
-    """The entry's source references, "file:line", as its `#:` lines give them."""
-    return tuple(f"{name}:{line}" if line else name for name, line in entry.occurrences)
-
-
-@dataclass(frozen=True)
-class DraftNote:
-    """What an entry's notes say of its machine draft."""
-
-    engine: str  # "" when no note says
-    label: str  # "" when this entry's line does not give it
-    id: str | None  # the draft text's hash; None once a reviewer edited the draft
-    setup: str | None  # the signature's hash
-
-
-def _engine_and_label(head: str) -> tuple[str, str] | None:
-    """"ENGINE" or "ENGINE (LABEL)"; None for text of any other shape."""
-    engine, _, rest = head.partition(" ")
-    if not engine:
-        return None
-    if not rest:
-        return engine, ""
-    m = _LABEL.fullmatch(" " + rest)
-    return (engine, m.group("label")) if m else None
-
-
-def draft_note(entry: polib.POEntry) -> DraftNote:
-    """The entry's draft line, read so that text merely looking like one cannot pass for it: a
-    line carrying the bookkeeping bracket wins, then one of the line's shape, and text a tool
-    glued on after the bracket is ignored."""
-    n = notes(entry)
-    values = n.get("draft", [])
-    for value in values:
-        brackets = list(_BRACKET.finditer(value))
-        head = _engine_and_label(value[:brackets[-1].start()]) if brackets else None
-        if head is not None:
-            return DraftNote(*head, brackets[-1].group("id"), brackets[-1].group("setup"))
-    head = next((h for h in map(_engine_and_label, values) if h is not None), ("", ""))
-    old_signature = n.get("draft-signature", [None])[0]  # the older, longer bookkeeping
-    return DraftNote(*head, n.get("draft-id", [None])[0],
-                     setup_hash(old_signature) if old_signature is not None else None)
-
-
-def draft_origin(entry: polib.POEntry) -> tuple[str, int | None]:
-    """Who wrote a draft (tm, argos, dictionary, …) and, for the memory, the match %."""
-    score = notes(entry).get("tm-match", [""])[0].split("%")[0]
-    return draft_note(entry).engine, int(score) if score.isdigit() else None
-
-
-@dataclass(frozen=True)
-class EntryInfo:
-    """One catalog entry as the later stages read it, parsed once from its lines
-    and notes; the PO notes stay the storage format."""
-
-    number: int  # 1-based position in the catalog
-    msgid: str
-    msgstr: str
-    state: str  # untranslated | draft | reviewed
-    origin: str  # who wrote the draft: tm, argos, dictionary, llm, … ("" when no note says)
-    match: int | None  # a memory draft's match %
-    terms: tuple[str, ...]  # the glossary terms its notes name
-    references: tuple[str, ...]  # "file:line", as the #: lines give them
-    findings: tuple[str, ...]  # the qa notes
-    comment: str  # the translator's comment
-    obsolete: bool
-    owned: bool  # one of zhen's sentence entries (see ``owned``), not one another tool added
-    line: int | None = None  # where the entry starts in the file, when it was read from one
-
-    @property
-    def reference(self) -> str:
-        """The first source reference ("" when there is none)."""
-        return self.references[0] if self.references else ""
-
-
-def read_entry(entry: polib.POEntry, number: int) -> EntryInfo:
-    n = notes(entry)
-    origin, match = draft_origin(entry)
-    return EntryInfo(
-        number=number, msgid=entry.msgid, msgstr=entry.msgstr, state=state(entry), origin=origin, match=match,
-        terms=tuple(t.split(" = ")[0] for t in n.get("glossary", [])), findings=tuple(n.get("qa", [])),
-        references=references(entry), comment=entry.tcomment or "", obsolete=entry.obsolete,
-        owned=owned(entry), line=entry.linenum if isinstance(entry.linenum, int) else None)
-
-
-def read_entries(catalog: polib.POFile) -> list[EntryInfo]:
-    """Every entry of a catalog, numbered as in the file."""
-    return [read_entry(e, n) for n, e in enumerate(catalog, start=1)]
-
-
-def is_machine_draft(entry: polib.POEntry) -> bool:
-    """A fuzzy entry whose text is exactly what an engine wrote."""
-    if state(entry) != "draft":
-        return False
-    return draft_note(entry).id == draft_id(entry.msgstr)
-
-
-def needs_draft(entry: polib.POEntry | None, signature: str) -> bool:
-    if entry is None or state(entry) == "untranslated":
-        return True
-    if not is_machine_draft(entry):
-        return False  # reviewed, or a draft a person edited
-    return draft_note(entry).setup != setup_hash(signature)
-
-
-@dataclass
-class _Shown:
-    """What the entries written so far have explained, so that later ones need not repeat it."""
-
-    terms: set[str]
-    engines: set[str]
-    setup_engines: set[str]  # the engines whose setup has been spelled out
-    labels: dict[str, str]  # each engine's label, from this run's drafts and the old catalog's notes
-    signatures: dict[str, str]  # each setup's whole signature, from the same
-
-    @classmethod
-    def start(cls, old: polib.POFile | None, drafts: Iterable[Draft]) -> _Shown:
-        labels = {d.engine: d.label for d in drafts if d.label}  # this run's words win over the old catalog's
-        sigs: dict[str, str] = {}
-        for e in old or ():
-            note = draft_note(e)
-            if note.label:
-                labels.setdefault(note.engine, note.label)
-            n = notes(e)
-            for s in n.get("draft-signature", []):
-                sigs.setdefault(setup_hash(s), s)
-            for s in n.get("draft-setup", []):
-                setup, _, whole = s.partition(" = ")
-                # A hand-edited line is not believed; a tool's wrap may have left a space inside.
-                for candidate in (whole, "".join(whole.split())):
-                    if setup_hash(candidate) == setup:
-                        sigs.setdefault(setup, candidate)
-        return cls(set(), set(), set(), labels, sigs)
-
-
-def _term_line(key: str, term: Term, shown: _Shown) -> str:
-    # The renderings a reviewer may keep come along every time, as they are what the check accepts.
-    line = f'{key}: {term.term} = ' + " or ".join(f'"{r}"' for r in term.renderings)
-    if term.term in shown.terms:
-        return line
-    shown.terms.add(term.term)
-    return f"{line} ({term.note})" if term.note else line
-
-
-def _term_lines(hits: Sequence[TermHit], nested: Sequence[TermHit], shown: _Shown) -> list[str]:
-    """Each term's explanation in full where the catalog first names it; later, its rendering alone.
-    A term inside a longer one is named only until it has been explained."""
-    lines = [_term_line("glossary", t, shown) for t in dict.fromkeys(h.term for h in hits)]
-    lines += [_term_line("glossary (inside a longer term)", t, shown)
-              for t in dict.fromkeys(h.term for h in nested) if t.term not in shown.terms]
-    return lines
-
-
-def _draft_line(engine: str, shown: _Shown, draft: str | None = None, setup: str | None = None) -> list[str]:
-    """The engine (with its label where the catalog first shows its drafts) and, for a draft
-    nobody edited, its id and setup (spelled out with the engine's first draft)."""
-    line = f"draft: {engine}"
-    label = shown.labels.get(engine)
-    if label and engine not in shown.engines:
-        line += f" ({label})"
-    shown.engines.add(engine)
-    if draft is None or setup is None:
-        return [line]
-    lines = [f"{line} [{draft} {setup}]"]
-    # Once per engine: an engine's drafts share one setup, and each memory draft has its own
-    # (the unit it came from), which its tm-match line already names for a person.
-    if engine not in shown.setup_engines and setup in shown.signatures:
-        lines.append(f"draft-setup: {setup} = {shown.signatures[setup]}")
-        shown.setup_engines.add(engine)
-    return lines
-
-
-def _draft_lines(d: Draft, shown: _Shown) -> list[str]:
-    setup = setup_hash(d.signature)
-    shown.signatures.setdefault(setup, d.signature)
-    lines = _draft_line(d.engine, shown, draft_id(d.text), setup)
-    if d.score is not None:
-        conf = f", confidence {d.confidence:.2f}" if d.confidence is not None else ""
-        lines.append(f"draft-score: {d.score:.3f}{conf}")
-    for m in d.missing_terms:
-        lines.append(f'draft-check: missing required rendering "{m}"')
-    for f in d.forbidden_terms:
-        lines.append(f'draft-check: carries avoided rendering "{f}"')
-    for avoided, required in d.repaired_terms:
-        lines.append(f'draft-check: "{avoided}" replaced by the required "{required}"; check the grammar around it')
-    return lines + list(d.notes)
-
-
-def _kept_draft_lines(entry: polib.POEntry, shown: _Shown, *, machine: bool) -> list[str]:
-    """An old entry's draft notes, its draft line rewritten; ``machine``: the text is still the engine's."""
-    note = draft_note(entry)
-    lines = _draft_line(note.engine, shown, note.id if machine else None, note.setup) if note.engine else []
-    n = notes(entry)
-    return lines + [f"{k}: {v}" for k in DRAFT_KEYS if k not in _BOOKKEEPING for v in n.get(k, [])]
 
 
 def _old_entries(old: polib.POFile | None) -> dict[str, polib.POEntry]:
@@ -411,11 +135,11 @@ def _plan(segments: Sequence[Segment], old: polib.POFile | None,
 
 def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mapping[int, Draft], *,
                  source_name: str, hits: Mapping[int, Sequence[TermHit]], nested: Mapping[int, Sequence[TermHit]],
-                 annotate: Annotator | None, counts: dict[str, int], shown: _Shown) -> polib.POEntry:
+                 annotate: Annotator | None, counts: dict[str, int], shown: Shown) -> polib.POEntry:
     """One live entry: a fresh draft, the previous translation kept, a fuzzy match, or empty."""
     first = segs[0]
     entry = polib.POEntry(msgid=msgid, msgstr="", occurrences=[(source_name, str(s.line)) for s in segs])
-    lines = [f"role: {first.role}"] + _term_lines(hits.get(first.id, ()), nested.get(first.id, ()), shown)
+    lines = [f"role: {first.role}"] + term_lines(hits.get(first.id, ()), nested.get(first.id, ()), shown)
     old_entry = plan.olds.get(msgid)
     if old_entry is not None:
         entry.tcomment = old_entry.tcomment
@@ -424,7 +148,7 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
         entry.msgstr = d.text
         entry.flags = ["fuzzy"]
         entry.previous_msgid = d.previous or None
-        lines += _draft_lines(d, shown)
+        lines += draft_lines(d, shown)
     elif old_entry is not None and state(old_entry) != "untranslated":
         entry.msgstr = old_entry.msgstr
         entry.flags = [f for f in old_entry.flags if f != "fuzzy" or state(old_entry) == "draft"]
@@ -433,11 +157,11 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
         elif is_machine_draft(old_entry):
             counts["reused"] += 1
             entry.previous_msgid = old_entry.previous_msgid
-            lines += _kept_draft_lines(old_entry, shown, machine=True)
+            lines += kept_draft_lines(old_entry, shown, machine=True)
         elif draft_note(old_entry).engine:
             counts["edited"] += 1
             entry.previous_msgid = old_entry.previous_msgid
-            lines += _kept_draft_lines(old_entry, shown, machine=False)
+            lines += kept_draft_lines(old_entry, shown, machine=False)
             lines.append("edited: a reviewer changed this draft; it is kept and no longer refreshed")
         else:  # a person's own unfinished text, or the translation of an earlier version, as it was
             matched = notes(old_entry).get("match", [])
@@ -528,7 +252,7 @@ def merge(
     drafts = drafter(plan.to_draft) if plan.to_draft else {}
     catalog = polib.POFile(wrapwidth=po.WIDTH)
     counts = dict(reused=0, reviewed=0, edited=0, fuzzy=0, untranslated=0)
-    shown = _Shown.start(old, drafts.values())
+    shown = Shown.start(old, drafts.values())
     for msgid, segs in plan.order.items():
         catalog.append(_build_entry(msgid, segs, plan, drafts, source_name=source_name, hits=hits,
                                     nested=nested or {}, annotate=annotate, counts=counts, shown=shown))
@@ -542,38 +266,3 @@ def merge(
         untranslated=counts["untranslated"], obsolete=obsolete, changed=changed,
     )
     return catalog, stats
-
-
-def catalog_status(article: Article, findings: Sequence[Finding] = ()) -> dict:
-    """Counts per entry state for one article's catalog, and its QA findings by
-    severity (``findings``: what ``zhen check`` found in it); a missing catalog
-    counts as nothing done."""
-    counts = {"reviewed": 0, "draft": 0, "untranslated": 0}
-    origins: dict[str, int] = {}
-    matches: list[dict] = []
-    segments = 0
-    live = [e for e in read_entries(po.read_catalog(article.catalog)) if not e.obsolete and e.owned] \
-        if article.catalog.exists() else []
-    for e in live:
-        n = len(e.references) or 1
-        segments += n
-        counts[e.state] += n
-        if e.state == "draft":
-            origins[e.origin or "other"] = origins.get(e.origin or "other", 0) + n
-            if e.match is not None:
-                matches.append({"entry": e.number, "score": e.match})
-    errors = sum(f.severity == "error" for f in findings)
-    warnings = len(findings) - errors
-    return {
-        "article": article.slug,
-        "catalog": str(article.catalog),
-        "segments": segments,
-        "reviewed": counts["reviewed"],
-        "drafts": counts["draft"],
-        "untranslated": counts["untranslated"],
-        "errors": errors,
-        "warnings": warnings,
-        "origins": dict(sorted(origins.items())),  # drafts by who wrote them: tm, argos, dictionary, …
-        "tm_matches": matches,  # each memory draft's catalog entry and match %
-        "percent_reviewed": 100.0 * counts["reviewed"] / segments if segments else 0.0,
-    }

@@ -17,7 +17,7 @@ from pathlib import Path
 import polib
 
 from pipeline.errors import CatalogError
-from pipeline.catalog.grammar import EntryInfo, validate_text
+from pipeline.catalog.grammar import ParsedEntry, validate_text
 
 WIDTH = 79
 _CHARSET = re.compile(r"charset\s*=\s*([\w.:-]+)", re.I)
@@ -44,7 +44,7 @@ def _check_charset(catalog: polib.POFile, text: str, name: str) -> None:
                            "or convert the file with msgconv --to-code=UTF-8)", path=name, line=line)
 
 
-def _restore_obsolete_previous(catalog: polib.POFile, infos: list[EntryInfo]) -> None:
+def _restore_obsolete_previous(catalog: polib.POFile, infos: list[ParsedEntry]) -> None:
     """polib skips "#~|" lines: give obsolete entries back the previous msgid msgmerge wrote for them."""
     infos = [i for i in infos if i.msgid or i.msgctxt is not None]  # polib keeps the header apart
     if len(infos) != len(catalog):

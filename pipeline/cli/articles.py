@@ -181,7 +181,7 @@ def status(obj: Context, paths, as_json, glossary_path, follow_symlinks) -> None
     Example:
       zhen status translations/
     """
-    from pipeline.catalog.merge import catalog_status
+    from pipeline.catalog.status import catalog_status
     from pipeline.glossary.table import load_glossary
     from pipeline.workspace.locate import catalog_paths, locate
     from pipeline.qa.checks import check_files
@@ -195,14 +195,14 @@ def status(obj: Context, paths, as_json, glossary_path, follow_symlinks) -> None
     rows = [catalog_status(a, by_catalog.get(str(a.catalog), ())) for a in articles]
     if as_json:
         for r in rows:
-            _emit(r)
+            _emit(r.as_json())
         return
     numeric = ("segments", "reviewed", "drafts", "untranslated", "errors", "warnings", "% reviewed")
     _print_table("Review status", ("article", *numeric, "drafts by origin", "TM match %"),
-                 [(r["article"], str(r["segments"]), str(r["reviewed"]), str(r["drafts"]), str(r["untranslated"]),
-                   str(r["errors"]), str(r["warnings"]), f"{r['percent_reviewed']:.0f}%",
-                   ", ".join(f"{k} {v}" for k, v in r["origins"].items()),
-                   " ".join(str(m["score"]) for m in r["tm_matches"])) for r in rows],
+                 [(r.article, str(r.segments), str(r.reviewed), str(r.drafts), str(r.untranslated),
+                   str(r.errors), str(r.warnings), f"{r.percent_reviewed:.0f}%",
+                   ", ".join(f"{k} {v}" for k, v in r.origins),
+                   " ".join(str(m.score) for m in r.tm_matches)) for r in rows],
                  numeric=numeric)
 
 

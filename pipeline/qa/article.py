@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 
-from pipeline.catalog.merge import EntryInfo
+from pipeline.catalog.entries import EntryInfo
 from pipeline.glossary.table import Glossary
 from pipeline.model import Finding, Segment, TermHit
 from pipeline.qa.checks import check_segment

@@ -13,15 +13,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipeline.catalog import po
-from pipeline.catalog.merge import EntryInfo, read_entries
+from pipeline.catalog.entries import EntryInfo, read_entries
 from pipeline.glossary.enforcement import verify
-from pipeline.model import Finding, TermHit
+from pipeline.model import Finding, Flaw, TermHit
 from pipeline.text.numbers import en_figures, english_keys, figure_keys, zh_dates, zh_figures
 from pipeline.qa.terms import check_terms
 from pipeline.text.script import HAN_CHAR
 
-# A check returns (severity, message, subject) triples; subject is the figure or term concerned.
-Check = Callable[[str, str, Sequence[TermHit]], list[tuple[str, str, str]]]
+Check = Callable[[str, str, Sequence[TermHit]], list[Flaw]]
 _FULLWIDTH = re.compile(r"[，。：；（）『』「」、！？]")
 # Full-width Latin letters and digits read as English to the glossary and figure checks, which fold
 # width, but are not what an English page prints.
@@ -39,14 +38,14 @@ def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-def check_numbers(source: str, english: str, hits: Sequence[TermHit]) -> list[tuple[str, str, str]]:
+def check_numbers(source: str, english: str, hits: Sequence[TermHit]) -> list[Flaw]:
     """Figures: every figure, date and anniversary in the source appears in the English."""
     text = _nfkc(source)
     out = []
     dates = zh_dates(text)
     for d in dates:
         if not d.pattern.search(english):
-            out.append(("error", f"date {d.surface} ({d.english}) is missing or altered", d.surface))
+            out.append(Flaw("error", f"date {d.surface} ({d.english}) is missing or altered", d.surface))
     # Figures inside a date were checked with it; those inside other glossary
     # terms (五個攻堅戰) are the glossary's business.
     covered = [(h.start, h.end) for h in hits] + [(d.start, d.end) for d in dates]
@@ -55,7 +54,7 @@ def check_numbers(source: str, english: str, hits: Sequence[TermHit]) -> list[tu
         if any(s <= fig.start < e for s, e in covered):
             continue
         if not figure_keys(fig) & target:
-            out.append(("error", f"figure {fig.surface} ({fig.value:g}) is missing or altered", fig.surface))
+            out.append(Flaw("error", f"figure {fig.surface} ({fig.value:g}) is missing or altered", fig.surface))
     return out
 
 
@@ -64,54 +63,54 @@ def _or_accepted(accept: Sequence[str]) -> str:
     return f" (or one the glossary accepts: {quoted})" if accept else ""
 
 
-def check_glossary(source: str, english: str, hits: Sequence[TermHit]) -> list[tuple[str, str, str]]:
+def check_glossary(source: str, english: str, hits: Sequence[TermHit]) -> list[Flaw]:
     """Glossary: required renderings present, avoided renderings absent."""
     missing, forbidden = verify(english, hits)
     terms = {h.term.english: h.term for h in hits}
     avoided = {a: h.term.term for h in hits for a in h.term.avoid}
-    return ([("error", f'missing required rendering "{m}"{_or_accepted(terms[m].accept)}', terms[m].term)
+    return ([Flaw("error", f'missing required rendering "{m}"{_or_accepted(terms[m].accept)}', terms[m].term)
              for m in missing]
-            + [("error", f'carries avoided rendering "{f}"', avoided[f]) for f in forbidden])
+            + [Flaw("error", f'carries avoided rendering "{f}"', avoided[f]) for f in forbidden])
 
 
-def check_leftovers(source: str, english: str, hits: Sequence[TermHit]) -> list[tuple[str, str, str]]:
+def check_leftovers(source: str, english: str, hits: Sequence[TermHit]) -> list[Flaw]:
     """Leftovers: CJK characters, full-width punctuation, letters or digits, unbalanced brackets or doubled spaces."""
     out = []
     if HAN_CHAR.search(english):
         left = "".join(HAN_CHAR.findall(english))[:20]
-        out.append(("error", f"Chinese characters left in the English: {left}", left))
+        out.append(Flaw("error", f"Chinese characters left in the English: {left}", left))
     if _FULLWIDTH.search(english):
         marks = "".join(_FULLWIDTH.findall(english))
-        out.append(("warning", f"full-width punctuation: {marks}", marks))
+        out.append(Flaw("warning", f"full-width punctuation: {marks}", marks))
     if _FULLWIDTH_ALNUM.search(english):
         letters = "".join(_FULLWIDTH_ALNUM.findall(english))[:20]
-        out.append(("error", f"full-width letters or digits in the English: {letters}", letters))
+        out.append(Flaw("error", f"full-width letters or digits in the English: {letters}", letters))
     if placeholder := _PLACEHOLDER.search(english):
-        out.append(("error", "a term-protection placeholder leaked into the English", placeholder.group(0)))
+        out.append(Flaw("error", "a term-protection placeholder leaked into the English", placeholder.group(0)))
     for opener, closer in _PAIRS:
         if english.count(opener) != english.count(closer):
-            out.append(("warning", f"unbalanced {opener}{closer}", opener + closer))
+            out.append(Flaw("warning", f"unbalanced {opener}{closer}", opener + closer))
     if english.count('"') % 2:
-        out.append(("warning", 'unbalanced "', '"'))
+        out.append(Flaw("warning", 'unbalanced "', '"'))
     if "  " in english:
-        out.append(("warning", "doubled space", ""))
+        out.append(Flaw("warning", "doubled space", ""))
     if english.strip() == source.strip():
-        out.append(("error", "English identical to the source", ""))
+        out.append(Flaw("error", "English identical to the source", ""))
     return out
 
 
-def check_repetition(source: str, english: str, hits: Sequence[TermHit]) -> list[tuple[str, str, str]]:
+def check_repetition(source: str, english: str, hits: Sequence[TermHit]) -> list[Flaw]:
     """Repetition: a word or phrase repeated in a loop, a known MT failure."""
     words = re.findall(r"\w+", english.lower())
     for n in (1, 2, 3):
         for i in range(len(words) - 3 * n + 1):
             gram = words[i:i + n]
             if gram == words[i + n:i + 2 * n] == words[i + 2 * n:i + 3 * n]:
-                return [("error", f"repeated {' '.join(gram)!r} three times in a row", " ".join(gram))]
+                return [Flaw("error", f"repeated {' '.join(gram)!r} three times in a row", " ".join(gram))]
     return []
 
 
-def check_length(source: str, english: str, hits: Sequence[TermHit]) -> list[tuple[str, str, str]]:
+def check_length(source: str, english: str, hits: Sequence[TermHit]) -> list[Flaw]:
     """Length: English far shorter or longer than the source predicts (a dropped or invented clause)."""
     cjk = len(HAN_CHAR.findall(source))
     if cjk < LENGTH_MIN_CJK:
@@ -120,12 +119,12 @@ def check_length(source: str, english: str, hits: Sequence[TermHit]) -> list[tup
     other = sum(1 for c in source if c.isascii() and c.isalnum())
     ratio = (len(english) - other) / cjk
     if ratio < LENGTH_RATIO[0]:
-        return [("warning", f"English is short for the source ({ratio:.1f} characters per Chinese character; "
-                            f"professional translations run {LENGTH_RATIO[0]}–{LENGTH_RATIO[1]}): "
-                            "is a clause missing?", "")]
+        return [Flaw("warning", f"English is short for the source ({ratio:.1f} characters per Chinese character; "
+                                f"professional translations run {LENGTH_RATIO[0]}–{LENGTH_RATIO[1]}): "
+                                "is a clause missing?", "")]
     if ratio > LENGTH_RATIO[1]:
-        return [("warning", f"English is long for the source ({ratio:.1f} characters per Chinese character; "
-                            f"professional translations run {LENGTH_RATIO[0]}–{LENGTH_RATIO[1]})", "")]
+        return [Flaw("warning", f"English is long for the source ({ratio:.1f} characters per Chinese character; "
+                                f"professional translations run {LENGTH_RATIO[0]}–{LENGTH_RATIO[1]})", "")]
     return []
 
 
@@ -148,14 +147,14 @@ def check_segment(source: str, english: str, hits: Sequence[TermHit], *, segment
         return []
     findings, seen = [], set()
     for name, check in CHECKS.items():
-        for sev, msg, subject in check(source, english, hits):
+        for flaw in check(source, english, hits):
             # 七一 missing from the English is one problem, whether the date
             # check or the glossary check sees it first.
-            if subject and name in ("numbers", "glossary") and subject in seen:
+            if flaw.subject and name in ("numbers", "glossary") and flaw.subject in seen:
                 continue
-            seen.add(subject)
-            findings.append(Finding(check=name, severity=sev, message=msg, segment=segment,
-                                    subject=subject, catalog=catalog, entry=entry, reference=reference))
+            seen.add(flaw.subject)
+            findings.append(Finding(check=name, severity=flaw.severity, message=flaw.message, segment=segment,
+                                    subject=flaw.subject, catalog=catalog, entry=entry, reference=reference))
     return findings
 
 

@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from pipeline.catalog.merge import EntryInfo
+from pipeline.catalog.entries import EntryInfo
 from pipeline.glossary.enforcement import as_words
 from pipeline.glossary.table import Glossary
 from pipeline.model import Finding

@@ -15,7 +15,8 @@ from xml.sax.saxutils import escape, quoteattr
 import polib
 
 from pipeline import __version__
-from pipeline.catalog.merge import DATE_FORMAT, EntryInfo, read_entries
+from pipeline.catalog.entries import EntryInfo, read_entries
+from pipeline.catalog.merge import DATE_FORMAT
 from pipeline.errors import CatalogError
 
 

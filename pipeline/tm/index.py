@@ -154,7 +154,7 @@ _NOTHING = _file_digest(())
 
 def reviewed_units(catalog, origin: str, article: str) -> list[Unit]:
     """The reviewed entries (non-empty, not fuzzy, obsolete ones too) of a parsed catalog."""
-    from pipeline.catalog.merge import owned, state
+    from pipeline.catalog.entries import owned, state
 
     return [Unit(e.msgid, e.msgstr, origin, article) for e in catalog if owned(e) and state(e) == "reviewed"]
 

@@ -169,7 +169,7 @@ def segments_from_catalog(catalog: polib.POFile) -> list[Segment]:
 
     Live entries in line order; sentences on one source line form a paragraph.
     """
-    from pipeline.catalog.merge import notes
+    from pipeline.catalog.notes import notes
 
     placed: list[tuple[int, int, str, str]] = []
     for n, entry in enumerate(catalog):

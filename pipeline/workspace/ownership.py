@@ -17,7 +17,7 @@ import polib
 
 from pipeline.workspace import naming
 from pipeline.workspace.articles import Article, source_from_folder
-from pipeline.catalog.merge import owned
+from pipeline.catalog.entries import owned
 from pipeline.errors import CatalogError
 
 FIELD = "X-Zhen-Source"
