@@ -91,7 +91,9 @@ def ud_text() -> str:
 
 def throughput(best_time) -> tuple[int, float, float]:
     """(chars, detector chars/s, jieba chars/s) over the UD text, dictionaries loaded beforehand."""
-    from pipeline.text.formulas import _jieba, cedict, find_mentions
+    from pipeline.text.formulas import find_mentions
+    from pipeline.text.lexicon import cedict
+    from pipeline.text.lexicon import jieba as _jieba
 
     text = ud_text()
     lines = text.splitlines()

@@ -225,7 +225,7 @@ def test_tmx_export_is_well_formed_xml_or_one_error_naming_the_line(pairs):
     import xml.etree.ElementTree as ET
 
     from pipeline.errors import CatalogError
-    from pipeline.tm.export import tmx
+    from pipeline.tm.tmx import tmx
 
     catalog = cat.merge(slug="t", source_name="source.zh.txt", source_language="zh_TW", segments=[], hits={},
                         old=None, signature="s", drafter=lambda todo: {}, now=NOW)[0]

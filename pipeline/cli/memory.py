@@ -71,7 +71,7 @@ def export_text(paths, reviewed_only, output, glossary_path, follow_symlinks) ->
 def export_tmx(paths, output, follow_symlinks) -> None:
     """Reviewed pairs of every catalog as one TMX 1.4 translation memory for CAT tools."""
     from pipeline.catalog import po
-    from pipeline.tm.export import tmx
+    from pipeline.tm.tmx import tmx
     from pipeline.workspace.locate import with_catalogs
     from pipeline.workspace.outputs import check_export
 

@@ -92,7 +92,7 @@ def _recurring_spans(text: str, masked: Sequence[tuple[int, int]], dictionary) -
     with the noun that follows it (创先争优活动). Phrases built only of known
     words (经济社会, 工作实际) are the dictionary's business, not the glossary's.
     """
-    from pipeline.text.formulas import _posseg
+    from pipeline.text.lexicon import posseg
 
     s = fold(text)
     keep = [True] * len(s)
@@ -110,7 +110,7 @@ def _recurring_spans(text: str, masked: Sequence[tuple[int, int]], dictionary) -
                 start = None
         for a, b in pieces:
             words, pos = [], a
-            for p in _posseg().lcut(s[a:b], HMM=True):
+            for p in posseg().lcut(s[a:b], HMM=True):
                 words.append((pos, pos + len(p.word), p.word, p.flag))
                 pos += len(p.word)
             for i, (start_, end_, word, flag) in enumerate(words):
@@ -130,7 +130,7 @@ def suggest(units: Iterable[Unit], glossary: Glossary | None = None, *, recurrin
     occurrence. A counted noun phrase (三个高地) with no second sign in its own
     sentence becomes a formula when it occurs twice in the input.
     """
-    from pipeline.text.formulas import cedict
+    from pipeline.text.lexicon import cedict
 
     units = list(units)
     known = _known_forms(glossary)

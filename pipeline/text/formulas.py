@@ -47,12 +47,11 @@ generic-noun list, rarer nouns are not).
 from __future__ import annotations
 
 import dataclasses
-import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
+from pipeline.text import lexicon
 from pipeline.text.numbers import chinese_numeral, zh_dates
 from pipeline.text.script import HAN_BMP, fold
 
@@ -127,30 +126,6 @@ class Lexeme:
 # --- dictionaries -------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _jieba():
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba
-
-
-@lru_cache(maxsize=1)
-def _posseg():
-    _jieba()
-    import jieba.posseg
-
-    return jieba.posseg
-
-
-def cedict():
-    """CC-CEDICT, loaded once per process (``engines.cedict``)."""
-    from pipeline.text import cedict as dictionary
-
-    return dictionary.load()
-
-
 def _short_sense(defs: str) -> str:
     """The name in a CC-CEDICT definition: "the Four Cardinal Principles enunciated by…" → the name."""
     sense = re.sub(rf"\s*\([^)]*\)|\S*[{HAN_BMP}]\S*", "", defs.split("/")[0])
@@ -167,7 +142,7 @@ def _short_sense(defs: str) -> str:
 
 def lexeme(word: str) -> Lexeme:
     """CC-CEDICT's view of a numeral-initial word, then jieba's."""
-    entries = [(p, d) for p, d in cedict().definitions(word) if not d.startswith("see ")]
+    entries = [(p, d) for p, d in lexicon.cedict().definitions(word) if not d.startswith("see ")]
     if entries:
         for _, defs in entries:
             if _IDIOM_GLOSS.search(defs):
@@ -175,9 +150,9 @@ def lexeme(word: str) -> Lexeme:
             if _FORMULA_GLOSS.search(defs) or _NAMED_SET.match(defs):
                 return Lexeme("formula", _short_sense(defs))
         return Lexeme("ordinary")
-    jieba = _jieba()
+    jieba = lexicon.jieba()
     if jieba.get_FREQ(word):
-        flag = _posseg().dt.word_tag_tab.get(word, "")
+        flag = lexicon.tags().get(word, "")
         if _starts_with_unit(word[len(_numeral_prefix(word)):], COMPACT_BREAK):
             return Lexeme("ordinary")  # 一年一度; 五位一体 is not a count of persons
         if flag in ("j", "nz"):  # abbreviations and special nouns: 三讲, 两委, 三农
@@ -189,7 +164,7 @@ def lexeme(word: str) -> Lexeme:
 
 
 def _known_word(word: str) -> bool:
-    return bool(_jieba().get_FREQ(word)) or cedict().has(word)
+    return bool(lexicon.jieba().get_FREQ(word)) or lexicon.cedict().has(word)
 
 
 # --- structure ----------------------------------------------------------------------------------
@@ -216,7 +191,7 @@ def _value(numeral: str) -> int | None:
 
 def _tokens(s: str) -> list[tuple[str, str]]:
     """jieba's words with their part of speech, dictionary words only (no HMM guesses)."""
-    return [(p.word, p.flag) for p in _posseg().lcut(s, HMM=False)]
+    return [(p.word, p.flag) for p in lexicon.posseg().lcut(s, HMM=False)]
 
 
 def _bounds(s: str, start: int, end: int) -> set[int]:
@@ -361,7 +336,7 @@ _FORMULA_SENSES = {"创": "creation", "比": "comparison", "学": "study", "做"
 
 def _gloss(word: str) -> str:
     """A literal English gloss: the word's sense, else its longest known parts'."""
-    dictionary = cedict()
+    dictionary = lexicon.cedict()
     out, i = [], 0
     while i < len(word):
         for j in range(len(word), i, -1):

@@ -17,13 +17,12 @@ as variants.
 from __future__ import annotations
 
 import dataclasses
-import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
 
-from pipeline.text import cedict
+from pipeline.text import cedict, lexicon
 from pipeline.engines.dictionary import mechanical
 from pipeline.engines.base import Engine, Hypothesis, Request
 from pipeline.glossary.table import Glossary
@@ -135,14 +134,6 @@ def preferred_senses() -> dict[str, str]:
     return dict(line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
 
 
-@lru_cache(maxsize=1)
-def _jieba_tags() -> dict[str, str]:
-    """jieba's part-of-speech tag of each word in its dictionary (n… for nouns), without tagging a text."""
-    import jieba.posseg
-
-    return jieba.posseg.dt.word_tag_tab
-
-
 def _the(gloss: str) -> str:
     """The gloss of a common noun with the definite article (not a name, not one that has an article)."""
     if not gloss[:1].islower() or gloss.startswith(("the ", "a ", "an ")) or gloss.endswith(("wide", "ly")):
@@ -163,7 +154,7 @@ def _english_order(glossed: list[tuple[str, str]], *, clause_start: bool = False
 
     Parts of speech come from jieba's dictionary; where it is wrong, the gloss is still word for word.
     """
-    tags = _jieba_tags()
+    tags = lexicon.tags()
     tag = lambda n: tags.get(glossed[n][0], "") if 0 <= n < len(glossed) else ""  # noqa: E731
     words: list[str] = []
     opened: int | None = None  # position in words of an open 在's gloss
@@ -203,15 +194,6 @@ def _english_order(glossed: list[tuple[str, str]], *, clause_start: bool = False
             words.append(gloss)
         i += 1
     return words
-
-
-@lru_cache(maxsize=1)
-def _jieba():
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba
 
 
 class DictionaryEngine(Engine):
@@ -324,7 +306,7 @@ class DictionaryEngine(Engine):
 
     def _gloss_run(self, simplified: str) -> str:
         """A run of Chinese glossed word by word (a dateline's place name)."""
-        return " ".join(self._gloss_word(w) for w in _jieba().lcut(simplified, HMM=False) if w not in _DROP)
+        return " ".join(self._gloss_word(w) for w in lexicon.jieba().lcut(simplified, HMM=False) if w not in _DROP)
 
     def _words(self, text: str) -> list[str]:
         """English words and punctuation for ``text`` (no protected renderings inside)."""
@@ -361,7 +343,7 @@ class DictionaryEngine(Engine):
 
     def _tokens(self, run: str) -> list[str]:
         """jieba's words, with neighbours joined where CC-CEDICT has the longer word (之一, 一些人)."""
-        tokens = _jieba().lcut(run, HMM=True)
+        tokens = lexicon.jieba().lcut(run, HMM=True)
         out, i = [], 0
         while i < len(tokens):
             for j in range(min(len(tokens), i + 4), i + 1, -1):
@@ -412,7 +394,7 @@ class DictionaryEngine(Engine):
             return english
         first = self._tokens(m.group())[0]
         gloss = self._lookup(first, first) or ""
-        if _jieba_tags().get(first) == "n" and english.startswith(gloss) and _the(gloss) != gloss:
+        if lexicon.tags().get(first) == "n" and english.startswith(gloss) and _the(gloss) != gloss:
             return f"the {english}"
         return english
 
