@@ -19,7 +19,7 @@ from pipeline.workspace import naming
 from pipeline.workspace import ownership
 from pipeline.catalog import po
 from pipeline.text import script
-from pipeline.workspace.articles import Article
+from pipeline.workspace.articles import Article, SourcedArticle
 from pipeline.engines.registry import EngineProvider
 from pipeline.workspace.files import article_lock, backup, write_if_changed
 from pipeline.glossary.table import Glossary
@@ -41,12 +41,12 @@ def analyse(article: Article, glossary: Glossary) -> tuple[list[Segment], dict[i
 
     An article whose source is not beside its catalog is read from the catalog.
     """
-    if article.source is None:
+    if isinstance(article, SourcedArticle):
+        segments = script.normalize(segment(read_article(article.source)))
+    else:
         from pipeline.workspace.locate import segments_from_catalog
 
         segments = script.normalize(segments_from_catalog(require_catalog(article)))
-    else:
-        segments = script.normalize(segment(read_article(article.source)))
     hits = glossary.match_segments(segments)
     lang = script.detect_script((s.text, s.simplified) for s in segments)
     return segments, hits, lang
@@ -77,7 +77,7 @@ def write_outputs(article: Article, segments: Sequence[Segment], hits, catalog, 
 
 
 def translate_article(
-    article: Article,
+    article: SourcedArticle,
     *,
     glossary: Glossary,
     engines: EngineProvider,

@@ -118,3 +118,22 @@ def test_the_top_of_the_package_stays_short():
     long = {rel: n for rel in modules().values()
             if (n := len((PACKAGE / rel).read_text(encoding="utf-8").splitlines())) > 600}
     assert long == {}
+
+
+def test_the_article_folder_is_spelled_out_in_one_module():
+    """An article folder's file names appear as literals in workspace/layout.py and nowhere else
+    in the package (docstrings, which explain rather than name, aside)."""
+    names = re.compile(r"(?<![\w.])(?:source\*?\.(?:zh\.)?txt|en\.po~?|en\.txt|en\.html|\.zhen\.state|\.zhen\.lock)(?!\w)")
+    found = set()
+    for name, rel in modules().items():
+        if rel == "workspace/layout.py":
+            continue
+        tree = ast.parse((PACKAGE / rel).read_text(encoding="utf-8"))
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                      and node.body and isinstance(node.body[0], ast.Expr)
+                      and isinstance(node.body[0].value, ast.Constant)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                found.update((rel, m) for m in names.findall(node.value))
+    assert found == set()

@@ -45,6 +45,7 @@ def export_text(paths, reviewed_only, output, glossary_path, follow_symlinks) ->
     from pipeline.errors import ZhenError
     from pipeline.run import english_text
     from pipeline.glossary.table import load_glossary
+    from pipeline.workspace.articles import SourcedArticle
     from pipeline.workspace.locate import with_catalogs
     from pipeline.workspace.outputs import check_export
 
@@ -57,7 +58,7 @@ def export_text(paths, reviewed_only, output, glossary_path, follow_symlinks) ->
         return
     if output is None or (output.exists() and not output.is_dir()):
         raise ZhenError(f"{len(articles)} articles: give -o FOLDER to write one <article>.en.txt each")
-    targets = [(output / f"{a.slug}.en.txt", f"the English text of article {a.source}") for a in articles]
+    targets = [(output / f"{a.slug}.en.txt", f"the English text of article {a.source if isinstance(a, SourcedArticle) else None}") for a in articles]
     check_export(targets, articles)
     output.mkdir(parents=True, exist_ok=True)
     for article, (target, _) in zip(articles, targets):

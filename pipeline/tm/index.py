@@ -35,11 +35,11 @@ from pathlib import Path
 from pipeline.errors import TMError, ZhenError
 from pipeline.model import Progress, Warn, no_progress
 from pipeline.text.script import fold
+from pipeline.workspace.layout import CATALOG
 
 SCHEMA = "zhen-tm-2"  # a new key function or table layout: the index is rebuilt
 DB_PATH = Path(".zhen") / "tm.sqlite"
 TM_DIR = Path("tm")
-CATALOG_NAME = "en.po"
 PROBE_GRAMS = 20  # a lookup counts the postings of this many rarest bigrams (more for long sentences)
 CANDIDATES = 50  # and scores this many best-counted units exactly
 CONCORDANCE_SCAN = 500  # units containing a searched text that are scored, shortest first
@@ -200,7 +200,7 @@ class Memory:
         """(path, kind) of every file the memory is derived from, in a stable order."""
         found: list[tuple[Path, str]] = []
         if self.root.is_dir():
-            found += [(p, "catalog") for p in sorted(self.root.rglob(CATALOG_NAME)) if p.is_file()]
+            found += [(p, "catalog") for p in sorted(self.root.rglob(CATALOG)) if p.is_file()]
         if self.tm_dir.is_dir():
             found += [(p, "tmx") for p in sorted(self.tm_dir.iterdir())
                       if p.suffix.lower() == ".tmx" and p.is_file()]

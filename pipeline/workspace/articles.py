@@ -1,34 +1,33 @@
-"""Where articles live: a folder under translations/ holding its source and outputs.
+"""Where articles live: a folder under translations/ holding its source and outputs (their
+names: ``layout``), and which article a path given to ``translate`` names.
 
-    translations/<slug>/source.zh.txt   the article as received (any encoding)
-    translations/<slug>/en.po           the review catalog (Poedit may add en.mo)
-    translations/<slug>/en.txt          the English text
-    translations/<slug>/en.html         the side-by-side bilingual page
+An article is one of two kinds: a ``SourcedArticle`` has a source file, which a run reads;
+a ``CatalogArticle`` is known only through its catalog (a folder holding a catalog and no
+source, see ``locate``), which commands that read what ``translate`` wrote can still use.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from pipeline.workspace import links
 from pipeline.workspace import naming
 from pipeline.errors import SourceError
 from pipeline.workspace.files import member
-
-CATALOG = "en.po"
-TEXT = "en.txt"
-HTML = "en.html"
-SOURCE_GLOB = "source*.txt"
+from pipeline.workspace.layout import CATALOG, HTML, SOURCE_GLOB, TEXT
 
 
 @dataclass(frozen=True)
 class Article:
+    """What both kinds of article have: a name, and a folder where the catalog and outputs live."""
+
     slug: str
-    source: Path | None  # None: known only by its catalog (see ``locate``)
-    folder: Path  # where the catalog and outputs live
+    folder: Path
     catalog_name: str = CATALOG
 
     @property
@@ -39,7 +38,22 @@ class Article:
     html = member(HTML, of="folder")
 
 
-def source_from_folder(article: Article) -> str:
+@dataclass(frozen=True)
+class SourcedArticle(Article):
+    """An article with its source file: what ``translate`` reads."""
+
+    source: Path = field(kw_only=True)
+
+
+@dataclass(frozen=True)
+class CatalogArticle(Article):
+    """An article known only through its catalog: no source file beside it."""
+
+
+A = TypeVar("A", bound=Article)
+
+
+def source_from_folder(article: SourcedArticle) -> str:
     """The article's source as a path from where its folder really is (folders' links resolved,
     the source's own name kept): how its catalog records it, the same whichever path (``.``,
     a link to the folder) named the article."""
@@ -61,24 +75,24 @@ def source_in(folder: Path) -> Path:
     return found[0]
 
 
-def resolve(path: Path, *, output: Path | None = None) -> Article:
+def resolve(path: Path, *, output: Path | None = None) -> SourcedArticle:
     """An article from a folder or a text file; ``output`` takes the folder's role."""
     path = Path(path)
     if path.is_dir():
         source = source_in(path)
         folder = output or path
-        return Article(slug=slugify(path.resolve().name), source=source, folder=Path(folder))
+        return SourcedArticle(slug=slugify(path.resolve().name), source=source, folder=Path(folder))
     if not path.exists():
         raise SourceError("no such file or directory", path=path)
     slug = naming.article_folder(path.name)  # readable, and distinct for distinct files in one folder
     if output is not None:
-        return Article(slug=slug, source=path, folder=Path(output))
+        return SourcedArticle(slug=slug, source=path, folder=Path(output))
     if path.name.startswith("source"):
-        return Article(slug=slugify(path.resolve().parent.name), source=path, folder=path.parent)
-    return Article(slug=slug, source=path, folder=path.parent / slug)
+        return SourcedArticle(slug=slugify(path.resolve().parent.name), source=path, folder=path.parent)
+    return SourcedArticle(slug=slug, source=path, folder=path.parent / slug)
 
 
-def discover(root: Path) -> list[Article]:
+def discover(root: Path) -> list[SourcedArticle]:
     """Every article folder under ``root`` (recursively), in path order."""
     root = Path(root)
     if not root.is_dir():
@@ -88,7 +102,7 @@ def discover(root: Path) -> list[Article]:
 
 
 def collect(paths: Iterable[Path], *, output: Path | None = None, root: Path = Path("translations"),
-            follow_symlinks: bool = False) -> list[Article]:
+            follow_symlinks: bool = False) -> list[SourcedArticle]:
     """Articles named by ``paths`` (every one under ``root`` when there are none).
 
     Unless ``follow_symlinks``, links that lead out of an article are refused (see ``links``).
@@ -104,17 +118,19 @@ def collect(paths: Iterable[Path], *, output: Path | None = None, root: Path = P
     return refuse_outside_links([resolve(p, output=output) for p in paths], root, follow_symlinks)
 
 
-def refuse_outside_links(articles: list[Article], root: Path | None, follow_symlinks: bool) -> list[Article]:
+def refuse_outside_links(articles: Sequence[A], root: Path | None, follow_symlinks: bool) -> list[A]:
     """``articles``, after refusing links that lead out of them (``root``: the folder they were found in)."""
     if not follow_symlinks:
         for article in articles:
-            links.check_article(article.source or article.catalog, article.folder, root=root or article.folder)
-    return articles
+            entry = article.source if isinstance(article, SourcedArticle) else article.catalog
+            links.check_article(entry, article.folder, root=root or article.folder)
+    return list(articles)
 
 
-def under(paths: Iterable[Path], *, root: Path = Path("translations"), follow_symlinks: bool = False) -> list[Article]:
+def under(paths: Iterable[Path], *, root: Path = Path("translations"),
+          follow_symlinks: bool = False) -> list[SourcedArticle]:
     """Article sources named by paths that may be article folders, source files, or folders of articles."""
-    articles: list[Article] = []
+    articles: list[SourcedArticle] = []
     for p in list(paths) or [root]:
         p = Path(p)
         if p.is_dir() and not list(p.glob(SOURCE_GLOB)):

@@ -13,23 +13,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.workspace import incremental
-from pipeline.workspace.articles import Article
+from pipeline.workspace.articles import SourcedArticle
 from pipeline.errors import GlossaryError, ZhenError, from_os_error
 from pipeline.model import ArticleResult, Progress, no_progress
 
-Runner = Callable[[Article, str, Progress], ArticleResult]  # (article, state key, progress) → result
+Runner = Callable[[SourcedArticle, str, Progress], ArticleResult]  # (article, state key, progress) → result
 
 
 @dataclass(frozen=True)
 class Failure:
     """An article that could not be translated; the others went on."""
 
-    article: Article
+    article: SourcedArticle
     error: ZhenError
 
 
-def translate_all(articles: Sequence[Article], *, run: Runner, glossary_files: Sequence[Path], settings: str,
-                  force: bool = False, progress_for: Callable[[Article], Progress] = lambda article: no_progress,
+def translate_all(articles: Sequence[SourcedArticle], *, run: Runner, glossary_files: Sequence[Path], settings: str,
+                  force: bool = False, progress_for: Callable[[SourcedArticle], Progress] = lambda article: no_progress,
                   ) -> Iterator[ArticleResult | Failure]:
     """One result (or failure) per article, in order.
 

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.errors import LockError, WriteError
+from pipeline.workspace.layout import BACKUP, LOCK
 
-LOCK = ".zhen.lock"
 
 
 def member(name: str, *, of: str) -> property:
@@ -109,7 +109,7 @@ def backup(path: Path) -> Path | None:
     path = Path(path)
     if not path.exists():
         return None
-    target = path.with_name(path.name + "~")
+    target = path.with_name(path.name + BACKUP)
     write_atomic(target, path.read_bytes())
     return target
 

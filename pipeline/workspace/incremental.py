@@ -27,11 +27,11 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from pipeline.workspace.articles import Article, source_from_folder
+from pipeline.workspace.articles import Article, SourcedArticle, source_from_folder
 from pipeline.workspace.files import article_lock, not_a_file, write_atomic
+from pipeline.workspace.layout import STATE
 from pipeline.model import ArticleResult
 
-STATE = ".zhen.state"
 _PACKAGE = Path(__file__).resolve().parent.parent  # all of pipeline/, not only this folder
 
 
@@ -78,7 +78,7 @@ def settings_key(*, engine: str, options: object, purge_obsolete: bool, memory: 
             f"|tm:{memory}")
 
 
-def input_key(article: Article, *, glossary_files: Iterable[Path], settings: str) -> str:
+def input_key(article: SourcedArticle, *, glossary_files: Iterable[Path], settings: str) -> str:
     h = hashlib.sha256()
     h.update(f"code:{code_digest()}|{settings}".encode())
     # The source's name too: the catalog's references and its record of its source name it.

@@ -1,9 +1,9 @@
 """Symbolic links that would carry a run outside its folders.
 
 An article folder or glossary folder may come from anywhere (an archive, a
-shared drive, a colleague's repository). A ``source.zh.txt`` that links to
-``/etc/passwd`` would be drafted and its contents published in en.po, en.txt
-and en.html; an ``en.html`` that links to ``~/.bashrc`` would have it
+shared drive, a colleague's repository). A source that links to
+``/etc/passwd`` would be drafted and its contents published in the catalog, the
+English text and the page; a page that links to ``~/.bashrc`` would have it
 overwritten. So, unless the user asks for links to be followed, a source must
 resolve inside its article folder or the translations root, every file zhen
 writes in an article folder must resolve inside that folder, and a glossary
@@ -17,9 +17,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.errors import GlossaryError, SourceError
+from pipeline.workspace.layout import OUTPUTS
 
-# Every file a run reads or writes in an article folder, besides its source.
-OUTPUTS = ("en.po", "en.po~", "en.txt", "en.html", ".zhen.state", ".zhen.lock")
 HINT = "pass --follow-symlinks to allow it"
 
 

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.workspace import links
-from pipeline.workspace.articles import (CATALOG, SOURCE_GLOB, Article, collect, refuse_outside_links, resolve, slugify,
-                               source_in)
+from pipeline.workspace.articles import (Article, CatalogArticle, SourcedArticle, collect, refuse_outside_links,
+                                         resolve, slugify, source_in)
+from pipeline.workspace.layout import CATALOG, SOURCE_GLOB
 from pipeline.errors import SourceError, ZhenError
 from pipeline.workspace.files import not_a_file
 from pipeline.model import ROLES, Segment
@@ -62,7 +63,10 @@ def article_at(folder: Path, catalog_name: str = CATALOG) -> Article | None:
     if not has_source and not catalog.is_file():
         return None
     source = source_in(folder) if has_source else _loose_source(folder, catalog)
-    return Article(slug=slugify(folder.resolve().name), source=source, folder=folder, catalog_name=catalog_name)
+    slug = slugify(folder.resolve().name)
+    if source is None:
+        return CatalogArticle(slug=slug, folder=folder, catalog_name=catalog_name)
+    return SourcedArticle(slug=slug, source=source, folder=folder, catalog_name=catalog_name)
 
 
 def _folders_under(root: Path) -> list[Path]:
@@ -108,7 +112,7 @@ def with_catalogs(paths: Iterable[Path], *, root: Path | None, follow_symlinks: 
 
 
 def to_translate(paths: Iterable[Path], *, output: Path | None = None, root: Path,
-                 follow_symlinks: bool = False) -> list[Article]:
+                 follow_symlinks: bool = False) -> list[SourcedArticle]:
     """The articles ``translate`` is given: article folders and text files as ``collect``
     reads them, and folders that ``translate x.txt`` or ``-o DIR`` wrote (a catalog, no
     source inside), translated again from the source their catalog records, as
@@ -116,13 +120,13 @@ def to_translate(paths: Iterable[Path], *, output: Path | None = None, root: Pat
     paths = [Path(p) for p in paths]
     if not paths or (output is not None and len(paths) > 1):
         return collect(paths, output=output, root=root, follow_symlinks=follow_symlinks)
-    articles: list[Article] = []
+    articles: list[SourcedArticle] = []
     for path in paths:
         if path.is_dir() and not any(path.glob(SOURCE_GLOB)) and (path / CATALOG).is_file():
             # The link policy first: a catalog that links out of its folder is never read.
-            refuse_outside_links([Article(slug="", source=None, folder=path)], None, follow_symlinks)
+            refuse_outside_links([CatalogArticle(slug="", folder=path)], None, follow_symlinks)
             folder = Path(output or path)
-            article = Article(slug=slugify(path.resolve().name), source=_recorded_source(path), folder=folder)
+            article = SourcedArticle(slug=slugify(path.resolve().name), source=_recorded_source(path), folder=folder)
             articles += refuse_outside_links([article], root, follow_symlinks)
         else:
             articles += collect([path], output=output, root=root, follow_symlinks=follow_symlinks)

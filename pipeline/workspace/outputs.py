@@ -8,11 +8,9 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from pipeline.workspace.articles import Article
+from pipeline.workspace.articles import Article, SourcedArticle
 from pipeline.errors import SourceError
-from pipeline.workspace.files import LOCK
-
-STATE = ".zhen.state"  # incremental's record; named here too so this module stays light
+from pipeline.workspace.layout import BACKUP, LOCK, STATE
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -45,7 +43,7 @@ def refuse_overwrites(outputs: Iterable[tuple[Path, str]], inputs: Iterable[tupl
 def article_outputs(article: Article) -> list[tuple[Path, str]]:
     """Every file a translate run may write for the article."""
     name = f"article {article.slug}"
-    return [(article.catalog, f"the catalog of {name}"), (article.catalog.with_name(article.catalog.name + "~"),
+    return [(article.catalog, f"the catalog of {name}"), (article.catalog.with_name(article.catalog.name + BACKUP),
             f"the catalog backup of {name}"), (article.text, f"the English text of {name}"),
             (article.html, f"the page of {name}"), (article.folder / STATE, f"the run record of {name}"),
             (article.folder / LOCK, f"the lock file of {name}")]
@@ -54,13 +52,13 @@ def article_outputs(article: Article) -> list[tuple[Path, str]]:
 def check_articles(articles: Sequence[Article]) -> None:
     """No article's outputs may be any article's source."""
     refuse_overwrites([o for a in articles for o in article_outputs(a)],
-                      [(a.source, f"the source of article {a.slug}") for a in articles if a.source is not None])
+                      [(a.source, f"the source of article {a.slug}") for a in articles if isinstance(a, SourcedArticle)])
 
 
 def check_export(outputs: Sequence[tuple[Path, str]], articles: Sequence[Article],
                  extra: Iterable[tuple[Path, str]] = ()) -> None:
     """An export's files (path, what it holds) may be no source or catalog it reads, nor share a path."""
-    inputs = [(a.source, f"the source of article {a.slug}") for a in articles if a.source is not None]
+    inputs = [(a.source, f"the source of article {a.slug}") for a in articles if isinstance(a, SourcedArticle)]
     inputs += [(a.catalog, f"the catalog of article {a.slug}") for a in articles]
     refuse_overwrites(outputs, [*inputs, *extra])
     seen: dict[str, str] = {}

@@ -16,7 +16,7 @@ from pathlib import Path
 import polib
 
 from pipeline.workspace import naming
-from pipeline.workspace.articles import Article, source_from_folder
+from pipeline.workspace.articles import Article, SourcedArticle, source_from_folder
 from pipeline.catalog.entries import owned
 from pipeline.errors import CatalogError
 
@@ -27,7 +27,7 @@ def _real(folder: Path) -> Path:
     return Path(os.path.realpath(folder))
 
 
-def recorded(article: Article) -> str:
+def recorded(article: SourcedArticle) -> str:
     """The header value naming this article's source (read back from the folder's real location)."""
     return naming.header_value(source_from_folder(article))
 
@@ -50,7 +50,7 @@ def _referenced(catalog: polib.POFile) -> str | None:
 
 def check(article: Article, catalog: polib.POFile | None) -> None:
     """Refuse to merge ``article``'s source into a catalog that belongs to another source that still exists."""
-    if catalog is None or article.source is None:
+    if catalog is None or not isinstance(article, SourcedArticle):
         return  # an article known by its catalog alone (see ``locate``) is that catalog's
     owner = catalog.metadata.get(FIELD)
     if owner is not None:
@@ -79,6 +79,6 @@ def recorded_source(catalog_path: Path) -> Path | None:
     return Path(os.path.normpath(_real(Path(catalog_path).parent) / owner)) if owner else None
 
 
-def stamp(catalog: polib.POFile, article: Article) -> None:
+def stamp(catalog: polib.POFile, article: SourcedArticle) -> None:
     """Record the article's source in the catalog header."""
     catalog.metadata[FIELD] = recorded(article)
