@@ -106,7 +106,7 @@ class EvalResult:
 # --- test sets ---------------------------------------------------------------------------------
 
 
-def conllu_sentences(path: Path) -> list[tuple[str, str]]:
+def conllu_sentences(path: Path) -> list[tuple[str | None, str]]:
     """(sent_id, text) pairs of a CoNLL-U file, from its ``# sent_id`` and ``# text`` lines."""
     out, sid = [], None
     for line in Path(path).read_text(encoding="utf-8").splitlines():
@@ -135,7 +135,8 @@ def pud_pairs(folder: Path | None = None) -> list[Pair]:
             raise EvalSetError(f"PUD test set file not found; pass --pud FOLDER holding {PUD_ZH} and {PUD_EN}, "
                                "or --set FILE.tsv", path=path)
     english = dict(conllu_sentences(paths[1]))
-    return [Pair(zh, english[sid], sid) for sid, zh in conllu_sentences(paths[0]) if sid in english]
+    return [Pair(zh, english[sid], sid) for sid, zh in conllu_sentences(paths[0])
+            if sid is not None and sid in english]
 
 
 def parse_tsv(text: str, *, name: str) -> list[Pair]:

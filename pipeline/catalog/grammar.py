@@ -183,7 +183,10 @@ class _Checker:
         entry.lines[entry.last] = self.line
 
     def string(self, literal: str) -> None:
-        self.entry.strings[self.entry.last].append(literal)
+        entry = self.entry
+        if entry is None:  # a keyword line opens an entry; a continuation outside one is refused before
+            raise self.fail("string continuation outside an entry")
+        entry.strings[entry.last].append(literal)
         self.check_string(literal)
 
     def check_string(self, literal: str) -> None:
@@ -221,7 +224,7 @@ class _Checker:
         if not any(entry.value(k) for k in forms):
             return
         for keyword in [k for k in entry.strings if k == "msgid_plural"] + forms:
-            text = entry.value(keyword)
+            text = entry.value(keyword) or ""  # a keyword it holds has a value
             for edge, test in (("begins", str.startswith), ("ends", str.endswith)):
                 if test(text, "\n") != test(key[1], "\n"):
                     raise self.fail(f"{keyword} {edge} with a newline and msgid does not, or the other way round",

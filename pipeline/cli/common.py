@@ -8,6 +8,7 @@ import json
 import os
 import re
 from functools import cached_property
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -137,7 +138,7 @@ def _settings(config_path: Path | None, paths=()) -> tuple[dict, Path | None]:
     return load_config(config_path), config_path
 
 
-def _print_table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]], *, numeric=()) -> None:
+def _print_table(title: str, columns: tuple[str, ...], rows: Sequence[tuple[str, ...]], *, numeric=()) -> None:
     """Print a table that fits the terminal, wrapping cells between words and
     never cutting anything off with "…". Where even one word per column does
     not fit, each row is printed as a record instead: its first cell, then
@@ -233,9 +234,24 @@ def _memory(obj: Context, paths=(), *, quiet: bool = False, required: bool = Fal
     memory = Memory(base / DB_PATH, root=base / TRANSLATIONS, tm_dir=base / TM_DIR, base=base)
     bar = obj.progress(enabled=not quiet)
     with bar or _null():
-        task = bar.add_task("translation memory", total=None) if bar else None
-        memory.sync(warn=obj.warn, progress=lambda done, total: bar and bar.update(task, completed=done, total=total))
+        memory.sync(warn=obj.warn, progress=tick(bar, "translation memory", totals=True))
     return memory
+
+
+def tick(bar: Progress | None, description: str, *, total: int | None = None,
+         totals: bool = False) -> Callable[[int, int], None] | None:
+    """A progress callback that advances a new task on ``bar`` (and its total, with ``totals``);
+    None without a bar."""
+    if bar is None:
+        return None
+    task = bar.add_task(description, total=total)
+
+    def progress(done: int, of: int) -> None:
+        if totals:
+            bar.update(task, completed=done, total=of)
+        else:
+            bar.update(task, completed=done)
+    return progress
 
 
 class _null:

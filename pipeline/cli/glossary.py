@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.common import (
+    tick,
     printable,
     Context,
     _glossary,
@@ -156,8 +157,7 @@ def terms_suggest(obj: Context, paths, as_json, as_tsv, glossary_path) -> None:
     units = article_units(a.source for a in under(paths, root=_root(paths)))
     bar = obj.progress(enabled=not (as_json or as_tsv))
     with bar or _null():
-        task = bar.add_task("finding terms", total=len(units)) if bar else None
-        found = suggest(units, glossary, progress=(lambda d, t: bar.update(task, completed=d)) if bar else None)
+        found = suggest(units, glossary, progress=tick(bar, "finding terms", total=len(units)))
     if as_json:
         for c in found:
             _emit(c.as_json())

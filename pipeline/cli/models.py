@@ -8,6 +8,7 @@ import click
 
 from pipeline.engines.registry import ENGINES
 from pipeline.cli.common import (
+    tick,
     printable,
     Context,
     _glossary,
@@ -128,14 +129,13 @@ def eval_cmd(obj: Context, engine, test_set, pud_folder, catalogs, limit, seed, 
     paths = catalogs or ([] if test_set == "pud" else [Path(test_set)])
     glossary = load_glossary(_glossary(glossary_path, paths))
     config, config_file = _settings(config_path, paths)
-    settings = {"argos": {"options": argos_options(config, path=config_file)},
+    settings: dict[str, dict] = {"argos": {"options": argos_options(config, path=config_file)},
                 "llm": {"options": llm_options(config, path=config_file)}}
     drafter = EngineProvider(engine, glossary, settings=settings, warn=obj.warn, say=obj.say).get(drafting=True)
     bar = obj.progress(enabled=not as_json)
     with bar or _null():
-        task = bar.add_task("drafting", total=len(pairs)) if bar else None
         result, drafts = ev.evaluate(pairs, drafter, glossary=glossary, test_set=name,
-                                     progress=(lambda done, total: bar.update(task, completed=done)) if bar else None)
+                                     progress=tick(bar, "drafting", total=len(pairs)))
     if drafts_path:
         write_atomic(drafts_path, ev.drafts_tsv(pairs, drafts))
     if as_json:

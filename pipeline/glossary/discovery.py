@@ -170,7 +170,7 @@ def suggest(units: Iterable[Unit], glossary: Glossary | None = None, *, recurrin
         if t.kind == "formula" and not t.certain and t.count < RECURRING_MIN:
             continue  # a single counted noun phrase: as likely a count as a name
         out.append((key, t))
-    if recurring:
+    if recurring and dictionary is not None:
         taken = set(tallies)
         repeated = {k: t for k, t in grams.items()
                     if t.count >= RECURRING_MIN and not dictionary.has(k) and k not in known and k not in taken}

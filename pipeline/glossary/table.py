@@ -176,15 +176,15 @@ def lint_terms(terms: Sequence[Term]) -> list[Problem]:
     for t in terms:
         for label, forms in (("avoided", t.avoid), ("accepted", t.accept)):
             for a in forms:
-                other = renderings.get(fold(a))
-                if other is not None and other is not t and fold(other.english) != fold(t.english):
+                owner = renderings.get(fold(a))
+                if owner is not None and owner is not t and fold(owner.english) != fold(t.english):
                     problems.append(Problem(t.file, t.line, f"{label} rendering {a!r} is the rendering of "
-                                                            f"{other.term!r} at {other.file}:{other.line}"))
+                                                            f"{owner.term!r} at {owner.file}:{owner.line}"))
         for a in t.accept:
-            other = avoiders.get(fold(a))
-            if other is not None and other is not t:
+            avoider = avoiders.get(fold(a))
+            if avoider is not None and avoider is not t:
                 problems.append(Problem(t.file, t.line, f"accepted rendering {a!r} is avoided by "
-                                                        f"{other.term!r} at {other.file}:{other.line}"))
+                                                        f"{avoider.term!r} at {avoider.file}:{avoider.line}"))
     return problems
 
 

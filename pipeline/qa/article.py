@@ -39,7 +39,7 @@ class SegmentQA:
             # Consistency findings name catalog entries; the page's rows are segments.
             from pipeline.qa.consistency import term_forms
 
-            msgid_of = {e.number: e.msgid for e in entries}
+            msgid_of: dict[int | None, str] = {e.number: e.msgid for e in entries}
             segs_of: dict[str, list[Segment]] = {}
             for seg in segments:
                 segs_of.setdefault(seg.text, []).append(seg)

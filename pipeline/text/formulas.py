@@ -229,8 +229,8 @@ def _compact(s: str, i: int) -> tuple[int, list[tuple[str, str]]] | None:
     # Each unit ends where jieba ends a word, unless one word covers the whole
     # formula (一岗双责): 十全街两侧 is a street, not 十全|街两.
     ends, pos = [], i
-    for num, x in units:
-        pos += 1 + len(x)
+    for unit in units:
+        pos += 1 + len(unit[1])
         ends.append(pos)
     if end not in bounds or (any(e not in bounds for e in ends[:-1]) and not _one_word(s, i, end)):
         return None

@@ -137,6 +137,8 @@ def zh_dates(text: str) -> list[DateMention]:
             # "89th anniversary", or "89 years"
             pattern = re.compile(rf"(?<![\w.]){n}(?:th|st|nd|rd)\b|(?<![\w.]){n} years?\b", re.I)
         else:
+            month: int | None
+            day: int | None
             if m.group("holiday"):
                 month, day = _HOLIDAYS[m.group("holiday")]
             else:

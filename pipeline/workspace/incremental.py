@@ -59,7 +59,7 @@ def code_digest() -> str:
     h = hashlib.sha256()
     for path in sorted(_PACKAGE.rglob("*.py")):
         _add(h, str(path.relative_to(_PACKAGE)), path)
-    installed = set()
+    installed: set[str] = set()
     for entry in sys.path:
         with contextlib.suppress(OSError):
             installed.update(n for n in os.listdir(entry or ".") if n.endswith((".dist-info", ".egg-info")))

@@ -78,7 +78,8 @@ def _folders_under(root: Path) -> list[Path]:
 def _articles_at(path: Path) -> list[Article]:
     if path.is_file():
         if path.suffix == ".po":
-            return [article_at(path.parent, path.name)]
+            here = article_at(path.parent, path.name)  # a catalog: never None
+            return [here] if here is not None else []
         return [resolve(path)]  # a source file: its article's folder
     if not path.is_dir():
         raise SourceError("no such file or directory", path=path)
@@ -88,7 +89,7 @@ def _articles_at(path: Path) -> list[Article]:
     return [a for folder in _folders_under(path) if (a := article_at(folder)) is not None]
 
 
-def locate(paths: Iterable[Path], *, root: Path | None, follow_symlinks: bool = False) -> list[Article]:
+def locate(paths: Iterable[Path], *, root: Path, follow_symlinks: bool = False) -> list[Article]:
     """Every article the paths name (``root`` when there are none), each at most once.
 
     Each path must hold at least one catalog; articles without one (a source
@@ -106,7 +107,7 @@ def locate(paths: Iterable[Path], *, root: Path | None, follow_symlinks: bool = 
     return list(out.values())
 
 
-def with_catalogs(paths: Iterable[Path], *, root: Path | None, follow_symlinks: bool = False) -> list[Article]:
+def with_catalogs(paths: Iterable[Path], *, root: Path, follow_symlinks: bool = False) -> list[Article]:
     """The articles the paths name that have a catalog."""
     return [a for a in locate(paths, root=root, follow_symlinks=follow_symlinks) if a.catalog.is_file()]
 

@@ -20,7 +20,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO
 from urllib.parse import urlsplit
 
 from pipeline.errors import ModelError
@@ -121,7 +121,7 @@ def check_url(url: object, what: str) -> str:
     return url
 
 
-def fetch(url: str, out: BinaryIO, *, what: str, limits: Limits) -> int:
+def fetch(url: str, out: IO[bytes], *, what: str, limits: Limits) -> int:
     """Copy the body at ``url`` into ``out`` within ``limits``; return the byte count."""
     check_url(url, what + " URL")
     started = time.monotonic()

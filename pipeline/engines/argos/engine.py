@@ -34,10 +34,11 @@ class ArgosEngine(Engine):
         super().__init__(glossary)
         self.options = options or ArgosOptions()
         self.n_best = max(1, self.options.n_best)
-        self.info = package or find_package("zh", "en")
-        if self.info is None:
+        info = package or find_package("zh", "en")
+        if info is None:
             raise EngineError("no zh→en Argos package installed; run `zhen model install FILE.argosmodel` "
                               "or `zhen model download`")
+        self.info: PackageInfo = info
         self._translator = None
         self._package = None
         self._vocabulary: frozenset[str] | None = None

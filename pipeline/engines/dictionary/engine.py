@@ -60,7 +60,7 @@ _OPEN, _CLOSE = "\ue000", "\ue001"
 _NAME = "\ue002"
 _NAMES = re.compile(f"{_NAME}([a-z]*)")
 _PROTECTED = re.compile(f"{_OPEN}([^{_CLOSE}]*){_CLOSE}")
-_FULLWIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F) if chr(c) not in "，；：？！（）"}
+_FULLWIDTH: dict[str | int, str | int | None] = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F) if chr(c) not in "，；：？！（）"}
 _FULLWIDTH["\u3000"] = " "
 # A comma between digits is a thousands separator only before exactly three digits.
 _GROUP_COMMA = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")

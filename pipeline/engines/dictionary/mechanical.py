@@ -236,6 +236,8 @@ def figures(text: str, taken: list[Span]) -> list[Span]:
         if _overlaps(m.start(), m.end(), taken + out):
             continue
         n = _small(m.group("num"))
+        if n is None:
+            continue  # not a numeral the rules read
         unit = UNITS.get(m.group("unit"), "")
         if n == 1:
             english = {"次": "once", "倍": "once"}.get(m.group("unit")) or (f"one {_SINGULAR.get(unit, unit.rstrip('s'))}"
@@ -248,17 +250,17 @@ def figures(text: str, taken: list[Span]) -> list[Span]:
         start, end = fig.start, fig.start + len(fig.surface)
         if _overlaps(start, end, taken + out) or (fig.surface[0].isdigit() and _is_code(text, start, end)):
             continue
-        unit = _UNIT.match(text, end) if not fig.percent else None
+        after = _UNIT.match(text, end) if not fig.percent else None
         word = ""
-        if unit:
-            if unit.group() == "年" and fig.value == int(fig.value) and 1000 <= fig.value <= 2100:
-                unit = None  # a year the date patterns did not take
+        if after:
+            if after.group() == "年" and fig.value == int(fig.value) and 1000 <= fig.value <= 2100:
+                after = None  # a year the date patterns did not take
             else:
-                end = unit.end()
-                word = UNITS.get(unit.group(), "")
+                end = after.end()
+                word = UNITS.get(after.group(), "")
         number = english_number(fig.value) + ("%" if fig.percent else "")
-        if unit and unit.group() in _PREFIX_UNITS:
-            number = _PREFIX_UNITS[unit.group()] + number
+        if after and after.group() in _PREFIX_UNITS:
+            number = _PREFIX_UNITS[after.group()] + number
         if word and fig.value == 1:
             word = _SINGULAR.get(word, word)
         english = f"{number} {word}" if word else number
