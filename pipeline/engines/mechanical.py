@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 
-from pipeline.numbers import chinese_numeral, ordinal, zh_figures
+from pipeline.numbers import APPROX_WORDS, Figure, chinese_numeral, desk_number, ordinal, plain, zh_figures
 from pipeline.script import HAN_UNIFIED
 
 Span = tuple[int, int, str]
@@ -83,7 +84,6 @@ UNITS = {
 _PREFIX_UNITS = {"美元": "$", "美金": "$"}
 _UNIT = re.compile("|".join(sorted(map(re.escape, [*UNITS, *_PREFIX_UNITS]), key=len, reverse=True)))
 _SINGULAR = {"people": "person", "visits": "visit", "times": "time", "years old": "year old"}
-_PERCENT_OF = re.compile(r"百分之(?P<num>\d+(?:\.\d+)?|[零一二三四五六七八九十百点]+)")
 _ORDINAL = re.compile(r"第(?P<num>\d+|[一二三四五六七八九十百]+)")
 _LATIN_NEIGHBOUR = re.compile(r"[A-Za-z\-_/:.]")
 
@@ -110,14 +110,9 @@ def _year(y: str) -> str:
     return "".join(digits[c] for c in y)
 
 
-def english_number(value: float) -> str:
-    """15000 → "15,000"; 2.5e8 → "250 million"; 1.5 → "1.5"."""
-    for size, word in ((1_000_000_000, "billion"), (1_000_000, "million")):
-        if value >= size and round(value / size, 2) * size == value:
-            return f"{value / size:,.2f}".rstrip("0").rstrip(".") + f" {word}"
-    if value == int(value):
-        return f"{int(value):,}"
-    return f"{value:,.6f}".rstrip("0").rstrip(".")
+def english_number(value: Decimal | int) -> str:
+    """15000 → "15,000"; 2.5e8 → "250 million"; 1.5 → "1.5" (the desk style of ``numbers.desk_number``)."""
+    return desk_number(value)
 
 
 def _date(kind: str, m: re.Match) -> str | None:
@@ -207,17 +202,40 @@ def _is_code(text: str, start: int, end: int) -> bool:
     return bool(before and _LATIN_NEIGHBOUR.match(before)) or bool(after and re.match(r"[A-Za-z\-_/:]", after))
 
 
+_FRACTION_WORDS = {2: "half", 3: "third", 4: "quarter", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth",
+                   9: "ninth", 10: "tenth"}
+
+
+def _fraction(numer: Decimal, den: int) -> str:
+    """三分之一 "one-third", 四分之三 "three-quarters", 十五分之二 "2/15"."""
+    if den in _FRACTION_WORDS and 1 <= numer <= 9 and numer == int(numer):
+        n = int(numer)
+        return f"{_WORDS[n - 1]}-{_FRACTION_WORDS[den]}{'s' if n > 1 and den > 2 else ''}"
+    return f"{plain(numer)}/{den}"
+
+
+def _figure(fig: Figure) -> str:
+    """The English of one figure, before its unit, qualified as the source qualifies it."""
+    if fig.unit.startswith("/"):
+        number = _fraction(fig.value, int(fig.unit[1:]))
+    elif fig.unit == "ordinal":
+        n = int(fig.value)
+        number = "the " + (_ORDINALS[n - 1] if n <= 10 else ordinal(n))
+    elif fig.start >= 0 and len(fig.surface) == 1 and 2 <= fig.value <= 9 and not fig.surface.isdigit():
+        number = _WORDS[int(fig.value) - 1]  # 三所 "three", as a desk spells out one to nine
+    else:
+        number = desk_number(abs(fig.value))
+        if fig.value < 0:
+            number = f"minus {number}"
+        if fig.unit == "points":
+            number += " percentage points"
+        elif fig.percent:
+            number += " percent"
+    return f"{APPROX_WORDS[fig.approx]} {number}" if fig.approx else number
+
+
 def figures(text: str, taken: list[Span]) -> list[Span]:
     out: list[Span] = []
-    for m in _PERCENT_OF.finditer(text):
-        value = float(m.group("num")) if m.group("num")[0].isdigit() else None
-        if value is None:
-            whole, _, frac = m.group("num").partition("点")
-            n = chinese_numeral(whole)
-            digits = "".join(_year(c) if c in "〇零一二三四五六七八九" else "" for c in frac)
-            value = float(f"{n}.{digits}") if n is not None and (digits or not frac) else None
-        if value is not None and not _overlaps(m.start(), m.end(), taken + out):
-            out.append((m.start(), m.end(), f"{english_number(value)}%"))
     for m in _ORDINAL.finditer(text):
         n = _small(m.group("num"))
         if n and not _overlaps(m.start(), m.end(), taken + out):
@@ -243,12 +261,12 @@ def figures(text: str, taken: list[Span]) -> list[Span]:
         else:
             english = f"{_WORDS[n - 1]} {unit}".strip()
         out.append((m.start(), m.end(), english))
-    # 3000多万 is "more than 30 million": read it as 3000万多, which has the same length.
-    for fig in zh_figures(re.sub(r"(?<=\d)多([万亿])", r"\1多", text)):
+    for fig in zh_figures(text):
         start, end = fig.start, fig.start + len(fig.surface)
         if _overlaps(start, end, taken + out) or (fig.surface[0].isdigit() and _is_code(text, start, end)):
             continue
-        unit = _UNIT.match(text, end) if not fig.percent else None
+        plain_figure = not fig.percent and fig.unit in ("", "times")
+        unit = _UNIT.match(text, end) if plain_figure else None
         word = ""
         if unit:
             if unit.group() == "年" and fig.value == int(fig.value) and 1000 <= fig.value <= 2100:
@@ -256,13 +274,14 @@ def figures(text: str, taken: list[Span]) -> list[Span]:
             else:
                 end = unit.end()
                 word = UNITS.get(unit.group(), "")
-        number = english_number(fig.value) + ("%" if fig.percent else "")
+        number = _figure(fig)
         if unit and unit.group() in _PREFIX_UNITS:
-            number = _PREFIX_UNITS[unit.group()] + number
+            # $ goes before the number, after its qualifier: "more than $5,000".
+            qualifier = APPROX_WORDS[fig.approx] + " " if fig.approx else ""
+            number = qualifier + _PREFIX_UNITS[unit.group()] + number[len(qualifier):]
         if word and fig.value == 1:
             word = _SINGULAR.get(word, word)
-        english = f"{number} {word}" if word else number
-        out.append((start, end, f"more than {english}" if fig.approx else english))
+        out.append((start, end, f"{number} {word}" if word else number))
     return out
 
 

@@ -15,11 +15,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 
-from pipeline.numbers import en_figures, zh_figures
+from pipeline.numbers import (EXACT, Figure, en_figures, figure_keys, keys_of, number_words, ordinal,
+                              ordinal_words, plain, zh_figures)
 
-_EN_SURFACE = re.compile(r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?P<space>\s*)(?P<mult>thousand|million|billion)?", re.I)
-_SCALE = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_EN_SURFACE = re.compile(r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?P<space>\s*)(?P<mult>thousand|million|billion|trillion)?",
+                         re.I)
+_SCALE = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
+_ORDINAL_DIGITS = re.compile(r"\d+(?:,\d{3})*(?:st|nd|rd|th)", re.I)
+_FRACTION_WORDS = {2: ("half", "halves"), 3: ("third", "thirds"), 4: ("quarter", "quarters"), 5: ("fifth", "fifths"),
+                   6: ("sixth", "sixths"), 7: ("seventh", "sevenths"), 8: ("eighth", "eighths"),
+                   9: ("ninth", "ninths"), 10: ("tenth", "tenths")}
 
 
 @dataclass(frozen=True)
@@ -29,21 +36,51 @@ class Substitution:
     unmapped: str = ""  # why figures that differ were left alone; "" when none were
 
 
-def _render(value: float, like: str) -> str | None:
-    """``value`` written as ``like`` writes its figure; None when that notation cannot say it."""
+def _like_case(text: str, like: str) -> str:
+    return text[:1].upper() + text[1:] if like[:1].isupper() else text
+
+
+def _render_words(value: Decimal, fig: Figure) -> str | None:
+    """``value`` in words, as the memory's English wrote ``fig``: "four", "second", "a third"."""
+    if value != value.to_integral_value() or value < 0:
+        return None
+    n = int(value)
+    if fig.unit == "ordinal":
+        words = ordinal_words(n)
+    elif fig.unit.startswith("/"):
+        den = int(fig.unit[1:])
+        if den not in _FRACTION_WORDS or n < 1:
+            return None
+        one, many = _FRACTION_WORDS[den]
+        joiner = "-" if "-" in fig.surface else " "
+        first = "a" if n == 1 and fig.surface.lower().startswith(("a ", "a-")) else number_words(n)
+        words = f"{first}{joiner}{one if n == 1 else many}"
+    else:
+        words = number_words(n)
+    return None if words is None else _like_case(words, fig.surface)
+
+
+def _render(value: Decimal, fig: Figure) -> str | None:
+    """``value`` written as the memory's English wrote ``fig``; None when that notation cannot say it."""
+    like = fig.surface
+    if _ORDINAL_DIGITS.fullmatch(like):
+        return ordinal(int(value)) if value == value.to_integral_value() and value > 0 else None
     m = _EN_SURFACE.fullmatch(like)
     if m is None:
-        return None
-    scale = _SCALE[m.group("mult").lower()] if m.group("mult") else 1
-    scaled = value / scale
-    text = f"{scaled:.6f}".rstrip("0").rstrip(".")
-    if abs(float(text) * scale - value) > 1e-6 * max(1.0, abs(value)):
+        return _render_words(value, fig)
+    power = _SCALE[m.group("mult").lower()] if m.group("mult") else 0
+    short = abs(value).scaleb(-power, EXACT)
+    if -short.normalize(EXACT).as_tuple().exponent > 6:
         return None  # 5,120 cannot be written in millions to a sensible precision
-    whole, _, frac = text.partition(".")
+    text = plain(short)
     old_whole = m.group("num").split(".")[0]
-    if "," in old_whole or len(old_whole) < 4:
-        whole = f"{int(whole):,}"
-    return whole + (f".{frac}" if frac else "") + (m.group("space") + m.group("mult") if m.group("mult") else "")
+    if "," not in old_whole and len(old_whole) >= 4:
+        text = text.replace(",", "")  # the memory wrote 4512, or a year
+    return text + (m.group("space") + m.group("mult") if m.group("mult") else "")
+
+
+def _kind(f: Figure) -> tuple:
+    return f.approx, f.percent, f.unit, f.value < 0
 
 
 def substitute(source: str, tm_source: str, tm_target: str) -> Substitution:
@@ -52,7 +89,7 @@ def substitute(source: str, tm_source: str, tm_target: str) -> Substitution:
     old = zh_figures(unicodedata.normalize("NFKC", tm_source))
 
     def facts(f):
-        return f.value, f.approx, f.percent
+        return f.value, f.approx, f.percent, f.unit
 
     if [facts(f) for f in new] == [facts(f) for f in old]:
         return Substitution(tm_target)
@@ -63,14 +100,14 @@ def substitute(source: str, tm_source: str, tm_target: str) -> Substitution:
     for was, now in zip(old, new):
         if facts(was) == facts(now):
             continue
-        if (was.approx, was.percent) != (now.approx, now.percent):
+        if _kind(was) != _kind(now):
             return Substitution(tm_target, unmapped=f"{was.surface} and {now.surface} are not the same kind of figure")
-        same_source = sum(f.value == was.value for f in old)
-        found = [e for e in english if e.value == was.value]
+        same_source = sum(bool(figure_keys(f) & figure_keys(was)) for f in old)
+        found = [e for e in english if keys_of(e) & figure_keys(was)]
         if same_source != 1 or len(found) != 1:
             return Substitution(tm_target, unmapped=f"{was.surface} cannot be paired with one figure in the English")
         fig = found[0]
-        rendered = _render(now.value, fig.surface)
+        rendered = _render(now.value, fig)
         if rendered is None:
             return Substitution(tm_target, unmapped=f"{now.surface} cannot be written as {fig.surface} is")
         edits.append((fig.start, fig.start + len(fig.surface), fig.surface, rendered))
