@@ -39,6 +39,7 @@ import polib
 from pipeline import __version__, po
 from pipeline.errors import CatalogError
 from pipeline.model import Draft, Finding, MergeStats, Segment, Term, TermHit
+from pipeline.tm.placeables import substitute
 
 if TYPE_CHECKING:
     from pipeline.articles import Article
@@ -445,13 +446,19 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
             lines += [f"match: {v}" for v in matched]
     elif msgid in plan.matches:
         src, ratio = plan.matches[msgid]
-        entry.msgstr = src.msgstr
+        # The earlier version's figures give way to this one's, as a memory match's do.
+        sub = substitute(msgid, src.msgid, src.msgstr)
+        entry.msgstr = sub.text
         entry.flags = ["fuzzy"]
         entry.previous_msgid = src.msgid
         entry.tcomment = src.tcomment
         counts["fuzzy"] += 1
         lines.append(f"match: translation of an earlier version of this sentence ({ratio:.0%} similar); "
                      "compare with the previous source")
+        if sub.changes:
+            lines.append("match: figures of this version put in: " + "; ".join(f"{w} → {n}" for w, n in sub.changes))
+        elif sub.unmapped:
+            lines.append(f"match: figures not carried over ({sub.unmapped}); check every figure")
     else:
         counts["untranslated"] += 1
     if annotate is not None and entry.msgstr:

@@ -507,11 +507,6 @@ def keys_of(fig: Figure) -> set[Key]:
     return keys
 
 
-def english_keys(figures: list[Figure]) -> set[Key]:
-    """The keys of all English figures (see ``keys_of``)."""
-    return {k for f in figures for k in keys_of(f)}
-
-
 # What English qualifier an approximation takes, and which one says the opposite.
 APPROX_OK = {MORE: {MORE}, ABOUT: {ABOUT, NEARLY}, NEARLY: {NEARLY, ABOUT, LESS}}
 APPROX_OPPOSITE = {MORE: {LESS, NEARLY}, ABOUT: set(), NEARLY: {MORE}}
