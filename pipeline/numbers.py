@@ -242,14 +242,16 @@ _ZH_INT = rf"\d+|[{_ZH_DIGIT}两兩十百千]+"
 COUNTERS = ("個月|个月|個小時|个小时|小時|小时|分鐘|分钟|個|个|名|位|所|家|項|项|件|次|條|条|種|种|批|場|场|座|"
             "歲|岁|年|天|周|週|人|支|隻|只|輛|辆|架|艘|台|臺|本|部|篇|張|张|棟|栋|枚|顆|颗|首|戶|户|屆|届|輪|轮|"
             "章|節|节|類|类|區|区|縣|县|市|省|國|国|方面|大")
+# Numbers start where no number goes on: a regex that tried every digit of a long run would take quadratic time.
+_NOT_MID = rf"(?<![\d.{_ZH_DIGIT}两兩十百千万萬亿億])"
 _ZH_SPECIAL = re.compile(
     rf"(?P<per>百分之|千分之|萬分之|万分之)(?P<pnum>{_ZH_NUMBER})"
-    rf"|(?P<pp>{_ZH_NUMBER})(?:個|个)?百分[點点]"
-    rf"|(?P<den>{_ZH_INT})分之(?P<numer>{_ZH_INT})"
+    rf"|{_NOT_MID}(?P<pp>{_ZH_NUMBER})(?:個|个)?百分[點点]"
+    rf"|{_NOT_MID}(?P<den>{_ZH_INT})分之(?P<numer>{_ZH_INT})"
     rf"|(?P<sign>零下|零上)(?P<snum>{_ZH_NUMBER})"
     rf"|第(?P<ord>{_ZH_INT})(?!時間|时间|線|线)"
-    rf"|(?P<growth>(?:增長|增长|增加|提高|擴大|扩大|上升|翻)了?)?(?P<tnum>{_ZH_NUMBER})倍"
-    rf"|(?P<ynum>\d+|[一二三四五六七八九十两兩]+)(?:個|个)?年半"
+    rf"|(?P<growth>(?:增長|增长|增加|提高|擴大|扩大|上升|翻)了?)?{_NOT_MID}(?P<tnum>{_ZH_NUMBER})倍"
+    rf"|{_NOT_MID}(?P<ynum>\d+|[一二三四五六七八九十两兩]+)(?:個|个)?年半"
     # 三成 (30%), 七成五 (75%); not 一成不變, 三五成群, 成為 and the other words 成 starts.
     rf"|(?<![{_ZH_DIGIT}两兩十\d])(?P<cnum>[一二三四五六七八九十两兩]|\d)成(?P<cdigit>[一二三四五六七八九](?!成))?"
     rf"(?![不為为立功果長长績绩員员本熟交就效型品分語语群人家事器份形])"
@@ -333,7 +335,7 @@ _ORDINAL_WORD = "|".join(sorted(_ORDINAL_WORDS, key=len, reverse=True))
 _EN_WORDS = re.compile(
     rf"\b(?P<words>(?:{_NUMBER_WORD}|a(?=\s+(?:hundred|thousand|million|billion|trillion)\b))"
     rf"(?:(?:\s+|-|\s+and\s+)(?:{_NUMBER_WORD})\b)*)\b"
-    rf"(?:-(?P<last>{_ORDINAL_WORD})\b)?"
+    rf"(?:(?:\s+and\s+|\s+|-)(?P<last>{_ORDINAL_WORD})\b)?"
     r"(?P<half>\s+and\s+a\s+half)?", re.I)
 _EN_ORDINAL_WORD = re.compile(rf"\b(?<!-)(?P<words>{_ORDINAL_WORD})\b", re.I)
 _FRACTION_DEN = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4,
@@ -450,7 +452,7 @@ def en_word_figures(text: str) -> list[Figure]:
         if m.group("last") and last_word in _TENS_AND_SCALES:  # twenty-first, hundred-and-first
             out.append(Figure(Decimal(value), "", False, m.group(0), m.start(), unit="ordinal"))
             continue
-        end = m.start("last") - 1 if m.group("last") else m.end()  # one-third: the fraction is read below
+        end = m.end("words") if m.group("last") else m.end()  # one-third: the fraction is read below
         if m.group("last"):
             value = _words_value(m.group("words"))
         number = Decimal(value) + (Decimal("0.5") if m.group("half") else 0)
