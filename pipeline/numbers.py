@@ -176,7 +176,7 @@ _SMALL_CN = r"[一二三四五六七八九十两兩〇○零]{1,3}"
 # 7月1日, 七月一日; 七一 and the like (holidays named by month and day); 89周年.
 _ZH_DATE = re.compile(
     rf"(?P<m>\d{{1,2}}|{_SMALL_CN})月(?:份)?(?:(?P<d>\d{{1,2}}|{_SMALL_CN})[日号號])?"
-    rf"|(?<![一二三四五六七八九十百千万萬亿億\d])(?P<holiday>[五七八]一)(?![一二三四五六七八九十百千万萬亿億\d])"
+    rf"|(?<![{_ZH_DIGIT}两兩十百千万萬亿億\d])(?P<holiday>[五七八]一)(?![{_ZH_DIGIT}两兩十百千万萬亿億\d])"
     rf"|(?P<years>\d{{1,4}}|{_SMALL_CN})[周週]年"
 )
 _HOLIDAYS = {"五一": (5, 1), "七一": (7, 1), "八一": (8, 1)}

@@ -379,3 +379,156 @@ def test_a_long_percentage_keeps_every_digit():
     assert fig.value == Decimal("1" * 400) and fig.percent
     assert numbers("百分之" + "1" * 400, f"{'1' * 400} percent") == []
     assert numbers("百分之" + "1" * 400, f"{'1' * 399}2 percent") == [("error", "百分之" + "1" * 400)]
+
+
+# --- Property: every notation, random values, draft → English → QA read-back. ---
+# The Chinese is written here, by a writer independent of the reader under test.
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from pipeline.numbers import APPROX_OK, figure_keys, keys_of  # noqa: E402
+
+_CN = "零一二三四五六七八九"
+_FULL = str.maketrans("0123456789.,", "０１２３４５６７８９．，")
+
+
+def _section(n: int, leading: bool) -> str:
+    """1 to 9999 in Chinese numerals: 3005 三千零五, 12 十二 (一十二 inside a longer numeral)."""
+    out, zero, started = [], False, False
+    for size, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d = n // size % 10
+        if d:
+            if zero and started:
+                out.append("零")
+            if not (d == 1 and size == 10 and not started and leading):
+                out.append(_CN[d])
+            out.append(unit)
+            started, zero = True, False
+        elif started:
+            zero = True
+    return "".join(out)
+
+
+def to_chinese(n: int, trad: bool) -> str:
+    """0 ≤ n < 10¹⁶ in Chinese numerals, 萬 and 億 in Traditional or Simplified."""
+    wan, yi = ("萬", "億") if trad else ("万", "亿")
+    if n == 0:
+        return "零"
+
+    def under_yi(m: int, leading: bool) -> str:
+        high, low = divmod(m, 10 ** 4)
+        s = _section(high, leading) + wan if high else ""
+        if low:
+            s += ("零" if high and low < 1000 else "") + _section(low, leading and not high)
+        return s
+
+    high, low = divmod(n, 10 ** 8)
+    s = under_yi(high, True) + yi if high else ""
+    if low:
+        s += ("零" if high and low < 10 ** 7 else "") + under_yi(low, not high)
+    return s
+
+
+@pytest.mark.parametrize("n, written", [
+    (12, "十二"), (3005, "三千零五"), (35_000_000, "三千五百万"), (100_012, "十万零一十二"),
+    (105_000_000, "一亿零五百万"), (2_300_000_000_000, "二万三千亿"),
+])
+def test_the_test_writer_writes_chinese_numerals_as_chinese_does(n, written):
+    assert to_chinese(n, trad=False) == written
+
+
+def _decimal(draw, *, most=10 ** 12, places=4) -> Decimal:
+    return Decimal(draw(st.integers(0, most))).scaleb(-draw(st.integers(0, places)))
+
+
+def _text(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def _zh_decimal(draw, value: Decimal, trad: bool) -> str:
+    """12.5 as 十二點五 (or 十二点五)."""
+    whole, _, frac = _text(value).partition(".")
+    point = "點" if trad else "点"
+    return to_chinese(int(whole), trad) + (point + "".join(_CN[int(c)] for c in frac) if frac else "")
+
+
+@st.composite
+def figure_cases(draw):
+    """(source, value, percent, unit, approx) for one notation zhen reads, chosen at random."""
+    trad = draw(st.booleans())
+    kind = draw(st.sampled_from(["digits", "separated", "fullwidth", "wan-yi", "numeral", "approx-after",
+                                 "approx-before", "numeral-approx", "percent", "points", "cheng", "count",
+                                 "ordinal", "fraction", "sign", "year"]))
+    wan, yi, ge = ("萬", "億", "個") if trad else ("万", "亿", "个")
+    if kind in ("digits", "separated", "fullwidth"):
+        value = _decimal(draw)
+        text = f"{value:,f}" if kind == "separated" else _text(value)
+        if kind == "fullwidth":
+            text = text.translate(_FULL)
+        return f"全省共投入{text}元。", value, False, "", ""
+    if kind == "wan-yi":
+        value = _decimal(draw, most=99_999_999, places=4)
+        unit, power = draw(st.sampled_from([(wan, 4), (yi, 8), (wan + yi, 12)]))
+        return f"全省共投入{_text(value)}{unit}元。", value.scaleb(power), False, "", ""
+    if kind == "numeral":
+        n = draw(st.integers(10, 10 ** 16 - 1))
+        return f"全省共投入{to_chinese(n, trad)}元。", Decimal(n), False, "", ""
+    if kind == "approx-after":
+        n = draw(st.integers(1, 99_999)) * draw(st.sampled_from([1, 10, 100]))
+        mark = draw(st.sampled_from(["多", "餘" if trad else "余"]))
+        return f"選派{n}{mark}名黨員。", Decimal(n), False, "", "more"
+    if kind == "approx-before":
+        n = draw(st.integers(1, 10 ** 9))
+        mark, approx = draw(st.sampled_from([("約" if trad else "约", "about"), ("近", "nearly"), ("逾", "more")]))
+        return f"選派{mark}{n}名黨員。", Decimal(n), False, "", approx
+    if kind == "numeral-approx":
+        n = draw(st.integers(1, 99)) * draw(st.sampled_from([10, 100, 1000, 10_000]))
+        mark = draw(st.sampled_from(["多", "餘" if trad else "余"]))
+        return f"選派{to_chinese(n, trad)}{mark}名黨員。", Decimal(n), False, "", "more"
+    if kind in ("percent", "points"):
+        value = _decimal(draw, most=99_999, places=2)
+        words = draw(st.booleans())
+        number = _zh_decimal(draw, value, trad) if words else _text(value)
+        if kind == "percent":
+            return f"增幅為百分之{number}。", value, True, "", ""
+        return f"增長{number}{ge}百分{'點' if trad else '点'}。", value, False, "points", ""
+    if kind == "cheng":
+        tens, ones = draw(st.integers(1, 9)), draw(st.integers(0, 9))
+        return f"有{_CN[tens]}成{_CN[ones] if ones else ''}的企業。", Decimal(tens * 10 + ones), True, "", ""
+    if kind == "count":
+        n = draw(st.integers(2, 9))
+        numeral = ("兩" if trad else "两") if n == 2 else _CN[n]
+        counter = draw(st.sampled_from(["所學校", "家醫院", "名黨員"]))
+        return f"新建{numeral}{counter}。", Decimal(n), False, "", ""
+    if kind == "ordinal":
+        n = draw(st.integers(1, 999))
+        number = to_chinese(n, trad) if draw(st.booleans()) else str(n)
+        return f"第{number}次會議召開。", Decimal(n), False, "ordinal", ""
+    if kind == "fraction":
+        den = draw(st.integers(2, 20))
+        numer = draw(st.integers(1, den - 1))
+        return f"有{to_chinese(den, trad)}分之{to_chinese(numer, trad)}的企業。", Decimal(numer), False, f"/{den}", ""
+    if kind == "sign":
+        value = _decimal(draw, most=999, places=1)
+        below = draw(st.booleans())
+        number = _zh_decimal(draw, value, trad) if draw(st.booleans()) else _text(value)
+        return (f"氣溫{'零下' if below else '零上'}{number}度。", -value if below else value, False, "", "")
+    year = draw(st.integers(1900, 2100))
+    return f"{''.join(_CN[int(c)] for c in str(year))}年，全省開展活動。", Decimal(year), False, "", ""
+
+
+@settings(max_examples=2000, derandomize=True, deadline=None)
+@given(figure_cases())
+def test_every_notation_survives_draft_english_and_qa_read_back(case):
+    source, value, percent, unit, approx = case
+    import unicodedata
+
+    (fig,) = zh_figures(unicodedata.normalize("NFKC", source))
+    assert (fig.value, fig.percent, fig.unit, fig.approx) == (value, percent, unit, approx)
+    text = draft(source)
+    assert numbers(source, text) == [], text
+    found = [e for e in en_figures(text) if keys_of(e) & figure_keys(fig)]
+    assert found and all(e.value == value for e in found), text
+    if approx:
+        assert any(e.approx in APPROX_OK[approx] for e in found), text

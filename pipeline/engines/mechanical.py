@@ -84,7 +84,7 @@ UNITS = {
 _PREFIX_UNITS = {"美元": "$", "美金": "$"}
 _UNIT = re.compile("|".join(sorted(map(re.escape, [*UNITS, *_PREFIX_UNITS]), key=len, reverse=True)))
 _SINGULAR = {"people": "person", "visits": "visit", "times": "time", "years old": "year old"}
-_ORDINAL = re.compile(r"第(?P<num>\d+|[一二三四五六七八九十百]+)")
+_ORDINAL = re.compile(r"第(?P<num>\d+|[零〇一二三四五六七八九十百千两]+)")
 _LATIN_NEIGHBOUR = re.compile(r"[A-Za-z\-_/:.]")
 
 
@@ -234,8 +234,15 @@ def _figure(fig: Figure) -> str:
     return f"{APPROX_WORDS[fig.approx]} {number}" if fig.approx else number
 
 
+def _special(fig: Figure) -> bool:
+    """A figure whose words come first: the 一個 of 一個百分點 is no "a"."""
+    return fig.percent or fig.unit == "points" or fig.unit.startswith("/") or fig.value < 0
+
+
 def figures(text: str, taken: list[Span]) -> list[Span]:
     out: list[Span] = []
+    found = zh_figures(text)
+    _write_figures([f for f in found if _special(f)], text, taken, out)
     for m in _ORDINAL.finditer(text):
         n = _small(m.group("num"))
         if n and not _overlaps(m.start(), m.end(), taken + out):
@@ -261,7 +268,12 @@ def figures(text: str, taken: list[Span]) -> list[Span]:
         else:
             english = f"{_WORDS[n - 1]} {unit}".strip()
         out.append((m.start(), m.end(), english))
-    for fig in zh_figures(text):
+    _write_figures([f for f in found if not _special(f)], text, taken, out)
+    return out
+
+
+def _write_figures(found: list[Figure], text: str, taken: list[Span], out: list[Span]) -> None:
+    for fig in found:
         start, end = fig.start, fig.start + len(fig.surface)
         if _overlaps(start, end, taken + out) or (fig.surface[0].isdigit() and _is_code(text, start, end)):
             continue
@@ -282,7 +294,6 @@ def figures(text: str, taken: list[Span]) -> list[Span]:
         if word and fig.value == 1:
             word = _SINGULAR.get(word, word)
         out.append((start, end, f"{number} {word}" if word else number))
-    return out
 
 
 def spans(text: str) -> list[Span]:
