@@ -10,7 +10,7 @@ a float would turn 1286.4億 into 128,640,000,000.000015.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 
 # Products of exact values never round: 1286.4 × 10⁸ is 128640000000.0, and a
@@ -149,9 +149,27 @@ def _approx(m: re.Match, text: str) -> str:
     return _ZH_BEFORE[pre]
 
 
+_SPECIAL_BEFORE = re.compile(rf"(?:{_PRE})$")
+_SPECIAL_AFTER = re.compile(r"多|餘|余|左右")
+
+
+def _qualified(fig: Figure, text: str) -> Figure:
+    """A percentage or count with its approximation: 近百分之三十, 約三成, 三成多, 百分之三十左右."""
+    if fig.unit not in ("", "points") or fig.value < 0:
+        return fig
+    end = fig.start + len(fig.surface)
+    before = _SPECIAL_BEFORE.search(text, max(0, fig.start - 2), fig.start)
+    after = _SPECIAL_AFTER.match(text, end)
+    if before and not (before.group() == "近" and _RECENT.match(text, end)):
+        return replace(fig, approx=_ZH_BEFORE[before.group()], surface=text[before.start():end], start=before.start())
+    if after and fig.percent:  # 三成多; after a count (兩個多月) 多 says something else
+        return replace(fig, approx=_ZH_AFTER[after.group()], surface=text[fig.start:after.end()])
+    return fig
+
+
 def zh_figures(text: str) -> list[Figure]:
     """Figures in (NFKC-normalized) Chinese text."""
-    special = zh_special_figures(text)
+    special = [_qualified(f, text) for f in zh_special_figures(text)]
     taken = [(f.start, f.start + len(f.surface)) for f in special]
     out = list(special)
     for m in _ZH_FIGURE.finditer(text):
@@ -176,7 +194,7 @@ _SMALL_CN = r"[一二三四五六七八九十两兩〇○零]{1,3}"
 # 7月1日, 七月一日; 七一 and the like (holidays named by month and day); 89周年.
 _ZH_DATE = re.compile(
     rf"(?P<m>\d{{1,2}}|{_SMALL_CN})月(?:份)?(?:(?P<d>\d{{1,2}}|{_SMALL_CN})[日号號])?"
-    rf"|(?<![{_ZH_DIGIT}两兩十百千万萬亿億\d])(?P<holiday>[五七八]一)(?![{_ZH_DIGIT}两兩十百千万萬亿億\d])"
+    rf"|(?<![{_ZH_DIGIT}两兩十百千万萬亿億點点.\d])(?P<holiday>[五七八]一)(?![{_ZH_DIGIT}两兩十百千万萬亿億點点.\d])"
     rf"|(?P<years>\d{{1,4}}|{_SMALL_CN})[周週]年"
 )
 _HOLIDAYS = {"五一": (5, 1), "七一": (7, 1), "八一": (8, 1)}
@@ -347,7 +365,7 @@ _EN_FRACTION = re.compile(
     r"|(?<![\w./])(?P<dn>\d+)/(?P<dd>\d+)(?![\w/])"
     r"|\b(?P<half>half)\b(?![\s-]+(?:a\s+)?(?:year|month)s?\b)", re.I)
 _EN_HALF = re.compile(r"\b(?:a|one)\s+(?P<what>year|month)\s+and\s+a\s+half\b|\bhalf\s+a\s+(?P<half>year)\b", re.I)
-_EN_MULTIPLE = {"twice": 2, "double": 2, "doubled": 2, "doubles": 2, "doubling": 2, "triple": 3, "tripled": 3,
+_EN_MULTIPLE = {"both": 2, "twice": 2, "double": 2, "doubled": 2, "doubles": 2, "doubling": 2, "triple": 3, "tripled": 3,
                 "triples": 3, "tripling": 3, "treble": 3, "trebled": 3, "quadruple": 4, "quadrupled": 4}
 _EN_MULTIPLE_RE = re.compile(r"\b(?:" + "|".join(_EN_MULTIPLE) + r")\b", re.I)
 _EN_AFTER = re.compile(

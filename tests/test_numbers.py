@@ -88,6 +88,11 @@ def figures(text):
     ("十二點五个百分点", "12.5", "", False, "points"),
     ("三成", "30", "", True, ""),
     ("七成五", "75", "", True, ""),
+    ("近百分之三十", "30", "nearly", True, ""),
+    ("約三成", "30", "about", True, ""),
+    ("三成多", "30", "more", True, ""),
+    ("百分之三十左右", "30", "about", True, ""),
+    ("约2.5个百分点", "2.5", "about", False, "points"),
     ("三所", "3", "", False, ""),
     ("兩家", "2", "", False, ""),
     ("两家", "2", "", False, ""),
@@ -490,9 +495,11 @@ def figure_cases(draw):
         value = _decimal(draw, most=99_999, places=2)
         words = draw(st.booleans())
         number = _zh_decimal(draw, value, trad) if words else _text(value)
+        mark, approx = draw(st.sampled_from([("", ""), ("約" if trad else "约", "about"), ("近", "nearly"),
+                                             ("逾", "more")]))
         if kind == "percent":
-            return f"增幅為百分之{number}。", value, True, "", ""
-        return f"增長{number}{ge}百分{'點' if trad else '点'}。", value, False, "points", ""
+            return f"增幅為{mark}百分之{number}。", value, True, "", approx
+        return f"增長{mark}{number}{ge}百分{'點' if trad else '点'}。", value, False, "points", approx
     if kind == "cheng":
         tens, ones = draw(st.integers(1, 9)), draw(st.integers(0, 9))
         return f"有{_CN[tens]}成{_CN[ones] if ones else ''}的企業。", Decimal(tens * 10 + ones), True, "", ""
@@ -532,3 +539,10 @@ def test_every_notation_survives_draft_english_and_qa_read_back(case):
     assert found and all(e.value == value for e in found), text
     if approx:
         assert any(e.approx in APPROX_OK[approx] for e in found), text
+
+
+@pytest.mark.parametrize("text, held", [("『七一』前夕", True), ("七一前夕", True), ("一九七一年", False),
+                                        ("二〇七一年", False), ("增幅為百分之二点七一", False), ("增幅為2.71%", False)])
+def test_a_glossary_term_written_in_numerals_is_no_term_inside_a_longer_number(text, held):
+    assert any(h.term.term == "七一" for h in glossary().match(text)) == held
+    assert any(d.surface == "七一" for d in zh_dates(text)) == held
