@@ -214,6 +214,11 @@ def _fraction(numer: Decimal, den: int) -> str:
     return f"{plain(numer)}/{den}"
 
 
+def _count(fig: Figure) -> bool:
+    """A numeral before a measure word: 三所."""
+    return len(fig.surface) == 1 and not fig.surface.isdigit() and 2 <= fig.value <= 9
+
+
 def _figure(fig: Figure) -> str:
     """The English of one figure, before its unit, qualified as the source qualifies it."""
     if fig.unit.startswith("/"):
@@ -221,14 +226,14 @@ def _figure(fig: Figure) -> str:
     elif fig.unit == "ordinal":
         n = int(fig.value)
         number = "the " + (_ORDINALS[n - 1] if n <= 10 else ordinal(n))
-    elif fig.start >= 0 and len(fig.surface) == 1 and 2 <= fig.value <= 9 and not fig.surface.isdigit():
+    elif _count(fig):
         number = _WORDS[int(fig.value) - 1]  # 三所 "three", as a desk spells out one to nine
     else:
         number = desk_number(abs(fig.value))
         if fig.value < 0:
             number = f"minus {number}"
         if fig.unit == "points":
-            number += " percentage points"
+            number += " percentage point" if fig.value == 1 else " percentage points"
         elif fig.percent:
             number += " percent"
     return f"{APPROX_WORDS[fig.approx]} {number}" if fig.approx else number
@@ -277,6 +282,8 @@ def _write_figures(found: list[Figure], text: str, taken: list[Span], out: list[
         start, end = fig.start, fig.start + len(fig.surface)
         if _overlaps(start, end, taken + out) or (fig.surface[0].isdigit() and _is_code(text, start, end)):
             continue
+        if _count(fig) and not _UNIT.match(text, end):
+            continue  # 两国 "both countries", 七大洲: the gloss says it better than "two", "seven"
         plain_figure = not fig.percent and fig.unit in ("", "times")
         unit = _UNIT.match(text, end) if plain_figure else None
         word = ""
