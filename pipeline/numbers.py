@@ -35,9 +35,11 @@ _PRE = "|".join(sorted(_ZH_BEFORE, key=len, reverse=True))
 # A figure in Chinese text: Arabic digits (after NFKC) or a Chinese numeral with
 # a unit, 萬/億 multipliers (萬億 is 10¹²), and approximation before or after.
 # 3000多萬 is "more than 30 million": 多 may sit before the multiplier.
+# 16萬8千 (168,000), 1億2000萬: digits with units inside.
+_MIXED = r"\d+(?:\.\d+)?[万萬亿億](?:\d+[千百万萬])+"
 _ZH_FIGURE = re.compile(
     rf"(?P<pre>{_PRE})?"
-    rf"(?P<num>{_ARABIC}|[{_CN_NUM_CHARS}]*[十拾百佰千仟][{_CN_NUM_CHARS}]*|[{_ZH_DIGIT}两兩][{_CN_NUM_CHARS}]*[万萬亿億])"
+    rf"(?P<num>{_MIXED}|{_ARABIC}|[{_CN_NUM_CHARS}]*[十拾百佰千仟][{_CN_NUM_CHARS}]*|[{_ZH_DIGIT}两兩][{_CN_NUM_CHARS}]*[万萬亿億])"
     rf"(?:(?P<mid>[多余餘])(?=[万萬亿億]))?(?P<mult>[万萬亿億]*)(?P<approx>[多余餘]|左右)?(?P<pct>%)?"
 )
 _EN_MULT = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 1_000_000_000_000}
@@ -120,7 +122,13 @@ def chinese_numeral(text: str) -> int | None:
     return _grouped(text, "亿億", 100_000_000, below_yi)
 
 
+_UNIT_VALUES = {**_SMALL_UNITS, **_BIG_UNITS}
+
+
 def _value(num: str) -> Decimal | None:
+    if num[0].isdigit() and not num[-1].isdigit():  # 16萬8千
+        parts = re.findall(r"(\d+(?:\.\d+)?)(\D)", num)
+        return sum((scaled(Decimal(n), _UNIT_VALUES[u]) for n, u in parts), Decimal(0))
     if num[0].isdigit():
         return decimal(num)
     n = chinese_numeral(num)
