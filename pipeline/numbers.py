@@ -39,12 +39,14 @@ _PRE = "|".join(sorted(_ZH_BEFORE, key=len, reverse=True))
 _MIXED = r"\d+(?:\.\d+)?[万萬亿億](?:\d+[千百万萬])+"
 _ZH_FIGURE = re.compile(
     rf"(?P<pre>{_PRE})?"
-    rf"(?P<num>{_MIXED}|{_ARABIC}|[{_CN_NUM_CHARS}]*[十拾百佰千仟][{_CN_NUM_CHARS}]*|[{_ZH_DIGIT}两兩][{_CN_NUM_CHARS}]*[万萬亿億])"
+    rf"(?P<num>{_MIXED}|{_ARABIC}|[{_CN_NUM_CHARS}]*[十拾百佰千仟][{_CN_NUM_CHARS}]*"
+    rf"|[{_ZH_DIGIT}两兩][{_CN_NUM_CHARS}]*[万萬亿億])"
     rf"(?:(?P<mid>[多余餘])(?=[万萬亿億]))?(?P<mult>[万萬亿億]*)(?P<approx>[多余餘]|左右)?(?P<pct>%)?"
 )
 _EN_MULT = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 1_000_000_000_000}
 _EN_FIGURE = re.compile(
-    rf"(?<![\w.,/])(?P<num>{_ARABIC})(?!\d|[.,]\d|(?:st|nd|rd|th)\b|/\d)(?:\s*(?P<mult>thousand|million|billion|trillion)\b)?", re.I)
+    rf"(?<![\w.,/])(?P<num>{_ARABIC})(?!\d|[.,]\d|(?:st|nd|rd|th)\b|/\d)"
+    r"(?:\s*(?P<mult>thousand|million|billion|trillion)\b)?", re.I)
 _EN_ORDINAL = re.compile(r"(?<![\w.,])(?P<num>\d+(?:,\d{3})*)(?P<suffix>st|nd|rd|th)\b", re.I)
 
 

@@ -540,6 +540,8 @@ def test_every_notation_survives_draft_english_and_qa_read_back(case):
     assert numbers(source, text) == [], text
     found = [e for e in en_figures(text) if keys_of(e) & figure_keys(fig)]
     assert found and all(e.value == value for e in found), text
+    # Exact all the way: no float anywhere on either side.
+    assert all(type(f.value) is Decimal for f in [fig, *en_figures(text)])
     if approx:
         assert any(e.approx in APPROX_OK[approx] for e in found), text
 
