@@ -10,6 +10,7 @@ a float would turn 1286.4億 into 128,640,000,000.000015.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 
@@ -81,7 +82,7 @@ def _digit_string(text: str) -> int:
 def _section(text: str) -> int:
     """Value below 萬: 三千五百 3500, 一百零五 105, 十二 12, and the spoken 三千五 3500."""
     total, digit, last_unit = 0, None, 0
-    for i, ch in enumerate(text):
+    for ch in text:
         if ch in _DIGITS:
             digit = _DIGITS[ch]
         else:
@@ -95,7 +96,7 @@ def _section(text: str) -> int:
     return total
 
 
-def _grouped(text: str, units: str, size: int, below) -> int:
+def _grouped(text: str, units: str, size: int, below: Callable[[str], int]) -> int:
     """Value of ``text`` split at each of ``units`` (萬 or 億): a 三萬億五千億 reads (三萬 + 五千) 億."""
     parts = re.split(f"[{units}]", text)
     total = 0
