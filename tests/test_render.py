@@ -2,7 +2,7 @@ import re
 
 import polib
 
-from pipeline.catalog import read_entries
+from pipeline.catalog.entries import read_entries
 from pipeline.model import Segment, Term, TermHit
 from pipeline.render import english_text, html_page, rows
 
@@ -84,7 +84,7 @@ def test_a_reviewed_entry_with_errors_is_never_badged_plain_reviewed():
 
 
 def test_an_edited_draft_says_it_was_edited_and_not_approved():
-    from pipeline.catalog import draft_id
+    from pipeline.catalog.notes import draft_id
 
     seg = Segment(1, 1, 1, "body", "甲。")
     catalog = polib.POFile()

@@ -9,10 +9,10 @@ import polib
 import pytest
 from click.testing import CliRunner
 
-from pipeline.catalog import EntryInfo
+from pipeline.catalog.entries import EntryInfo
 from pipeline.cli import main
 from pipeline.model import Finding
-from pipeline.todo import review_queue
+from pipeline.catalog.todo import review_queue
 from tests.conftest import GLOSSARY_DIR, SAMPLE
 
 
