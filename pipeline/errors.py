@@ -24,6 +24,16 @@ class ZhenError(Exception):
             where = f"{path}:{line}: " if line is not None else f"{path}: "
         super().__init__(f"{where}{message}")
 
+    def __reduce__(self):
+        # Errors cross from worker processes to the parent: rebuilt from their parts, not their line.
+        return _rebuild, (type(self), self.detail, self.path, self.line)
+
+
+def _rebuild(cls: type[ZhenError], message: str, path: object, line: int | None) -> ZhenError:
+    error = cls.__new__(cls)
+    ZhenError.__init__(error, message, path=path, line=line)
+    return error
+
 
 class SourceError(ZhenError):
     """An article that cannot be read: missing, empty, binary, undecodable."""

@@ -47,11 +47,13 @@ from pipeline.cli.common import (
 @click.option("--force", is_flag=True, help="Run every stage even where nothing changed since the last run.")
 @click.option("--summary", is_flag=True,
               help="Only the total line over all articles (with --json, only the totals object).")
+@click.option("--jobs", "-j", type=click.IntRange(1),
+              help="Worker processes for the articles that need a run [the number of CPUs; see docs/scale.md].")
 @glossary_option
 @follow_option
 @click.pass_obj
 def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, config_path, device, compute_type,
-              beam_size, intra_threads, force, summary, glossary_path, follow_symlinks) -> None:
+              beam_size, intra_threads, force, summary, jobs, glossary_path, follow_symlinks) -> None:
     """Draft and merge the review catalog, English text and bilingual page.
 
     SOURCES are article folders (holding source*.txt), text files, or folders
@@ -74,6 +76,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     """
     from pipeline.workspace import incremental
     from pipeline.workspace.batch import Failure, total, translate_all
+    from pipeline.workspace.pool import default_jobs
     from pipeline.config import argos_options, llm_options, tm_min_score
     from pipeline.glossary.table import glossary_files
     from pipeline.workspace.locate import refuse_non_article, to_translate
@@ -113,12 +116,20 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
 
         return MemoryDrafter(memory, engines().glossary, min_score)
 
+    from pipeline.run import Recipe, now_utc
+
+    now = now_utc()  # one revision date for the run, whichever process writes an article
+
     def run(article, key, progress):
         from pipeline.run import translate_article
 
         provider = engines()
-        return translate_article(article, glossary=provider.glossary, engines=provider,
+        return translate_article(article, glossary=provider.glossary, engines=provider, now=now,
                                  purge_obsolete=purge_obsolete, progress=progress, state_key=key, memory=recall())
+
+    recipe = Recipe(engine=engine, glossary=glossary_path, engine_settings={"argos": {"options": options},
+                    "llm": {"options": llm}}, memory=memory, min_score=min_score, follow_symlinks=follow_symlinks,
+                    purge_obsolete=purge_obsolete, now=now)
 
     bar = obj.progress(enabled=not as_json)
 
@@ -133,7 +144,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     results = []
     with bar or _null():
         for result in translate_all(articles, run=run, glossary_files=files, settings=settings, force=force,
-                                    progress_for=progress_for):
+                                    progress_for=progress_for, jobs=jobs or default_jobs(), recipe=recipe):
             results.append(result)
             if isinstance(result, Failure):
                 labelled(obj.err, "error", "red", result.error)

@@ -74,6 +74,7 @@ class MemoryDrafter:
     memory: Memory
     glossary: Glossary
     min_score: int = TM_MIN_SCORE
+    record: bool = True  # False in worker processes: the memory is read-only while a run is under way
     _found: dict[str, Match | None] = field(default_factory=dict)
 
     def match(self, seg: Segment) -> Match | None:
@@ -95,6 +96,8 @@ class MemoryDrafter:
 
     def written(self, path: Path, catalog) -> None:
         """Tell the memory about a catalog this run wrote (see ``Memory.written``)."""
+        if not self.record:
+            return
         self.memory.written(path, catalog)
 
     def draft(self, segments: Sequence[Segment], hits: Mapping[int, Sequence[TermHit]]) -> dict[int, Draft]:

@@ -197,6 +197,10 @@ class Memory:
         self._db: sqlite3.Connection | None = None
         self.digest = "-"
 
+    def __getstate__(self) -> dict:
+        # A worker process opens its own connection: sqlite's may not cross processes.
+        return {**self.__dict__, "_db": None}
+
     # ------------------------------------------------------------ files
 
     def sources(self) -> list[tuple[Path, str]]:

@@ -58,6 +58,7 @@ def total(results: Sequence[ArticleResult | Failure]) -> Totals:
 
 def translate_all(articles: Sequence[SourcedArticle], *, run: Runner, glossary_files: Sequence[Path], settings: str,
                   force: bool = False, progress_for: Callable[[SourcedArticle], Progress] = lambda article: no_progress,
+                  jobs: int = 1, recipe: Callable[[], Runner] | None = None,
                   ) -> Iterator[ArticleResult | Failure]:
     """One result (or failure) per article, in order.
 
@@ -65,7 +66,16 @@ def translate_all(articles: Sequence[SourcedArticle], *, run: Runner, glossary_f
     skipped (``force`` runs it anyway). A bad source or catalog, or an OS error
     nobody wrapped closer to its cause, fails its own article only; with a single article, or a broken glossary (every article's
     problem, said once), the error is raised.
+
+    With ``jobs`` above 1 and a ``recipe`` (a picklable callable that builds a
+    runner like ``run``), the articles that need a run are run in that many
+    worker processes (see ``pool``); the results come in the same order, and are
+    the same, as without.
     """
+    if jobs > 1 and recipe is not None and len(articles) > 1:
+        yield from _in_workers(articles, recipe=recipe, jobs=jobs, glossary_files=glossary_files,
+                               settings=settings, force=force)
+        return
     for article in articles:
         progress = progress_for(article)
         try:
@@ -80,3 +90,39 @@ def translate_all(articles: Sequence[SourcedArticle], *, run: Runner, glossary_f
             yield Failure(article, e)
             continue
         yield result
+
+
+def _in_workers(articles: Sequence[SourcedArticle], *, recipe: Callable[[], Runner], jobs: int,
+                glossary_files: Sequence[Path], settings: str, force: bool) -> Iterator[ArticleResult | Failure]:
+    from pipeline.workspace.pool import run_tasks
+
+    ready: dict[int, ArticleResult | ZhenError] = {}
+    tasks = []
+    for i, article in enumerate(articles):  # the up-to-date check stays here: two hashes, no pipeline
+        try:
+            try:
+                key = incremental.input_key(article, glossary_files=glossary_files, settings=settings)
+                skipped = None if force else incremental.skip(article, key)
+            except OSError as e:
+                raise from_os_error(e) from e
+        except ZhenError as e:
+            ready[i] = e
+            continue
+        if skipped is not None:
+            ready[i] = skipped
+        else:
+            tasks.append((i, article, key))
+    finished = run_tasks(tasks, recipe=recipe, jobs=min(jobs, len(tasks))) if tasks else iter(())
+    try:
+        for i, article in enumerate(articles):
+            while i not in ready:
+                done, outcome = next(finished)
+                ready[done] = outcome
+            outcome = ready.pop(i)
+            if isinstance(outcome, GlossaryError):
+                raise outcome
+            yield Failure(article, outcome) if isinstance(outcome, ZhenError) else outcome
+    finally:
+        close = getattr(finished, "close", None)
+        if close is not None:
+            close()  # stops the pool when the caller stops early or an error is raised
