@@ -144,6 +144,8 @@ def _pieces(escaped: str) -> list[str]:
 
 
 def _display(s: str) -> int:
+    if s.isascii():
+        return len(s)  # no ASCII character is wide or combining, and English is most of a catalog
     return sum(_width(c) for c in s)
 
 

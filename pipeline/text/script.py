@@ -26,6 +26,7 @@ def _converter():
     return OpenCC("t2s")
 
 
+@lru_cache(maxsize=1 << 16)  # the pure-Python OpenCC is slow, and a run meets the same words again and again
 def to_simplified(text: str) -> str:
     return _converter().convert(text)
 
@@ -53,6 +54,7 @@ def is_han(ch: str) -> bool:
 _CONVERTIBLE = re.compile(f"[{CJK_BMP}{HAN_COMPAT}{HAN_SUPPLEMENTARY}]")
 
 
+@lru_cache(maxsize=1 << 16)
 def simplify(text: str) -> str:
     """t2s with one output character per input character.
 
