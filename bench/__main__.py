@@ -376,6 +376,19 @@ def bench_terms(console: Console) -> None:
     terms.report(console, SUMMARY, best_time)
 
 
+def bench_archive(console: Console) -> None:
+    from bench import archive
+
+    table = Table(title=f"An archive of small articles (ZHEN_BENCH_ARTICLES={archive.ARTICLES:,}; load "
+                        f"{os.getloadavg()[0]:.1f} on {CORES} cores)")
+    for col in ("claim", "input", "ours", "baseline", "ratio", "goal"):
+        table.add_column(col)
+    for row in archive.rows():
+        table.add_row(*row[:6])
+        SUMMARY.append(row)
+    console.print(table)
+
+
 def main() -> None:
     console = Console(width=150)
     if not UD.is_dir():
@@ -383,6 +396,7 @@ def main() -> None:
     bench_segmentation(console)
     bench_glossary(console)
     bench_runs(console)
+    bench_archive(console)
     bench_llm(console)
     bench_quality(console)
     bench_memory(console)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 
@@ -131,14 +132,14 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
                     "llm": {"options": llm}}, memory=memory, min_score=min_score, follow_symlinks=follow_symlinks,
                     purge_obsolete=purge_obsolete, now=now)
 
-    bar = obj.progress(enabled=not as_json)
+    # One bar over the run's articles on a terminal; in CI, and with --json, the lines alone.
+    bar = obj.progress(enabled=not as_json and not os.environ.get("CI"))
+    overall = bar.add_task("articles", total=len(articles)) if bar else None
 
     def progress_for(article):
-        task = bar.add_task(article.slug, total=None) if bar else None
-
-        def progress(done: int, total: int) -> None:
+        def progress(done: int, of: int) -> None:  # an article's segments, where the engine drafts here
             if bar:
-                bar.update(task, completed=done, total=total)
+                bar.update(overall, description=f"articles ({article.slug}: {done}/{of} segments)")
         return progress
 
     results = []
@@ -146,6 +147,8 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
         for result in translate_all(articles, run=run, glossary_files=files, settings=settings, force=force,
                                     progress_for=progress_for, jobs=jobs or default_jobs(), recipe=recipe):
             results.append(result)
+            if bar:
+                bar.update(overall, advance=1, description="articles")
             if isinstance(result, Failure):
                 labelled(obj.err, "error", "red", result.error)
             elif summary:

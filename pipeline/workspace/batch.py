@@ -73,7 +73,7 @@ def translate_all(articles: Sequence[SourcedArticle], *, run: Runner, glossary_f
     the same, as without.
     """
     if jobs > 1 and recipe is not None and len(articles) > 1:
-        yield from _in_workers(articles, recipe=recipe, jobs=jobs, glossary_files=glossary_files,
+        yield from _in_workers(articles, run=run, recipe=recipe, jobs=jobs, glossary_files=glossary_files,
                                settings=settings, force=force)
         return
     for article in articles:
@@ -92,7 +92,7 @@ def translate_all(articles: Sequence[SourcedArticle], *, run: Runner, glossary_f
         yield result
 
 
-def _in_workers(articles: Sequence[SourcedArticle], *, recipe: Callable[[], Runner], jobs: int,
+def _in_workers(articles: Sequence[SourcedArticle], *, run: Runner, recipe: Callable[[], Runner], jobs: int,
                 glossary_files: Sequence[Path], settings: str, force: bool) -> Iterator[ArticleResult | Failure]:
     from pipeline.workspace.pool import run_tasks
 
@@ -112,7 +112,10 @@ def _in_workers(articles: Sequence[SourcedArticle], *, recipe: Callable[[], Runn
             ready[i] = skipped
         else:
             tasks.append((i, article, key))
-    finished = run_tasks(tasks, recipe=recipe, jobs=min(jobs, len(tasks))) if tasks else iter(())
+    if len(tasks) < 2:  # a worker would load what this process loads, and add its start-up
+        finished = _here(tasks, run)
+    else:
+        finished = run_tasks(tasks, recipe=recipe, jobs=min(jobs, len(tasks)))
     try:
         for i, article in enumerate(articles):
             while i not in ready:
@@ -126,3 +129,14 @@ def _in_workers(articles: Sequence[SourcedArticle], *, recipe: Callable[[], Runn
         close = getattr(finished, "close", None)
         if close is not None:
             close()  # stops the pool when the caller stops early or an error is raised
+
+
+def _here(tasks, run: Runner) -> Iterator[tuple[int, ArticleResult | ZhenError]]:
+    for i, article, key in tasks:
+        try:
+            try:
+                yield i, run(article, key, no_progress)
+            except OSError as e:
+                raise from_os_error(e) from e
+        except ZhenError as e:
+            yield i, e
