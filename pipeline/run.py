@@ -196,7 +196,7 @@ class Recipe:
         from pipeline.tm.draft import MemoryDrafter
 
         glossary = load_glossary(self.glossary, follow_symlinks=self.follow_symlinks)
-        engines = EngineProvider(self.engine, glossary, settings=dict(self.engine_settings))
+        engines = EngineProvider(self.engine, glossary, settings={name: dict(kw) for name, kw in self.engine_settings.items()})
         recall = (MemoryDrafter(self.memory, glossary, self.min_score, record=False)
                   if self.memory is not None else None)
 

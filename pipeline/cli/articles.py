@@ -138,7 +138,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
 
     def progress_for(article):
         def progress(done: int, of: int) -> None:  # an article's segments, where the engine drafts here
-            if bar:
+            if bar and overall is not None:
                 bar.update(overall, description=f"articles ({article.slug}: {done}/{of} segments)")
         return progress
 
@@ -147,7 +147,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
         for result in translate_all(articles, run=run, glossary_files=files, settings=settings, force=force,
                                     progress_for=progress_for, jobs=jobs or default_jobs(), recipe=recipe):
             results.append(result)
-            if bar:
+            if bar and overall is not None:
                 bar.update(overall, advance=1, description="articles")
             if isinstance(result, Failure):
                 labelled(obj.err, "error", "red", result.error)
