@@ -11,14 +11,14 @@ from pipeline.script import fold
 from tests.conftest import GLOSSARY_DIR
 
 NATIONAL = GLOSSARY_DIR / "national.tsv"
-# Every row is cited. The goal is 200 rows; this floor is what is sourced so far and only rises
+# Every row is cited; the shipped file is meant to cover at least this many national terms
 # (see docs/glossary-sources.md).
-MIN_ROWS = 89
+MIN_ROWS = 200
 # Official and state-media hosts a row may cite (a host matches itself or any subdomain).
 OUTLETS = (
     "gov.cn", "china.org.cn", "china.com.cn", "chinadaily.com.cn", "people.cn", "xinhuanet.com", "news.cn",
     "cgtn.com", "qstheory.cn", "theorychina.org.cn", "humanrights.cn", "beijingreview.com.cn", "fmprc.gov.cn",
-    "ecns.cn", "chinagate.cn", "globaltimes.cn", "gmw.cn", "chinatoday.com.cn", "cctv.com", "cri.cn",
+    "ecns.cn", "chinagate.cn", "globaltimes.cn", "newschinamag.com", "chinamil.com.cn", "taiwan.cn", "gmw.cn", "chinatoday.com.cn", "cctv.com", "cri.cn",
 )
 URL = re.compile(r"https://[^\s;,]+")
 DATE = re.compile(r"\b(?:19|20)\d\d-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?\b")
