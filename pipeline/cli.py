@@ -474,17 +474,22 @@ def html(obj: Context, paths, glossary_path, follow_symlinks) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per finding.")
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
+@click.option("--drafts", is_flag=True,
+              help="During review: check the English that is there; untranslated and unreviewed segments do not fail.")
 @glossary_option
 @follow_option
-def check(paths, as_json, strict, glossary_path, follow_symlinks) -> None:
-    """QA every translated segment: figures, glossary, leftovers, repetition loops.
+def check(paths, as_json, strict, drafts, glossary_path, follow_symlinks) -> None:
+    """The publication gate: every segment reviewed, and QA on every translated one (figures,
+    glossary, leftovers, repetition loops).
 
-    Exit status 1 when an error is found (with --strict, a warning too), so
-    publication can be gated on it.
+    Exit status 1 while a catalog has untranslated segments or unreviewed
+    drafts (one finding per catalog counts them), or when an error is found
+    (with --strict, a warning too). With --drafts, only QA findings count.
 
     \b
-    Example:
+    Examples:
       zhen check translations/ --json
+      zhen check translations/tianjin-chuangxian-zhengyou --drafts
     """
     from pipeline.errors import CheckFailed
     from pipeline.glossary import load_glossary
@@ -492,7 +497,8 @@ def check(paths, as_json, strict, glossary_path, follow_symlinks) -> None:
     from pipeline.qa import check_files
 
     catalogs = catalog_paths(locate(paths, root=_root(paths), follow_symlinks=follow_symlinks))
-    findings = check_files(catalogs, load_glossary(_glossary(glossary_path, paths), follow_symlinks=follow_symlinks))
+    findings = check_files(catalogs, load_glossary(_glossary(glossary_path, paths), follow_symlinks=follow_symlinks),
+                           review=not drafts)
     if as_json:
         for f in findings:
             _emit({"catalog": f.catalog, "entry": f.entry, "reference": f.reference, "check": f.check,
@@ -502,11 +508,11 @@ def check(paths, as_json, strict, glossary_path, follow_symlinks) -> None:
             pass  # an empty table says less than the count line below
         elif len(catalogs) == 1:  # one catalog: named once in the title, not on every row
             _print_table(f"QA findings in {catalogs[0]}", ("entry", "source", "check", "severity", "subject", "message"),
-                         [(str(f.entry), f.reference, f.check, f.severity, f.subject, f.message) for f in findings],
+                         [(str(f.entry or ""), f.reference, f.check, f.severity, f.subject, f.message) for f in findings],
                          numeric=("entry",))
         else:
             _print_table("QA findings", ("catalog", "entry", "source", "check", "severity", "subject", "message"),
-                         [(f.catalog, str(f.entry), f.reference, f.check, f.severity, f.subject, f.message)
+                         [(f.catalog, str(f.entry or ""), f.reference, f.check, f.severity, f.subject, f.message)
                           for f in findings], numeric=("entry",))
         errors = sum(f.severity == "error" for f in findings)
         console().print(f"{len(catalogs)} catalog(s): {errors} error(s), {len(findings) - errors} warning(s)")

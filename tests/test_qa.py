@@ -146,3 +146,39 @@ def test_whitespace_only_is_an_error_and_empty_is_just_untranslated(glossary, tm
     catalog.append(polib.POEntry(msgid="發展。", msgstr=""))
     found = check_catalog(read_entries(catalog), glossary, path="x.po")
     assert [(f.entry, f.message) for f in found] == [(1, "whitespace-only translation")]
+
+
+@pytest.mark.parametrize("states, message", [
+    (("draft",) * 45, "45 of 45 segments are unreviewed drafts"),
+    (("draft", "reviewed", "reviewed"), "1 of 3 segments is an unreviewed draft"),
+    (("untranslated", "untranslated", "reviewed"), "2 of 3 segments are untranslated"),
+    (("untranslated", "draft", "draft", "reviewed"), "3 of 4 segments are not reviewed: 1 untranslated, 2 unreviewed drafts"),
+    (("reviewed", "reviewed"), None),
+])
+def test_the_review_gate_counts_what_is_not_reviewed(states, message):
+    import polib
+
+    from pipeline.catalog import read_entries
+    from pipeline.qa import check_review
+
+    catalog = polib.POFile()
+    for n, state in enumerate(states):
+        catalog.append(polib.POEntry(msgid=f"第{n}句。", msgstr="" if state == "untranslated" else f"Sentence {n}.",
+                                     flags=["fuzzy"] if state == "draft" else [], occurrences=[("s.txt", str(n))]))
+    catalog.append(polib.POEntry(msgid="舊句。", msgstr="", obsolete=True))  # gone from the article: not counted
+    found = check_review(read_entries(catalog), path="x.po")
+    assert [(f.check, f.severity, f.message, f.catalog) for f in found] == (
+        [("review", "error", message, "x.po")] if message else [])
+
+
+def test_a_sentence_said_twice_counts_as_two_segments():
+    import polib
+
+    from pipeline.catalog import read_entries
+    from pipeline.qa import check_review
+
+    catalog = polib.POFile()
+    catalog.append(polib.POEntry(msgid="創新。", msgstr="Innovate.", flags=["fuzzy"],
+                                 occurrences=[("s.txt", "1"), ("s.txt", "4")]))
+    catalog.append(polib.POEntry(msgid="發展。", msgstr="Develop.", occurrences=[("s.txt", "2")]))
+    assert [f.message for f in check_review(read_entries(catalog))] == ["2 of 3 segments are unreviewed drafts"]

@@ -175,11 +175,34 @@ def check_catalog(entries: Sequence[EntryInfo], glossary, *, path: str = "") -> 
     return findings
 
 
-def check_files(paths: Sequence[Path], glossary) -> list[Finding]:
-    """Per-entry checks of each catalog, then consistency within and across them."""
+def check_review(entries: Sequence[EntryInfo], *, path: str = "") -> list[Finding]:
+    """Review: segments still untranslated or unreviewed drafts, so the article is not ready to publish."""
+    live = [e for e in entries if not e.obsolete and e.owned]
+    # Counted in segments, as `zhen status` counts them: a sentence said twice is two segments.
+    counts = {"untranslated": 0, "draft": 0, "reviewed": 0}
+    for e in live:
+        counts[e.state] += len(e.references) or 1
+    total, untranslated, drafts = sum(counts.values()), counts["untranslated"], counts["draft"]
+    if untranslated and drafts:
+        message = (f"{untranslated + drafts} of {total} segments are not reviewed: {untranslated} untranslated, "
+                   f"{drafts} unreviewed draft{'s' * (drafts != 1)}")
+    elif drafts:
+        message = f"{drafts} of {total} segments " + ("are unreviewed drafts" if drafts != 1 else "is an unreviewed draft")
+    elif untranslated:
+        message = f"{untranslated} of {total} segments {'are' if untranslated != 1 else 'is'} untranslated"
+    else:
+        return []
+    return [Finding("review", "error", message, catalog=path)]
+
+
+def check_files(paths: Sequence[Path], glossary, *, review: bool = False) -> list[Finding]:
+    """Per-entry checks of each catalog, then consistency within and across them; with ``review``,
+    also one finding per catalog that still has untranslated or unreviewed segments."""
     from pipeline.qa.consistency import check_catalogs
 
     catalogs = {str(p): read_entries(po.read_catalog(p)) for p in paths}
     findings = [f for p, entries in catalogs.items() for f in check_catalog(entries, glossary, path=p)]
     findings += check_catalogs(catalogs, glossary)
+    if review:
+        findings += [f for p, entries in catalogs.items() for f in check_review(entries, path=p)]
     return sorted(findings, key=lambda f: (f.catalog, f.entry or 0))
