@@ -47,9 +47,10 @@ def test_first_run_drafts_everything_fuzzy_with_notes():
     assert cat.is_machine_draft(catalog[0])
     # One short bookkeeping line per entry; the setup spelled out where the catalog first uses it.
     setup = cat.setup_hash(SIG)
-    assert catalog[0].comment == (f"role: body\ndraft: fake [{cat.draft_id('draft 1')} {setup}]\n"
+    # Body text, the usual role, goes unsaid.
+    assert catalog[0].comment == (f"draft: fake [{cat.draft_id('draft 1')} {setup}]\n"
                                   f"draft-setup: {setup} = {SIG}")
-    assert catalog[1].comment == f"role: body\ndraft: fake [{cat.draft_id('draft 2')} {setup}]"
+    assert catalog[1].comment == f"draft: fake [{cat.draft_id('draft 2')} {setup}]"
 
 
 def test_identical_sentences_share_one_entry_with_all_references():
@@ -315,7 +316,7 @@ def test_a_new_label_replaces_the_old_one_where_the_engine_first_shows():
     assert [cat.notes(e)["draft"][0].split(" [")[0] for e in again] == ["dictionary (another gloss)", "dictionary"]
 
 
-def test_the_sample_catalog_says_nothing_twice(article_dir, glossary):
+def test_the_sample_catalog_fits_poedit_and_says_nothing_twice(article_dir, glossary):
     from pipeline.articles import resolve
     from pipeline.engines import EngineProvider
     from pipeline.run import translate_article
@@ -323,15 +324,33 @@ def test_the_sample_catalog_says_nothing_twice(article_dir, glossary):
     article = resolve(article_dir)
     translate_article(article, glossary=glossary, engines=EngineProvider("dictionary", glossary), now=NOW)
     text = article.catalog.read_text(encoding="utf-8")
-    explained = {t.term: f'{t.term} = ' + " or ".join(f'"{r}"' for r in t.renderings) + f" ({t.note})"
-                 for t in glossary.terms if t.note}
+    explained = {t.term: f'{t.term} = ' + " or ".join(f'"{r}"' for r in t.renderings)
+                 + f" ({cat.first_sentence(t.note)})" for t in glossary.terms if t.note}
     explained = {term: line for term, line in explained.items() if line in text}
-    assert len(explained) > 50
+    assert len(explained) > 30
     assert [term for term, line in explained.items() if text.count(line) > 1] == []
+    assert all(len(cat.first_sentence(t.note)) <= cat.NOTE_CUT + 1 for t in glossary.terms)
     assert text.count("word-by-word gloss from CC-CEDICT") == 1 and text.count("#. draft-setup: ") == 1
     assert "draft-signature" not in text and "draft-id" not in text
-    notes = sum(len(line) for line in text.split("\n") if line.startswith("#."))
-    assert notes < 26_000  # every entry repeating every explanation wrote 47,989
+    # Poedit's notes panel does not scroll: every entry's notes, "#. " included, fit it, and so does the
+    # catalog as a whole (24,269 characters before the notes were cut; 47,989 with every explanation repeated).
+    entries = text.split("\n\n")
+    per_entry = [sum(len(line) + 1 for line in e.split("\n") if line.startswith("#.")) for e in entries]
+    assert sum(per_entry) <= 15_000 and max(per_entry) <= 1_200, (sum(per_entry), max(per_entry))
+
+
+@pytest.mark.parametrize("note, first", [
+    ("Short. Then more.", "Short."),
+    ("No full stop at all", "No full stop at all"),
+    ("The Party's 18th Congress (2012) set it. More.", "The Party's 18th Congress (2012) set it."),
+    ("Stock praise for how a Party campaign is being carried out, said again and again in every report of the "
+     "time, in every city.", "Stock praise for how a Party campaign is being carried out, said again and again in "
+     "every report of…"),
+    ("Tianjin Municipal Committee strategy (2009): build highlands of high-end industry (高端產業), independent "
+     "innovation.", "Tianjin Municipal Committee strategy (2009): build highlands of high-end industry (高端產業)…"),
+])
+def test_a_glossary_note_is_cut_to_its_first_sentence_on_a_word_boundary(note, first):
+    assert cat.first_sentence(note) == first
 
 
 ARGOS_SIG = "engine:argos|package:translate-zh_en-1.9|beam:4|compute:int8|glossary:91bea756|zhen:0.1.0"
@@ -399,3 +418,43 @@ def test_entries_are_read_once_into_values_the_later_stages_share():
     assert first.terms == ("創先爭優",)
     with pytest.raises(dataclasses.FrozenInstanceError):
         first.state = "draft"
+
+
+def test_qa_comes_first_then_terms_then_the_origin_then_bookkeeping():
+    term = Term(term="三個高地", english="three highlands", note="A strategy. Said often.", accept=("Three Highlands",))
+    seg = [Segment(id=1, paragraph=1, line=4, role="heading", text="構築三個高地。")]
+
+    def annotate(first, english):
+        return ["qa: error (numbers): figure 3 is missing or altered", "qa: warning (leftovers): doubled space"]
+
+    catalog, _ = cat.merge(slug="t", source_name="source.zh.txt", source_language="zh_TW", segments=seg,
+                           hits={1: [TermHit(term, 2, 6, term.term)]}, old=None, signature=LONG_SIG,
+                           drafter=_long_drafter, now=NOW, annotate=annotate)
+    lines = catalog[0].comment.split("\n")
+    assert [line.split(" ")[0] for line in lines] == ["qa:", "qa:", "三個高地", "draft:", "draft-setup:", "role:"]
+    assert lines[2] == '三個高地 = "three highlands" or "Three Highlands" (A strategy.)'
+    # Read back through a file, every note is where the readers look for it.
+    entry = roundtrip(catalog)[0]
+    info = cat.read_entry(entry, 1)
+    assert info.findings[0].startswith("error (numbers)") and info.terms == ("三個高地",)
+    assert info.origin == "dictionary" and cat.is_machine_draft(entry)
+    assert cat.notes(entry)["role"] == ["heading"]
+
+
+def test_notes_in_the_older_order_and_keys_are_read_and_rewritten_in_the_new():
+    mark = f"[{cat.draft_id('A1.')} {cat.setup_hash(LONG_SIG)}]"
+    old = polib.POFile()
+    old.append(polib.POEntry(msgid="構築三個高地。", msgstr="A1.", flags=["fuzzy"], comment=(
+        f'role: body\nglossary: 三個高地 = "three highlands" (A strategy. Said often.)\n'
+        f"draft: dictionary {mark}\nqa: error (numbers): figure 3 is missing or altered")))
+    info = cat.read_entry(old[0], 1)
+    assert info.terms == ("三個高地",) and info.origin == "dictionary" and len(info.findings) == 1
+    term = Term(term="三個高地", english="three highlands", note="A strategy. Said often.")
+    catalog, stats = cat.merge(slug="t", source_name="source.zh.txt", source_language="zh_TW",
+                               segments=segs("構築三個高地。"), hits={1: [TermHit(term, 2, 6, term.term)]},
+                               old=roundtrip(old), signature=LONG_SIG, drafter=_long_drafter, now=NOW,
+                               annotate=lambda seg, english: ["qa: warning (leftovers): doubled space"])
+    assert stats.reused == 1
+    assert catalog[0].comment == ("qa: warning (leftovers): doubled space\n"
+                                  '三個高地 = "three highlands" (A strategy.)\n'
+                                  f"draft: dictionary {mark}")
