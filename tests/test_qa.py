@@ -182,3 +182,24 @@ def test_a_sentence_said_twice_counts_as_two_segments():
                                  occurrences=[("s.txt", "1"), ("s.txt", "4")]))
     catalog.append(polib.POEntry(msgid="發展。", msgstr="Develop.", occurrences=[("s.txt", "2")]))
     assert [f.message for f in check_review(read_entries(catalog))] == ["2 of 3 segments are unreviewed drafts"]
+
+
+@pytest.mark.parametrize("english, found", [
+    ("Go to the the city.", [("doubled", "warning", 'doubled word "the the"')]),
+    ("The The city grew.", [("doubled", "warning", 'doubled word "The The"')]),
+    ("He had had enough of it.", []),  # English where the word rightly comes twice
+    ("Then the theme.", []),
+    ("They built 12 12-storey blocks.", []),
+    ("the the the loop", [("repetition", "error", "repeated 'the' three times in a row")]),  # a loop, said once
+    (" Innovate.", [("whitespace", "warning", "leading space the source does not have")]),
+    ("Innovate.\n", [("whitespace", "warning", "trailing line break the source does not have")]),
+    ("Innovate. ", [("whitespace", "warning", "trailing space the source does not have")]),
+])
+def test_doubled_words_and_edge_whitespace_as_pofilter_checks_them(english, found):
+    assert [(f.check, f.severity, f.message) for f in check_segment("創新。", english, [])] == found
+
+
+def test_edge_whitespace_the_source_has_is_kept_without_a_warning():
+    assert check_segment(" 創新。\n", " Innovate.\n", []) == []
+    assert [f.message for f in check_segment(" 創新。", "\nInnovate.", [])] == [
+        "leading line break the source does not have"]

@@ -111,6 +111,37 @@ def check_repetition(source: str, english: str, hits: Sequence[TermHit]) -> list
     return []
 
 
+# English where a word rightly comes twice ("he had had enough", "that that is true").
+_VALID_DOUBLES = frozenset({"had", "that"})
+
+
+def check_doubled_words(source: str, english: str, hits: Sequence[TermHit]) -> list[tuple[str, str, str]]:
+    """Doubled words: the same word twice in a row ("the the"), a slip when editing a draft."""
+    out = []
+    for m in re.finditer(r"(?<![\w'’-])([^\W\d_]+)\s+(\1)(?![\w'’-])", english, re.IGNORECASE):
+        word = m.group(1)
+        # Three in a row is the repetition check's loop, reported there.
+        after = english[m.end():]
+        if word.lower() in _VALID_DOUBLES or re.match(rf"\s+{re.escape(word)}(?!\w)", after, re.IGNORECASE):
+            continue
+        out.append(("warning", f'doubled word "{m.group(0)}"', m.group(0)))
+    return out
+
+
+_EDGES = (("leading", re.compile(r"\A\s+")), ("trailing", re.compile(r"\s+\Z")))
+
+
+def check_whitespace(source: str, english: str, hits: Sequence[TermHit]) -> list[tuple[str, str, str]]:
+    """Whitespace: a leading or trailing space or line break the source does not have."""
+    out = []
+    for where, edge in _EDGES:
+        found, had = edge.search(english), edge.search(source)
+        if found and not (had and had.group(0) == found.group(0)):
+            what = "line break" if "\n" in found.group(0) else "space"
+            out.append(("warning", f"{where} {what} the source does not have", ""))
+    return out
+
+
 def check_length(source: str, english: str, hits: Sequence[TermHit]) -> list[tuple[str, str, str]]:
     """Length: English far shorter or longer than the source predicts (a dropped or invented clause)."""
     cjk = len(HAN_CHAR.findall(source))
@@ -135,6 +166,8 @@ CHECKS: dict[str, Check] = {
     "leftovers": check_leftovers,
     "repetition": check_repetition,
     "length": check_length,
+    "doubled": check_doubled_words,
+    "whitespace": check_whitespace,
     "terms": check_terms,
 }
 
