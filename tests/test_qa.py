@@ -203,3 +203,11 @@ def test_edge_whitespace_the_source_has_is_kept_without_a_warning():
     assert check_segment(" 創新。\n", " Innovate.\n", []) == []
     assert [f.message for f in check_segment(" 創新。", "\nInnovate.", [])] == [
         "leading line break the source does not have"]
+
+
+def test_an_inflected_rendering_satisfies_the_glossary_check(glossary):
+    source = "圍繞科學發展創先爭優。"
+    assert ("glossary", "error") not in checks(source, "Striving for excellence in serving the people, "
+                                                        "under the Scientific Outlook on Development.", glossary)
+    assert ("glossary", "error") in checks(source, "Seeking excellence in serving the people, "
+                                                    "under the Scientific Outlook on Development.", glossary)
