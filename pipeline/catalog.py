@@ -63,7 +63,7 @@ NOTE_BUDGET = 1200
 NOTE_CUT = 100
 # Characters of glossary explanations one catalog gives, to the terms in the order the article first names
 # them: renderings, which the check needs, come first; the rest is a `zhen glossary find` away.
-EXPLAIN_BUDGET = 4000
+EXPLAIN_BUDGET = 3500
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9)'’\]][.!?])(?=\s|$)")
 
 
