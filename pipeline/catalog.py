@@ -64,6 +64,7 @@ NOTE_CUT = 100
 # Characters of glossary explanations one catalog gives, to the terms in the order the article first names
 # them: renderings, which the check needs, come first; the rest is a `zhen glossary find` away.
 EXPLAIN_BUDGET = 3500
+_ABBREVIATIONS = frozenset({"e.g.", "i.e.", "etc.", "no.", "vs.", "cf.", "approx.", "art.", "vol."})
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9)'’\]][.!?])(?=\s|$)")
 
 
@@ -267,7 +268,9 @@ def first_sentence(note: str, limit: int = NOTE_CUT) -> str:
     """A glossary note's first sentence, cut on a word boundary near ``limit`` characters (with "…"):
     the catalog names the term for the entry at hand; the glossary holds the whole explanation."""
     note = " ".join(note.split())
-    m = _SENTENCE_END.search(note)
+    ends = (m for m in _SENTENCE_END.finditer(note)
+            if note[:m.end()].rsplit(" ", 1)[-1].lower() not in _ABBREVIATIONS)
+    m = next(ends, None)
     sentence = note[:m.end()] if m else note
     if len(sentence) <= limit:
         return sentence

@@ -342,6 +342,7 @@ def test_the_sample_catalog_fits_poedit_and_says_nothing_twice(article_dir, glos
 @pytest.mark.parametrize("note, first", [
     ("Short. Then more.", "Short."),
     ("No full stop at all", "No full stop at all"),
+    ("Named in the No. 1 Document, e.g. for villages. More.", "Named in the No. 1 Document, e.g. for villages."),
     ("The Party's 18th Congress (2012) set it. More.", "The Party's 18th Congress (2012) set it."),
     ("Stock praise for how a Party campaign is being carried out, said again and again in every report of the "
      "time, in every city.", "Stock praise for how a Party campaign is being carried out, said again and again in "
