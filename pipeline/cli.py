@@ -412,7 +412,7 @@ def segment_cmd(obj: Context, file, as_json, explain) -> None:
 @follow_option
 @click.pass_obj
 def status(obj: Context, paths, as_json, glossary_path, follow_symlinks) -> None:
-    """How far review has come, per article, with the QA errors and warnings `zhen check` finds.
+    """How far review has come, per article, with the QA errors and warnings `zhen check --drafts` finds.
 
     PATHS are article folders, catalogs or folders of articles (default: the
     project's translations/).

@@ -37,7 +37,7 @@ def word_forms(word: str) -> tuple[str, ...]:
     """``word`` (lower case) and, for a noun or verb, its every inflection and those of its lemmas
     ("strive": strives, striving, strove, striven; "building": build, builds, built, buildings), from
     lemminflect's dictionary. A word it does not know stands alone."""
-    import lemminflect  # loads its tables on first use: only for a run that checks renderings
+    import lemminflect  # type: ignore[import-untyped]  # tables load on first use: only in a run that checks renderings
 
     forms = {word}
     for upos in _INFLECTED:
