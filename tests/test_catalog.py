@@ -459,3 +459,21 @@ def test_notes_in_the_older_order_and_keys_are_read_and_rewritten_in_the_new():
     assert catalog[0].comment == ("qa: warning (leftovers): doubled space\n"
                                   '三個高地 = "three highlands" (A strategy.)\n'
                                   f"draft: dictionary {mark}")
+
+
+def test_a_term_line_wrapped_by_another_tool_is_read_whole_and_written_back_as_it_was(tmp_path):
+    term = Term(term="科學發展觀", english="Scientific Outlook on Development", accept=("Scientific concept of development",),
+                note="Hu Jintao's guiding ideology, written into the CPC Constitution in 2007. More.")
+    kw = dict(slug="t", source_name="source.zh.txt", source_language="zh_TW", segments=segs("深入學習實踐科學發展觀。"),
+              hits={1: [TermHit(term, 6, 11, term.term)]}, signature=LONG_SIG, now=NOW)
+    first, _ = cat.merge(old=None, drafter=_long_drafter, **kw)
+    path = tmp_path / "en.po"
+    path.write_text(po.render(first), encoding="utf-8")
+    foreign = polib.pofile(str(path))
+    foreign.save(str(path))  # polib's writer wraps the notes
+    written = path.read_text(encoding="utf-8")
+    assert '#. 科學發展觀 = "Scientific Outlook on Development" or "Scientific concept of\n#. development"' in written
+    entry = po.read_catalog(path)[0]
+    assert cat.read_entry(entry, 1).terms == ("科學發展觀",)
+    again, stats = cat.merge(old=po.read_catalog(path), drafter=Recorder(), **kw)
+    assert stats.reused == 1 and again[0].comment == first[0].comment
