@@ -147,7 +147,7 @@ def machine_draft(msgid, msgstr):
     (old_entry(CLOSE, ""), False),  # nothing to offer
     (f'\nmsgctxt "sidebar"\nmsgid "{CLOSE}"\nmsgstr "Someone else\'s line."\n', False),
     (old_entry("今年新建社區服務中心387個。", "387 centres were built."), False),  # under the threshold
-])
+], ids=["reviewed", "unfinished", "edited-draft", "machine-draft", "empty", "msgctxt", "dissimilar"])
 def test_which_earlier_translations_may_be_offered(tmp_path, body, offered):
     rec = Recorder()
     new, stats = merge(segs(NEW), old=read(tmp_path, body), drafter=rec)
