@@ -36,6 +36,11 @@ test: $(VENV)/.test
 bench: $(VENV)/.bench
 	$(PY) -m bench
 
+# Rewrites tests/golden/*/expected/ from the code's output and prints the diff;
+# fails when anything changed, so that a person reads it before committing.
+golden: $(VENV)/.base
+	$(PY) -m devkit.golden
+
 # Mutation testing of the figures and the catalog merge (docs/mutation.md); slow:
 # `make mutation MUTATION_TARGETS=merge` runs one target.
 mutation: $(VENV)/.mutation
