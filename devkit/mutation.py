@@ -48,7 +48,7 @@ TARGETS = {
     "figures": Target(
         source="pipeline/numbers.py",
         functions=("*",),
-        tests=("tests/test_numbers.py", "tests/test_qa.py", "tests/test_engine_dictionary.py"),
+        tests=("tests/test_numbers.py", "tests/test_qa.py", "tests/test_formulas.py"),
     ),
     "merge": Target(
         source="pipeline/catalog.py",
@@ -96,23 +96,35 @@ def _prepare(name: str, target: Target) -> Path:
     return where
 
 
-def _mutmut(where: Path, *args: str, capture: bool = False) -> subprocess.CompletedProcess:
+def _mutmut(where: Path, *args: str, capture: bool = False, log: Path | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("PYTHONPATH", None)  # the scratch copy's code, never the repository's
-    return subprocess.run([sys.executable, "-m", "mutmut", *args], cwd=where, env=env, text=True,
-                          capture_output=capture)
+    if log is None:
+        return subprocess.run([sys.executable, "-m", "mutmut", *args], cwd=where, env=env, text=True,
+                              capture_output=capture)
+    with open(log, "w", encoding="utf-8") as out:  # mutmut's spinner, kept out of the report
+        return subprocess.run([sys.executable, "-m", "mutmut", *args], cwd=where, env=env, text=True,
+                              stdout=out, stderr=subprocess.STDOUT)
 
 
 def run_target(name: str, target: Target, *, jobs: int, listed: set[str]) -> bool:
     """Run one target; print its score and survivors; True when every survivor is listed as equivalent."""
     missing = [t for t in target.tests if not (ROOT / t).exists()]
-    print(f"== {name}: {target.source} ({', '.join(target.functions)})", flush=True)
+    print(f"== {name}: {target.source} ({', '.join(target.functions)}) against {', '.join(target.tests)}", flush=True)
     if missing:
-        print(f"   (test files not present, left out: {', '.join(missing)})")
+        print(f"   (not present, left out: {', '.join(missing)})")
+    present = [t for t in target.tests if (ROOT / t).exists()]
+    if not present:
+        print("   no test file present; nothing to run")
+        return False
     where = _prepare(name, target)
-    done = _mutmut(where, "run", "--max-children", str(jobs), *target.patterns())
+    log = where / "mutmut.log"
+    print(f"   mutmut runs; its progress goes to {log.relative_to(ROOT)}", flush=True)
+    done = _mutmut(where, "run", "--max-children", str(jobs), *target.patterns(), log=log)
     if done.returncode != 0:
-        print(f"   mutmut failed (exit {done.returncode}); see {where}")
+        tail = log.read_text(encoding="utf-8", errors="replace").replace("\r", "\n").splitlines()[-20:]
+        print("\n".join(tail))
+        print(f"   mutmut failed (exit {done.returncode}); see {log.relative_to(ROOT)}")
         return False
     results = _mutmut(where, "results", "--all", "true", capture=True)
     status: dict[str, str] = {}

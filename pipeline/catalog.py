@@ -426,7 +426,7 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
         lines += _draft_lines(d, shown)
     elif old_entry is not None and state(old_entry) != "untranslated":
         entry.msgstr = old_entry.msgstr
-        entry.flags = [f for f in old_entry.flags if f != "fuzzy" or state(old_entry) == "draft"]
+        entry.flags = list(old_entry.flags)  # a draft's fuzzy with it: a reviewed entry has none
         if state(old_entry) == "reviewed":
             counts["reviewed"] += 1
         elif is_machine_draft(old_entry):

@@ -13,6 +13,7 @@ import pytest
 
 from pipeline import catalog as cat
 from pipeline import po
+from pipeline.errors import CatalogError
 from pipeline.model import Draft
 from tests.conftest import NOW
 from tests.test_catalog import SIG, Recorder, merge, segs
@@ -123,7 +124,8 @@ def test_of_two_close_earlier_translations_the_closer_is_offered(tmp_path, order
     new, stats = merge(segs(NEW), old=read(tmp_path, body))
     entry = new.find(NEW)
     assert (entry.msgstr, entry.previous_msgid, entry.flags) == ("Gu moved Tianjin.", CLOSE, ["fuzzy"])
-    assert "(98% similar)" in entry.comment
+    assert entry.comment.split("\n")[-1] == ("match: translation of an earlier version of this sentence "
+                                              "(98% similar); compare with the previous source")
     assert stats.fuzzy_matched == 1 and stats.drafted == 0 and stats.obsolete == 2
 
 
@@ -190,7 +192,8 @@ def test_a_reviewed_entry_keeps_its_other_flags_and_a_draft_its_fuzzy(tmp_path):
 # ------------------------------------------------------------ statistics
 
 def test_every_statistic_counts_past_one(tmp_path):
-    """Two of each kind of entry, so that a count stuck at one, or counting twice, shows."""
+    """Two of each kind of entry (four edited: two drafts a person changed, two a person began),
+    so that a count stuck at one, or counting twice, shows."""
     done = {"刪一。", "刪二。", "機一。", "機二。"}
     fresh = ("今日天氣晴朗。", "明天會下雨嗎？")  # like no earlier sentence
 
@@ -200,17 +203,20 @@ def test_every_statistic_counts_past_one(tmp_path):
     first, _ = merge(segs("刪一。", "刪二。", "機一。", "機二。"), drafter=some)
     body = "".join(old_entry(m, f"{m} reviewed") for m in ("審一。", "審二。", "去一。", "去二。"))
     body += "".join(old_entry(m, f"{m} by hand", flags="fuzzy") for m in ("改一。", "改二。"))
+    edited_note = f"draft: fake [{cat.draft_id('what the engine wrote')} {cat.setup_hash(SIG)}]"
+    body += "".join(old_entry(m, f"{m} edited", flags="fuzzy", note=edited_note) for m in ("編一。", "編二。"))
     body += "".join(old_entry(m, "Gu moved Tianjin.") for m in (CLOSE, "今年新建社區服務中心387個。"))
     old = read(tmp_path, po.render(first).split("\n\n", 1)[1] + body)
-    texts = ("審一。", "審二。", "機一。", "機二。", "改一。", "改二。", *fresh, "審一。",
+    texts = ("審一。", "審二。", "機一。", "機二。", "改一。", "改二。", "編一。", "編二。", *fresh, "審一。",
              NEW, "今年新建社區服務中心415個。")
     new, stats = merge(segs(*texts), old=old, drafter=some)
     assert (stats.segments, stats.entries, stats.drafted, stats.reused, stats.reviewed, stats.edited,
             stats.fuzzy_matched, stats.untranslated, stats.obsolete, stats.changed) == (
-            11, 10, 2, 2, 2, 2, 2, 2, 6, True)
+            13, 12, 2, 2, 2, 4, 2, 2, 6, True)
     # The sentences that left, and the earlier versions whose translations were offered.
     assert sorted(e.msgid for e in new if e.obsolete) == sorted(
         ["刪一。", "刪二。", "去一。", "去二。", CLOSE, "今年新建社區服務中心387個。"])
+    assert [(new.find(m).msgstr, new.find(m).flags) for m in fresh] == [("", []), ("", [])]
 
 
 def test_a_run_that_changes_nothing_says_so_and_keeps_the_date(tmp_path):
@@ -222,3 +228,137 @@ def test_a_run_that_changes_nothing_says_so_and_keeps_the_date(tmp_path):
     moved, stats = cat.merge(slug="t", source_name="source.zh.txt", source_language="zh_TW", segments=segs("乙。", "甲。"),
                              hits={}, old=old, signature=SIG, drafter=Recorder(), now=NOW + timedelta(days=1))
     assert stats.changed and moved.metadata["PO-Revision-Date"] != old.metadata["PO-Revision-Date"]
+
+
+def test_two_equally_close_earlier_translations_offer_the_first_in_the_catalog(tmp_path):
+    body = old_entry("今天甲乙丙丁。", "First.") + old_entry("今天甲乙丙戊。", "Second.")
+    new, _ = merge(segs("今天甲乙丙己。"), old=read(tmp_path, body))
+    assert (new[0].msgstr, new[0].previous_msgid) == ("First.", "今天甲乙丙丁。")
+
+
+@pytest.mark.parametrize("earlier", ["甲乙丙", "甲乙丙子丑"])  # 2·3/(3+7) and 2·3/(5+5): exactly 60%
+def test_an_earlier_translation_exactly_at_the_threshold_is_offered(tmp_path, earlier):
+    new, stats = merge(segs("甲乙丙丁戊己庚" if len(earlier) == 3 else "甲乙丙丁戊"),
+                       old=read(tmp_path, old_entry(earlier, "At the threshold.")))
+    assert new[0].msgstr == "At the threshold." and stats.fuzzy_matched == 1
+    assert "(60% similar)" in new[0].comment
+
+
+def test_a_long_sentence_whose_characters_all_recur_still_finds_its_earlier_version(tmp_path):
+    """Over 200 characters difflib's default would treat every recurring character as noise."""
+    earlier = "，".join("天津市委書記在會上強調要堅持創新發展" for _ in range(12)) + "。"
+    now = earlier.replace("創新", "發展", 1).removesuffix("。") + "，"
+    new, stats = merge(segs(now), old=read(tmp_path, old_entry(earlier, "The long list, reviewed.")))
+    assert new[0].msgstr == "The long list, reviewed." and stats.fuzzy_matched == 1
+
+
+# ------------------------------------------------------------ entries left empty, drafts' previous sources
+
+def test_an_entry_left_empty_is_drafted_on_the_next_run_or_stays_untranslated(tmp_path):
+    old = read(tmp_path, old_entry("甲。", "") + old_entry("乙。", ""))
+    new, stats = merge(segs("甲。", "乙。"), old=old, drafter=Recorder())
+    assert [e.msgstr for e in new] == ["draft 1", "draft 2"] and stats.drafted == 2 and stats.edited == 0
+    refused, stats = merge(segs("甲。", "乙。"), old=old, drafter=lambda todo: {})
+    assert [(e.msgstr, e.flags) for e in refused] == [("", []), ("", [])]
+    assert stats.untranslated == 2 and stats.edited == 0 and stats.reviewed == 0
+
+
+def test_a_draft_keeps_the_previous_source_it_was_made_from_on_later_runs(tmp_path):
+    def from_memory(todo):
+        return {s.id: Draft(text=f"memory {s.id}", engine="tm", signature=SIG, previous="今年建了387個。")
+                for s in todo}
+
+    first, _ = merge(segs("今年建了415個。", "乙。"), drafter=from_memory)
+    assert first[0].previous_msgid == "今年建了387個。"
+    again, stats = merge(segs("今年建了415個。", "乙。"), old=reread(tmp_path, first, "1.po"))
+    assert again[0].previous_msgid == "今年建了387個。" and stats.reused == 2
+    edited = reread(tmp_path, again, "2.po")
+    edited[0].msgstr = "415 were built this year."
+    kept, stats = merge(segs("今年建了415個。", "乙。"), old=reread(tmp_path, edited, "3.po"))
+    assert kept[0].previous_msgid == "今年建了387個。" and stats.edited == 1
+    assert kept[0].comment.startswith("role: body\ndraft: tm")  # its own notes stay above the draft's
+    left, _ = merge(segs("乙。"), old=reread(tmp_path, kept, "4.po"))
+    gone = [e for e in reread(tmp_path, left, "5.po") if e.obsolete]
+    assert [(e.msgid, e.previous_msgid) for e in gone] == [("今年建了415個。", "今年建了387個。")]
+
+
+def test_sentences_that_leave_stay_in_the_catalogs_order(tmp_path):
+    body = "".join(old_entry(m, f"{m} reviewed") for m in ("甲。", "乙。", "丙。", "丁。"))
+    body += '\n#~ msgid "戊。"\n#~ msgstr "戊。 reviewed"\n'
+    new, stats = merge(segs("丁。"), old=read(tmp_path, body))
+    assert [e.msgid for e in new if e.obsolete] == ["甲。", "乙。", "丙。", "戊。"] and stats.obsolete == 4
+
+
+# ------------------------------------------------------------ the memory's signatures, asked sparingly
+
+def test_a_signature_per_sentence_refreshes_only_the_drafts_it_no_longer_matches(tmp_path):
+    first, _ = merge(segs("甲。", "乙。", "丙。", "甲。"))
+    old = reread(tmp_path, first)
+    old.find("丙。").msgstr, old.find("丙。").flags = "C, reviewed.", []
+    asked = []
+
+    def expected(seg):
+        asked.append((seg.text, seg.line))
+        return SIG if seg.text == "甲。" else "memory:newer"
+
+    rec = Recorder("fresh")
+    new, stats = merge(segs("甲。", "乙。", "丙。", "甲。", "丁。"), old=old, signature=expected, drafter=rec)
+    assert rec.calls == [["乙。", "丁。"]] and stats.reused == 1 and stats.reviewed == 1
+    assert new.find("甲。").msgstr == "draft 1" and new.find("乙。").msgstr == "fresh 2"
+    # Asked once, for a sentence's first occurrence, and only where a machine draft may have gone stale.
+    assert asked == [("甲。", 4), ("乙。", 5)]
+
+
+# ------------------------------------------------------------ entries zhen does not own
+
+def test_a_plural_entry_holding_a_sentence_is_refused_naming_file_and_line(tmp_path):
+    plural = '\nmsgid "甲。"\nmsgid_plural "甲們。"\nmsgstr[0] "A"\nmsgstr[1] "As"\n'
+    old = read(tmp_path, plural)
+    with pytest.raises(CatalogError) as info:
+        merge(segs("甲。"), old=old)
+    assert str(info.value) == (f"{tmp_path / 'en.po'}:6: a plural entry has the msgid of a source sentence, "
+                               "whose entry zhen writes; give it a msgctxt or remove it")
+    new, _ = merge(segs("乙。"), old=old)  # any other sentence: the plural entry is kept as it was
+    kept = [e for e in new if e.msgid_plural]
+    assert [(e.msgid, e.msgstr_plural) for e in kept] == [("甲。", {0: "A", 1: "As"})]
+
+
+# ------------------------------------------------------------ header, notes and counts around the entries
+
+def test_a_first_catalog_has_the_whole_header(tmp_path):
+    new, stats = merge(segs("甲。"))
+    assert new.header == "English translation of t.\n" and not new.metadata_is_fuzzy
+    assert new.metadata == cat.new_header(slug="t", source_language="zh_TW", now=NOW)
+    assert new.metadata["Project-Id-Version"] == "t" and new.metadata["X-Source-Language"] == "zh_TW"
+    assert stats.obsolete == 0
+    purged, stats = merge(segs("甲。"), old=reread(tmp_path, new), purge_obsolete=True)
+    assert stats.obsolete == 0
+
+
+def test_an_old_header_is_completed_and_its_date_and_generator_move_with_a_change(tmp_path):
+    old = read(tmp_path, old_entry("甲。", "A."))
+    old.metadata["X-Generator"] = "Poedit 3.4"
+    old.metadata["PO-Revision-Date"] = "2026-01-01 00:00+0000"
+    later = NOW + timedelta(days=1)
+    new, _ = cat.merge(slug="t", source_name="source.zh.txt", source_language="zh_TW", segments=segs("甲。", "乙。"),
+                       hits={}, old=old, signature=SIG, drafter=Recorder(), now=later)
+    fresh = cat.new_header(slug="t", source_language="zh_TW", now=later)
+    assert new.metadata == {**fresh, "Language": "en", "Content-Type": "text/plain; charset=UTF-8"}
+    assert new.metadata["PO-Revision-Date"] == later.strftime(cat.DATE_FORMAT)
+    assert new.metadata["X-Generator"] == fresh["X-Generator"] != "Poedit 3.4"
+
+
+def test_quality_notes_reach_every_entry_that_has_english(tmp_path):
+    old = read(tmp_path, old_entry("甲。", "A, reviewed."))
+    seen = []
+
+    def annotate(seg, english):
+        seen.append((seg.text, english))
+        return [f"qa: warning (test): looked at {english!r}"]
+
+    new, _ = merge(segs("甲。", "乙。", "丙。"), old=old, annotate=annotate,
+                   drafter=lambda todo: {s.id: Draft(text="B.", engine="fake", signature=SIG)
+                                         for s in todo if s.text == "乙。"})
+    assert seen == [("甲。", "A, reviewed."), ("乙。", "B.")]  # not the entry left empty
+    assert cat.notes(new.find("乙。"))["qa"] == ["warning (test): looked at 'B.'"]
+    assert "qa" not in cat.notes(new.find("丙。"))
