@@ -346,8 +346,8 @@ def _body(catalog: polib.POFile) -> list[tuple]:
     write the same entries, without paying for writing them."""
     entries = [e for e in catalog if not e.obsolete] + [e for e in catalog if e.obsolete]
     return [(e.obsolete, e.msgctxt, e.msgid, e.msgstr, e.msgid_plural, sorted(e.msgstr_plural.items()),
-             tuple(e.flags), e.comment.rstrip(), e.tcomment.rstrip(), _references(e), e.previous_msgctxt or "",
-             e.previous_msgid or "", e.previous_msgid_plural or "") for e in entries]
+             tuple(e.flags), e.comment.rstrip(), e.tcomment.rstrip(), _references(e), e.previous_msgctxt,
+             e.previous_msgid, e.previous_msgid_plural) for e in entries]
 
 
 def _references(entry: polib.POEntry) -> str:

@@ -362,3 +362,20 @@ def test_quality_notes_reach_every_entry_that_has_english(tmp_path):
     assert seen == [("甲。", "A, reviewed."), ("乙。", "B.")]  # not the entry left empty
     assert cat.notes(new.find("乙。"))["qa"] == ["warning (test): looked at 'B.'"]
     assert "qa" not in cat.notes(new.find("丙。"))
+
+
+def test_a_note_that_ends_in_a_space_does_not_make_every_run_a_change(tmp_path):
+    """The reader drops a note's trailing space, so the next run must not take that for a change."""
+    def annotate(seg, english):
+        return ["qa: warning (test): the English ends with a space "]
+
+    first, _ = merge(segs("甲。"), annotate=annotate)
+    again, stats = merge(segs("甲。"), old=reread(tmp_path, first), annotate=annotate)
+    assert not stats.changed
+
+
+def test_a_previous_source_line_that_goes_away_is_a_change(tmp_path):
+    """A reviewed entry drops the `#|` line a tool left on it: the catalog changes, and its date with it."""
+    old = read(tmp_path, '\n#| msgid ""\nmsgid "甲。"\nmsgstr "A, reviewed."\n')
+    new, stats = merge(segs("甲。"), old=old)
+    assert new[0].previous_msgid is None and stats.changed
