@@ -137,15 +137,17 @@ def run_target(name: str, target: Target, *, jobs: int, listed: set[str]) -> boo
     equivalent = [k for k in survivors if k in listed]
     unexplained = [k for k in survivors if k not in listed]
     total = len(status)
-    print(f"\n== {name}: {total} mutants, {killed} killed, {len(survivors)} survived "
+    print(f"== {name}: {total} mutants, {killed} killed, {len(survivors)} survived "
           f"({len(equivalent)} of them listed as equivalent in docs/mutation.md)")
     if total:
         print(f"   score {100 * killed / total:.1f}%; "
               f"{100 * killed / (total - len(equivalent) or 1):.1f}% of the mutants that are not equivalent")
     for key in survivors:
-        mark = "equivalent" if key in listed else "SURVIVED"
-        print(f"\n-- {mark}: {key} ({status[key]})")
+        if key in listed:
+            print(f"-- equivalent: {key} ({status[key]})")
+    for key in survivors:
         if key not in listed:
+            print(f"\n-- SURVIVED: {key} ({status[key]})")
             print(_mutmut(where, "show", key, capture=True).stdout.rstrip())
     stale = sorted(k for k in listed if k.startswith(target.module + ".") and status.get(k) in KILLED)
     for key in stale:
