@@ -46,7 +46,9 @@ golden: $(VENV)/.base
 mutation: $(VENV)/.mutation
 	$(PY) -m devkit.mutation $(MUTATION_TARGETS)
 
-lint: $(VENV)/.base
+# The type checker over pipeline/, then the glossary's own checks.
+lint: $(VENV)/.test
+	$(PY) -m mypy
 	$(VENV)/bin/zhen glossary lint
 
 clean:

@@ -29,10 +29,10 @@ def cases() -> list[str]:
 
 def produce(case: str, workdir: Path):
     """Run the case's article through `translate_article` in ``workdir``; its outputs by name, and the result."""
-    from pipeline.articles import resolve
-    from pipeline.engines import EngineProvider
-    from pipeline.glossary import load_glossary
+    from pipeline.engines.registry import EngineProvider
+    from pipeline.glossary.table import load_glossary
     from pipeline.run import translate_article
+    from pipeline.workspace.articles import resolve
 
     folder = GOLDEN / case
     article_dir = workdir / case

@@ -30,30 +30,29 @@ COPIED = ("pipeline", "tests", "devkit", "glossary", "translations", "data", "py
 
 @dataclass(frozen=True)
 class Target:
-    source: str  # the module's file, relative to the repository
-    functions: tuple[str, ...]  # the functions to mutate; ("*",) for all of them
+    code: dict[str, tuple[str, ...]]  # each module's file (relative to the repository) and the functions to
+    # mutate in it; ("*",) for all of them
     tests: tuple[str, ...]  # the test files that guard them
-
-    @property
-    def module(self) -> str:
-        return self.source.removesuffix(".py").replace("/", ".")
 
     def patterns(self) -> list[str]:
         """mutmut's names for the target's mutants (a module-level function f is x_f)."""
-        return [f"{self.module}.x_{f}__mutmut_*" if f != "*" else f"{self.module}.*" for f in self.functions]
+        out = []
+        for source, functions in self.code.items():
+            module = source.removesuffix(".py").replace("/", ".")
+            out += [f"{module}.x_{f}__mutmut_*" if f != "*" else f"{module}.*" for f in functions]
+        return out
 
 
-# Repoint a target here when its module moves.
+# Repoint a target here when its code moves.
 TARGETS = {
     "figures": Target(
-        source="pipeline/numbers.py",
-        functions=("*",),
+        code={"pipeline/text/numbers.py": ("*",)},
         tests=("tests/test_numbers.py", "tests/test_qa.py", "tests/test_formulas.py"),
     ),
     "merge": Target(
-        source="pipeline/catalog.py",
-        functions=("state", "owned", "is_machine_draft", "needs_draft", "_old_entries", "_closest", "_body",
-                   "_foreign", "_plan", "_build_entry", "_keep_obsolete", "_set_header", "merge"),
+        code={"pipeline/catalog/entries.py": ("state", "owned", "is_machine_draft", "needs_draft"),
+              "pipeline/catalog/merge.py": ("_old_entries", "_closest", "_body", "_foreign", "_plan", "_build_entry",
+                                            "_keep_obsolete", "_set_header", "merge")},
         tests=("tests/test_catalog.py", "tests/test_merge.py"),
     ),
 }
@@ -72,10 +71,11 @@ def equivalents(doc: Path = DOC) -> set[str]:
 
 def _config(target: Target) -> str:
     tests = ", ".join(f'"{t}"' for t in target.tests if (ROOT / t).exists())
+    sources = ", ".join(f'"{path}"' for path in target.code)
     also = ", ".join(f'"{p}"' for p in COPIED if p not in ("pipeline", "pyproject.toml"))
     return ("\n[tool.mutmut]\n"
             'source_paths = ["pipeline"]\n'
-            f'only_mutate = ["{target.source}"]\n'
+            f"only_mutate = [{sources}]\n"
             f"pytest_add_cli_args_test_selection = [{tests}]\n"
             'pytest_add_cli_args = ["-p", "no:cacheprovider"]\n'
             f"also_copy = [{also}]\n")
@@ -110,7 +110,8 @@ def _mutmut(where: Path, *args: str, capture: bool = False, log: Path | None = N
 def run_target(name: str, target: Target, *, jobs: int, listed: set[str]) -> bool:
     """Run one target; print its score and survivors; True when every survivor is listed as equivalent."""
     missing = [t for t in target.tests if not (ROOT / t).exists()]
-    print(f"== {name}: {target.source} ({', '.join(target.functions)}) against {', '.join(target.tests)}", flush=True)
+    code = "; ".join(f"{path} ({', '.join(functions)})" for path, functions in target.code.items())
+    print(f"== {name}: {code} against {', '.join(target.tests)}", flush=True)
     if missing:
         print(f"   (not present, left out: {', '.join(missing)})")
     present = [t for t in target.tests if (ROOT / t).exists()]
@@ -149,7 +150,7 @@ def run_target(name: str, target: Target, *, jobs: int, listed: set[str]) -> boo
         if key not in listed:
             print(f"\n-- SURVIVED: {key} ({status[key]})")
             print(_mutmut(where, "show", key, capture=True).stdout.rstrip())
-    stale = sorted(k for k in listed if k.startswith(target.module + ".") and status.get(k) in KILLED)
+    stale = sorted(k for k in listed if status.get(k) in KILLED)
     for key in stale:
         print(f"-- listed as equivalent but killed now (remove it from docs/mutation.md): {key}")
     return not unexplained

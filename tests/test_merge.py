@@ -11,8 +11,10 @@ from datetime import timedelta
 
 import pytest
 
-from pipeline import catalog as cat
-from pipeline import po
+from pipeline.catalog import merge as cat
+from pipeline.catalog import po
+from pipeline.catalog.entries import state
+from pipeline.catalog.notes import draft_id, notes, setup_hash
 from pipeline.errors import CatalogError
 from pipeline.model import Draft
 from tests.conftest import NOW
@@ -92,7 +94,7 @@ def test_a_machine_draft_whose_sentence_left_and_came_back_is_still_a_draft(tmp_
     back, stats = merge(segs("甲。", "乙。"), old=reread(tmp_path, left, "back.po"), signature=signature,
                         drafter=rec)
     entry = back.find("乙。")
-    assert cat.state(entry) == "draft" and stats.reviewed == 0
+    assert state(entry) == "draft" and stats.reviewed == 0
     if signature == SIG:  # the same engine and setup: the draft is used again as it was
         assert entry.msgstr == "draft 2" and stats.reused == 2 and rec.calls == []
     else:  # a new setup refreshes it, as any machine draft
@@ -136,7 +138,7 @@ def old_entry(msgid, msgstr, *, flags="", note=""):
 
 
 def machine_draft(msgid, msgstr):
-    note = f"draft: fake [{cat.draft_id(msgstr)} {cat.setup_hash(SIG)}]"
+    note = f"draft: fake [{draft_id(msgstr)} {setup_hash(SIG)}]"
     return old_entry(msgid, msgstr, flags="fuzzy", note=note)
 
 
@@ -144,7 +146,7 @@ def machine_draft(msgid, msgstr):
     (old_entry(CLOSE, "Gu moved Tianjin."), True),  # reviewed
     (old_entry(CLOSE, "Gu moved Tianjin (to check).", flags="fuzzy"), True),  # a person's unfinished text
     (old_entry(CLOSE, "Gu moved Tianjin, edited.", flags="fuzzy",
-               note=f"draft: fake [{cat.draft_id('something else')} {cat.setup_hash(SIG)}]"), True),  # an edited draft
+               note=f"draft: fake [{draft_id('something else')} {setup_hash(SIG)}]"), True),  # an edited draft
     (machine_draft(CLOSE, "A machine's words."), False),  # nobody checked it: a fresh draft is as good
     (old_entry(CLOSE, ""), False),  # nothing to offer
     (f'\nmsgctxt "sidebar"\nmsgid "{CLOSE}"\nmsgstr "Someone else\'s line."\n', False),
@@ -203,7 +205,7 @@ def test_every_statistic_counts_past_one(tmp_path):
     first, _ = merge(segs("刪一。", "刪二。", "機一。", "機二。"), drafter=some)
     body = "".join(old_entry(m, f"{m} reviewed") for m in ("審一。", "審二。", "去一。", "去二。"))
     body += "".join(old_entry(m, f"{m} by hand", flags="fuzzy") for m in ("改一。", "改二。"))
-    edited_note = f"draft: fake [{cat.draft_id('what the engine wrote')} {cat.setup_hash(SIG)}]"
+    edited_note = f"draft: fake [{draft_id('what the engine wrote')} {setup_hash(SIG)}]"
     body += "".join(old_entry(m, f"{m} edited", flags="fuzzy", note=edited_note) for m in ("編一。", "編二。"))
     body += "".join(old_entry(m, "Gu moved Tianjin.") for m in (CLOSE, "今年新建社區服務中心387個。"))
     old = read(tmp_path, po.render(first).split("\n\n", 1)[1] + body)
@@ -360,8 +362,8 @@ def test_quality_notes_reach_every_entry_that_has_english(tmp_path):
                    drafter=lambda todo: {s.id: Draft(text="B.", engine="fake", signature=SIG)
                                          for s in todo if s.text == "乙。"})
     assert seen == [("甲。", "A, reviewed."), ("乙。", "B.")]  # not the entry left empty
-    assert cat.notes(new.find("乙。"))["qa"] == ["warning (test): looked at 'B.'"]
-    assert "qa" not in cat.notes(new.find("丙。"))
+    assert notes(new.find("乙。"))["qa"] == ["warning (test): looked at 'B.'"]
+    assert "qa" not in notes(new.find("丙。"))
 
 
 def test_a_note_that_ends_in_a_space_does_not_make_every_run_a_change(tmp_path):
