@@ -194,10 +194,12 @@ def test_a_reviewed_entry_keeps_its_other_flags_and_a_draft_its_fuzzy(tmp_path):
 # ------------------------------------------------------------ statistics
 
 def test_every_statistic_counts_past_one(tmp_path):
-    """Two of each kind of entry (four edited: two drafts a person changed, two a person began),
-    so that a count stuck at one, or counting twice, shows."""
-    done = {"刪一。", "刪二。", "機一。", "機二。"}
-    fresh = ("今日天氣晴朗。", "明天會下雨嗎？")  # like no earlier sentence
+    """Two of each kind of entry (four edited: two drafts a person changed, two a person began;
+    three reviewed segments: one sentence occurs twice), so that a count stuck at one, or
+    counting twice, shows."""
+    new_ones = ("市場繁榮穩定。", "交通運輸發展。")  # drafted this run
+    done = {"刪一。", "刪二。", "機一。", "機二。", *new_ones}
+    fresh = ("今日天氣晴朗。", "明天會下雨嗎？")  # like no earlier sentence, and the engine has nothing for them
 
     def some(todo):  # the engine leaves two sentences undrafted
         return {s.id: Draft(text=f"draft {s.id}", engine="fake", signature=SIG) for s in todo if s.text in done}
@@ -209,12 +211,15 @@ def test_every_statistic_counts_past_one(tmp_path):
     body += "".join(old_entry(m, f"{m} edited", flags="fuzzy", note=edited_note) for m in ("編一。", "編二。"))
     body += "".join(old_entry(m, "Gu moved Tianjin.") for m in (CLOSE, "今年新建社區服務中心387個。"))
     old = read(tmp_path, po.render(first).split("\n\n", 1)[1] + body)
-    texts = ("審一。", "審二。", "機一。", "機二。", "改一。", "改二。", "編一。", "編二。", *fresh, "審一。",
+    texts = ("審一。", "審二。", "機一。", "機二。", "改一。", "改二。", "編一。", "編二。", *fresh, *new_ones, "審一。",
              NEW, "今年新建社區服務中心415個。")
     new, stats = merge(segs(*texts), old=old, drafter=some)
     assert (stats.segments, stats.entries, stats.drafted, stats.reused, stats.reviewed, stats.edited,
             stats.fuzzy_matched, stats.untranslated, stats.obsolete, stats.changed) == (
-            13, 12, 2, 2, 2, 4, 2, 2, 6, True)
+            15, 14, 2, 2, 3, 4, 2, 2, 6, True)
+    # Counted in segments (審一 occurs twice), so that the kinds add up to the article.
+    assert (stats.drafted + stats.reused + stats.reviewed + stats.edited + stats.fuzzy_matched
+            + stats.untranslated) == stats.segments
     # The sentences that left, and the earlier versions whose translations were offered.
     assert sorted(e.msgid for e in new if e.obsolete) == sorted(
         ["刪一。", "刪二。", "去一。", "去二。", CLOSE, "今年新建社區服務中心387個。"])
@@ -305,7 +310,7 @@ def test_a_signature_per_sentence_refreshes_only_the_drafts_it_no_longer_matches
 
     rec = Recorder("fresh")
     new, stats = merge(segs("甲。", "乙。", "丙。", "甲。", "丁。"), old=old, signature=expected, drafter=rec)
-    assert rec.calls == [["乙。", "丁。"]] and stats.reused == 1 and stats.reviewed == 1
+    assert rec.calls == [["乙。", "丁。"]] and stats.reused == 2 and stats.reviewed == 1  # 甲 twice
     assert new.find("甲。").msgstr == "draft 1" and new.find("乙。").msgstr == "fresh 2"
     # Asked once, for a sentence's first occurrence, and only where a machine draft may have gone stale.
     assert asked == [("甲。", 4), ("乙。", 5)]
