@@ -73,8 +73,8 @@ def _body(catalog: polib.POFile) -> list[tuple]:
     write the same entries, without paying for writing them."""
     entries = [e for e in catalog if not e.obsolete] + [e for e in catalog if e.obsolete]
     return [(e.obsolete, e.msgctxt, e.msgid, e.msgstr, e.msgid_plural, sorted(e.msgstr_plural.items()),
-             tuple(e.flags), e.comment.rstrip(), e.tcomment.rstrip(), _references(e), e.previous_msgctxt or "",
-             e.previous_msgid or "", e.previous_msgid_plural or "") for e in entries]
+             tuple(e.flags), e.comment.rstrip(), e.tcomment.rstrip(), _references(e), e.previous_msgctxt,
+             e.previous_msgid, e.previous_msgid_plural) for e in entries]
 
 
 def _references(entry: polib.POEntry) -> str:
@@ -156,7 +156,7 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
         lines += draft_lines(d, shown)
     elif old_entry is not None and state(old_entry) != "untranslated":
         entry.msgstr = old_entry.msgstr
-        entry.flags = [f for f in old_entry.flags if f != "fuzzy" or state(old_entry) == "draft"]
+        entry.flags = list(old_entry.flags)  # a draft's fuzzy with it: a reviewed entry has none
         if state(old_entry) == "reviewed":
             counts["reviewed"] += n
         elif is_machine_draft(old_entry):
