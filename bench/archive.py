@@ -88,17 +88,24 @@ def raw(packages: Path, root: Path) -> None:
     """In a process of its own: read the archive's sentences and draft them all with one
     ``translate_batch``, as the engine would, and no other zhen work."""
     from pipeline.engines.argos.engine import ArgosEngine, ArgosOptions
+    from pipeline.glossary.table import load_glossary
     from pipeline.text.segment import segment
     from pipeline.text.source import read_article
 
-    engine = ArgosEngine(None, options=ArgosOptions())
+    glossary = load_glossary(ROOT / "glossary")
+    engine = ArgosEngine(glossary, options=ArgosOptions())
     translator, _ = engine._load()
     segments = [seg for f in sorted((root / "translations").glob("*/source.zh.txt"))
                 for seg in segment(read_article(f))]
-    requests = engine.requests(segments, {}, segments)
+    hits = glossary.match_segments(segments)
+    requests = engine.requests(segments, hits, segments)
     tokens = [toks for r in requests for toks, _ in engine._pieces(r.text)]
+    options = engine.options
+    n_best = max(1, options.n_best) if any(hits.values()) else 1  # as the engine decodes them
     translator.translate_batch(tokens, max_batch_size=engine.max_batch_tokens, batch_type="tokens",
-                               beam_size=engine.options.beam_size)
+                               beam_size=max(options.beam_size, n_best), num_hypotheses=n_best,
+                               return_scores=True, max_decoding_length=options.max_decoding_length,
+                               min_decoding_length=options.min_decoding_length)
 
 
 def measure_argos(n: int) -> dict:
