@@ -14,6 +14,9 @@ error naming it, never silently ignored.
     [tm]
     min_score = 75          # the lowest fuzzy match (0-100) drafted from the translation memory
 
+    [places]                # article folders (globs, relative to this file) → their place
+    "translations/shaoxing-*" = "绍兴"     # or "Shaoxing", "紹興", "national": see docs/glossary.md
+
     [llm]                   # an OpenAI-compatible server (Ollama, llama-server, vLLM)
     base_url = "http://127.0.0.1:11434/v1"
     model = "qwen2.5:14b-instruct"
@@ -50,7 +53,7 @@ _AT_LEAST_ONE = {"beam_size", "n_best", "inter_threads", "max_batch_tokens", "ma
                  "max_decoding_length"}
 
 
-TABLES = ("argos", "llm", "tm")
+TABLES = ("argos", "llm", "tm", "places")
 LLM_ENVIRONMENT = {"base_url": "ZHEN_LLM_BASE_URL", "model": "ZHEN_LLM_MODEL"}
 _LLM_KNOWN = tuple(f.name for f in dataclasses.fields(LLMOptions))
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -144,6 +147,9 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
     for table in TABLES:
         if not isinstance(data.get(table, {}), dict):
             raise ConfigError(f"[{table}] must be a table", path=path, line=line_of(path, table, None))
+    from pipeline.glossary.scope import declared_places
+
+    declared_places(data, path=path)  # a place zhen does not know is an error in every command
     return data
 
 

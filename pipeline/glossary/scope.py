@@ -140,6 +140,11 @@ def from_header(value: str) -> Scope | None:
     return Scope(key, how.strip() or "recorded in the catalog") if key else None
 
 
+def catalog_scope(metadata: Mapping[str, str], sources: Sequence[str]) -> Scope:
+    """The scope a catalog's header records, else the one its source sentences show."""
+    return from_header(metadata.get(HEADER, "")) or detect(sources)
+
+
 # --- declaration ----------------------------------------------------------------------------------
 
 

@@ -175,10 +175,19 @@ def check_catalog(entries: Sequence[EntryInfo], glossary, *, path: str = "") -> 
 
 
 def check_files(paths: Sequence[Path], glossary) -> list[Finding]:
-    """Per-entry checks of each catalog, then consistency within and across them."""
-    from pipeline.qa.consistency import check_catalogs
+    """Per-entry checks of each catalog, then consistency within and across them.
 
-    catalogs = {str(p): read_entries(po.read_catalog(p)) for p in paths}
-    findings = [f for p, entries in catalogs.items() for f in check_catalog(entries, glossary, path=p)]
-    findings += check_catalogs(catalogs, glossary)
+    Each catalog is checked against the glossary scoped to its article's place
+    (its ``X-Zhen-Scope`` header, else detected from its source sentences)."""
+    from pipeline.glossary.scope import catalog_scope
+    from pipeline.qa.consistency import across_articles, term_forms
+
+    catalogs, scoped = {}, {}
+    for path in paths:
+        catalog = po.read_catalog(path)
+        catalogs[str(path)] = entries = read_entries(catalog)
+        scoped[str(path)] = glossary.for_place(catalog_scope(catalog.metadata, [e.msgid for e in entries]).place)
+    findings = [f for p, entries in catalogs.items() for f in check_catalog(entries, scoped[p], path=p)]
+    findings += [f for p, entries in catalogs.items() for f in term_forms(entries, scoped[p], path=p)]
+    findings += across_articles(catalogs)
     return sorted(findings, key=lambda f: (f.catalog, f.entry or 0))
