@@ -140,10 +140,10 @@ def test_tsv_rows_are_glossary_rows_a_person_must_finish(tmp_path):
     rows = [line.split("\t") for line in lines[1:]]
     assert rows and all(len(r) == len(COLUMNS) for r in rows)
     record = {r[0]: dict(zip(COLUMNS, r)) for r in rows}
-    # The shipped glossary knows the sample's formulas; the national ones it lacks.
-    assert "三個高地" not in record and "兩學一做" in record
-    row = record["兩學一做"]
-    assert row["english"] == "" and row["source"] == "" and row["variants"] == "两学一做"
+    # The shipped glossaries know the sample's formulas and the national 兩學一做; not 一崗雙責.
+    assert "三個高地" not in record and "兩學一做" not in record and "一崗雙責" in record
+    row = record["一崗雙責"]
+    assert row["english"] == "" and row["source"] == "" and row["variants"] == "一岗双责"
     assert f"{LOCAL}:5" in row["note"] and "not official" in row["note"]
     # Pasted as is, lint refuses the rows until english and source are filled.
     _, problems = parse_rows("\t".join(COLUMNS) + "\n" + result.output, name="pasted.tsv")
@@ -201,11 +201,13 @@ def test_terms_warnings_reach_the_catalog_notes_and_the_page(tmp_path):
     glossary = load_glossary(GLOSSARY_DIR)
     translate_article(resolve(folder), glossary=glossary, engines=EngineProvider("dictionary", glossary))
     catalog = (folder / "en.po").read_text(encoding="utf-8")
-    assert "#. qa: warning (terms): numbered formula 兩學一做 is not in the glossary" in catalog
-    assert "三個高地 is not in the glossary" not in catalog
+    assert "#. qa: warning (terms): numbered formula 一崗雙責 is not in the glossary" in catalog
+    # Tianjin's 三個高地 and the national 兩學一做 are in the shipped glossaries.
+    assert "三個高地 is not in the glossary" not in catalog and "兩學一做 is not in the glossary" not in catalog
     page = (folder / "en.html").read_text(encoding="utf-8")
-    assert "兩學一做 is not in the glossary" in page
+    assert "一崗雙責 is not in the glossary" in page
     result = CliRunner().invoke(main, ["check", str(folder), "--json", "--glossary", str(GLOSSARY_DIR)])
     terms = [json.loads(line) for line in result.output.splitlines() if '"terms"' in line]
-    assert {t["subject"] for t in terms} >= {"兩學一做", "三嚴三實", "一崗雙責"}
+    assert "一崗雙責" in {t["subject"] for t in terms}
+    assert not {t["subject"] for t in terms} & {"兩學一做", "三嚴三實"}
     assert all(t["severity"] == "warning" for t in terms)
