@@ -88,18 +88,17 @@ _DATELINE = re.compile(r"^[^。！？：:]{0,30}?(?:讯|电)\s*(?:[（(][^）)]{
 _NATIONAL_DESKS = re.compile(r"新华社|人民日报|人民网|央视|中新社|中国新闻社|中新网|新华网")
 
 
-def _dateline_place(paragraphs: Sequence[str]) -> str | None:
+def _dateline(paragraphs: Sequence[str]) -> tuple[str | None, str]:
+    """The place a dateline names (None: none, or Beijing in a national desk's) and the dateline itself."""
     for para in paragraphs[:4]:
         m = _DATELINE.match(fold(para))
         if not m:
             continue
-        names = [n for n in _NAME_RE.findall(m.group(0))]
-        if not names:
-            return None  # 本报讯: the body decides
-        if names[0] == "北京" and _NATIONAL_DESKS.search(m.group(0)):
-            return None
-        return names[0]
-    return None
+        names = _NAME_RE.findall(m.group(0))
+        if not names or (names[0] == "北京" and _NATIONAL_DESKS.search(m.group(0))):
+            return None, m.group(0)  # 本报讯: the body decides
+        return names[0], m.group(0)
+    return None, ""
 
 
 def count_places(text: str) -> Counter[str]:
@@ -123,10 +122,14 @@ def _most_named(counts: Counter[str]) -> str | None:
 
 def detect(paragraphs: Sequence[str]) -> Scope:
     """An article's place from its dateline, else the place its text names most (a tie: none)."""
-    dated = _dateline_place(paragraphs)
+    dated, dateline = _dateline(paragraphs)
+    counts = count_places("\n".join(paragraphs)) - count_places(dateline if not dated else "")
     if dated:
+        province = PLACES[dated].province
+        if province and counts[province] >= counts[dated]:
+            # 新华社广州电 over an article about Guangdong: the bureau's city, the province's news.
+            return Scope(province, f"detected from the dateline ({dated}) and the text")
         return Scope(dated, "detected from the dateline")
-    counts = count_places("\n".join(paragraphs))
     found = _most_named(counts)
     if found:
         return Scope(found, f"detected: named {counts[found]}× in the text")
