@@ -365,3 +365,15 @@ def load_glossary(location: Path, *, follow_symlinks: bool = False) -> Glossary:
         more = f" (and {len(errors) - 1} more; run `zhen glossary lint`)" if len(errors) > 1 else ""
         raise GlossaryError(first.message + more, path=first.file, line=first.line)
     return Glossary(terms)
+
+
+# The glossaries that come with zhen's source tree (national and local); absent from a bare wheel.
+SHIPPED = Path(__file__).resolve().parents[2] / "glossary"
+
+
+def shipped_terms() -> list[Term]:
+    """Every term of the shipped glossaries, of every scope; [] where they are not installed."""
+    if not SHIPPED.is_dir():
+        return []
+    terms, _ = load_terms(sorted(SHIPPED.glob("*.tsv")))
+    return terms
