@@ -173,7 +173,7 @@ def translate_article(
 
 def rebuild_html(article: Article, *, glossary: Glossary) -> Path:
     """Re-render the text and page from the catalog without drafting."""
-    segments, hits, lang = analyse(article, glossary)
+    segments, hits, lang, _, glossary = analyse_scoped(article, glossary)
     catalog = require_catalog(article)
     ownership.check(article, catalog)
     write_outputs(article, segments, hits, catalog, lang, glossary=glossary)
