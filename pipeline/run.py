@@ -54,8 +54,8 @@ def article_scope(article: Article, segments: Sequence[Segment], declared: Scope
     if declared is not None:
         return declared
     catalog = load_catalog(article) if recorded and article.catalog.exists() else None
-    recorded = scope.from_header(catalog.metadata.get(scope.HEADER, "")) if catalog is not None else None
-    return recorded or scope.detect([seg.text for seg in segments])
+    found = scope.from_header(catalog.metadata.get(scope.HEADER, "")) if catalog is not None else None
+    return found or scope.detect([seg.text for seg in segments])
 
 
 def analyse_scoped(article: Article, glossary: Glossary, declared: Scope | None = None, *, recorded: bool = True):
