@@ -5,9 +5,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pipeline.glossary import lint_terms, parse_rows, read_text
-from pipeline.glossary_conventions import check_conventions
-from pipeline.script import fold
+from pipeline.glossary.conventions import check_conventions
+from pipeline.glossary.table import lint_terms, parse_rows, read_text
+from pipeline.text.script import fold
 from tests.conftest import GLOSSARY_DIR
 
 NATIONAL = GLOSSARY_DIR / "national.tsv"
