@@ -170,3 +170,10 @@ def test_the_gazetteer_has_every_province_level_division():
                  "四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门").split():
         assert place_named(name) is not None and not place_named(name).province
     assert place_named("Shaoxing").province == "浙江"
+
+
+def test_the_sample_is_detected_as_tianjin_and_records_it():
+    folder = ROOT / "translations" / "tianjin-chuangxian-zhengyou"
+    segments = segment(read_article(folder / "source.zh.txt"))
+    assert scope.detect([s.text for s in segments]) == scope.Scope("天津", "detected from the dateline")
+    assert '"X-Zhen-Scope: 天津; detected from the dateline\\n"' in (folder / "en.po").read_text(encoding="utf-8")

@@ -484,12 +484,17 @@ def _proper_name(word: str) -> bool:
 
 
 def numbering_end(s: str, i: int) -> int | None:
-    """Where a meeting's numbering or a proper name starting at ``i`` ends (六中全会, 二十大, 三峡工程), or None."""
+    """Where a meeting's numbering starting at ``i`` ends (六中全会, 二十大, 党的十大), or None."""
     m = _PLENUM.match(s, i) or _CONGRESS.match(s, i)
     if m and not (m.re is _CONGRESS and m.end() < len(s) and s[m.end()] in "战攻项类"):
         return m.end()
     if s[i:i + 1] in "十" and s[i + 1:i + 2] == "大" and _PARTY_BEFORE.search(s[max(0, i - 3):i]):
         return i + 2  # 党的十大: the Tenth Congress, unlike 十大战役
+    return None
+
+
+def proper_name_end(s: str, i: int) -> int | None:
+    """Where a numeral-initial proper name starting at ``i`` ends (三峡工程 → after 三峡), or None."""
     if _compact(s[:_stop(s, i)], i):
         return None  # 三重一大 is a formula, though 三重 is also a town
     for n in (4, 3, 2):
@@ -557,13 +562,16 @@ def find_formulas(text: str, *, folded: str | None = None,
             i = span
             continue
         skip = numbering_end(s, i)
+        hopeless = _hopeless(s, i)  # cheap rejections first: jieba and CC-CEDICT load lazily
+        if skip is None and not hopeless:
+            skip = proper_name_end(s, i)
         if skip is not None:
             i = skip
             continue
         stop = _stop(s, i)
-        found = (None if _hopeless(s, i) or _inside_word(s, i)
-                 else _formula_at(s, i, stop, quoted=False))
-        if found is None and not (i and s[i - 1] in _NUMERAL_SET) and not _inside_word(s, i):
+        inside = not hopeless and _inside_word(s, i)
+        found = None if hopeless or inside else _formula_at(s, i, stop, quoted=False)
+        if found is None and not (hopeless or inside or (i and s[i - 1] in _NUMERAL_SET)):
             coined = _coinage(s, i, stop)
             found = (coined[0], coined[1], True) if coined else None
         if found is None:
