@@ -79,7 +79,9 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     from pipeline.glossary import scope
 
     forced = scope.option_scope(place) if place is not None else None
-    places = scope.declared_places(config, path=config_file)
+    from pipeline.config import declared_places
+
+    places = declared_places(config, path=config_file)
     base = config_file.parent if config_file is not None else None
 
     def declared(article):

@@ -160,31 +160,6 @@ def option_scope(value: str) -> Scope:
     return Scope(key, "declared with --place")
 
 
-def declared_places(config: Mapping[str, Any] | None, *, path: Path | None = None) -> tuple[tuple[str, str], ...]:
-    """The ``[places]`` table: (glob of article folders, scope key) in file order, validated."""
-    from pipeline.config import line_of
-
-    table = (config or {}).get(TABLE, {})
-    if not isinstance(table, dict):
-        raise ConfigError(f"[{TABLE}] must be a table of \"folder glob\" = \"place\"", path=path,
-                          line=line_of(path, TABLE))
-    out = []
-    for pattern, value in table.items():
-        line = line_of(path, TABLE, pattern)
-        if not isinstance(value, str):
-            raise ConfigError(f"[{TABLE}] {pattern!r}: the place must be a string such as \"天津\" or \"national\", "
-                              f"not {value!r}", path=path, line=line)
-        key = scope_key(value)
-        if key is None:
-            raise ConfigError(f"[{TABLE}] {pattern!r}: {value!r} is not a place zhen knows; give \"national\", "
-                              "a province or a main city in Chinese or English", path=path, line=line)
-        if not pattern.strip() or Path(pattern).is_absolute() or ".." in Path(pattern).parts:
-            raise ConfigError(f"[{TABLE}] {pattern!r}: give a glob of folders relative to the settings file",
-                              path=path, line=line)
-        out.append((pattern.strip().strip("/"), key))
-    return tuple(out)
-
-
 def declared_for(folder: Path, places: Sequence[tuple[str, str]], *, base: Path | None) -> Scope | None:
     """The scope ``[places]`` declares for an article folder (the first glob that matches), or None."""
     if not places or base is None:

@@ -52,6 +52,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.text import lexicon
+from pipeline.text.numbering import FRAME, NOT_COINED, proper_name, numbering_end
 from pipeline.text.dates import zh_dates
 from pipeline.text.numbers import chinese_numeral
 from pipeline.text.script import HAN_BMP, fold
@@ -453,44 +454,7 @@ def _hopeless(s: str, i: int) -> bool:
     return s[k:k + 1] in _PLAIN_UNITS and not compact_possible
 
 
-# --- numbering, proper names and coinages ------------------------------------------------------
-#
-# These rules read the characters and the dictionaries' entries, never where
-# jieba cuts the sentence, so a formula is found (and a numbering skipped)
-# whether jieba keeps it as one word (双循环, 六中全会) or splits it (五/水/共/治).
-
-# Plenums (六中全会, 三中全会), congresses (十九大, 二十大, 党的十大), sessions
-# (五次会议, 一次全会): the numbering of meetings, rendered by rule, not named.
-_PLENUM = re.compile(rf"[{NUMERALS}]+(?:中全会|次全会|次全体会议|次会议|次党代会|届)")
-_CONGRESS = re.compile(r"(?:十[一二三四五六七八九]|二十[一二三四五六七八九]?)大")
-_PARTY_BEFORE = re.compile(r"(?:党的|中共|党的第)$")
-_PLACE_GLOSS = re.compile(r"\b(?:Gorges?|River|Mt|Mountains?|Lake|Island|Dam|Temple|Bridge|Kingdoms|town|county|"
-                          r"district|city|province|prefecture-level)\b")
-# What follows a coinage: the end of a phrase, or a word that frames a policy
-# (三农工作, 双循环新发展格局, 五水共治和三改一拆).
-_FRAME = ("工作", "问题", "成果", "建设", "战略", "理念", "格局", "目标", "任务", "要求", "精神", "制度", "领域",
-          "行动", "示范", "基地", "新发展", "总体", "布局", "改革", "机制", "体系", "政策", "试点", "攻坚", "整治",
-          "治理", "活动", "教育", "原则", "方针", "决策", "重要", "主体", "部署", "落实", "和", "与", "及", "等", "、")
-# Characters after a numeral that count or place something (三地, 两国, 四方, 两岸): not a coinage.
-_NOT_COINED = frozenset("地国方面岸边侧端头处位者人种类部门家些样岁不")
-
-
-def _proper_name(word: str) -> bool:
-    """A numeral-initial place or proper name (三峡, 三亚, 五台山), by jieba's tag or CC-CEDICT's gloss."""
-    if lexicon.tags().get(word, "") == "ns":  # jieba's person tags are guesses (双循环 is "nr")
-        return True
-    return any(p[:1].isupper() and _PLACE_GLOSS.search(d.split("/")[0])
-               for p, d in lexicon.cedict().definitions(word))
-
-
-def numbering_end(s: str, i: int) -> int | None:
-    """Where a meeting's numbering starting at ``i`` ends (六中全会, 二十大, 党的十大), or None."""
-    m = _PLENUM.match(s, i) or _CONGRESS.match(s, i)
-    if m and not (m.re is _CONGRESS and m.end() < len(s) and s[m.end()] in "战攻项类"):
-        return m.end()
-    if s[i:i + 1] in "十" and s[i + 1:i + 2] == "大" and _PARTY_BEFORE.search(s[max(0, i - 3):i]):
-        return i + 2  # 党的十大: the Tenth Congress, unlike 十大战役
-    return None
+# --- proper names and coinages: read from the characters and the dictionaries, never from jieba's cuts
 
 
 def proper_name_end(s: str, i: int) -> int | None:
@@ -498,31 +462,31 @@ def proper_name_end(s: str, i: int) -> int | None:
     if _compact(s[:_stop(s, i)], i):
         return None  # 三重一大 is a formula, though 三重 is also a town
     for n in (4, 3, 2):
-        if i + n <= len(s) and _proper_name(s[i:i + n]):
+        if i + n <= len(s) and proper_name(s[i:i + n]):
             return i + n
     return None
 
 
 def _framed(s: str, end: int, stop: int) -> bool:
-    return end >= stop or not _CJK.match(s[end]) or s.startswith(_FRAME, end)
+    return end >= stop or not _CJK.match(s[end]) or s.startswith(FRAME, end)
 
 
 def _coinage(s: str, i: int, stop: int) -> tuple[int, str] | None:
     """A coinage: a numeral (two to ten, or 双) with one to three characters
     (四风, 双循环, 五水共治), or a doubled numeral with a noun (八八战略),
-    that no dictionary knows as an ordinary word, closing a phrase (see ``_FRAME``)."""
+    that no dictionary knows as an ordinary word, closing a phrase (see ``FRAME``)."""
     value = _value(s[i])
     if value is None or not 2 <= value <= 10:
         return None
     doubled = i + 1 < stop and s[i + 1] == s[i]
     j = i + 2 if doubled else i + 1
-    if j >= stop or not _CJK.match(s[j]) or s[j] in _NUMERAL_SET or s[j] in _NOT_COINED or s[j] in _STOP_CHARS:
+    if j >= stop or not _CJK.match(s[j]) or s[j] in _NUMERAL_SET or s[j] in NOT_COINED or s[j] in _STOP_CHARS:
         return None
     if _starts_with_unit(s[j:stop]) or s[j] in MEASURES or s[j] == "大":
         return None
     for n in ((2, 1) if doubled else (1, 2, 3)):
         end = j + n
-        if end > stop or any(c in _NUMERAL_SET or c in _STOP_CHARS or c in _NOT_COINED or not _CJK.match(c)
+        if end > stop or any(c in _NUMERAL_SET or c in _STOP_CHARS or c in NOT_COINED or not _CJK.match(c)
                              for c in s[j:end]):
             break
         word = s[i:end]
