@@ -161,8 +161,8 @@ def test_tsv_rows_are_glossary_rows_a_person_must_finish(tmp_path):
     assert len(complaints) == len(rows) and all("empty required field(s): english, source" in c for c in complaints)
     assert f"{saved}:3:" in complaints[0]
     # Filled in, the same file passes as a glossary.
-    head, body = lines[:2], [dict(zip(COLUMNS, r)) for r in rows if r[0] == "兩學一做"]
-    body[0].update(english="Two Studies, One Action", note="A study campaign.", source="https://www.gov.cn/")
+    head, body = lines[:2], [dict(zip(COLUMNS, r)) for r in rows if r[0] == "一崗雙責"]
+    body[0].update(english="dual responsibilities of a post", note="A duty of officials.", source="https://www.gov.cn/")
     saved.write_text("\n".join(head + ["\t".join(r[c] for c in COLUMNS) for r in body]) + "\n", encoding="utf-8")
     lint = CliRunner().invoke(main, ["glossary", "lint", "--glossary", str(saved)])
     assert lint.exit_code == 0, lint.output
