@@ -267,7 +267,8 @@ def tsv_rows(candidates: Iterable[Candidate]) -> str:
     of its own. ``english`` and ``source`` stay empty, so ``zhen glossary lint``
     refuses a row until a person has decided the rendering and where it comes from.
     """
-    lines = ["# Term candidates from zhen terms suggest: review every row; english and source are yours to fill.",
+    lines = ["# scope: national; term candidates from zhen terms suggest: review every row (and the scope); "
+             "english and source are yours to fill.",
              "\t".join(COLUMNS)]  # a real header, so the file reads as a glossary
     for c in candidates:
         contexts = " / ".join(f"{x.reference}: {excerpt(x.text, c.term)}" for x in c.contexts[:3])

@@ -31,7 +31,8 @@ from pipeline.text.script import fold
 
 HEADER = "X-Zhen-Scope"
 TABLE = "places"
-_DECLARATION = re.compile(r"#\s*scope\s*:\s*(.*?)\s*$", re.IGNORECASE)
+# "# scope: 天津", optionally followed by "; a comment".
+_DECLARATION = re.compile(r"#\s*scope\s*:\s*([^;]*?)\s*(?:;.*)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
