@@ -14,6 +14,9 @@ error naming it, never silently ignored.
     [tm]
     min_score = 75          # the lowest fuzzy match (0-100) drafted from the translation memory
 
+    [places]                # article folders (globs, relative to this file) → their place
+    "translations/shaoxing-*" = "绍兴"     # or "Shaoxing", "紹興", "national": see docs/glossary.md
+
     [llm]                   # an OpenAI-compatible server (Ollama, llama-server, vLLM)
     base_url = "http://127.0.0.1:11434/v1"
     model = "qwen2.5:14b-instruct"
@@ -50,7 +53,7 @@ _AT_LEAST_ONE = {"beam_size", "n_best", "inter_threads", "max_batch_tokens", "ma
                  "max_decoding_length"}
 
 
-TABLES = ("argos", "llm", "tm")
+TABLES = ("argos", "llm", "tm", "places")
 LLM_ENVIRONMENT = {"base_url": "ZHEN_LLM_BASE_URL", "model": "ZHEN_LLM_MODEL"}
 _LLM_KNOWN = tuple(f.name for f in dataclasses.fields(LLMOptions))
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -144,6 +147,7 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
     for table in TABLES:
         if not isinstance(data.get(table, {}), dict):
             raise ConfigError(f"[{table}] must be a table", path=path, line=line_of(path, table, None))
+    declared_places(data, path=path)  # a place zhen does not know is an error in every command
     return data
 
 
@@ -215,3 +219,31 @@ def tm_min_score(config: Mapping[str, Any] | None = None, *, path: Path | None =
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 100:
         raise ConfigError(f"[tm] min_score: must be a whole number from 1 to 100, not {value!r}", path=path)
     return value
+
+
+PLACES_TABLE = "places"
+
+
+def declared_places(config: Mapping[str, Any] | None, *, path: Path | None = None) -> tuple[tuple[str, str], ...]:
+    """The ``[places]`` table: (glob of article folders, scope key) in file order, validated."""
+    table = (config or {}).get(PLACES_TABLE, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"[{PLACES_TABLE}] must be a table of \"folder glob\" = \"place\"", path=path,
+                          line=line_of(path, PLACES_TABLE))
+    out = []
+    for pattern, value in table.items():
+        line = line_of(path, PLACES_TABLE, pattern)
+        if not isinstance(value, str):
+            raise ConfigError(f"[{PLACES_TABLE}] {pattern!r}: the place must be a string such as \"天津\" or \"national\", "
+                              f"not {value!r}", path=path, line=line)
+        from pipeline.glossary.scope import scope_key
+
+        key = scope_key(value)
+        if key is None:
+            raise ConfigError(f"[{PLACES_TABLE}] {pattern!r}: {value!r} is not a place zhen knows; give \"national\", "
+                              "a province or a main city in Chinese or English", path=path, line=line)
+        if not pattern.strip() or Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+            raise ConfigError(f"[{PLACES_TABLE}] {pattern!r}: give a glob of folders relative to the settings file",
+                              path=path, line=line)
+        out.append((pattern.strip().strip("/"), key))
+    return tuple(out)

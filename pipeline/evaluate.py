@@ -245,11 +245,17 @@ def caveats(engine: Engine, chrf: float, floor: float) -> tuple[str, ...]:
 
 
 def evaluate(pairs: Sequence[Pair], engine: Engine, *, glossary: Glossary, test_set: str,
-             progress: Progress | None = None) -> tuple[EvalResult, list[str]]:
-    """Draft every pair's source as one segment and score the drafts; returns the result and the drafts."""
+             progress: Progress | None = None, place: str | None = None) -> tuple[EvalResult, list[str]]:
+    """Draft every pair's source as one segment and score the drafts; returns the result and the drafts.
+
+    The glossary is scoped as an article's would be: to ``place``, else to the
+    place the test set's sources show (``glossary.scope.detect``)."""
+    from pipeline.glossary.scope import detect
+
     if not pairs:
         raise EvalSetError("no pairs to evaluate", path=test_set)
     segments = script.normalize(Segment(n, n, n, "body", p.source) for n, p in enumerate(pairs, start=1))
+    glossary = glossary.for_place(place or detect([p.source for p in pairs]).place)
     hits = glossary.match_segments(segments)
     started = time.perf_counter()
     drafts = engine.draft(segments, hits, progress=progress or no_progress)

@@ -45,13 +45,15 @@ from pipeline.cli.common import (
 @click.option("--beam-size", type=click.IntRange(1), help="Argos: beam size [4].")
 @click.option("--threads", "intra_threads", type=click.IntRange(0), help="Argos: threads per translation [0: auto].")
 @click.option("--force", is_flag=True, help="Run every stage even where nothing changed since the last run.")
+@click.option("--place", help="The articles' place (天津, Zhejiang, 紹興…) or \"national\": which place-scoped "
+                              "glossary terms apply [zhen.toml's [places], else detected from the text].")
 @click.option("--summary", is_flag=True,
               help="Only the total line over all articles (with --json, only the totals object).")
 @glossary_option
 @follow_option
 @click.pass_obj
 def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, config_path, device, compute_type,
-              beam_size, intra_threads, force, summary, glossary_path, follow_symlinks) -> None:
+              beam_size, intra_threads, force, place, summary, glossary_path, follow_symlinks) -> None:
     """Draft and merge the review catalog, English text and bilingual page.
 
     SOURCES are article folders (holding source*.txt), text files, or folders
@@ -86,6 +88,17 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     from pipeline.workspace.outputs import check_articles
 
     llm = llm_options(config, path=config_file)
+    from pipeline.glossary import scope
+
+    forced = scope.option_scope(place) if place is not None else None
+    from pipeline.config import declared_places
+
+    places = declared_places(config, path=config_file)
+    base = config_file.parent if config_file is not None else None
+
+    def declared(article):
+        return forced or scope.declared_for(article.folder, places, base=base)
+
     min_score = tm_min_score(config, path=config_file)
     glossary_path = _glossary(glossary_path, sources)
     files = glossary_files(glossary_path, follow_symlinks=follow_symlinks)
@@ -96,7 +109,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     memory = _memory(obj, sources, quiet=as_json)
     # LLMOptions holds the key's variable name, never the key: nothing secret reaches the state file.
     settings = incremental.settings_key(engine=engine, options=(options, llm), purge_obsolete=purge_obsolete,
-                                        memory=f"{memory.digest}|min:{min_score}")
+                                        memory=f"{memory.digest}|min:{min_score}|place:{forced}|places:{places}")
     @functools.cache
     def engines():
         # Loaded for the first article that needs a run, and only then.
@@ -118,7 +131,8 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
 
         provider = engines()
         return translate_article(article, glossary=provider.glossary, engines=provider,
-                                 purge_obsolete=purge_obsolete, progress=progress, state_key=key, memory=recall())
+                                 purge_obsolete=purge_obsolete, progress=progress, state_key=key, memory=recall(),
+                                 place=declared(article))
 
     bar = obj.progress(enabled=not as_json)
 

@@ -156,8 +156,11 @@ def terms_suggest(obj: Context, paths, as_json, as_tsv, glossary_path) -> None:
 
     PATHS are article folders, source text files or folders of articles
     (default: translations/). Terms the glossary already has, in either script
-    or as a listed variant, are left out. The English column is a literal
-    suggestion from CC-CEDICT and spelled-out numbers, never an official
+    or as a listed variant, are left out; each article counts only the terms
+    of its scope (national, and its place's). The English column comes from a
+    shipped glossary row with its source where one has the form (a place's
+    row outside the article's scope is named as such), else it is a literal
+    placeholder from CC-CEDICT and spelled-out numbers, never an official
     rendering. Nothing is written into glossary/: a person decides.
 
     \b
@@ -166,7 +169,7 @@ def terms_suggest(obj: Context, paths, as_json, as_tsv, glossary_path) -> None:
       zhen terms suggest new.txt --glossary empty/   # an empty folder: every candidate
     """
     from pipeline.workspace.articles import under
-    from pipeline.glossary.table import load_glossary
+    from pipeline.glossary.table import load_glossary, shipped_terms
     from pipeline.glossary.discovery import article_units, excerpt, suggest, tsv_rows
 
     if as_json and as_tsv:
@@ -175,7 +178,8 @@ def terms_suggest(obj: Context, paths, as_json, as_tsv, glossary_path) -> None:
     units = article_units(a.source for a in under(paths, root=_root(paths)))
     bar = obj.progress(enabled=not (as_json or as_tsv))
     with bar or _null():
-        found = suggest(units, glossary, progress=tick(bar, "finding terms", total=len(units)))
+        found = suggest(units, glossary, shipped=[*glossary.terms, *shipped_terms()],
+                        progress=tick(bar, "finding terms", total=len(units)))
     if as_json:
         for c in found:
             _emit(c.as_json())
@@ -186,8 +190,9 @@ def terms_suggest(obj: Context, paths, as_json, as_tsv, glossary_path) -> None:
         for c in found:
             first = c.contexts[0]
             more = f" (+{len(c.contexts) - 1})" if len(c.contexts) > 1 else ""
-            rows.append((c.kind, str(c.count), c.term, c.english, first.reference + more,
+            english = c.english if c.literal or not c.english else f"{c.english} [attested: {c.source}]"
+            rows.append((c.kind, str(c.count), c.term, english, first.reference + more,
                          excerpt(first.text, c.term, width=10)))
-        _print_table("Term candidates (English: literal suggestion, not official)",
+        _print_table("Term candidates (English: a literal placeholder, not official, unless attested)",
                      ("kind", "count", "term", "suggested English", "first seen", "context"), rows, numeric=("count",))
         obj.err.print(f"{len(found)} candidate(s); `--tsv` gives rows to review and paste into the glossary")

@@ -93,12 +93,14 @@ def model_remove(name) -> None:
 @click.option("--drafts", "drafts_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write source, reference and draft per line to this TSV file.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
+@click.option("--place", help="The test set's place (天津, Zhejiang…) or \"national\": which place-scoped glossary "
+                              "terms apply [detected from the sources].")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Settings file (default: the project's zhen.toml when present).")
 @glossary_option
 @click.pass_obj
-def eval_cmd(obj: Context, engine, test_set, pud_folder, catalogs, limit, seed, drafts_path, as_json, config_path,
-             glossary_path) -> None:
+def eval_cmd(obj: Context, engine, test_set, pud_folder, catalogs, limit, seed, drafts_path, as_json, place,
+             config_path, glossary_path) -> None:
     """Score an engine's drafts on a parallel test set (chrF2, BLEU, glossary, QA).
 
     Each pair is drafted as one segment through the real pipeline (glossary,
@@ -134,8 +136,11 @@ def eval_cmd(obj: Context, engine, test_set, pud_folder, catalogs, limit, seed, 
     drafter = EngineProvider(engine, glossary, settings=settings, warn=obj.warn, say=obj.say).get(drafting=True)
     bar = obj.progress(enabled=not as_json)
     with bar or _null():
+        from pipeline.glossary.scope import option_scope
+
         result, drafts = ev.evaluate(pairs, drafter, glossary=glossary, test_set=name,
-                                     progress=tick(bar, "drafting", total=len(pairs)))
+                                     progress=tick(bar, "drafting", total=len(pairs)),
+                                     place=option_scope(place).place if place is not None else None)
     if drafts_path:
         write_atomic(drafts_path, ev.drafts_tsv(pairs, drafts))
     if as_json:
