@@ -132,17 +132,20 @@ def _root(paths) -> Path:
     return project.translations if project is not None else Path(TRANSLATIONS)
 
 
-def _settings(config_path: Path | None, paths=()) -> tuple[dict, Path | None]:
+def _settings(obj: Context, config_path: Path | None, paths=()) -> tuple[dict, Path | None]:
     """The settings file given, else the project's zhen.toml (found like its glossary,
     so a command run from a subfolder or elsewhere reads the same settings); with the
-    file they came from, for messages (None: no file)."""
+    file they came from, for messages (None: no file). Every run names the file on
+    stderr, so settings never act unseen."""
     from pipeline.config import load_config
 
     if config_path is None:
         project = _project(paths)
         if project is not None and os.path.lexists(project.config):  # a folder or a broken link says so
             config_path = project.config
-    return load_config(config_path), config_path
+    config = load_config(config_path, warn=obj.warn)
+    obj.say(f"settings: {config_path}" if config_path is not None else "settings: none (the defaults)")
+    return config, config_path
 
 
 def _print_table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]], *, numeric=()) -> None:
@@ -267,7 +270,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     from pipeline.glossary import glossary_files
     from pipeline.locate import to_translate
 
-    config, config_file = _settings(config_path, sources)
+    config, config_file = _settings(obj, config_path, sources)
     options = argos_options(config, path=config_file, device=device,
                             compute_type=compute_type, beam_size=beam_size, intra_threads=intra_threads)
     from pipeline.outputs import check_articles
@@ -324,7 +327,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
                 failures += 1
                 labelled(obj.err, "error", "red", result.error)
             elif as_json:
-                _emit(result.as_json())
+                _emit({**result.as_json(), "settings": None if config_file is None else str(config_file)})
             else:
                 obj.err.print(printable(f"{result.article}: {result.segments} segments, {result.drafted} drafted, "
                                         f"{result.tm} from memory, {result.reused} reused, "
@@ -766,7 +769,7 @@ def tm_search(obj: Context, text, as_json, min_score, limit, config_path) -> Non
     """
     from pipeline.config import tm_min_score
 
-    config, config_file = _settings(config_path)
+    config, config_file = _settings(obj, config_path)
     floor = min_score or tm_min_score(config, path=config_file)
     for m in _memory(obj, quiet=as_json, required=True).search(text, min_score=floor, limit=limit):
         if as_json:
@@ -926,7 +929,7 @@ def eval_cmd(obj: Context, engine, test_set, pud_folder, catalogs, limit, seed, 
     # The project is the one the test set lies in, else the working folder's.
     paths = catalogs or ([] if test_set == "pud" else [Path(test_set)])
     glossary = load_glossary(_glossary(glossary_path, paths))
-    config, config_file = _settings(config_path, paths)
+    config, config_file = _settings(obj, config_path, paths)
     settings = {"argos": {"options": argos_options(config, path=config_file)},
                 "llm": {"options": llm_options(config, path=config_file)}}
     drafter = EngineProvider(engine, glossary, settings=settings, warn=obj.warn, say=obj.say).get(drafting=True)
@@ -938,7 +941,7 @@ def eval_cmd(obj: Context, engine, test_set, pud_folder, catalogs, limit, seed, 
     if drafts_path:
         write_atomic(drafts_path, ev.drafts_tsv(pairs, drafts))
     if as_json:
-        _emit(result.as_json())
+        _emit({**result.as_json(), "settings": None if config_file is None else str(config_file)})
     else:
         click.echo(ev.describe(result), nl=False)
 

@@ -32,10 +32,11 @@ import dataclasses
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from pipeline import trust
 from pipeline.errors import ConfigError
 from pipeline.files import not_a_file
 from pipeline.engines.options import ArgosOptions, LLMOptions
@@ -118,8 +119,14 @@ def argos_options(config: Mapping[str, Any] | None = None, *, path: Path | None 
     return ArgosOptions(**values)
 
 
-def load_config(path: Path | None = None) -> dict[str, Any]:
-    """The parsed config file; {} for none (which file is the project's is ``project.py``'s business)."""
+def load_config(path: Path | None = None, *, warn: Callable[[str], None] = lambda m: None, uid: int | None = None,
+                environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The parsed config file; {} for none (which file is the project's is ``project.py``'s business).
+
+    A file another user owns is refused unless its folder is marked safe (``trust``),
+    and even then its ``[llm] api_key_env`` is not honoured: it would choose which of
+    the user's secrets is sent, and where.
+    """
     if path is None:
         return {}
     path = Path(path)
@@ -144,6 +151,10 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
     for table in TABLES:
         if not isinstance(data.get(table, {}), dict):
             raise ConfigError(f"[{table}] must be a table", path=path, line=line_of(path, table, None))
+    if not trust.check_settings(path, uid=uid, environ=environ) and data.get("llm", {}).get("api_key_env"):
+        del data["llm"]["api_key_env"]
+        warn(f"{path}:{line_of(path, 'llm', 'api_key_env')}: [llm] api_key_env not honoured: another user owns "
+             "this file; no API key is sent (set it in a zhen.toml you own)")
     return data
 
 

@@ -1,0 +1,132 @@
+"""The attack classes of docs/reliability.md: one regression test (or table) per class, named after it."""
+
+import json
+import os
+import sqlite3
+import stat
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline import trust
+from pipeline.cli import main
+from pipeline.errors import ConfigError
+from tests.conftest import GLOSSARY_DIR
+
+OTHER = 65534  # nobody: a user the tests (run as root or not) are not
+ZH = "天津市召開工作會議。\n全市共有4512個基層黨組織參加活動。\n"
+
+
+def invoke(*args, env=None):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False, env=env)
+
+
+def one_line(result) -> str:
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    return lines[0]
+
+
+def give_away(path: Path) -> None:
+    """Make ``path`` another user's (the tests run as root, so chown works)."""
+    os.chown(path, OTHER, OTHER, follow_symlinks=False)
+
+
+@pytest.fixture
+def user(tmp_path, monkeypatch):
+    """A user with a home of their own and nothing marked safe."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.delenv(trust.ENVIRONMENT, raising=False)
+    return home
+
+
+# ---------------------------------------------------------------- 1. settings from someone else
+
+
+PLANTED = '[llm]\nbase_url = "http://127.0.0.1:9/v1"\nmodel = "m"\napi_key_env = "ZHEN_TEST_SECRET"\n'
+
+
+@pytest.fixture
+def planted(tmp_path, user, monkeypatch):
+    """A zhen.toml another user planted above an inbox holding one article."""
+    top = tmp_path / "srv"
+    (top / "inbox").mkdir(parents=True)
+    (top / "zhen.toml").write_text(PLANTED, encoding="utf-8")
+    (top / "inbox" / "a.txt").write_text(ZH, encoding="utf-8")
+    give_away(top / "zhen.toml")
+    monkeypatch.chdir(top / "inbox")
+    return top
+
+
+def test_settings_from_someone_else_are_refused_unless_marked_safe(planted, user):
+    before = sorted(planted.rglob("*"))
+    result = invoke("translate", "a.txt", "--engine", "dictionary", "--glossary", GLOSSARY_DIR)
+    assert result.exit_code == 2
+    line = one_line(result)
+    assert line.startswith(f"error: {planted / 'zhen.toml'}: owned by another user (uid {OTHER})")
+    assert "safe_directories" in line and trust.ENVIRONMENT in line
+    assert sorted(planted.rglob("*")) == before  # nothing written
+    # The same for a project folder another user owns (glossary/ and translations/, no zhen.toml).
+    (planted / "zhen.toml").unlink()
+    (planted / "glossary").mkdir()
+    (planted / "translations").mkdir()
+    give_away(planted)
+    assert invoke("tm", "stats").exit_code == 2
+    assert invoke("check", "--glossary", GLOSSARY_DIR).exit_code == 2
+
+
+@pytest.mark.parametrize("how", ["environment", "user config", "star"])
+def test_settings_from_someone_else_marked_safe_are_used_but_name_no_key(planted, user, monkeypatch, how):
+    if how == "environment":
+        monkeypatch.setenv(trust.ENVIRONMENT, f"/elsewhere:{planted}")
+    else:
+        (user / ".config" / "zhen").mkdir(parents=True)
+        listed = '["*"]' if how == "star" else json.dumps([str(planted)])
+        (user / ".config" / "zhen" / "config.toml").write_text(f"safe_directories = {listed}\n", encoding="utf-8")
+    result = invoke("translate", "a.txt", "--engine", "dictionary", "--glossary", GLOSSARY_DIR, "--json")
+    assert result.exit_code == 0, result.output
+    assert f"{planted / 'zhen.toml'}:4: [llm] api_key_env not honoured" in result.stderr
+    assert f"settings: {planted / 'zhen.toml'}" in result.stderr
+    assert json.loads(result.stdout)["settings"] == str(planted / "zhen.toml")
+
+
+def test_settings_from_someone_else_a_user_config_another_user_owns_marks_nothing(planted, user):
+    (user / ".config" / "zhen").mkdir(parents=True)
+    (user / ".config" / "zhen" / "config.toml").write_text('safe_directories = ["*"]\n', encoding="utf-8")
+    give_away(user / ".config" / "zhen" / "config.toml")
+    assert invoke("tm", "search", "天津").exit_code == 2
+
+
+def test_settings_from_someone_else_given_with_config_are_refused_too(tmp_path, user, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    settings = tmp_path / "theirs.toml"
+    settings.write_text(PLANTED, encoding="utf-8")
+    give_away(settings)
+    (tmp_path / "a.tsv").write_text("天津市召開會議。\tTianjin held a meeting.\n", encoding="utf-8")
+    result = invoke("eval", "--set", "a.tsv", "--engine", "dictionary", "--config", settings,
+                    "--glossary", GLOSSARY_DIR)
+    assert result.exit_code == 2 and "owned by another user" in one_line(result)
+
+
+def test_settings_from_someone_else_the_current_user_is_injectable(tmp_path, user):
+    (tmp_path / "zhen.toml").write_text("", encoding="utf-8")  # owned by whoever runs the tests
+    me = os.geteuid()
+    trust.check_project(tmp_path, tmp_path / "zhen.toml", uid=me)
+    with pytest.raises(trust.UntrustedProject, match=f"uid {me}"):
+        trust.check_project(tmp_path, tmp_path / "zhen.toml", uid=me + 1)
+    trust.check_project(tmp_path, tmp_path / "zhen.toml", uid=me + 1, environ={trust.ENVIRONMENT: str(tmp_path),
+                                                                            "HOME": str(user)})
+
+
+def test_every_run_names_the_settings_file_it_read(tmp_path, user, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.tsv").write_text("天津市召開會議。\tTianjin held a meeting.\n", encoding="utf-8")
+    result = invoke("eval", "--set", "a.tsv", "--engine", "dictionary", "--glossary", GLOSSARY_DIR, "--json")
+    assert result.exit_code == 0, result.output
+    assert "settings: none" in result.stderr and json.loads(result.stdout)["settings"] is None
