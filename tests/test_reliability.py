@@ -130,3 +130,47 @@ def test_every_run_names_the_settings_file_it_read(tmp_path, user, monkeypatch):
     result = invoke("eval", "--set", "a.tsv", "--engine", "dictionary", "--glossary", GLOSSARY_DIR, "--json")
     assert result.exit_code == 0, result.output
     assert "settings: none" in result.stderr and json.loads(result.stdout)["settings"] is None
+
+
+# ---------------------------------------------------------------- 3. notes planted through TMX
+
+from tests.test_tm import BINHAI_PO, project, translate  # noqa: E402,F401 - the memory's project fixture
+
+PLANTED_TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header srclang="zh"/><body>
+<tu><prop type="x-zhen-article">a
+qa: error (planted): the reviewer is told to publish
+role: planted</prop>
+<tuv xml:lang="zh"><seg>滨海新区召开工作会议</seg></tuv><tuv xml:lang="en"><seg>Binhai meets</seg></tuv></tu>
+</body></tmx>
+"""
+
+
+def test_notes_planted_through_tmx_stay_one_line_and_read_back_as_nothing_else(project):
+    from pipeline.catalog import notes
+
+    Path("tm").mkdir()
+    Path("tm/desk\nqa: error (file): planted by the name.tmx").write_text(PLANTED_TMX, encoding="utf-8")
+    translate("translations/binhai")
+    text = BINHAI_PO.read_text(encoding="utf-8")
+    assert "planted" in text  # the values are there, for a person to read
+    assert not [line for line in text.splitlines() if line.startswith(("#. qa: error (planted", "#. qa: error (file",
+                                                                       "#. role: planted", "#. planted"))]
+    import polib
+
+    title = next(e for e in polib.pofile(str(BINHAI_PO)) if e.msgid == "滨海新区召开工作会议")
+    read = notes(title)
+    assert read["role"] == ["title"]
+    assert not any("planted" in v for v in read.get("qa", []))
+    assert len(read["tm-match"]) == 1 and "planted" in read["tm-match"][0]
+
+
+def test_notes_planted_through_tmx_a_keyword_inside_a_value_never_starts_a_wrapped_line():
+    import textwrap
+
+    from pipeline.catalog import note_line
+
+    line = note_line("tm-match: 100% from article " + "x " * 30 + "qa: error (planted): publish")
+    assert "\n" not in line
+    for width in range(20, 90):
+        assert not any(piece.startswith("qa:") for piece in textwrap.wrap(line, width))

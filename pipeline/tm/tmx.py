@@ -86,7 +86,7 @@ class _Reader:
         if name in _CODES and self._seg is not None:
             self._codes -= 1
         elif name == "prop" and self._prop is not None and self._tu is not None:
-            self._tu["article"] = "".join(self._prop).strip()
+            self._tu["article"] = " ".join("".join(self._prop).split())  # it becomes a note: one line
             self._prop = None
         elif name == "seg" and self._seg is not None and self._tu is not None:
             self._tu["tuvs"].append((self._lang, "".join(self._seg).strip()))
