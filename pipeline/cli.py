@@ -65,6 +65,7 @@ def cell(value: object):
 class Context:
     def __init__(self) -> None:
         self._warned: set[str] = set()
+        self.settings: str | None = None  # the settings file the run read, named when it ends
 
     @cached_property
     def err(self) -> Console:
@@ -96,7 +97,7 @@ class ZhenGroup(click.Group):
         from pipeline.errors import from_os_error
 
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
         except ZhenError as e:
             labelled(console(stderr=True), "error", "red", e)
             ctx.exit(e.exit_code)
@@ -104,6 +105,9 @@ class ZhenGroup(click.Group):
             error = from_os_error(e)
             labelled(console(stderr=True), "error", "red", error)
             ctx.exit(error.exit_code)
+        if isinstance(ctx.obj, Context) and ctx.obj.settings is not None:
+            ctx.obj.say(f"settings: {ctx.obj.settings}")
+        return result
 
 
 def _glossary(glossary_path: Path | None, paths=()) -> Path:
@@ -136,7 +140,7 @@ def _settings(obj: Context, config_path: Path | None, paths=()) -> tuple[dict, P
     """The settings file given, else the project's zhen.toml (found like its glossary,
     so a command run from a subfolder or elsewhere reads the same settings); with the
     file they came from, for messages (None: no file). Every run names the file on
-    stderr, so settings never act unseen."""
+    stderr when the run ends well (an error stays one line), so settings never act unseen."""
     from pipeline.config import load_config
 
     if config_path is None:
@@ -144,7 +148,7 @@ def _settings(obj: Context, config_path: Path | None, paths=()) -> tuple[dict, P
         if project is not None and os.path.lexists(project.config):  # a folder or a broken link says so
             config_path = project.config
     config = load_config(config_path, warn=obj.warn)
-    obj.say(f"settings: {config_path}" if config_path is not None else "settings: none (the defaults)")
+    obj.settings = str(config_path) if config_path is not None else "none (the defaults)"
     return config, config_path
 
 
