@@ -286,7 +286,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     articles = to_translate(sources, output=output, root=_root(sources), follow_symlinks=follow_symlinks)
     check_articles(articles)  # before anything is written: no output may be a source
     _warn_unread_settings(obj, sources, articles)
-    memory = _memory(obj, sources, quiet=as_json)
+    memory = _memory(obj, sources, quiet=as_json, follow_symlinks=follow_symlinks)
     # LLMOptions holds the key's variable name, never the key: nothing secret reaches the state file.
     settings = incremental.settings_key(engine=engine, options=(options, llm), purge_obsolete=purge_obsolete,
                                         memory=f"{memory.digest}|min:{min_score}")
@@ -360,13 +360,19 @@ def _base(paths=(), *, required: bool = False) -> Path:
     return Path(os.path.relpath(project.root)) if project is not None else Path()
 
 
-def _memory(obj: Context, paths=(), *, quiet: bool = False, required: bool = False):
-    """The translation memory of the project (else of the working folder), brought up to date."""
+def _memory_of(paths=(), *, required: bool = False, follow_symlinks: bool = False):
+    """The translation memory of the project (else of the working folder), as it is."""
     from pipeline.project import TRANSLATIONS
     from pipeline.tm.index import DB_PATH, TM_DIR, Memory
 
     base = _base(paths, required=required)
-    memory = Memory(base / DB_PATH, root=base / TRANSLATIONS, tm_dir=base / TM_DIR, base=base)
+    return Memory(base / DB_PATH, root=base / TRANSLATIONS, tm_dir=base / TM_DIR, base=base,
+                  follow_symlinks=follow_symlinks)
+
+
+def _memory(obj: Context, paths=(), *, quiet: bool = False, required: bool = False, follow_symlinks: bool = False):
+    """The translation memory of the project (else of the working folder), brought up to date."""
+    memory = _memory_of(paths, required=required, follow_symlinks=follow_symlinks)
     bar = obj.progress(enabled=not quiet)
     with bar or _null():
         task = bar.add_task("translation memory", total=None) if bar else None

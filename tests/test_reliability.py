@@ -174,3 +174,61 @@ def test_notes_planted_through_tmx_a_keyword_inside_a_value_never_starts_a_wrapp
     assert "\n" not in line
     for width in range(20, 90):
         assert not any(piece.startswith("qa:") for piece in textwrap.wrap(line, width))
+
+
+# ---------------------------------------------------------------- 2. links the memory follows
+
+
+def test_links_the_memory_follows_an_index_linked_elsewhere_is_refused(project, tmp_path):
+    victim = tmp_path / "victim.sqlite"
+    db = sqlite3.connect(victim)
+    db.execute("CREATE TABLE units (precious TEXT)")
+    db.execute("INSERT INTO units VALUES ('keep me')")
+    db.commit()
+    db.close()
+    before = victim.read_bytes()
+    index = Path(".zhen/tm.sqlite")
+    for name in ("", "-journal", "-wal", "-shm"):
+        Path(f"{index}{name}").unlink(missing_ok=True)
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.sqlite"
+    outside.write_bytes(before)
+    os.symlink(outside, index)
+    for command in (("tm", "stats"), ("tm", "search", "天津")):
+        result = invoke(*command)
+        assert result.exit_code == 2 and one_line(result).startswith(f"error: {index}: is a link to {outside}")
+    result = invoke("translate", "translations/binhai", "--engine", "dictionary", "--glossary", "glossary")
+    assert result.exit_code == 2 and "is a link to" in one_line(result)
+    assert outside.read_bytes() == before
+    # The index's folder as a link out of the project is refused the same way.
+    index.unlink()
+    os.rename(".zhen", tmp_path.parent / f"{tmp_path.name}-zhen")
+    os.symlink(tmp_path.parent / f"{tmp_path.name}-zhen", ".zhen")
+    assert "outside the project" in one_line(invoke("tm", "stats"))
+
+
+def test_links_the_memory_follows_catalogs_and_tmx_linking_out_are_left_out(project, tmp_path):
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-elsewhere"
+    (elsewhere / "x").mkdir(parents=True)
+    jinnan = Path("translations/jinnan/en.po")
+    os.rename(jinnan, elsewhere / "x" / "en.po")
+    os.symlink(elsewhere / "x" / "en.po", jinnan)
+    Path("tm").mkdir()
+    (elsewhere / "desk.tmx").write_text(PLANTED_TMX, encoding="utf-8")
+    os.symlink(elsewhere / "desk.tmx", "tm/desk.tmx")
+    shutil_rmtree(".zhen")
+    result = invoke("tm", "stats", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["units"] == 0
+    assert f"{jinnan}: is a link to" in result.stderr and "tm/desk.tmx: is a link to" in result.stderr
+    assert "left out of the translation memory" in result.stderr
+    # As everywhere in zhen, --follow-symlinks lets them in.
+    result = invoke("translate", "translations/binhai", "--engine", "dictionary", "--glossary", "glossary",
+                    "--json", "--follow-symlinks")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["tm"] > 0
+
+
+def shutil_rmtree(path):
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline import links
 from pipeline.errors import TMError, ZhenError
 from pipeline.model import Progress, Warn, no_progress
 from pipeline.script import fold
@@ -186,28 +187,59 @@ class Memory:
     the notes that cite them stay as they are.
     """
 
-    def __init__(self, path: Path = DB_PATH, *, root: Path, tm_dir: Path = TM_DIR, base: Path | None = None):
+    def __init__(self, path: Path = DB_PATH, *, root: Path, tm_dir: Path = TM_DIR, base: Path | None = None,
+                 follow_symlinks: bool = False):
         self.path = Path(path)
         self.root = Path(root)
         self.tm_dir = Path(tm_dir)
         self.base = Path(os.path.abspath(self.root.parent if base is None else base))
+        self.follow_symlinks = follow_symlinks
         self._db: sqlite3.Connection | None = None
         self.digest = "-"
 
     # ------------------------------------------------------------ files
 
-    def sources(self) -> list[tuple[Path, str]]:
-        """(path, kind) of every file the memory is derived from, in a stable order."""
+    def sources(self, *, warn: Warn = lambda m: None) -> list[tuple[Path, str]]:
+        """(path, kind) of every file the memory is derived from, in a stable order.
+
+        As everywhere in zhen (``links``), a catalog that links out of its article
+        folder or the translations root, or a TMX file that links out of tm/, is not
+        read unless links are followed: it is left out, with a warning.
+        """
         found: list[tuple[Path, str]] = []
         if self.root.is_dir():
             found += [(p, "catalog") for p in sorted(self.root.rglob(CATALOG_NAME)) if p.is_file()]
         if self.tm_dir.is_dir():
             found += [(p, "tmx") for p in sorted(self.tm_dir.iterdir())
                       if p.suffix.lower() == ".tmx" and p.is_file()]
-        return found
+        if self.follow_symlinks:
+            return found
+        kept = []
+        for path, kind in found:
+            within = (path.parent, self.root) if kind == "catalog" else (self.tm_dir,)
+            if all(links.inside(path, (folder,)) for folder in within):
+                kept.append((path, kind))
+            else:
+                warn(f"{path}: is a link to {os.path.realpath(path)}, outside "
+                     f"{'its article folder and ' + str(self.root) if kind == 'catalog' else str(self.tm_dir)}; "
+                     f"left out of the translation memory ({links.HINT})")
+        return kept
+
+    def _check_index_path(self) -> None:
+        """The index is written, so it must lead where zhen writes: inside the project."""
+        if self.follow_symlinks:
+            return
+        folder = self.path.parent
+        if os.path.islink(folder) and not links.inside(folder, (Path(os.path.abspath(folder)).parent,)):
+            raise TMError(f"is a link to {os.path.realpath(folder)}, outside the project; zhen "
+                          f"would write its memory index there; {links.HINT}", path=self.path.parent)
+        if os.path.islink(self.path) and not links.inside(self.path, (self.path.parent,)):
+            raise TMError(f"is a link to {os.path.realpath(self.path)}, outside {self.path.parent}; zhen would write "
+                          f"its memory index there; {links.HINT}", path=self.path)
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
+            self._check_index_path()
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as e:
@@ -274,8 +306,8 @@ class Memory:
         A file that does not parse is left out, with a warning. ``progress``
         hears (units indexed, units to index) while new units are indexed.
         """
-        files = self.sources()
-        if not files and not self.path.exists():
+        files = self.sources(warn=warn)
+        if not files and not os.path.lexists(self.path):
             self.digest = "-"
             return self.digest
         db = self._connect()
