@@ -232,3 +232,35 @@ def shutil_rmtree(path):
     import shutil
 
     shutil.rmtree(path, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- 7. encodings TMX may declare
+
+
+def _declared(encoding: str, zh: str, en: str) -> bytes:
+    text = (f'<?xml version="1.0" encoding="{encoding}"?>\n<tmx version="1.4"><header srclang="zh"/><body>\n'
+            f'<tu><tuv xml:lang="zh"><seg>{zh}</seg></tuv><tuv xml:lang="en"><seg>{en}</seg></tuv></tu>\n'
+            "</body></tmx>\n")
+    return text.encode(encoding if encoding.lower() != "x-klingon" else "utf-8")
+
+
+def test_encodings_tmx_may_declare_are_read_and_a_bad_file_blocks_nothing(project, tmp_path):
+    Path("tm").mkdir()
+    Path("tm/gb.tmx").write_bytes(_declared("GB18030", "天津市召開會議", "Tianjin holds a meeting"))
+    Path("tm/big5.tmx").write_bytes(_declared("Big5", "天津市舉行會議", "Tianjin convenes"))
+    Path("tm/sjis.tmx").write_bytes(_declared("Shift_JIS", "会議", "the meeting"))
+    Path("tm/klingon.tmx").write_bytes(_declared("x-klingon", "会议", "meeting"))
+    result = invoke("tm", "stats", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["tmx_files"] == 3
+    assert "tm/klingon.tmx:1: declares the encoding 'x-klingon'" in result.stderr
+    assert "left out of the translation memory" in result.stderr
+    hits = [json.loads(line) for line in invoke("tm", "search", "天津市舉行會議", "--json").stdout.splitlines()]
+    assert hits[0]["target"] == "Tianjin convenes"
+    outside = tmp_path / "in.tmx"
+    outside.write_bytes(_declared("x-klingon", "会议", "meeting"))
+    result = invoke("tm", "import", outside)
+    assert result.exit_code == 2 and "declares the encoding 'x-klingon'" in one_line(result)
+    outside.write_bytes(_declared("GB18030", "会议", "meeting")[:-30] + b"\xff\xff</body></tmx>")
+    result = invoke("tm", "import", outside)
+    assert result.exit_code == 2 and "not GB18030 as its declaration says" in one_line(result)

@@ -14,6 +14,8 @@ wrote them and are left out; the text inside ``hi`` is kept.
 
 from __future__ import annotations
 
+import codecs
+import re
 import xml.parsers.expat
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -120,10 +122,40 @@ def _refuse(message: str):
     return handler
 
 
+# What expat decodes itself; any other encoding a TMX declares is decoded here first.
+_EXPAT_ENCODINGS = frozenset({"utf8", "utf16", "usascii", "ascii", "iso88591", "latin1"})
+_DECLARATION = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*(["'])([A-Za-z][A-Za-z0-9._-]*)\1""")
+
+
+def _transcoded(data: bytes, *, name: str) -> bytes:
+    """``data`` as expat can read it: a TMX may declare any encoding XML allows (GB18030,
+    Big5, Shift_JIS...), which expat cannot decode; Python can, and the text goes to
+    expat as UTF-8 with its declaration changed to say so. Line numbers are kept."""
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data
+    m = _DECLARATION.match(data)
+    if m is None:
+        return data
+    declared = m.group(2).decode("ascii")
+    if re.sub(r"[^a-z0-9]", "", declared.lower()) in _EXPAT_ENCODINGS:
+        return data
+    try:
+        text = data.decode(codecs.lookup(declared).name)
+    except LookupError as e:
+        raise TMError(f"declares the encoding {declared!r}, which zhen cannot decode; save it as UTF-8",
+                      path=name, line=1) from e
+    except UnicodeDecodeError as e:
+        raise TMError(f"not {declared} as its declaration says (byte {e.start})", path=name,
+                      line=data[:e.start].count(b"\n") + 1) from e
+    start, end = m.span(2)
+    return data[:start] + b"UTF-8" + text[len(data[:end].decode("ascii")):].encode("utf-8")
+
+
 def read_tmx(data: bytes, *, name: str) -> TmxReport:
     """The usable units of a TMX document; ``TMError`` naming the file (and line) when it is not one."""
     if len(data) > MAX_BYTES:
         raise TMError(f"larger than {MAX_BYTES // 2**20} MiB; split it", path=name)
+    data = _transcoded(data, name=name)
     parser = xml.parsers.expat.ParserCreate()
     reader = _Reader(lambda: parser.CurrentLineNumber)
     parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
@@ -149,6 +181,8 @@ def read_tmx(data: bytes, *, name: str) -> TmxReport:
     except xml.parsers.expat.ExpatError as e:
         raise TMError(f"not well-formed XML: {xml.parsers.expat.ErrorString(e.code)}", path=name,
                       line=e.lineno) from e
+    except (ValueError, LookupError) as e:  # an encoding expat was handed and cannot use
+        raise TMError(f"cannot be read: {e}", path=name) from e
     if not reader.seen_root:
         raise TMError("not a TMX file (no <tmx> element)", path=name)
     if not reader.units:
