@@ -264,3 +264,94 @@ def test_encodings_tmx_may_declare_are_read_and_a_bad_file_blocks_nothing(projec
     outside.write_bytes(_declared("GB18030", "会议", "meeting")[:-30] + b"\xff\xff</body></tmx>")
     result = invoke("tm", "import", outside)
     assert result.exit_code == 2 and "not GB18030 as its declaration says" in one_line(result)
+
+
+# ---------------------------------------------------------------- 6. index faults
+
+
+@pytest.fixture
+def read_only_index(monkeypatch):
+    """The index refuses to write, as on a read-only file system: from the start, or once synced."""
+    from pipeline.tm import index
+
+    real_connect, real_sync = sqlite3.connect, index.Memory.sync
+
+    def connect(*args, **kwargs):
+        db = real_connect(*args, **kwargs)
+        db.execute("PRAGMA query_only = ON")
+        return db
+
+    def sync(self, **kwargs):
+        digest = real_sync(self, **kwargs)
+        self._connect().execute("PRAGMA query_only = ON")
+        return digest
+
+    def install(*, after_sync: bool = False):
+        if after_sync:
+            monkeypatch.setattr(index.Memory, "sync", sync)
+        else:
+            monkeypatch.setattr(index.sqlite3, "connect", connect)
+    return install
+
+
+def _outputs(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in ("en.po", "en.txt", "en.html", ".zhen.state")
+            if (folder / name).exists()}
+
+
+def test_index_faults_are_one_line_and_leave_the_article_consistent(project, read_only_index):
+    from tests.test_tm import JINNAN_ENGLISH, review
+
+    binhai = Path("translations/binhai")
+    read_only_index(after_sync=True)
+    # The index cannot take the new catalog: the article's outputs are all written, then one line.
+    result = invoke("translate", binhai, "--engine", "dictionary", "--glossary", "glossary", "--json")
+    assert result.exit_code == 2
+    assert one_line(result).startswith("error: .zhen/tm.sqlite: the memory index failed: attempt to write a readonly")
+    written = _outputs(binhai)
+    assert set(written) == {"en.po", "en.txt", "en.html", ".zhen.state"}
+    assert "全区新建社区服务中心415个" in written["en.po"].decode() and b"415" in written["en.txt"]
+    # The index cannot take a changed catalog at the start: nothing of the article is touched.
+    read_only_index()
+    review(Path("translations/jinnan/en.po"), {k: v + " (edited)" for k, v in JINNAN_ENGLISH.items()})
+    (binhai / "source.zh.txt").write_text("滨海新区召开会议\n全区新建社区服务中心416个。\n", encoding="utf-8")
+    result = invoke("translate", binhai, "--engine", "dictionary", "--glossary", "glossary", "--json")
+    assert result.exit_code == 2 and one_line(result).startswith("error: .zhen/tm.sqlite: ")
+    assert _outputs(binhai) == written
+    for command in (("tm", "stats"), ("tm", "search", "会议")):
+        result = invoke(*command)
+        assert result.exit_code == 2 and one_line(result).startswith("error: .zhen/tm.sqlite: ")
+
+
+def test_index_faults_a_locked_index_past_the_busy_timeout_is_one_line(project, monkeypatch):
+    from pipeline.tm import index
+    from tests.test_tm import JINNAN_ENGLISH, review
+
+    monkeypatch.setattr(index, "BUSY_TIMEOUT_S", 0.2)
+    review(Path("translations/jinnan/en.po"), {k: v + " (edited)" for k, v in JINNAN_ENGLISH.items()})
+    other = sqlite3.connect(".zhen/tm.sqlite", isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        for command in (("tm", "stats"), ("translate", "translations/binhai", "--engine", "dictionary",
+                                           "--glossary", "glossary")):
+            result = invoke(*command)
+            assert result.exit_code == 2
+            assert one_line(result).startswith("error: .zhen/tm.sqlite: ") and "locked" in result.output
+        assert not Path("translations/binhai/en.po").exists()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def test_index_faults_a_full_disk_is_one_line(project, monkeypatch):
+    from pipeline.tm import index
+
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(index.Memory, "_replace", full)
+    Path("tm").mkdir()
+    Path("tm/gb.tmx").write_bytes(_declared("GB18030", "天津市召開會議", "Tianjin holds a meeting"))
+    result = invoke("tm", "stats")
+    assert result.exit_code == 2
+    assert one_line(result).startswith("error: .zhen/tm.sqlite: the memory index failed: database or disk is full")

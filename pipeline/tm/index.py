@@ -44,6 +44,7 @@ CATALOG_NAME = "en.po"
 PROBE_GRAMS = 20  # a lookup counts the postings of this many rarest bigrams (more for long sentences)
 CANDIDATES = 50  # and scores this many best-counted units exactly
 CONCORDANCE_SCAN = 500  # units containing a searched text that are scored, shortest first
+BUSY_TIMEOUT_S = 60.0  # how long a run waits for another that holds the index
 
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -178,6 +179,25 @@ def tmx_units(path: Path, origin: str) -> list[Unit]:
     return [Unit(u.source, u.target, origin, u.article) for u in read_tmx_file(path)]
 
 
+def _faults(method):
+    """Any SQLite failure (a full disk, a read-only file system, an index another process holds
+    past the busy timeout) as one TMError naming the index, never a traceback."""
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as e:
+            raise TMError(f"the memory index failed: {e}; the catalogs and tm/ are the memory, so the "
+                          "index may be deleted and is rebuilt", path=self.path) from e
+    return guarded
+
+
+def _rollback(db: sqlite3.Connection) -> None:
+    # SQLite has already rolled back after some failures (a full disk): a second rollback must not hide the first error.
+    with contextlib.suppress(sqlite3.Error):
+        db.execute("ROLLBACK")
+
+
 class Memory:
     """The memory index of one project folder: catalogs under ``root``, TMX files in ``tm_dir``.
 
@@ -237,6 +257,7 @@ class Memory:
             raise TMError(f"is a link to {os.path.realpath(self.path)}, outside {self.path.parent}; zhen would write "
                           f"its memory index there; {links.HINT}", path=self.path)
 
+    @_faults
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
             self._check_index_path()
@@ -249,7 +270,7 @@ class Memory:
 
     def _open(self) -> sqlite3.Connection:
         for attempt in (1, 2):
-            db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             try:
                 row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
                 if row and row[0] == SCHEMA:
@@ -289,7 +310,7 @@ class Memory:
             db.execute("INSERT INTO meta VALUES ('schema', ?), ('digest', '-')", (SCHEMA,))
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            _rollback(db)
             raise
 
     def close(self) -> None:
@@ -299,6 +320,7 @@ class Memory:
 
     # ------------------------------------------------------------ sync
 
+    @_faults
     def sync(self, *, warn: Warn = lambda m: None, progress: Progress | None = None) -> str:
         """Bring the index up to date with its files; returns the digest of what it holds.
 
@@ -319,7 +341,7 @@ class Memory:
             self.digest = self._sync(db, files, warn, progress or no_progress)
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            _rollback(db)
             raise
         return self.digest
 
@@ -377,6 +399,7 @@ class Memory:
             return None
         return self._name(Path(absolute))
 
+    @_faults
     def written(self, path: Path, catalog) -> None:
         """A run has just written this catalog: record it from the catalog in hand, so that the
         next run finds the index up to date without parsing it again."""
@@ -400,7 +423,7 @@ class Memory:
             self.digest = db.execute("SELECT value FROM meta WHERE key = 'digest'").fetchone()[0]
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            _rollback(db)
             raise
 
     def _replace(self, db: sqlite3.Connection, changed, progress: Progress) -> None:
@@ -480,6 +503,7 @@ class Memory:
         # Ties go to the lower id, so one index state always gives the same answer.
         return [uid for _, uid in heapq.nsmallest(CANDIDATES, best)]
 
+    @_faults
     def matches(self, text: str, *, min_score: int) -> list[Match]:
         """Units at or above ``min_score``, best first; an exact match hides the fuzzy ones."""
         if not self.path.exists() or not text.strip():
@@ -512,6 +536,7 @@ class Memory:
         found = self.matches(text, min_score=min_score)
         return found[0] if found else None
 
+    @_faults
     def search(self, text: str, *, min_score: int, limit: int = 20) -> list[Match]:
         """Concordance: units whose source contains ``text``, and units matching it at ``min_score`` or more."""
         if not self.path.exists() or not text.strip():
@@ -523,6 +548,7 @@ class Memory:
                              Match(u, 100 if exact_key(u.source) == exact_key(text) else similarity(key, ukey)))
         return sorted(found.values(), key=_order(text))[:limit]
 
+    @_faults
     def stats(self) -> Stats:
         if not self.path.exists():
             return Stats(0, 0, 0, 0, 0)
