@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pipeline import links, naming
 from pipeline.errors import SourceError
-from pipeline.files import member
+from pipeline.files import member, not_a_file
 
 CATALOG = "en.po"
 TEXT = "en.txt"
@@ -68,7 +68,10 @@ def resolve(path: Path, *, output: Path | None = None) -> Article:
         folder = output or path
         return Article(slug=slugify(path.resolve().name), source=source, folder=Path(folder))
     if not path.exists():
-        raise SourceError("no such file or directory", path=path)
+        raise SourceError("a link to nothing" if path.is_symlink() else "no such file or directory", path=path)
+    what = not_a_file(path)
+    if what is not None:  # refused before an article folder is made for it
+        raise SourceError(f"is {what}, not a text file", path=path)
     slug = naming.article_folder(path.name)  # readable, and distinct for distinct files in one folder
     if output is not None:
         return Article(slug=slug, source=path, folder=Path(output))

@@ -242,7 +242,7 @@ follow_option = click.option(
                    "installed, else the dictionary engine.")
 @click.option("--purge-obsolete", is_flag=True, help="Drop entries whose sentence left the article.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article on stdout.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
               help="Settings file (default: the project's zhen.toml when present).")
 @click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]),
               help="Argos: where CTranslate2 runs [cpu]; auto: CUDA when it sees a GPU.")
@@ -571,6 +571,11 @@ def glossary_find(text_or_file, as_json, glossary_path, follow_symlinks) -> None
     from pipeline.source import read_article
 
     path = Path(text_or_file)
+    if os.path.lexists(path) and not path.is_file():  # a pipe, a device, a folder or a broken link: never text
+        from pipeline.errors import SourceError
+        from pipeline.files import not_a_file
+
+        raise SourceError(f"is {not_a_file(path) or 'a link to nothing'}, not a text file", path=path)
     g = load_glossary(_glossary(glossary_path, [path] if path.is_file() else []), follow_symlinks=follow_symlinks)
     units = ([(s.id, s.text) for s in segment(read_article(path))] if path.is_file()
              else [(1, text_or_file)])
@@ -604,7 +609,7 @@ def glossary_export(fmt, output, glossary_path, follow_symlinks) -> None:
 
 
 @glossary.command("import")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="TSV file to write.")
 @click.option("--force", is_flag=True, help="Replace an existing OUTPUT (the old file is kept as OUTPUT~).")
 def glossary_import(file, output, force) -> None:
@@ -764,7 +769,7 @@ def tm() -> None:
 @click.option("--min-score", type=click.IntRange(1, 100),
               help="Lowest fuzzy score shown [zhen.toml [tm] min_score, 75].")
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="Most hits shown.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
               help="Settings file (default: the project's zhen.toml when present).")
 @click.pass_obj
 def tm_search(obj: Context, text, as_json, min_score, limit, config_path) -> None:
@@ -790,7 +795,7 @@ def tm_search(obj: Context, text, as_json, min_score, limit, config_path) -> Non
 
 
 @tm.command("import")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.pass_obj
 def tm_import(obj: Context, file) -> None:
     """Check a TMX file (as zhen, OmegaT or Trados write it) and copy it into tm/.
@@ -901,10 +906,10 @@ def model_remove(name) -> None:
               help="Use the reviewed entries of these catalogs (files or folders) as the test set.")
 @click.option("--limit", type=click.IntRange(1), help="Evaluate this many pairs only.")
 @click.option("--seed", type=int, help="With --limit: a random sample drawn with this seed, not the first pairs.")
-@click.option("--drafts", "drafts_path", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--drafts", "drafts_path", type=click.Path(path_type=Path),
               help="Also write source, reference and draft per line to this TSV file.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
               help="Settings file (default: the project's zhen.toml when present).")
 @glossary_option
 @click.pass_obj

@@ -26,10 +26,12 @@ from pipeline.catalog import owned, state
 from pipeline.engines.base import Engine
 from pipeline.enforcement import verify
 from pipeline.errors import EvalSetError, SourceError
+from pipeline.files import not_a_file, read_regular
 from pipeline.glossary import Glossary
 from pipeline.model import Progress, Segment, no_progress
 from pipeline.source import decode
 
+MAX_SET_BYTES = 64 * 1024 * 1024  # a test set of some 300,000 pairs
 
 # The PUD files ship in zhen's repository, beside the package, and not in an installed
 # zhen: they are the default only where zhen runs from a checkout that has them.
@@ -107,7 +109,12 @@ class EvalResult:
 def conllu_sentences(path: Path) -> list[tuple[str, str]]:
     """(sent_id, text) pairs of a CoNLL-U file, from its ``# sent_id`` and ``# text`` lines."""
     out, sid = [], None
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
+    data = read_regular(path, max_bytes=MAX_SET_BYTES, error=EvalSetError, what="a CoNLL-U file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise EvalSetError(f"not UTF-8 (byte {e.start})", path=path) from e
+    for line in text.splitlines():
         if line.startswith("# sent_id = "):
             sid = line[12:].strip()
         elif line.startswith("# text = "):
@@ -161,10 +168,7 @@ def parse_tsv(text: str, *, name: str) -> list[Pair]:
 
 def read_tsv(path: Path) -> list[Pair]:
     """A desk's own pairs: UTF-8 (or UTF-16, GB18030, Big5, as articles are read)."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as e:
-        raise EvalSetError(f"cannot read: {e.strerror or e}", path=path) from e
+    data = read_regular(path, max_bytes=MAX_SET_BYTES, error=EvalSetError, what="a TSV test set")
     try:
         text, _ = decode(data, name=str(path))
     except SourceError as e:
@@ -181,7 +185,10 @@ def catalog_files(path: Path) -> list[Path]:
             raise EvalSetError("no catalogs (*.po) in this folder", path=path)
         return found
     if not path.exists():
-        raise EvalSetError("no such file or directory", path=path)
+        raise EvalSetError("a link to nothing" if path.is_symlink() else "no such file or directory", path=path)
+    what = not_a_file(path)
+    if what is not None:
+        raise EvalSetError(f"is {what}, not a catalog", path=path)
     return [path]
 
 

@@ -355,3 +355,90 @@ def test_index_faults_a_full_disk_is_one_line(project, monkeypatch):
     result = invoke("tm", "stats")
     assert result.exit_code == 2
     assert one_line(result).startswith("error: .zhen/tm.sqlite: the memory index failed: database or disk is full")
+
+
+# ---------------------------------------------------------------- 8. special files (the matrix)
+
+KINDS = ("fifo", "dev-zero-link", "folder", "dangling-link", "other-users")
+G = ("--glossary", GLOSSARY_DIR)
+# command (X: the special file), its name's ending, and the kinds that do not apply: a folder
+# where a folder is a valid answer (a glossary folder, a folder of catalogs), and another user's
+# file where reading it is normal (only settings are a matter of whose they are).
+READERS = {
+    "translate": (("translate", "X", "--engine", "dictionary", *G), ".txt", {"folder", "other-users"}),
+    "segment": (("segment", "X"), ".txt", {"other-users"}),
+    "glossary find": (("glossary", "find", "X", *G), ".txt", {"other-users"}),
+    "glossary lint": (("glossary", "lint", "--glossary", "X"), ".tsv", {"folder", "other-users"}),
+    "glossary export": (("glossary", "export", "--glossary", "X"), ".tsv", {"folder", "other-users"}),
+    "glossary import": (("glossary", "import", "X", "-o", "out.tsv"), ".csv", {"other-users"}),
+    "tm import": (("tm", "import", "X"), ".tmx", {"other-users"}),
+    "eval --set": (("eval", "--set", "X", "--engine", "dictionary", *G), ".tsv", {"other-users"}),
+    "eval --from-catalogs": (("eval", "--from-catalogs", "X", "--engine", "dictionary", *G), ".po",
+                             {"folder", "other-users"}),
+    "check": (("check", "X", *G), ".po", {"other-users"}),
+    "status": (("status", "X", *G), ".po", {"other-users"}),
+    "html": (("html", "X", *G), ".po", {"other-users"}),
+    "export text": (("export", "text", "X", *G), ".po", {"other-users"}),
+    "export tmx": (("export", "tmx", "X"), ".po", {"other-users"}),
+    "terms suggest": (("terms", "suggest", "X", *G), ".txt", {"folder", "other-users"}),
+    "model install": (("model", "install", "X"), ".argosmodel", {"other-users"}),
+    "--config": (("eval", "--set", "pairs.tsv", "--engine", "dictionary", "--config", "X", *G), ".toml", set()),
+}
+MATRIX = [(c, k) for c, (_, _, skip) in READERS.items() for k in KINDS if k not in skip]
+
+
+def _special(folder: Path, name: str, kind: str) -> Path:
+    path = folder / name
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "dev-zero-link":
+        os.symlink("/dev/zero", path)
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "dangling-link":
+        os.symlink(folder / "gone", path)
+    else:
+        path.write_text('[argos]\nbeam_size = 2\n', encoding="utf-8")
+        give_away(path)
+    return path
+
+
+def _tree(folder: Path) -> dict[str, tuple]:
+    return {str(p.relative_to(folder)): (p.is_symlink(), p.lstat().st_mode, p.lstat().st_size, p.lstat().st_mtime_ns)
+            for p in sorted(folder.rglob("*"))}
+
+
+class _Hung(Exception):
+    pass
+
+
+@pytest.mark.parametrize("command,kind", MATRIX, ids=[f"{c}-{k}" for c, k in MATRIX])
+def test_special_files_are_one_line_exit_2_promptly_and_nothing_is_written(tmp_path, user, monkeypatch, command,
+                                                                          kind):
+    import signal
+
+    args, ending, _ = READERS[command]
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "packages"))
+    (work / "glossary").mkdir()
+    (work / "translations").mkdir()
+    (work / "pairs.tsv").write_text("天津市召開會議。\tTianjin held a meeting.\n", encoding="utf-8")
+    special = _special(work, f"special{ending}", kind)
+    before = _tree(tmp_path)
+
+    def hung(signum, frame):
+        raise _Hung(f"{command} on a {kind} still running after 20 s")
+
+    old = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(20)  # a guard against a hang (a pipe opened for reading waits forever), not a timing
+    try:
+        result = invoke(*(special if a == "X" else a for a in args))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    assert result.exit_code == 2, result.output
+    line = one_line(result)
+    assert line.startswith("error: ") and special.name in line, line
+    assert _tree(tmp_path) == before

@@ -192,30 +192,20 @@ def read_tmx(data: bytes, *, name: str) -> TmxReport:
 
 
 def read_tmx_file(path: Path) -> tuple[TmxUnit, ...]:
+    from pipeline.files import read_regular
+
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise TMError(f"larger than {MAX_BYTES // 2**20} MiB; split it", path=path)
-        data = path.read_bytes()
-    except OSError as e:
-        raise TMError(f"cannot read: {e.strerror or e}", path=path) from e
-    return read_tmx(data, name=str(path)).units
+    return read_tmx(read_regular(path, max_bytes=MAX_BYTES, error=TMError, what="a TMX file"), name=str(path)).units
 
 
 def import_tmx(path: Path, tm_dir: Path) -> tuple[Path, TmxReport]:
     """Check a TMX file and copy it into ``tm_dir``; an identical copy already there is fine."""
-    from pipeline.files import write_atomic
+    from pipeline.files import read_regular, write_atomic
 
     path = Path(path)
     if path.suffix.lower() != ".tmx":
         raise TMError("a TMX file's name ends in .tmx", path=path)
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise TMError(f"larger than {MAX_BYTES // 2**20} MiB; split it", path=path)
-        data = path.read_bytes()
-    except OSError as e:
-        raise TMError(f"cannot read: {e.strerror or e}", path=path) from e
+    data = read_regular(path, max_bytes=MAX_BYTES, error=TMError, what="a TMX file")
     report = read_tmx(data, name=str(path))
     target = Path(tm_dir) / path.name
     if target.exists() and target.resolve() != path.resolve():
