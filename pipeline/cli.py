@@ -619,9 +619,11 @@ def glossary_import(file, output, force) -> None:
     refused with its file and line; an existing OUTPUT is replaced only with
     --force, and kept as OUTPUT~.
     """
-    from pipeline.glossary_formats import import_file
+    from pipeline.glossary_formats import import_file, invisible
 
     terms, kept = import_file(file, output, force=force)
+    for warning in invisible(terms):
+        labelled(console(stderr=True), "warning", "yellow", warning)
     kept_note = f" (previous file kept as {kept})" if kept else ""
     click.echo(printable(f"{len(terms)} terms → {output}{kept_note}"), err=True)
 

@@ -442,3 +442,50 @@ def test_special_files_are_one_line_exit_2_promptly_and_nothing_is_written(tmp_p
     line = one_line(result)
     assert line.startswith("error: ") and special.name in line, line
     assert _tree(tmp_path) == before
+
+
+# ---------------------------------------------------------------- 11. minor
+
+
+def test_minor_a_fifo_given_to_check_says_what_it_is(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    os.mkfifo("en.po")
+    result = invoke("check", "en.po", *G)
+    assert result.exit_code == 2 and one_line(result) == "error: en.po: is a named pipe (FIFO), not an article, " \
+                                                          "catalog or folder"
+
+
+TBX_ENTITY = """<?xml version="1.0"?>
+<!DOCTYPE martif [<!ENTITY name "創先爭優">]>
+<martif type="TBX"><text><body><termEntry id="t1"><descrip type="definition">n</descrip>
+<admin type="source">s</admin>
+<langSet xml:lang="zh"><tig><term>&name;</term></tig></langSet>
+<langSet xml:lang="en"><tig><term>Strive for Excellence</term></tig></langSet></termEntry></body></text></martif>
+"""
+
+
+def test_minor_tbx_and_tmx_refuse_an_internal_entity_alike(tmp_path, monkeypatch):
+    from pipeline.errors import GlossaryError, TMError
+    from pipeline.glossary_formats import from_tbx
+    from pipeline.tm.tmx import read_tmx
+
+    with pytest.raises(GlossaryError, match="not accepted as TBX: the DOCTYPE declares an internal subset") as tbx:
+        from_tbx(TBX_ENTITY, name="g.tbx")
+    tmx = TBX_ENTITY.replace("martif", "tmx")
+    with pytest.raises(TMError, match="not accepted as TMX: the DOCTYPE declares an internal subset") as tm:
+        read_tmx(tmx.encode(), name="m.tmx")
+    assert tbx.value.detail.split(": ", 1)[1] == tm.value.detail.split(": ", 1)[1]
+    monkeypatch.chdir(tmp_path)
+    Path("g.tbx").write_text(TBX_ENTITY, encoding="utf-8")
+    result = invoke("glossary", "import", "g.tbx", "-o", "out.tsv")
+    assert result.exit_code == 2 and "internal subset" in one_line(result) and not Path("out.tsv").exists()
+
+
+def test_minor_invisible_and_direction_characters_in_glossary_import_warn(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("g.csv").write_text("term,variants,english,avoid,kind,note,source\n"
+                             "創先\u200b爭優,,Strive for \u202eExcellence,,campaign,n,s\n", encoding="utf-8")
+    result = invoke("glossary", "import", "g.csv", "-o", "out.tsv")
+    assert result.exit_code == 0, result.output
+    assert "g.csv:2: term holds the invisible or direction-changing character(s) U+200B" in result.stderr
+    assert "g.csv:2: english holds the invisible or direction-changing character(s) U+202E" in result.stderr

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import TMError
+from pipeline.xmlsafe import Refused, harden
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_UNITS = 500_000
@@ -45,10 +46,6 @@ class TmxReport:
     skipped: int  # translation units without a usable zh/en pair
 
 
-class _Refused(Exception):
-    pass
-
-
 class _Reader:
     def __init__(self, line: Callable[[], int]) -> None:
         self.line = line  # the parser's current line, for the units' positions
@@ -64,12 +61,12 @@ class _Reader:
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if len(self.stack) >= MAX_DEPTH:
-            raise _Refused(f"elements nested deeper than {MAX_DEPTH}")
+            raise Refused(f"elements nested deeper than {MAX_DEPTH}")
         if not self.stack:
             if name != "tmx":
-                raise _Refused(f"the root element is <{name}>, not <tmx>")
+                raise Refused(f"the root element is <{name}>, not <tmx>")
             if attrs.get("version", "") not in VERSIONS:
-                raise _Refused(f"TMX version {attrs.get('version', '(none)')!r}; zhen reads {', '.join(VERSIONS)}")
+                raise Refused(f"TMX version {attrs.get('version', '(none)')!r}; zhen reads {', '.join(VERSIONS)}")
             self.seen_root = True
         self.stack.append(name)
         if name == "tu":
@@ -113,13 +110,7 @@ class _Reader:
             return
         self.units.append(TmxUnit(" ".join(zh.split()), " ".join(en.split()), tu["article"], tu["line"]))
         if len(self.units) > MAX_UNITS:
-            raise _Refused(f"more than {MAX_UNITS:,} translation units")
-
-
-def _refuse(message: str):
-    def handler(*args):
-        raise _Refused(message)
-    return handler
+            raise Refused(f"more than {MAX_UNITS:,} translation units")
 
 
 # What expat decodes itself; any other encoding a TMX declares is decoded here first.
@@ -158,25 +149,14 @@ def read_tmx(data: bytes, *, name: str) -> TmxReport:
     data = _transcoded(data, name=name)
     parser = xml.parsers.expat.ParserCreate()
     reader = _Reader(lambda: parser.CurrentLineNumber)
-    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
-
-    def doctype(doctype_name, system_id, public_id, has_internal_subset):
-        if has_internal_subset:
-            raise _Refused("the DOCTYPE declares an internal subset (entities are not expanded here)")
-
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = _refuse("entity declarations are refused")
-    parser.UnparsedEntityDeclHandler = _refuse("entity declarations are refused")
-    parser.ExternalEntityRefHandler = _refuse("external entities are refused")
-    # An undeclared entity in a file that names an external DTD is skipped by expat, not an error: refuse it.
-    parser.SkippedEntityHandler = _refuse("entity references other than the XML built-ins are refused")
+    harden(parser)
     parser.StartElementHandler = reader.start
     parser.EndElementHandler = reader.end
     parser.CharacterDataHandler = reader.text
     parser.buffer_text = True
     try:
         parser.Parse(data, True)
-    except _Refused as e:
+    except Refused as e:
         raise TMError(f"not accepted as TMX: {e}", path=name, line=parser.CurrentLineNumber) from e
     except xml.parsers.expat.ExpatError as e:
         raise TMError(f"not well-formed XML: {xml.parsers.expat.ErrorString(e.code)}", path=name,
