@@ -489,3 +489,31 @@ def test_minor_invisible_and_direction_characters_in_glossary_import_warn(tmp_pa
     assert result.exit_code == 0, result.output
     assert "g.csv:2: term holds the invisible or direction-changing character(s) U+200B" in result.stderr
     assert "g.csv:2: english holds the invisible or direction-changing character(s) U+202E" in result.stderr
+
+
+# ---------------------------------------------------------------- 9. numbers without bounds
+
+BOUNDS = {
+    "[argos]\nmax_batch_tokens = 4294967296\n": "zhen.toml:2: [argos] max_batch_tokens: must be a whole number from 1",
+    "[argos]\nintra_threads = 4096\n": "zhen.toml:2: [argos] intra_threads: must be a whole number from 0 to 256",
+    "[argos]\n\ninter_threads = 100000\n": "zhen.toml:3: [argos] inter_threads: must be a whole number from 1 to 256",
+    "[argos]\nbeam_size = 1000000\n": "zhen.toml:2: [argos] beam_size: must be a whole number from 1 to 64",
+    "[argos]\nn_best = 65\n": "zhen.toml:2: [argos] n_best",
+    "[argos]\nmax_input_tokens = 99999999\n": "zhen.toml:2: [argos] max_input_tokens",
+    "[argos]\nmax_decoding_length = 99999999\n": "zhen.toml:2: [argos] max_decoding_length",
+    "[argos]\nmin_decoding_length = 99999999\n": "zhen.toml:2: [argos] min_decoding_length",
+    "[tm]\nmin_score = 1000\n": "zhen.toml:2: [tm] min_score: must be a whole number from 1 to 100",
+    '[llm]\nbase_url = "http://127.0.0.1:9/v1"\nmodel = "m"\ntimeout_s = 1e300\n':
+        "zhen.toml:4: [llm] timeout_s: must be a number of seconds above 0, at most 3600",
+}
+
+
+@pytest.mark.parametrize("text", BOUNDS)
+def test_numbers_without_bounds_are_refused_as_the_settings_are_read(tmp_path, user, monkeypatch, text):
+    monkeypatch.chdir(tmp_path)
+    Path("zhen.toml").write_text(text, encoding="utf-8")
+    Path("glossary").mkdir()
+    Path("translations").mkdir()
+    # tm search reads the settings for its threshold alone: a wrong [argos] value still stops it.
+    result = invoke("tm", "search", "天津")
+    assert result.exit_code == 2 and one_line(result).startswith(f"error: {tmp_path}/{BOUNDS[text]}"), result.output
