@@ -15,6 +15,7 @@ reference), a two-column TSV (zh, en), or the reviewed entries of catalogs.
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -27,11 +28,12 @@ from pipeline.engines.base import Engine
 from pipeline.enforcement import verify
 from pipeline.errors import EvalSetError, SourceError
 from pipeline.files import not_a_file, read_regular
-from pipeline.glossary import Glossary
+from pipeline.glossary import Glossary, breaking_char
 from pipeline.model import Progress, Segment, no_progress
-from pipeline.source import decode
+from pipeline.source import MAX_SENTENCE_CHARS, decode
 
 MAX_SET_BYTES = 64 * 1024 * 1024  # a test set of some 300,000 pairs
+MAX_CELL_CHARS = MAX_SENTENCE_CHARS  # drafting time grows with the square of a sentence's length
 
 # The PUD files ship in zhen's repository, beside the package, and not in an installed
 # zhen: they are the default only where zhen runs from a checkout that has them.
@@ -146,7 +148,9 @@ def pud_pairs(folder: Path | None = None) -> list[Pair]:
 def parse_tsv(text: str, *, name: str) -> list[Pair]:
     """Pairs from tab-separated lines ``zh<TAB>en``; an optional first line ``zh<TAB>en`` is a header."""
     pairs = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Lines end at LF, CR LF or CR only: str.splitlines would also end one at U+2028 or a
+    # form feed inside a cell, and every later line would be cited one too far.
+    for number, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
         if not line.strip():
             continue
         cells = line.split("\t")
@@ -154,6 +158,13 @@ def parse_tsv(text: str, *, name: str) -> list[Pair]:
             continue
         if len(cells) != 2:
             raise EvalSetError(f"{len(cells)} tab-separated cells, expected 2 (zh, en)", path=name, line=number)
+        for column, cell in zip(("zh", "en"), cells):
+            bad = breaking_char(cell)
+            if bad:
+                raise EvalSetError(f"the {column} cell holds {bad}", path=name, line=number)
+            if len(cell) > MAX_CELL_CHARS:  # one sentence, capped as an article's are
+                raise EvalSetError(f"the {column} cell has {len(cell):,} characters, over the "
+                                   f"{MAX_CELL_CHARS:,}-character limit for one sentence", path=name, line=number)
         zh, en = (c.strip() for c in cells)
         if not zh or not en:
             raise EvalSetError(f"empty {'zh' if not zh else 'en'} cell", path=name, line=number)

@@ -517,3 +517,26 @@ def test_numbers_without_bounds_are_refused_as_the_settings_are_read(tmp_path, u
     # tm search reads the settings for its threshold alone: a wrong [argos] value still stops it.
     result = invoke("tm", "search", "天津")
     assert result.exit_code == 2 and one_line(result).startswith(f"error: {tmp_path}/{BOUNDS[text]}"), result.output
+
+
+# ---------------------------------------------------------------- 10. eval input
+
+
+def test_eval_input_cells_are_capped_and_lines_counted_as_written(tmp_path, user, monkeypatch):
+    from pipeline.errors import EvalSetError
+    from pipeline.evaluate import parse_tsv
+
+    monkeypatch.chdir(tmp_path)
+    Path("big.tsv").write_text("天津市召開會議。\tTianjin held a meeting.\n" + "天" * 80_000 + "\tHeaven\n",
+                               encoding="utf-8")
+    result = invoke("eval", "--set", "big.tsv", "--engine", "dictionary", *G)
+    assert result.exit_code == 2
+    assert one_line(result) == "error: big.tsv:2: the zh cell has 80,000 characters, over the 5,000-character " \
+                               "limit for one sentence"
+    text = "天津市召開會議。\tTianjin\u2028held a meeting.\n天津。\tTianjin.\n\x0c\n天津\n"
+    with pytest.raises(EvalSetError, match="U\\+2028") as e:
+        parse_tsv(text, name="s.tsv")
+    assert e.value.line == 1
+    with pytest.raises(EvalSetError, match="1 tab-separated cells") as e:
+        parse_tsv(text.replace("\u2028", " "), name="s.tsv")
+    assert e.value.line == 4  # the form feed on line 3 ends no line
