@@ -48,6 +48,20 @@ def printable(text: object) -> str:
     return _UNSHOWABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
 
 
+_UNSHOWABLE_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str) -> str:
+    """Text with lines and tabs (an exported article, a TSV) made safe for a terminal:
+    every other control character as an escape, as ``printable`` does."""
+    return _UNSHOWABLE_IN_TEXT.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _to_terminal() -> bool:
+    """Does stdout reach a terminal? Text meant for files goes to one as it is, to a terminal escaped."""
+    return sys.stdout.isatty()
+
+
 def labelled(out: Console, label: str, style: str, message: object) -> None:
     """Print ``label: message`` with only the label styled; the message is literal text."""
     from rich.text import Text
@@ -164,6 +178,7 @@ def _print_table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...
     from rich.text import Text
 
     out = console()
+    title = printable(title)
     rows = [tuple(map(printable, r)) for r in rows]
 
     def longest_word(text: str) -> int:
@@ -195,7 +210,10 @@ def _print_table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...
 
 
 def _emit(obj: dict) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False))
+    # JSON escapes C0 controls itself; the rest that would act on a terminal (DEL, C1 controls such
+    # as the one-byte CSI, line separators, bidi overrides) are escaped too: the same data, as \uXXXX.
+    text = json.dumps(obj, ensure_ascii=False)
+    click.echo(_UNSHOWABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 def _deliver(text: str, output: Path | None) -> None:
@@ -205,7 +223,8 @@ def _deliver(text: str, output: Path | None) -> None:
     if output:
         write_atomic(output, text)
     else:
-        click.echo(text, nl=False)
+        # color=True: click would otherwise strip what looks like a colour code from text it pipes.
+        click.echo(shown(text) if _to_terminal() else text, nl=False, color=True)
 
 
 @click.group(cls=ZhenGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -415,7 +434,7 @@ def segment_cmd(obj: Context, file, as_json, explain) -> None:
         if as_json:
             _emit({"id": seg.id, "paragraph": seg.paragraph, "role": seg.role, "text": seg.text})
         else:
-            click.echo(f"{seg.id:>3}  {seg.role:<8} {seg.text}")
+            click.echo(f"{seg.id:>3}  {seg.role:<8} {printable(seg.text)}")
 
 
 @main.command()
@@ -677,7 +696,7 @@ def terms_suggest(obj: Context, paths, as_json, as_tsv, glossary_path) -> None:
         for c in found:
             _emit(c.as_json())
     elif as_tsv:
-        click.echo(tsv_rows(found), nl=False)
+        _deliver(tsv_rows(found), None)
     else:
         rows = []
         for c in found:
@@ -834,7 +853,7 @@ def tm_stats(obj: Context, as_json) -> None:
         _emit(record)
         return
     for name, value in record.items():
-        click.echo(f"{name}\t{value}")
+        click.echo(f"{name}\t{printable(value)}")
 
 
 @main.group()
@@ -960,7 +979,7 @@ def eval_cmd(obj: Context, engine, test_set, pud_folder, catalogs, limit, seed, 
     if as_json:
         _emit({**result.as_json(), "settings": None if config_file is None else str(config_file)})
     else:
-        click.echo(ev.describe(result), nl=False)
+        click.echo(shown(ev.describe(result)), nl=False)
 
 
 if __name__ == "__main__":

@@ -540,3 +540,63 @@ def test_eval_input_cells_are_capped_and_lines_counted_as_written(tmp_path, user
     with pytest.raises(EvalSetError, match="1 tab-separated cells") as e:
         parse_tsv(text.replace("\u2028", " "), name="s.tsv")
     assert e.value.line == 4  # the form feed on line 3 ends no line
+
+
+# ---------------------------------------------------------------- 4. terminal escapes
+
+ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x9b2J\u202e"  # set the title, clear the screen (7-bit and C1), reorder
+
+
+def _reviewed_with_escapes(project: Path, escapes: str = ESCAPES) -> Path:
+    from tests.test_tm import review
+
+    catalog = project / "translations" / "jinnan" / "en.po"
+    import polib
+
+    entry = next(e for e in polib.pofile(str(catalog)) if not e.obsolete and e.msgid.startswith("津南"))
+    review(catalog, {entry.msgid: f"Jinnan{escapes} meets"})
+    return catalog
+
+
+TERMINAL_COMMANDS = {
+    "export text": ("export", "text", "translations/jinnan"),
+    "export tmx": ("export", "tmx"),
+    "status --json": ("status", "--json", "--glossary", "glossary"),
+    "check --json": ("check", "--json", "--glossary", "glossary"),
+    "tm search --json": ("tm", "search", "津南區召開", "--json"),
+    "tm search": ("tm", "search", "津南區召開"),
+    "segment": ("segment", "translations/jinnan/source.zh.txt"),
+}
+
+
+@pytest.mark.parametrize("name", TERMINAL_COMMANDS)
+def test_terminal_escapes_are_never_printed_raw(project, monkeypatch, name):
+    import pipeline.cli
+
+    # XML cannot carry ESC or BEL at all (export tmx refuses them): its test has the rest.
+    _reviewed_with_escapes(project, "\x9b2J\u202e" if name == "export tmx" else ESCAPES)
+    source = project / "translations" / "jinnan" / "source.zh.txt"
+    source.write_text(source.read_text(encoding="utf-8").replace("會議", "會議\u202e", 1), encoding="utf-8")
+    monkeypatch.setattr(pipeline.cli, "_to_terminal", lambda: True)
+    result = invoke(*TERMINAL_COMMANDS[name])
+    assert result.exit_code in (0, 1), result.output
+    for ch in "\x1b\x07\x9b\u202e":
+        assert ch not in result.stdout, (name, result.stdout)
+    if "--json" in name:
+        for line in result.stdout.splitlines():
+            json.loads(line)  # the escapes are JSON's own: the data is unchanged
+
+
+def test_terminal_escapes_files_written_with_o_keep_the_text(project, monkeypatch):
+    import pipeline.cli
+
+    _reviewed_with_escapes(project)
+    monkeypatch.setattr(pipeline.cli, "_to_terminal", lambda: True)
+    assert invoke("export", "text", "translations/jinnan", "-o", "jinnan.txt").exit_code == 0
+    written = Path("jinnan.txt").read_text(encoding="utf-8")
+    assert all(ch in written for ch in "\x1b\x07\x9b\u202e")
+    # And stdout that is not a terminal (a pipe, a redirect) gets the text as it is.
+    monkeypatch.setattr(pipeline.cli, "_to_terminal", lambda: False)
+    assert invoke("export", "text", "translations/jinnan").stdout == written
+    hits = [json.loads(line) for line in invoke("tm", "search", "津南區召開", "--json").stdout.splitlines()]
+    assert any(ESCAPES in h["target"] for h in hits)
