@@ -6,6 +6,7 @@ Only this module talks to the terminal: results go to stdout (JSON lines with
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -217,10 +218,15 @@ def _emit(obj: dict) -> None:
 
 
 def _deliver(text: str, output: Path | None) -> None:
-    """Write ``text`` atomically to ``output``, or to stdout when there is none."""
+    """Write ``text`` atomically to ``output`` (a file replaced is kept as ``NAME~``), or to stdout."""
     from pipeline.files import write_atomic
+    from pipeline.outputs import keep_backup
 
     if output:
+        with contextlib.suppress(OSError):
+            if output.is_file() and output.read_bytes() == text.encode("utf-8"):
+                return  # the same bytes: no backup of a file identical to the new one
+        keep_backup(output)
         write_atomic(output, text)
     else:
         # color=True: click would otherwise strip what looks like a colour code from text it pipes.
@@ -296,7 +302,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     config, config_file = _settings(obj, config_path, sources)
     options = argos_options(config, path=config_file, device=device,
                             compute_type=compute_type, beam_size=beam_size, intra_threads=intra_threads)
-    from pipeline.outputs import check_articles
+    from pipeline.outputs import article_outputs, check_articles, refuse_overwrites
 
     llm = llm_options(config, path=config_file)
     min_score = tm_min_score(config, path=config_file)
@@ -304,6 +310,9 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     files = glossary_files(glossary_path, follow_symlinks=follow_symlinks)
     articles = to_translate(sources, output=output, root=_root(sources), follow_symlinks=follow_symlinks)
     check_articles(articles)  # before anything is written: no output may be a source
+    refuse_overwrites([o for a in articles for o in article_outputs(a)],
+                      _reads(sources, config=config_file, glossary=glossary_path, follow_symlinks=follow_symlinks,
+                             catalogs=False))  # nor what the memory, the glossary or the settings are
     _warn_unread_settings(obj, sources, articles)
     memory = _memory(obj, sources, quiet=as_json, follow_symlinks=follow_symlinks)
     # LLMOptions holds the key's variable name, never the key: nothing secret reaches the state file.
@@ -387,6 +396,21 @@ def _memory_of(paths=(), *, required: bool = False, follow_symlinks: bool = Fals
     base = _base(paths, required=required)
     return Memory(base / DB_PATH, root=base / TRANSLATIONS, tm_dir=base / TM_DIR, base=base,
                   follow_symlinks=follow_symlinks)
+
+
+def _reads(paths=(), *, config: Path | None = None, glossary: Path | None = None,
+           follow_symlinks: bool = False, catalogs: bool = True) -> list[tuple[Path, str]]:
+    """What a command reads besides its own inputs, and what the memory reads: no output may be any of them."""
+    from pipeline.glossary import glossary_files
+    from pipeline.outputs import memory_reads
+
+    reads = memory_reads(_memory_of(paths), catalogs=catalogs)
+    if config is not None:
+        reads.append((config, "the settings file"))
+    if glossary is not None:
+        with contextlib.suppress(ZhenError):  # a glossary that cannot be listed says so when it is loaded
+            reads += [(f, "a glossary file") for f in glossary_files(glossary, follow_symlinks=follow_symlinks)]
+    return reads
 
 
 def _memory(obj: Context, paths=(), *, quiet: bool = False, required: bool = False, follow_symlinks: bool = False):
@@ -617,12 +641,13 @@ def glossary_export(fmt, output, glossary_path, follow_symlinks) -> None:
     """Export the glossary as TBX (OmegaT, Trados, memoQ) or CSV (spreadsheets)."""
     from pipeline import glossary_formats as gf
     from pipeline.glossary import glossary_files, load_glossary
-    from pipeline.outputs import refuse_overwrites
+    from pipeline.outputs import refuse_overwrites, with_backup
 
     glossary_path = _glossary(glossary_path)
     if output:
-        refuse_overwrites([(output, "the export")], [(f, "a glossary file") for f in
-                                                     glossary_files(glossary_path, follow_symlinks=follow_symlinks)])
+        refuse_overwrites(with_backup([(output, "the export")]),
+                          [(f, "a glossary file") for f in glossary_files(glossary_path, follow_symlinks=follow_symlinks)]
+                          + _reads())
     terms = load_glossary(glossary_path, follow_symlinks=follow_symlinks).terms
     _deliver({"tbx": gf.to_tbx, "csv": gf.to_csv, "tsv": gf.to_tsv}[fmt](terms), output)
 
@@ -639,7 +664,9 @@ def glossary_import(file, output, force) -> None:
     --force, and kept as OUTPUT~.
     """
     from pipeline.glossary_formats import import_file, invisible
+    from pipeline.outputs import refuse_overwrites, with_backup
 
+    refuse_overwrites(with_backup([(output, "the glossary written")]), [(file, "the file imported"), *_reads()])
     terms, kept = import_file(file, output, force=force)
     for warning in invisible(terms):
         labelled(console(stderr=True), "warning", "yellow", warning)
@@ -734,19 +761,22 @@ def export_text(paths, reviewed_only, output, glossary_path, follow_symlinks) ->
     from pipeline.run import english_text
     from pipeline.glossary import load_glossary
     from pipeline.locate import with_catalogs
-    from pipeline.outputs import check_export
+    from pipeline.outputs import check_export, with_backup
 
     articles = with_catalogs(paths, root=_root(paths), follow_symlinks=follow_symlinks)
-    glossary = load_glossary(_glossary(glossary_path, paths), follow_symlinks=follow_symlinks)
+    glossary_path = _glossary(glossary_path, paths)
+    glossary = load_glossary(glossary_path, follow_symlinks=follow_symlinks)
+    reads = _reads(paths, glossary=glossary_path, follow_symlinks=follow_symlinks)
     if len(articles) == 1:
         if output:
-            check_export([(output, f"the English text of article {articles[0].slug}")], articles)
+            check_export(with_backup([(output, f"the English text of article {articles[0].slug}")]), articles,
+                         reads)
         _deliver(english_text(articles[0], glossary, reviewed_only=reviewed_only), output)
         return
     if output is None or (output.exists() and not output.is_dir()):
         raise ZhenError(f"{len(articles)} articles: give -o FOLDER to write one <article>.en.txt each")
     targets = [(output / f"{a.slug}.en.txt", f"the English text of article {a.source}") for a in articles]
-    check_export(targets, articles)
+    check_export(with_backup(targets), articles, reads)
     output.mkdir(parents=True, exist_ok=True)
     for article, (target, _) in zip(articles, targets):
         _deliver(english_text(article, glossary, reviewed_only=reviewed_only), target)
@@ -761,11 +791,12 @@ def export_tmx(paths, output, follow_symlinks) -> None:
     from pipeline import po
     from pipeline.export import tmx
     from pipeline.locate import with_catalogs
-    from pipeline.outputs import check_export
+    from pipeline.outputs import check_export, with_backup
 
     articles = with_catalogs(paths, root=_root(paths), follow_symlinks=follow_symlinks)
     if output:
-        check_export([(output, "the TMX memory")], articles)
+        # tm/*.tmx among them: an export over the memory's own TMX would replace what it holds.
+        check_export(with_backup([(output, "the TMX export")]), articles, _reads(paths))
     _deliver(tmx((a.slug, po.read_catalog(a.catalog)) for a in articles), output)
 
 
@@ -950,6 +981,7 @@ def eval_cmd(obj: Context, engine, test_set, pud_folder, catalogs, limit, seed, 
     from pipeline import evaluate as ev
     from pipeline.config import argos_options, llm_options
     from pipeline.files import write_atomic
+    from pipeline.outputs import keep_backup, refuse_overwrites, with_backup
     from pipeline.glossary import load_glossary
     from pipeline.engines import EngineProvider
 
@@ -964,8 +996,17 @@ def eval_cmd(obj: Context, engine, test_set, pud_folder, catalogs, limit, seed, 
     pairs = ev.subset(pairs, limit=limit, seed=seed)
     # The project is the one the test set lies in, else the working folder's.
     paths = catalogs or ([] if test_set == "pud" else [Path(test_set)])
-    glossary = load_glossary(_glossary(glossary_path, paths))
+    glossary_path = _glossary(glossary_path, paths)
+    glossary = load_glossary(glossary_path)
     config, config_file = _settings(obj, config_path, paths)
+    if drafts_path:  # before the engine drafts for minutes: the drafts may replace nothing this run reads
+        read = [(Path(test_set), "the test set")] if not catalogs and test_set != "pud" else []
+        read += [(c, "a catalog of the test set") for p in catalogs for c in ev.catalog_files(p)]
+        if test_set == "pud" and not catalogs:
+            folder = ev.REPOSITORY_UD if pud_folder is None else pud_folder
+            read += [(folder / ev.PUD_ZH, "the PUD test set"), (folder / ev.PUD_EN, "the PUD test set")]
+        refuse_overwrites(with_backup([(drafts_path, "the drafts")]),
+                          read + _reads(paths, config=config_file, glossary=glossary_path))
     settings = {"argos": {"options": argos_options(config, path=config_file)},
                 "llm": {"options": llm_options(config, path=config_file)}}
     drafter = EngineProvider(engine, glossary, settings=settings, warn=obj.warn, say=obj.say).get(drafting=True)
@@ -975,6 +1016,7 @@ def eval_cmd(obj: Context, engine, test_set, pud_folder, catalogs, limit, seed, 
         result, drafts = ev.evaluate(pairs, drafter, glossary=glossary, test_set=name,
                                      progress=(lambda done, total: bar.update(task, completed=done)) if bar else None)
     if drafts_path:
+        keep_backup(drafts_path)
         write_atomic(drafts_path, ev.drafts_tsv(pairs, drafts))
     if as_json:
         _emit({**result.as_json(), "settings": None if config_file is None else str(config_file)})

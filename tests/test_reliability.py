@@ -600,3 +600,75 @@ def test_terminal_escapes_files_written_with_o_keep_the_text(project, monkeypatc
     assert invoke("export", "text", "translations/jinnan").stdout == written
     hits = [json.loads(line) for line in invoke("tm", "search", "津南區召開", "--json").stdout.splitlines()]
     assert any(ESCAPES in h["target"] for h in hits)
+
+
+# ---------------------------------------------------------------- 5. outputs over inputs
+
+
+def _tmx_in_memory() -> bytes:
+    Path("tm").mkdir(exist_ok=True)
+    Path("tm/desk.tmx").write_bytes(_declared("UTF-8", "天津市召開會議", "Tianjin holds a meeting"))
+    return Path("tm/desk.tmx").read_bytes()
+
+
+OVER_INPUTS = {
+    "export tmx onto the memory's TMX": (("export", "tmx", "-o", "tm/desk.tmx"), "tm/desk.tmx"),
+    "export text onto the memory's TMX": (("export", "text", "translations/jinnan", "-o", "tm/desk.tmx"),
+                                          "tm/desk.tmx"),
+    "export text onto the index": (("export", "text", "translations/jinnan", "-o", ".zhen/tm.sqlite"),
+                                   ".zhen/tm.sqlite"),
+    "export text onto a glossary file": (("export", "text", "translations/jinnan", "-o", "glossary/g.tsv"),
+                                         "glossary/g.tsv"),
+    "glossary export onto the memory's TMX": (("glossary", "export", "-o", "tm/desk.tmx"), "tm/desk.tmx"),
+    "glossary import onto what it imports": (("glossary", "import", "g.csv", "-o", "g.csv", "--force"), "g.csv"),
+    "glossary import onto a catalog": (("glossary", "import", "g.csv", "-o", "translations/jinnan/en.po",
+                                        "--force"), "translations/jinnan/en.po"),
+    "eval --drafts onto --set": (("eval", "--set", "pairs.tsv", "--drafts", "pairs.tsv", "--engine", "dictionary"),
+                                 "pairs.tsv"),
+    "eval --drafts onto --glossary": (("eval", "--set", "pairs.tsv", "--drafts", "glossary/g.tsv", "--engine",
+                                       "dictionary"), "glossary/g.tsv"),
+    "eval --drafts onto a catalog read": (("eval", "--from-catalogs", "translations/jinnan", "--drafts",
+                                           "translations/jinnan/en.po", "--engine", "dictionary"),
+                                          "translations/jinnan/en.po"),
+    "eval --drafts onto the settings": (("eval", "--set", "pairs.tsv", "--drafts", "zhen.toml", "--engine",
+                                         "dictionary"), "zhen.toml"),
+    "eval --drafts onto the memory's TMX": (("eval", "--set", "pairs.tsv", "--drafts", "tm/desk.tmx", "--engine",
+                                             "dictionary"), "tm/desk.tmx"),
+    "translate -o onto the memory's index": (("translate", "translations/binhai/source.zh.txt", "-o", ".zhen",
+                                              "--engine", "dictionary", "--glossary", "glossary"), None),
+}
+
+
+@pytest.mark.parametrize("name", OVER_INPUTS)
+def test_outputs_over_inputs_are_refused_and_nothing_is_written(project, name):
+    args, victim = OVER_INPUTS[name]
+    _tmx_in_memory()
+    Path("zhen.toml").write_text("[tm]\nmin_score = 80\n", encoding="utf-8")
+    Path("pairs.tsv").write_text("天津市召開會議。\tTianjin held a meeting.\n", encoding="utf-8")
+    Path("g.csv").write_text("term,variants,english,avoid,kind,note,source\n創先爭優,,Strive for Excellence,,,n,s\n",
+                             encoding="utf-8")
+    if name.startswith("translate"):  # an index that is a hard link to what translate writes
+        invoke("tm", "stats")
+        os.link(".zhen/tm.sqlite", ".zhen/en.html")
+        victim = ".zhen/tm.sqlite"
+    before = {p: p.read_bytes() for p in Path().rglob("*") if p.is_file()}
+    result = invoke(*args)
+    assert result.exit_code == 2, result.output
+    line = one_line(result)
+    assert line.startswith("error: ") and f"{victim}: is " in line and "would be written over it" in line, line
+    after = {p: p.read_bytes() for p in Path().rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_outputs_over_inputs_a_file_replaced_on_purpose_is_kept_as_a_backup(project):
+    Path("pairs.tsv").write_text("天津市召開會議。\tTianjin held a meeting.\n", encoding="utf-8")
+    for args, target in ((("export", "tmx", "-o", "memory.tmx"), "memory.tmx"),
+                         (("export", "text", "translations/jinnan", "-o", "jinnan.txt"), "jinnan.txt"),
+                         (("glossary", "export", "-o", "glossary.tbx"), "glossary.tbx"),
+                         (("eval", "--set", "pairs.tsv", "--drafts", "drafts.tsv", "--engine", "dictionary"),
+                          "drafts.tsv")):
+        Path(target).write_text("precious work\n", encoding="utf-8")
+        result = invoke(*args)
+        assert result.exit_code == 0, result.output
+        assert Path(f"{target}~").read_text(encoding="utf-8") == "precious work\n"
+        assert Path(target).read_text(encoding="utf-8") != "precious work\n"
