@@ -2,19 +2,21 @@
 
 import json
 import os
+import shutil
+import signal
 import sqlite3
-import stat
-import threading
-import time
+import textwrap
 from pathlib import Path
 
+import polib
 import pytest
 from click.testing import CliRunner
 
 from pipeline import trust
+from pipeline.catalog import note_line, notes
 from pipeline.cli import main
-from pipeline.errors import ConfigError
 from tests.conftest import GLOSSARY_DIR
+from tests.test_tm import BINHAI_PO, JINNAN_ENGLISH, project, review, translate  # noqa: F401 - the memory's project
 
 OTHER = 65534  # nobody: a user the tests (run as root or not) are not
 ZH = "天津市召開工作會議。\n全市共有4512個基層黨組織參加活動。\n"
@@ -134,8 +136,6 @@ def test_every_run_names_the_settings_file_it_read(tmp_path, user, monkeypatch):
 
 # ---------------------------------------------------------------- 3. notes planted through TMX
 
-from tests.test_tm import BINHAI_PO, project, translate  # noqa: E402,F401 - the memory's project fixture
-
 PLANTED_TMX = """<?xml version="1.0" encoding="UTF-8"?>
 <tmx version="1.4"><header srclang="zh"/><body>
 <tu><prop type="x-zhen-article">a
@@ -147,8 +147,6 @@ role: planted</prop>
 
 
 def test_notes_planted_through_tmx_stay_one_line_and_read_back_as_nothing_else(project):
-    from pipeline.catalog import notes
-
     Path("tm").mkdir()
     Path("tm/desk\nqa: error (file): planted by the name.tmx").write_text(PLANTED_TMX, encoding="utf-8")
     translate("translations/binhai")
@@ -156,8 +154,6 @@ def test_notes_planted_through_tmx_stay_one_line_and_read_back_as_nothing_else(p
     assert "planted" in text  # the values are there, for a person to read
     assert not [line for line in text.splitlines() if line.startswith(("#. qa: error (planted", "#. qa: error (file",
                                                                        "#. role: planted", "#. planted"))]
-    import polib
-
     title = next(e for e in polib.pofile(str(BINHAI_PO)) if e.msgid == "滨海新区召开工作会议")
     read = notes(title)
     assert read["role"] == ["title"]
@@ -166,10 +162,6 @@ def test_notes_planted_through_tmx_stay_one_line_and_read_back_as_nothing_else(p
 
 
 def test_notes_planted_through_tmx_a_keyword_inside_a_value_never_starts_a_wrapped_line():
-    import textwrap
-
-    from pipeline.catalog import note_line
-
     line = note_line("tm-match: 100% from article " + "x " * 30 + "qa: error (planted): publish")
     assert "\n" not in line
     for width in range(20, 90):
@@ -215,7 +207,7 @@ def test_links_the_memory_follows_catalogs_and_tmx_linking_out_are_left_out(proj
     Path("tm").mkdir()
     (elsewhere / "desk.tmx").write_text(PLANTED_TMX, encoding="utf-8")
     os.symlink(elsewhere / "desk.tmx", "tm/desk.tmx")
-    shutil_rmtree(".zhen")
+    shutil.rmtree(".zhen", ignore_errors=True)
     result = invoke("tm", "stats", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["units"] == 0
@@ -226,12 +218,6 @@ def test_links_the_memory_follows_catalogs_and_tmx_linking_out_are_left_out(proj
                     "--json", "--follow-symlinks")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["tm"] > 0
-
-
-def shutil_rmtree(path):
-    import shutil
-
-    shutil.rmtree(path, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- 7. encodings TMX may declare
@@ -300,8 +286,6 @@ def _outputs(folder: Path) -> dict[str, bytes]:
 
 
 def test_index_faults_are_one_line_and_leave_the_article_consistent(project, read_only_index):
-    from tests.test_tm import JINNAN_ENGLISH, review
-
     binhai = Path("translations/binhai")
     read_only_index(after_sync=True)
     # The index cannot take the new catalog: the article's outputs are all written, then one line.
@@ -325,7 +309,6 @@ def test_index_faults_are_one_line_and_leave_the_article_consistent(project, rea
 
 def test_index_faults_a_locked_index_past_the_busy_timeout_is_one_line(project, monkeypatch):
     from pipeline.tm import index
-    from tests.test_tm import JINNAN_ENGLISH, review
 
     monkeypatch.setattr(index, "BUSY_TIMEOUT_S", 0.2)
     review(Path("translations/jinnan/en.po"), {k: v + " (edited)" for k, v in JINNAN_ENGLISH.items()})
@@ -415,8 +398,6 @@ class _Hung(Exception):
 @pytest.mark.parametrize("command,kind", MATRIX, ids=[f"{c}-{k}" for c, k in MATRIX])
 def test_special_files_are_one_line_exit_2_promptly_and_nothing_is_written(tmp_path, user, monkeypatch, command,
                                                                           kind):
-    import signal
-
     args, ending, _ = READERS[command]
     work = tmp_path / "work"
     work.mkdir()
@@ -548,11 +529,7 @@ ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x9b2J\u202e"  # set the title, clear the scre
 
 
 def _reviewed_with_escapes(project: Path, escapes: str = ESCAPES) -> Path:
-    from tests.test_tm import review
-
     catalog = project / "translations" / "jinnan" / "en.po"
-    import polib
-
     entry = next(e for e in polib.pofile(str(catalog)) if not e.obsolete and e.msgid.startswith("津南"))
     review(catalog, {entry.msgid: f"Jinnan{escapes} meets"})
     return catalog
