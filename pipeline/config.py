@@ -36,9 +36,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from pipeline import trust
+from pipeline.workspace import trust
 from pipeline.errors import ConfigError
-from pipeline.files import not_a_file
+from pipeline.workspace.files import not_a_file
 from pipeline.engines.options import ArgosOptions, LLMOptions
 
 TM_MIN_SCORE = 75

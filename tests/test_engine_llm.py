@@ -6,15 +6,16 @@ import socket
 import pytest
 
 from devkit.llm_server import LLMServer, echo
-from pipeline import __version__, script
-from pipeline.catalog import setup_hash
-from pipeline.glossary import load_glossary
+from pipeline import __version__
+from pipeline.text import script
+from pipeline.catalog.notes import setup_hash
+from pipeline.glossary.table import load_glossary
 from pipeline.engines.llm import PROMPT_HASH, LLMEngine, clean_answer
 from pipeline.errors import EngineError
 from pipeline.engines.llm import LLMOptions
 from pipeline.model import Segment
-from pipeline.segment import segment
-from pipeline.source import read_article
+from pipeline.text.segment import segment
+from pipeline.text.source import read_article
 from tests.conftest import GLOSSARY_DIR, SAMPLE
 from tests.test_cli import invoke
 

@@ -12,8 +12,8 @@ import polib
 import pytest
 from click.testing import CliRunner
 
-from pipeline import trust
-from pipeline.catalog import note_line, notes
+from pipeline.workspace import trust
+from pipeline.catalog.notes import note_line, notes
 from pipeline.cli import main
 from tests.conftest import GLOSSARY_DIR
 from tests.test_tm import BINHAI_PO, JINNAN_ENGLISH, project, review, translate  # noqa: F401 - the memory's project
@@ -447,7 +447,7 @@ TBX_ENTITY = """<?xml version="1.0"?>
 
 def test_minor_tbx_and_tmx_refuse_an_internal_entity_alike(tmp_path, monkeypatch):
     from pipeline.errors import GlossaryError, TMError
-    from pipeline.glossary_formats import from_tbx
+    from pipeline.glossary.formats import from_tbx
     from pipeline.tm.tmx import read_tmx
 
     with pytest.raises(GlossaryError, match="not accepted as TBX: the DOCTYPE declares an internal subset") as tbx:
@@ -548,13 +548,13 @@ TERMINAL_COMMANDS = {
 
 @pytest.mark.parametrize("name", TERMINAL_COMMANDS)
 def test_terminal_escapes_are_never_printed_raw(project, monkeypatch, name):
-    import pipeline.cli
+    import pipeline.cli.common
 
     # XML cannot carry ESC or BEL at all (export tmx refuses them): its test has the rest.
     _reviewed_with_escapes(project, "\x9b2J\u202e" if name == "export tmx" else ESCAPES)
     source = project / "translations" / "jinnan" / "source.zh.txt"
     source.write_text(source.read_text(encoding="utf-8").replace("會議", "會議\u202e", 1), encoding="utf-8")
-    monkeypatch.setattr(pipeline.cli, "_to_terminal", lambda: True)
+    monkeypatch.setattr(pipeline.cli.common, "_to_terminal", lambda: True)
     result = invoke(*TERMINAL_COMMANDS[name])
     assert result.exit_code in (0, 1), result.output
     for ch in "\x1b\x07\x9b\u202e":
@@ -565,15 +565,15 @@ def test_terminal_escapes_are_never_printed_raw(project, monkeypatch, name):
 
 
 def test_terminal_escapes_files_written_with_o_keep_the_text(project, monkeypatch):
-    import pipeline.cli
+    import pipeline.cli.common
 
     _reviewed_with_escapes(project)
-    monkeypatch.setattr(pipeline.cli, "_to_terminal", lambda: True)
+    monkeypatch.setattr(pipeline.cli.common, "_to_terminal", lambda: True)
     assert invoke("export", "text", "translations/jinnan", "-o", "jinnan.txt").exit_code == 0
     written = Path("jinnan.txt").read_text(encoding="utf-8")
     assert all(ch in written for ch in "\x1b\x07\x9b\u202e")
     # And stdout that is not a terminal (a pipe, a redirect) gets the text as it is.
-    monkeypatch.setattr(pipeline.cli, "_to_terminal", lambda: False)
+    monkeypatch.setattr(pipeline.cli.common, "_to_terminal", lambda: False)
     assert invoke("export", "text", "translations/jinnan").stdout == written
     hits = [json.loads(line) for line in invoke("tm", "search", "津南區召開", "--json").stdout.splitlines()]
     assert any(ESCAPES in h["target"] for h in hits)

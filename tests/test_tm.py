@@ -326,7 +326,7 @@ def test_tmx_written_by_omegat_is_imported_and_drafts(project, tmp_path):
 
 
 def test_zhen_export_tmx_reads_back():
-    from pipeline.export import tmx
+    from pipeline.tm.tmx import tmx
 
     po = polib.POFile()
     po.metadata = {"X-Source-Language": "zh_TW"}

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from pipeline.numbers import en_figures, zh_figures
+from pipeline.text.numbers import en_figures, zh_figures
 
 _EN_SURFACE = re.compile(r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?P<space>\s*)(?P<mult>thousand|million|billion)?", re.I)
 _SCALE = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
