@@ -390,6 +390,29 @@ def test_the_translation_of_an_earlier_version_stays_so_on_later_runs():
     assert po.render(again) == po.render(roundtrip(matched))  # nothing to write
 
 
+def test_the_translation_of_an_earlier_version_gets_this_versions_figures_as_the_memory_does():
+    first, _ = merge(segs("今年新建社區服務中心387個，其中五個在農村。"))
+    old = roundtrip(first)
+    old[0].msgstr, old[0].flags = "This year 387 community centres were built, five of them in villages.", []
+    matched, stats = merge(segs("今年新建社區服務中心402個，其中六個在農村。"), old=roundtrip(old))
+    assert stats.fuzzy_matched == 1 and "fuzzy" in matched[0].flags
+    assert matched[0].msgstr == "This year 402 community centres were built, six of them in villages."
+    assert "figures of this version put in: 387 → 402; five → six" in " ".join(cat.notes(matched[0])["match"])
+    assert matched[0].previous_msgid == "今年新建社區服務中心387個，其中五個在農村。"
+    # Kept so on the next run, note and all.
+    again, _ = merge(segs("今年新建社區服務中心402個，其中六個在農村。"), old=roundtrip(matched))
+    assert again[0].msgstr == matched[0].msgstr and again[0].comment == matched[0].comment
+
+
+def test_figures_an_earlier_translation_cannot_take_are_left_and_noted():
+    first, _ = merge(segs("今年新建社區服務中心387個。"))
+    old = roundtrip(first)
+    old[0].msgstr, old[0].flags = "This year many community centres were built.", []
+    matched, _ = merge(segs("今年新建社區服務中心402個。"), old=roundtrip(old))
+    assert matched[0].msgstr == "This year many community centres were built."
+    assert "figures not carried over" in " ".join(cat.notes(matched[0])["match"])
+
+
 def test_entries_are_read_once_into_values_the_later_stages_share():
     catalog = po.read_catalog(POEDIT_SAVES / "3-poedit-saved-after-approval.po")
     entries = catalog_entries.read_entries(catalog)

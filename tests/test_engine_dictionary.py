@@ -82,7 +82,7 @@ def test_a_comma_is_followed_by_a_space(glossary):
     ("兩個月的繁殖期", "two months", "individual"),
     ("一名男子", "A man", "name"),
     ("第二次放棄了意大利", "the second time", "next in sequence"),
-    ("百分之九十的人", "90%", "100"),
+    ("百分之九十的人", "90 percent", "100"),
 ])
 def test_units_and_counters_are_sensible(glossary, source, english, wrong):
     text = draft(DictionaryEngine(glossary), source)[0]

@@ -19,6 +19,7 @@ from pipeline.catalog.entries import is_machine_draft, needs_draft, owned, refer
 from pipeline.catalog.notes import Shown, draft_lines, draft_note, kept_draft_lines, note_line, notes, term_lines
 from pipeline.errors import CatalogError
 from pipeline.model import Draft, MergeStats, Segment, TermHit
+from pipeline.text.placeables import substitute
 
 FUZZY_MATCH_MIN = 0.6
 DATE_FORMAT = "%Y-%m-%d %H:%M%z"
@@ -170,13 +171,19 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
             lines += [f"match: {v}" for v in matched]
     elif msgid in plan.matches:
         src, ratio = plan.matches[msgid]
-        entry.msgstr = src.msgstr
+        # The earlier version's figures give way to this one's, as a memory match's do.
+        sub = substitute(msgid, src.msgid, src.msgstr)
+        entry.msgstr = sub.text
         entry.flags = ["fuzzy"]
         entry.previous_msgid = src.msgid
         entry.tcomment = src.tcomment
         counts["fuzzy"] += 1
         lines.append(f"match: translation of an earlier version of this sentence ({ratio:.0%} similar); "
                      "compare with the previous source")
+        if sub.changes:
+            lines.append("match: figures of this version put in: " + "; ".join(f"{w} → {n}" for w, n in sub.changes))
+        elif sub.unmapped:
+            lines.append(f"match: figures not carried over ({sub.unmapped}); check every figure")
     else:
         counts["untranslated"] += 1
     if annotate is not None and entry.msgstr:

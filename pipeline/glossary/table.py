@@ -188,8 +188,21 @@ def lint_terms(terms: Sequence[Term]) -> list[Problem]:
     return problems
 
 
+_NUMERAL_CHARS = frozenset("零〇○一二三四五六七八九十百千万萬亿億两兩0123456789点點.")
+
+
 def _is_word_char(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
+
+
+def _joined(a: str, b: str, numeral: bool) -> bool:
+    """Are two neighbouring characters one word? Letters and digits are; and a term written in
+    numerals (七一) is no term inside a longer number (一九七一, 二點五一)."""
+    return (_is_word_char(a) and _is_word_char(b)) or (numeral and a in _NUMERAL_CHARS and b in _NUMERAL_CHARS)
+
+
+def _numeral(folded: str) -> bool:
+    return all(ch in _NUMERAL_CHARS for ch in folded)
 
 
 class Glossary:
@@ -234,9 +247,9 @@ class Glossary:
         while i < n:
             best: tuple[int, Term] | None = None
             for j, term in self._terms_from(folded, i):
-                if j >= n or not (_is_word_char(folded[j - 1]) and _is_word_char(folded[j])):
+                if j >= n or not _joined(folded[j - 1], folded[j], _numeral(folded[i:j])):
                     best = (j, term)
-            if best and not (i > 0 and _is_word_char(folded[i]) and _is_word_char(folded[i - 1])):
+            if best and not (i > 0 and _joined(folded[i - 1], folded[i], _numeral(folded[i:best[0]]))):
                 end, term = best
                 hits.append(TermHit(term=term, start=i, end=end, surface=text[i:end]))
                 i = end

@@ -16,7 +16,9 @@ from pipeline.catalog import po
 from pipeline.catalog.entries import EntryInfo, read_entries
 from pipeline.glossary.enforcement import verify
 from pipeline.model import Finding, Flaw, TermHit
-from pipeline.text.numbers import en_figures, english_keys, figure_keys, zh_dates, zh_figures
+from pipeline.text.numbers import (APPROX_OK, APPROX_OPPOSITE, APPROX_WORDS, Figure, desk_number, en_figures,
+                                   figure_keys, keys_of, zh_figures)
+from pipeline.text.dates import zh_dates
 from pipeline.qa.terms import check_terms
 from pipeline.text.script import HAN_CHAR
 
@@ -39,7 +41,7 @@ def _nfkc(text: str) -> str:
 
 
 def check_numbers(source: str, english: str, hits: Sequence[TermHit]) -> list[Flaw]:
-    """Figures: every figure, date and anniversary in the source appears in the English."""
+    """Figures: every figure, date and anniversary in the source appears in the English, with its approximation."""
     text = _nfkc(source)
     out = []
     dates = zh_dates(text)
@@ -49,13 +51,36 @@ def check_numbers(source: str, english: str, hits: Sequence[TermHit]) -> list[Fl
     # Figures inside a date were checked with it; those inside other glossary
     # terms (五個攻堅戰) are the glossary's business.
     covered = [(h.start, h.end) for h in hits] + [(d.start, d.end) for d in dates]
-    target = english_keys(en_figures(english))
+    targets = [(e, keys_of(e)) for e in en_figures(english)]
     for fig in zh_figures(text):
         if any(s <= fig.start < e for s, e in covered):
             continue
-        if not figure_keys(fig) & target:
-            out.append(Flaw("error", f"figure {fig.surface} ({fig.value:g}) is missing or altered", fig.surface))
+        wanted = figure_keys(fig)
+        found = [e for e, keys in targets if keys & wanted]
+        if not found:
+            out.append(Flaw("error", _missing(fig, [e for e, _ in targets]), fig.surface))
+        elif fig.approx:
+            out += _approximation(fig, {e.approx for e in found})
     return out
+
+
+def _missing(fig: Figure, english: Sequence[Figure]) -> str:
+    said = f"figure {fig.surface} ({desk_number(fig.value)})"
+    if fig.unit == "points" and any(e.value == fig.value and e.percent for e in english):
+        return f"{said} is percentage points, not percent"
+    return f"{said} is missing or altered"
+
+
+def _approximation(fig: Figure, qualifiers: set[str]) -> list[Flaw]:
+    """An approximate figure (480多, 約5000) needs its English qualifier; the opposite one is wrong."""
+    if qualifiers & APPROX_OK[fig.approx]:
+        return []
+    expected = f'"{APPROX_WORDS[fig.approx]} {desk_number(fig.value)}"'
+    if wrong := qualifiers & APPROX_OPPOSITE[fig.approx]:
+        return [Flaw("error", f"figure {fig.surface} is {expected}; the English says "
+                              f'"{APPROX_WORDS[sorted(wrong)[0]]}"', fig.surface)]
+    return [Flaw("warning", f"figure {fig.surface} is {expected}; the English does not say it is approximate",
+                 fig.surface)]
 
 
 def _or_accepted(accept: Sequence[str]) -> str:

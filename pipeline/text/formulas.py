@@ -52,7 +52,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.text import lexicon
-from pipeline.text.numbers import chinese_numeral, zh_dates
+from pipeline.text.dates import zh_dates
+from pipeline.text.numbers import chinese_numeral
 from pipeline.text.script import HAN_BMP, fold
 
 NUMERALS = "一二两三四五六七八九十双"

@@ -22,7 +22,7 @@ from pipeline.engines.base import Engine, Hypothesis
 from pipeline.glossary.table import Glossary
 from pipeline.model import Draft, Segment, TermHit
 from pipeline.tm.index import Match, Memory
-from pipeline.tm.placeables import substitute
+from pipeline.text.placeables import substitute
 
 ENGINE = "tm"
 

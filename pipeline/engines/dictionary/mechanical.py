@@ -10,15 +10,17 @@ are what a reviewer can take over unchanged.
 folded, and returns (start, end, English) for each piece it renders, so the
 caller can splice them into text of the same length in either script. This
 is engine output only; what QA accepts as the same figure lives in
-``pipeline.text.numbers``.
+``pipeline.numbers``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 
-from pipeline.text.numbers import chinese_numeral, ordinal, zh_figures
+from pipeline.text.numbers import (APPROX_WORDS, Figure, desk_number, ordinal, plain, small_numeral,
+                                   zh_figures)
 from pipeline.text.script import HAN_UNIFIED
 
 Span = tuple[int, int, str]
@@ -83,8 +85,7 @@ UNITS = {
 _PREFIX_UNITS = {"美元": "$", "美金": "$"}
 _UNIT = re.compile("|".join(sorted(map(re.escape, [*UNITS, *_PREFIX_UNITS]), key=len, reverse=True)))
 _SINGULAR = {"people": "person", "visits": "visit", "times": "time", "years old": "year old"}
-_PERCENT_OF = re.compile(r"百分之(?P<num>\d+(?:\.\d+)?|[零一二三四五六七八九十百点]+)")
-_ORDINAL = re.compile(r"第(?P<num>\d+|[一二三四五六七八九十百]+)")
+_ORDINAL = re.compile(r"第(?P<num>\d+|[零〇一二三四五六七八九十百千两]+)")
 _LATIN_NEIGHBOUR = re.compile(r"[A-Za-z\-_/:.]")
 
 
@@ -98,10 +99,6 @@ _SMALL_COUNT = re.compile(r"(?<![一二三四五六七八九十百千万亿两\d
 _AND_A_HALF = re.compile(r"(?<![\d.])(?P<num>\d+|[一二三四五六七八九十两]{1,3})(?P<unit>个月|个小时|小时|年|天|周)半")
 
 
-def _small(num: str) -> int | None:
-    return int(num) if num.isdigit() else chinese_numeral(num)
-
-
 def _year(y: str) -> str:
     if y.isdigit():
         return y
@@ -110,26 +107,21 @@ def _year(y: str) -> str:
     return "".join(digits[c] for c in y)
 
 
-def english_number(value: float) -> str:
-    """15000 → "15,000"; 2.5e8 → "250 million"; 1.5 → "1.5"."""
-    for size, word in ((1_000_000_000, "billion"), (1_000_000, "million")):
-        if value >= size and round(value / size, 2) * size == value:
-            return f"{value / size:,.2f}".rstrip("0").rstrip(".") + f" {word}"
-    if value == int(value):
-        return f"{int(value):,}"
-    return f"{value:,.6f}".rstrip("0").rstrip(".")
+def english_number(value: Decimal | int) -> str:
+    """15000 → "15,000"; 2.5e8 → "250 million"; 1.5 → "1.5" (the desk style of ``numbers.desk_number``)."""
+    return desk_number(value)
 
 
 def _date(kind: str, m: re.Match) -> str | None:
     g = m.groupdict()
     year = _year(g["y"]) if g.get("y") else ""
     if kind in ("date", "month"):
-        month = _small(g["m"])
+        month = small_numeral(g["m"])
         if not month or not 1 <= month <= 12:
             return None
         name = MONTHS[month - 1]
         if kind == "date":
-            day = _small(g["d"])
+            day = small_numeral(g["d"])
             if not day or not 1 <= day <= 31:
                 return None
             return f"{name} {day}, {year}" if year else f"{name} {day}"
@@ -142,21 +134,21 @@ def _date(kind: str, m: re.Match) -> str | None:
     if kind == "quarter":
         return f"the {_QUARTER[g['q']]} quarter" + (f" of {year}" if year else "")
     if kind == "century":
-        century = _small(g["c"])
+        century = small_numeral(g["c"])
         if not century:
             return None
         if g.get("dec"):
-            decade = _small(g["dec"])
+            decade = small_numeral(g["dec"])
             return f"the {century - 1}{decade:02d}s" if decade is not None else None
         return f"the {ordinal(century)} century"
     if kind == "decade":
-        dec = g["dec"] if g["dec"].isdigit() else str(_small(g["dec"]))
+        dec = g["dec"] if g["dec"].isdigit() else str(small_numeral(g["dec"]))
         return f"the {dec}s" if len(dec) == 4 else f"the '{dec}s"
     if kind == "anniversary":
-        n = _small(g["n"])
+        n = small_numeral(g["n"])
         return f"{ordinal(n)} anniversary" if n else None
     if kind == "grade":
-        return f"grade {_small(g['grade'])}"
+        return f"grade {small_numeral(g['grade'])}"
     if kind == "bc":
         return f"{g['y']} BC"
     if kind == "in-year":
@@ -181,7 +173,7 @@ def dateline(text: str, gloss: Callable[[str], str]) -> Span | None:
     agency = AGENCIES[m.group("agency")]
     when = ""
     if "m" in m.groupdict() and m.group("m"):
-        month, day = _small(m.group("m")), _small(m.group("d"))
+        month, day = small_numeral(m.group("m")), small_numeral(m.group("d"))
         if not month or not 1 <= month <= 12 or not day or not 1 <= day <= 31:
             return None
         when = f", {MONTHS[month - 1]} {day}"
@@ -207,19 +199,54 @@ def _is_code(text: str, start: int, end: int) -> bool:
     return bool(before and _LATIN_NEIGHBOUR.match(before)) or bool(after and re.match(r"[A-Za-z\-_/:]", after))
 
 
+_FRACTION_WORDS = {2: "half", 3: "third", 4: "quarter", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth",
+                   9: "ninth", 10: "tenth"}
+
+
+def _fraction(numer: Decimal, den: int) -> str:
+    """三分之一 "one-third", 四分之三 "three-quarters", 十五分之二 "2/15"."""
+    if den in _FRACTION_WORDS and 1 <= numer <= 9 and numer == int(numer):
+        n = int(numer)
+        return f"{_WORDS[n - 1]}-{_FRACTION_WORDS[den]}{'s' if n > 1 and den > 2 else ''}"
+    return f"{plain(numer)}/{den}"
+
+
+def _count(fig: Figure) -> bool:
+    """A numeral before a measure word: 三所."""
+    return len(fig.surface) == 1 and not fig.surface.isdigit() and 2 <= fig.value <= 9
+
+
+def _figure(fig: Figure) -> str:
+    """The English of one figure, before its unit, qualified as the source qualifies it."""
+    if fig.unit.startswith("/"):
+        number = _fraction(fig.value, int(fig.unit[1:]))
+    elif fig.unit == "ordinal":
+        n = int(fig.value)
+        number = "the " + (_ORDINALS[n - 1] if n <= 10 else ordinal(n))
+    elif _count(fig):
+        number = _WORDS[int(fig.value) - 1]  # 三所 "three", as a desk spells out one to nine
+    else:
+        number = desk_number(abs(fig.value))
+        if fig.value < 0:
+            number = f"minus {number}"
+        if fig.unit == "points":
+            number += " percentage point" if fig.value == 1 else " percentage points"
+        elif fig.percent:
+            number += " percent"
+    return f"{APPROX_WORDS[fig.approx]} {number}" if fig.approx else number
+
+
+def _special(fig: Figure) -> bool:
+    """A figure whose words come first: the 一個 of 一個百分點 is no "a"."""
+    return fig.percent or fig.unit == "points" or fig.unit.startswith("/") or fig.value < 0
+
+
 def figures(text: str, taken: list[Span]) -> list[Span]:
     out: list[Span] = []
-    for m in _PERCENT_OF.finditer(text):
-        value = float(m.group("num")) if m.group("num")[0].isdigit() else None
-        if value is None:
-            whole, _, frac = m.group("num").partition("点")
-            n = chinese_numeral(whole)
-            digits = "".join(_year(c) if c in "〇零一二三四五六七八九" else "" for c in frac)
-            value = float(f"{n}.{digits}") if n is not None and (digits or not frac) else None
-        if value is not None and not _overlaps(m.start(), m.end(), taken + out):
-            out.append((m.start(), m.end(), f"{english_number(value)}%"))
+    found = zh_figures(text)
+    _write_figures([f for f in found if _special(f)], text, taken, out)
     for m in _ORDINAL.finditer(text):
-        n = _small(m.group("num"))
+        n = small_numeral(m.group("num"))
         if n and not _overlaps(m.start(), m.end(), taken + out):
             end = m.end()
             if u := re.match(r"次|个|届|名|位|章|条|号|期|轮|天|年|批|代", text[end:]):
@@ -228,14 +255,14 @@ def figures(text: str, taken: list[Span]) -> list[Span]:
             time = " time" if text[m.end():end] == "次" else ""
             out.append((m.start(), end, f"the {word}{time}"))
     for m in _AND_A_HALF.finditer(text):
-        n = _small(m.group("num"))
+        n = small_numeral(m.group("num"))
         if n and not _overlaps(m.start(), m.end(), taken + out):
             number = _WORDS[n - 1] if not m.group("num").isdigit() and n <= 10 else english_number(n)
             out.append((m.start(), m.end(), f"{number} and a half {UNITS[m.group('unit')]}"))
     for m in _SMALL_COUNT.finditer(text):
         if _overlaps(m.start(), m.end(), taken + out):
             continue
-        n = _small(m.group("num"))
+        n = small_numeral(m.group("num"))
         if n is None:
             continue  # not a numeral the rules read
         unit = UNITS.get(m.group("unit"), "")
@@ -245,27 +272,34 @@ def figures(text: str, taken: list[Span]) -> list[Span]:
         else:
             english = f"{_WORDS[n - 1]} {unit}".strip()
         out.append((m.start(), m.end(), english))
-    # 3000多万 is "more than 30 million": read it as 3000万多, which has the same length.
-    for fig in zh_figures(re.sub(r"(?<=\d)多([万亿])", r"\1多", text)):
+    _write_figures([f for f in found if not _special(f)], text, taken, out)
+    return out
+
+
+def _write_figures(found: list[Figure], text: str, taken: list[Span], out: list[Span]) -> None:
+    for fig in found:
         start, end = fig.start, fig.start + len(fig.surface)
         if _overlaps(start, end, taken + out) or (fig.surface[0].isdigit() and _is_code(text, start, end)):
             continue
-        after = _UNIT.match(text, end) if not fig.percent else None
+        if _count(fig) and not _UNIT.match(text, end):
+            continue  # 两国 "both countries", 七大洲: the gloss says it better than "two", "seven"
+        plain_figure = not fig.percent and fig.unit in ("", "times")
+        unit = _UNIT.match(text, end) if plain_figure else None
         word = ""
-        if after:
-            if after.group() == "年" and fig.value == int(fig.value) and 1000 <= fig.value <= 2100:
-                after = None  # a year the date patterns did not take
+        if unit:
+            if unit.group() == "年" and fig.value == int(fig.value) and 1000 <= fig.value <= 2100:
+                unit = None  # a year the date patterns did not take
             else:
-                end = after.end()
-                word = UNITS.get(after.group(), "")
-        number = english_number(fig.value) + ("%" if fig.percent else "")
-        if after and after.group() in _PREFIX_UNITS:
-            number = _PREFIX_UNITS[after.group()] + number
+                end = unit.end()
+                word = UNITS.get(unit.group(), "")
+        number = _figure(fig)
+        if unit and unit.group() in _PREFIX_UNITS:
+            # $ goes before the number, after its qualifier: "more than $5,000".
+            qualifier = APPROX_WORDS[fig.approx] + " " if fig.approx else ""
+            number = qualifier + _PREFIX_UNITS[unit.group()] + number[len(qualifier):]
         if word and fig.value == 1:
             word = _SINGULAR.get(word, word)
-        english = f"{number} {word}" if word else number
-        out.append((start, end, f"more than {english}" if fig.approx else english))
-    return out
+        out.append((start, end, f"{number} {word}" if word else number))
 
 
 def spans(text: str) -> list[Span]:
