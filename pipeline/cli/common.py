@@ -46,7 +46,7 @@ def printable(text: object) -> str:
 _UNSHOWABLE_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
-def shown(text: str) -> str:
+def terminal_text(text: str) -> str:
     """Text with lines and tabs (an exported article, a TSV) made safe for a terminal:
     every other control character as an escape, as ``printable`` does."""
     return _UNSHOWABLE_IN_TEXT.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
@@ -224,7 +224,7 @@ def _deliver(text: str, output: Path | None) -> None:
         write_atomic(output, text)
     else:
         # color=True: click would otherwise strip what looks like a colour code from text it pipes.
-        click.echo(shown(text) if _to_terminal() else text, nl=False, color=True)
+        click.echo(terminal_text(text) if _to_terminal() else text, nl=False, color=True)
 
 
 
@@ -237,6 +237,20 @@ follow_option = click.option(
     help="Allow a source, output or glossary file that links outside its article or glossary folder.",
 )
 
+
+
+def _warn_loose_texts(obj: Context, paths) -> None:
+    """Name every text file lying loose in the project's translations/, which no run picks up
+    (unless this run names it)."""
+    from pipeline.workspace.locate import loose_texts
+
+    project = _project(paths)
+    if project is None:
+        return
+    named = {os.path.realpath(p) for p in paths}
+    for path, message in loose_texts(Path(os.path.relpath(project.translations))):
+        if os.path.realpath(path) not in named:
+            obj.warn(f"{path}: {message}")
 
 
 def _warn_unread_settings(obj: Context, paths, articles) -> None:

@@ -17,7 +17,7 @@ from pipeline.cli.common import (
     glossary_option,
     _null,
     _reads,
-    shown,
+    terminal_text,
 )
 
 
@@ -154,4 +154,4 @@ def eval_cmd(obj: Context, engine, test_set, pud_folder, catalogs, limit, seed, 
     if as_json:
         _emit({**result.as_json(), "settings": None if config_file is None else str(config_file)})
     else:
-        click.echo(shown(ev.describe(result)), nl=False)
+        click.echo(terminal_text(ev.describe(result)), nl=False)
