@@ -167,8 +167,6 @@ def translate_article(
         if article.catalog.exists() and article.catalog.read_text(encoding="utf-8") != text:
             backup(article.catalog)
         write_if_changed(article.catalog, text)
-        if memory is not None:
-            memory.written(article.catalog, catalog)
         write_outputs(article, segments, hits, catalog, lang, checks)
         result = ArticleResult(article=article.slug, catalog=str(article.catalog), html=str(article.html),
                                text=str(article.text), merge=stats,
@@ -176,6 +174,10 @@ def translate_article(
                                seconds=time.perf_counter() - started)
         if state_key is not None:
             incremental.record(article, state_key, result)  # inside the lock: these outputs, these inputs
+        if memory is not None:
+            # Last: the index is derived, and an index that fails here (a full disk) leaves the
+            # article's outputs all written; the next run's sync reads the catalog instead.
+            memory.written(article.catalog, catalog)
     return result
 
 

@@ -274,7 +274,7 @@ def test_eval_reads_the_projects_settings_from_any_folder(tmp_path, monkeypatch)
     monkeypatch.chdir(tsv.parent)
     result = run("eval", "--set", tsv.name, "--engine", "dictionary")
     assert result.exit_code == 2
-    assert result.stderr.strip() == f"error: {root / 'zhen.toml'}:2: [argos] beam_size: must be at least 1"
+    assert result.stderr.strip() == f"error: {root / 'zhen.toml'}:2: [argos] beam_size: must be a whole number from 1 to 64, not 0"
 
 
 def write_pud(folder: Path, pairs) -> Path:

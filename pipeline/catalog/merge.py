@@ -16,8 +16,8 @@ import polib
 from pipeline import __version__
 from pipeline.catalog import po
 from pipeline.catalog.entries import is_machine_draft, needs_draft, owned, references, state
-from pipeline.catalog.notes import (NOTE_BUDGET, Shown, draft_lines, draft_note, kept_draft_lines, note_cost, notes,
-                                    term_lines)
+from pipeline.catalog.notes import (NOTE_BUDGET, Shown, draft_lines, draft_note, kept_draft_lines, note_cost, note_line,
+                                    notes, term_lines)
 from pipeline.errors import CatalogError
 from pipeline.model import Draft, MergeStats, Segment, TermHit
 from pipeline.text.placeables import substitute
@@ -195,7 +195,7 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
     qa = list(annotate(first, entry.msgstr)) if annotate is not None and entry.msgstr else []
     room = NOTE_BUDGET - sum(note_cost(line) for line in qa + lines if line)
     terms = term_lines(hits.get(first.id, ()), nested.get(first.id, ()), shown, room=room)
-    entry.comment = "\n".join(line for line in qa + terms + lines[1:] + lines[:1] if line)
+    entry.comment = "\n".join(note_line(line) for line in qa + terms + lines[1:] + lines[:1] if line)
     return entry
 
 

@@ -25,6 +25,7 @@ from pipeline.cli.common import (
     _warn_loose_texts,
     _memory,
     _null,
+    _reads,
 )
 
 
@@ -37,7 +38,7 @@ from pipeline.cli.common import (
                    "installed, else the dictionary engine.")
 @click.option("--purge-obsolete", is_flag=True, help="Drop entries whose sentence left the article.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article on stdout.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
               help="Settings file (default: the project's zhen.toml when present).")
 @click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]),
               help="Argos: where CTranslate2 runs [cpu]; auto: CUDA when it sees a GPU.")
@@ -82,10 +83,10 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
 
     for source in sources:  # before settings or a project are looked for: the mistake is the path
         refuse_non_article(source)
-    config, config_file = _settings(config_path, sources)
+    config, config_file = _settings(obj, config_path, sources)
     options = argos_options(config, path=config_file, device=device,
                             compute_type=compute_type, beam_size=beam_size, intra_threads=intra_threads)
-    from pipeline.workspace.outputs import check_articles
+    from pipeline.workspace.outputs import article_outputs, check_articles, refuse_overwrites
 
     llm = llm_options(config, path=config_file)
     from pipeline.glossary import scope
@@ -105,8 +106,11 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     _warn_loose_texts(obj, sources)
     articles = to_translate(sources, output=output, root=_root(sources), follow_symlinks=follow_symlinks)
     check_articles(articles)  # before anything is written: no output may be a source
+    refuse_overwrites([o for a in articles for o in article_outputs(a)],
+                      _reads(sources, config=config_file, glossary=glossary_path, follow_symlinks=follow_symlinks,
+                             catalogs=False))  # nor what the memory, the glossary or the settings are
     _warn_unread_settings(obj, sources, articles)
-    memory = _memory(obj, sources, quiet=as_json)
+    memory = _memory(obj, sources, quiet=as_json, follow_symlinks=follow_symlinks)
     # LLMOptions holds the key's variable name, never the key: nothing secret reaches the state file.
     settings = incremental.settings_key(engine=engine, options=(options, llm), purge_obsolete=purge_obsolete,
                                         memory=f"{memory.digest}|min:{min_score}|place:{forced}|places:{places}")
@@ -154,7 +158,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
             elif summary:
                 pass
             elif as_json:
-                _emit(result.as_json())
+                _emit({**result.as_json(), "settings": None if config_file is None else str(config_file)})
             else:
                 done = "up to date, " if result.up_to_date else ""
                 obj.err.print(printable(f"{result.article}: {done}{_breakdown(result)} → {result.catalog}"),
@@ -207,7 +211,7 @@ def segment_cmd(obj: Context, file, as_json, explain) -> None:
         if as_json:
             _emit({"id": seg.id, "paragraph": seg.paragraph, "role": seg.role, "text": seg.text})
         else:
-            click.echo(f"{seg.id:>3}  {seg.role:<8} {seg.text}")
+            click.echo(f"{seg.id:>3}  {seg.role:<8} {printable(seg.text)}")
 
 
 @click.command()

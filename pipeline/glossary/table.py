@@ -325,12 +325,14 @@ class Glossary:
         return {seg.id: self.match(seg.text, seg.simplified) for seg in segments}
 
 
+MAX_GLOSSARY_BYTES = 16 * 1024 * 1024  # a hundred times the largest glossary a desk keeps
+
+
 def read_text(path: Path) -> str:
     """A glossary file's text; GlossaryError when unreadable, or not UTF-8 (citing the line)."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as e:
-        raise GlossaryError(f"cannot read: {e.strerror}", path=path) from e
+    from pipeline.workspace.files import read_regular
+
+    data = read_regular(path, max_bytes=MAX_GLOSSARY_BYTES, error=GlossaryError, what="a glossary file")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -361,11 +363,16 @@ def glossary_files(location: Path, *, follow_symlinks: bool = False) -> list[Pat
     """``location`` itself, or every ``*.tsv`` in it (refusing links out of it unless ``follow_symlinks``)."""
     from pipeline.workspace import links
 
+    from pipeline.workspace.files import not_a_file
+
     location = Path(location)
     if location.is_file():
         return [location]
     if not location.is_dir():
-        raise GlossaryError("no such glossary file or folder", path=location)
+        what = not_a_file(location)
+        raise GlossaryError(f"is {what}, not a glossary file or folder" if what else
+                            "a link to nothing" if location.is_symlink() else "no such glossary file or folder",
+                            path=location)
     found = sorted(location.glob("*.tsv"))
     return found if follow_symlinks else links.check_glossary(found, location)
 
