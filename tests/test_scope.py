@@ -135,7 +135,7 @@ def test_translate_records_the_scope_and_keeps_tianjin_out_of_a_shaoxing_article
     assert forced.exit_code == 0, forced.output
     catalog = (folder / "en.po").read_text(encoding="utf-8")
     assert '"X-Zhen-Scope: 天津; declared with --place\\n"' in catalog
-    assert 'glossary: 市委 = "CPC Tianjin Municipal Committee"' in catalog
+    assert '#. 市委 = "CPC Tianjin Municipal Committee"' in catalog
 
 
 def test_zhen_toml_declares_places_for_folder_globs(tmp_path):
