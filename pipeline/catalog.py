@@ -74,7 +74,8 @@ def setup_hash(signature: str) -> str:
     return hashlib.sha256(signature.encode("utf-8")).hexdigest()[:8]
 
 
-NOTE_KEYS = ("role", "glossary", "glossary (inside a longer term)", *DRAFT_KEYS, "edited", "match", "qa")
+# draft-fault: why the engine left this sentence undrafted on the last run (rewritten every run).
+NOTE_KEYS = ("role", "glossary", "glossary (inside a longer term)", *DRAFT_KEYS, "draft-fault", "edited", "match", "qa")
 _WORD_HYPHEN = re.compile(r"[^\W\d_]-$")  # where textwrap breaks a hyphenated word
 _NOTE_START = re.compile("(" + "|".join(re.escape(k) for k in sorted(NOTE_KEYS, key=len, reverse=True)) + r"):(?: |$)")
 
@@ -418,7 +419,8 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
     old_entry = plan.olds.get(msgid)
     if old_entry is not None:
         entry.tcomment = old_entry.tcomment
-    if first.id in drafts:
+    fault = drafts[first.id].fault if first.id in drafts else ""
+    if first.id in drafts and not fault:
         d = drafts[first.id]
         entry.msgstr = d.text
         entry.flags = ["fuzzy"]
@@ -454,6 +456,9 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
                      "compare with the previous source")
     else:
         counts["untranslated"] += 1
+    if fault:
+        counts["failed"] += 1
+        lines.append(f"draft-fault: {drafts[first.id].engine}: {fault}")
     if annotate is not None and entry.msgstr:
         lines += annotate(first, entry.msgstr)
     entry.comment = "\n".join(lines)
@@ -526,8 +531,8 @@ def merge(
     plan = _plan(segments, old, signature, exact)
     drafts = drafter(plan.to_draft) if plan.to_draft else {}
     catalog = polib.POFile(wrapwidth=po.WIDTH)
-    counts = dict(reused=0, reviewed=0, edited=0, fuzzy=0, untranslated=0)
-    shown = _Shown.start(old, drafts.values())
+    counts = dict(reused=0, reviewed=0, edited=0, fuzzy=0, untranslated=0, failed=0)
+    shown = _Shown.start(old, [d for d in drafts.values() if not d.fault])
     for msgid, segs in plan.order.items():
         catalog.append(_build_entry(msgid, segs, plan, drafts, source_name=source_name, hits=hits,
                                     nested=nested or {}, annotate=annotate, counts=counts, shown=shown))
@@ -536,9 +541,10 @@ def merge(
     obsolete = _keep_obsolete(catalog, old, plan.order) if old is not None and not purge_obsolete else 0
     changed = _set_header(catalog, old, slug=slug, source_language=source_language, now=now)
     stats = MergeStats(
-        segments=len(segments), entries=len(plan.order), drafted=len(plan.to_draft), reused=counts["reused"],
+        segments=len(segments), entries=len(plan.order), drafted=len(plan.to_draft) - counts["failed"],
+        reused=counts["reused"],
         reviewed=counts["reviewed"], edited=counts["edited"], fuzzy_matched=counts["fuzzy"],
-        untranslated=counts["untranslated"], obsolete=obsolete, changed=changed,
+        untranslated=counts["untranslated"], obsolete=obsolete, changed=changed, failed=counts["failed"],
     )
     return catalog, stats
 

@@ -323,15 +323,32 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
             if isinstance(result, Failure):
                 failures += 1
                 labelled(obj.err, "error", "red", result.error)
-            elif as_json:
-                _emit(result.as_json())
             else:
+                _report_faults(obj, result)
+                if as_json:
+                    _emit(result.as_json())
+                    continue
                 obj.err.print(printable(f"{result.article}: {result.segments} segments, {result.drafted} drafted, "
                                         f"{result.tm} from memory, {result.reused} reused, "
                                         f"{result.reviewed} reviewed, {result.untranslated} untranslated "
                                         f"→ {result.catalog}"), soft_wrap=True, markup=False)
+                if result.usage is not None:
+                    u = result.usage
+                    speed = (f"{u.tokens:,} tokens generated, {u.tokens_per_s:g} tokens/s" if u.tokens_per_s is not None
+                             else "the server reported no token counts")
+                    obj.err.print(f"{result.article}: {u.answers} answers in {u.seconds:.1f} s, {speed}",
+                                  soft_wrap=True, markup=False)
     if failures:
         sys.exit(2)
+
+
+def _report_faults(obj: Context, result) -> None:
+    """A warning per sentence the engine left undrafted: the run goes on, and a re-run asks for them again."""
+    for line, why in result.faults:
+        obj.warn(f"{result.article}: line {line} left untranslated: {why}")
+    if result.faults:
+        obj.warn(f"{result.article}: {len(result.faults)} sentence(s) left untranslated; run `zhen translate` "
+                 "again to ask for them (the drafts written are kept)")
 
 
 def _warn_unread_settings(obj: Context, paths, articles) -> None:

@@ -17,7 +17,7 @@ from pipeline.articles import Article
 from pipeline.engines import EngineProvider
 from pipeline.files import article_lock, backup, write_if_changed
 from pipeline.glossary import Glossary
-from pipeline.model import ArticleResult, Progress, Segment, TermHit, no_progress
+from pipeline.model import ArticleResult, Progress, Segment, TermHit, Usage, no_progress
 from pipeline.qa.article import SegmentQA
 from pipeline.segment import segment
 from pipeline.source import read_article
@@ -94,6 +94,8 @@ def translate_article(
         ownership.check(article, old)  # and so does another source's catalog
 
         from_memory: set[int] = set()  # segments drafted from the translation memory
+        faults: dict[int, str] = {}  # segments the engine could not draft, and why
+        usage: list[Usage] = []
 
         def drafter(todo: Sequence[Segment]):
             drafts = memory.draft(todo, hits) if memory is not None else {}
@@ -103,8 +105,13 @@ def translate_article(
                 engine = engines.get(drafting=True)
                 drafts.update(engine.draft(rest, hits, progress=progress or no_progress,
                                             context=segments))
+                spent = engine.usage()
+                if spent is not None:
+                    usage.append(spent)
+            faults.update({sid: d.fault for sid, d in drafts.items() if d.fault})
             return drafts
 
+        line = {seg.id: seg.line for seg in segments}
         signature = engines.signature()  # cheap: engines load their models on first draft
         expected = memory.signatures(signature) if memory is not None else signature
         checks = SegmentQA(hits, glossary)
@@ -134,8 +141,11 @@ def translate_article(
         write_outputs(article, segments, hits, catalog, lang, checks)
         result = ArticleResult(article=article.slug, catalog=str(article.catalog), html=str(article.html),
                                text=str(article.text), merge=stats, tm=len(from_memory),
-                               seconds=time.perf_counter() - started)
-        if state_key is not None:
+                               seconds=time.perf_counter() - started,
+                               faults=tuple((line[sid], why) for sid, why in sorted(faults.items())),
+                               usage=usage[0] if usage else None)
+        # A run that left sentences undrafted is not finished: the next one must ask for them again.
+        if state_key is not None and not faults:
             incremental.record(article, state_key, result)  # inside the lock: these outputs, these inputs
     return result
 

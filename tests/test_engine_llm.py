@@ -8,8 +8,8 @@ import pytest
 from devkit.llm_server import LLMServer, echo
 from pipeline import __version__, script
 from pipeline.catalog import setup_hash
-from pipeline.glossary import load_glossary
-from pipeline.engines.llm import PROMPT_HASH, LLMEngine, clean_answer
+from pipeline.glossary import Glossary, load_glossary
+from pipeline.engines.llm import PROMPT_HASH, LLMEngine, answer_budget, clean_answer, strip_control_tokens
 from pipeline.errors import EngineError
 from pipeline.engines.llm import LLMOptions
 from pipeline.model import Segment
@@ -36,16 +36,21 @@ def test_requests_have_the_api_shape_and_answers_find_their_segments(glossary, s
         drafts = engine(server, glossary, concurrency=8).draft(sample, context=sample)
     assert server.problems == []
     distinct = list(dict.fromkeys(s.text for s in sample))
-    assert len(server.requests) == len(sample) and {b["messages"][-1]["content"] for b in server.requests} \
+    first = [b for b in server.requests if len(b["messages"]) == 2]
+    assert len(first) == len(sample) and {b["messages"][-1]["content"] for b in first} \
         == {f"Translate into English:\n\n{t}" for t in distinct}
     # Answers came back in another order than they were sent, yet each draft is its own segment's.
-    sent = [b["messages"][-1]["content"].split("\n\n", 1)[1] for b in server.requests]
+    sent = [b["messages"][1]["content"].split("\n\n", 1)[1] for b in server.requests]
     assert server.finished != sent and sorted(server.finished) == sorted(sent)
     assert {sid: d.text for sid, d in drafts.items()} == {s.id: echo(s.text) for s in sample}
     assert 1 < server.peak <= 8
+    budget = {s.text: answer_budget(s.text, 512) for s in sample}
     for body in server.requests:
         assert body["model"] == "test-model" and body["temperature"] == 0 and body["stream"] is False
-        assert [m["role"] for m in body["messages"]] == ["system", "user"]
+        assert body["max_tokens"] == budget[body["messages"][1]["content"].split("\n\n", 1)[1]] <= 512
+        # The echo misses every glossary rendering: a segment with terms is asked once more, in the same
+        # conversation; one without is asked once.
+        assert [m["role"] for m in body["messages"]] in (["system", "user"], ["system", "user", "assistant", "user"])
     assert all(d.engine == "llm" and d.signature.startswith(f"engine:llm|model:test-model|prompt:{PROMPT_HASH}|")
                for d in drafts.values())
 
@@ -99,10 +104,13 @@ def test_clean_answer(answer, source, expected):
     assert clean_answer(answer, source) == expected
 
 
-def test_429_is_retried_after_the_time_the_server_asks(glossary):
+NO_TERMS = Glossary(())
+
+
+def test_429_is_retried_after_the_time_the_server_asks():
     seg = Segment(1, 1, 1, "body", "天津市委召開會議。")
     with LLMServer(faults={seg.text: ["429", "500"]}, retry_after="1") as server:
-        draft = engine(server, glossary, max_retries=2).draft([seg])[1]
+        draft = engine(server, NO_TERMS, max_retries=2).draft([seg])[1]
     assert draft.text == echo(seg.text)
     first, second, third = server.times[seg.text]
     assert second - first >= 0.9  # Retry-After: 1
@@ -114,15 +122,96 @@ def test_429_is_retried_after_the_time_the_server_asks(glossary):
     ("429", "HTTP 429 Too Many Requests after 1 retries: Rate limit reached."),
     ("malformed", "the answer is not JSON"),
     ("shape", "the answer is not a chat completion (no choices[0].message.content)"),
-    ("hang", "no answer within 0.5 s"),
+    ("hang", "no answer within 0.5 s (timeout_s in [llm])"),
+    ("runaway", "the answer was cut off at max_tokens (80) twice: the model does not stop; is the server applying "
+                "the model's chat template, and is the model an instruct (chat) model rather than a base model?"),
+    ("tokens", "the answer is chat-template tokens and no translation"),
+    ("echo", "the answer repeats the prompt ('Translate into English:"),
+    ("ctrl", "the answer holds the control character U+0004 at character 3"),
+    ("surrogate", "the answer holds a lone surrogate (U+D800) at character 0"),
+    ("latin1", "the answer is not UTF-8 (byte"),
+    ("endless", "the answer goes on past 71,936 bytes, more than a translation of max_tokens (100) can take"),
+    ("huge", "the answer is 800,000,000 bytes, over the 71,936 a translation of max_tokens (100) can take"),
 ])
-def test_a_fault_ends_the_draft_with_one_line_naming_the_url(glossary, fault, message):
-    segs = [Segment(i, i, i, "body", f"第{i}句。") for i in range(1, 7)]
+def test_a_fault_of_one_answer_leaves_that_segment_alone_untranslated(fault, message):
+    segs = [Segment(i, i, i, "body", f"第{i}句話。") for i in range(1, 7)]
+    segs[2] = Segment(3, 3, 3, "body", "第三句話，長一點。")  # 9 characters: max_tokens 4 × 9 + 64 = 100
+    if fault == "runaway":
+        segs[2] = Segment(3, 3, 3, "body", "第三句。")  # 4 characters: 80
     with LLMServer(faults={segs[2].text: [fault] * 2}, retry_after="0") as server:
-        with pytest.raises(EngineError) as e:
-            engine(server, glossary, max_retries=1, timeout_s=0.5, concurrency=3).draft(segs)
-    assert str(e.value).startswith(f"{server.base_url}/chat/completions: {message}")
-    assert "\n" not in str(e.value)
+        drafts = engine(server, NO_TERMS, max_retries=1, timeout_s=0.5, concurrency=3).draft(segs)
+    assert {sid: d.text for sid, d in drafts.items() if sid != 3} == {s.id: echo(s.text) for s in segs if s.id != 3}
+    assert drafts[3].text == "" and drafts[3].fault.startswith(message), drafts[3].fault
+    assert "\n" not in drafts[3].fault
+    assert all(not d.fault for sid, d in drafts.items() if sid != 3)
+    if fault == "endless":
+        assert server.sent_bytes < 64 * 1024 * 1024  # the client hung up long before the server's end
+
+
+def test_an_answer_cut_off_once_is_asked_for_again_at_temperature_0():
+    seg = Segment(1, 1, 1, "body", "天津。")
+    with LLMServer(faults={seg.text: ["runaway"]}) as server:
+        draft = engine(server, NO_TERMS, temperature=0.7).draft([seg])[1]
+    assert draft.text == echo(seg.text) and not draft.fault
+    assert [(b["temperature"], b["max_tokens"]) for b in server.requests] == [(0.7, 76), (0, 76)]
+
+
+def test_every_answer_is_bounded_by_max_tokens_from_the_segment_and_the_cap():
+    short, long = Segment(1, 1, 1, "body", "天津。"), Segment(2, 2, 2, "body", "天" * 300)
+    with LLMServer(faults={long.text: ["runaway", "runaway"]}) as server:
+        eng = engine(server, NO_TERMS, max_tokens=200)
+        drafts = eng.draft([short, long])
+    assert sorted(b["max_tokens"] for b in server.requests) == [76, 200, 200]
+    assert drafts[1].text == echo(short.text) and drafts[2].fault.startswith("the answer was cut off at max_tokens (200)")
+    usage = eng.usage()
+    # "EN<天津。>" is 7 characters, 2 tokens; the other answer is cut at 200 tokens, twice.
+    assert (usage.answers, usage.reported, usage.over_budget, usage.tokens) == (3, 3, 0, 2 + 200 + 200)
+
+
+@pytest.mark.parametrize("answer, text, after", [
+    ("The city met.<|im_end|>", "The city met.", ""),
+    ("<|im_start|>assistant\nThe city met.<|im_end|>\n<|im_start|>user\nmore", "The city met.", "<|im_end|>"),
+    ("The city met.<end_of_turn>\n<start_of_turn>model\nThe city met.", "The city met.", "<end_of_turn>"),
+    ("The city met.<|eot_id|>", "The city met.", ""),
+    ("The city met.</s>", "The city met.", ""),
+    ("The city met.", "The city met.", ""),
+    ("<|im_end|><|im_start|>", "", ""),
+])
+def test_strip_control_tokens(answer, text, after):
+    assert strip_control_tokens(answer) == (text, after)
+
+
+def test_an_answer_that_goes_on_past_its_turn_is_cut_and_noted():
+    seg = Segment(1, 1, 1, "body", "天津。")
+    with LLMServer(faults={seg.text: ["turns"]}) as server:
+        draft = engine(server, NO_TERMS).draft([seg])[1]
+    assert draft.text == echo(seg.text)
+    assert draft.notes == ("draft-check: the answer went on after <|im_end|>; what followed was dropped (is the "
+                           "server applying the model's chat template, and is the model an instruct (chat) model "
+                           "rather than a base model?)",)
+
+
+def test_a_draft_missing_a_rendering_is_asked_again_naming_it_and_the_better_answer_kept(glossary, sample):
+    seg = next(s for s in sample if "三個高地" in s.text or "三个高地" in s.text)
+    wanted = [h for h in glossary.match(seg.text)]
+    with LLMServer(answer=lambda src: "Build the heights now.",
+                   follow_up=lambda src, msg: "Build the " + ", ".join(h.term.english for h in wanted) + ".") as s1:
+        better = engine(s1, glossary).draft([seg], context=sample)[seg.id]
+    first, again = s1.requests
+    assert [m["role"] for m in again["messages"]] == ["system", "user", "assistant", "user"]
+    assert again["messages"][:2] == first["messages"] and again["messages"][2]["content"] == "Build the heights now."
+    for hit in wanted:
+        assert f"use '{hit.term.english}' for {hit.surface}" in again["messages"][3]["content"]
+    assert better.missing_terms == () and better.text.startswith("Build the " + wanted[0].term.english)
+    # A follow-up that is worse than the first answer is not kept.
+    with LLMServer(answer=lambda src: "Build the " + ", ".join(h.term.english for h in wanted[:1]) + ".",
+                   follow_up=lambda src, msg: "Nothing.") as s2:
+        kept = engine(s2, glossary).draft([seg], context=sample)[seg.id]
+    assert kept.text.startswith("Build the " + wanted[0].term.english) and len(s2.requests) == 2
+    # An answer that has every rendering is not asked again.
+    with LLMServer(answer=lambda src: "Build the " + ", ".join(h.term.english for h in wanted) + ".") as s3:
+        engine(s3, glossary).draft([seg], context=sample)
+    assert len(s3.requests) == 1
 
 
 def test_a_server_asking_for_a_long_pause_is_reported_not_waited_for(glossary):
@@ -209,7 +298,7 @@ def test_the_environment_overrides_the_table(tmp_path, article_dir, monkeypatch)
         monkeypatch.setenv("ZHEN_LLM_MODEL", server.model)
         result = invoke("translate", article_dir, "--config", path, "--engine", "llm", "--json")
     assert result.exit_code == 0, result.output
-    assert len(server.requests) == 45
+    assert len([b for b in server.requests if len(b["messages"]) == 2]) == 45
 
 
 def test_a_fault_leaves_the_catalog_untouched_and_exits_2(tmp_path, article_dir):
