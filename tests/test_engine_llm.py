@@ -125,8 +125,8 @@ def test_429_is_retried_after_the_time_the_server_asks():
     ("hang", "no answer within 0.5 s (timeout_s in [llm])"),
     ("runaway", "the answer was cut off at max_tokens (80) twice: the model does not stop; is the server applying "
                 "the model's chat template, and is the model an instruct (chat) model rather than a base model?"),
-    ("tokens", "the answer is chat-template tokens and no translation"),
-    ("echo", "the answer repeats the prompt ('Translate into English:"),
+    ("tokens", "the answer is chat-template tokens (such as im_start) and no translation; is the server"),
+    ("echo", "the answer repeats the prompt instead of translating it; is the server applying"),
     ("ctrl", "the answer holds the control character U+0004 at character 3"),
     ("surrogate", "the answer holds a lone surrogate (U+D800) at character 0"),
     ("latin1", "the answer is not UTF-8 (byte"),
@@ -170,8 +170,8 @@ def test_every_answer_is_bounded_by_max_tokens_from_the_segment_and_the_cap():
 
 @pytest.mark.parametrize("answer, text, after", [
     ("The city met.<|im_end|>", "The city met.", ""),
-    ("<|im_start|>assistant\nThe city met.<|im_end|>\n<|im_start|>user\nmore", "The city met.", "<|im_end|>"),
-    ("The city met.<end_of_turn>\n<start_of_turn>model\nThe city met.", "The city met.", "<end_of_turn>"),
+    ("<|im_start|>assistant\nThe city met.<|im_end|>\n<|im_start|>user\nmore", "The city met.", "im_end"),
+    ("The city met.<end_of_turn>\n<start_of_turn>model\nThe city met.", "The city met.", "end_of_turn"),
     ("The city met.<|eot_id|>", "The city met.", ""),
     ("The city met.</s>", "The city met.", ""),
     ("The city met.", "The city met.", ""),
@@ -186,7 +186,7 @@ def test_an_answer_that_goes_on_past_its_turn_is_cut_and_noted():
     with LLMServer(faults={seg.text: ["turns"]}) as server:
         draft = engine(server, NO_TERMS).draft([seg])[1]
     assert draft.text == echo(seg.text)
-    assert draft.notes == ("draft-check: the answer went on after <|im_end|>; what followed was dropped (is the "
+    assert draft.notes == ("draft-check: the answer went on after the chat-template token im_end; what followed was dropped (is the "
                            "server applying the model's chat template, and is the model an instruct (chat) model "
                            "rather than a base model?)",)
 
@@ -361,3 +361,114 @@ def test_a_new_temperature_refreshes_untouched_drafts(tmp_path, article_dir):
         warmer = invoke("translate", article_dir, "--config", config(tmp_path, server, temperature=0.7),
                         "--engine", "llm", "--json")
     assert [json.loads(r.stdout)["drafted"] for r in (first, same, warmer)] == [45, 0, 45]
+
+
+def entries_by_text(article_dir):
+    from pipeline import po
+
+    return {e.msgid: e for e in po.read_catalog(article_dir / "en.po")}
+
+
+def first_asks(server) -> list[str]:
+    """The sources the server was asked for (follow-ups and retries not counted)."""
+    return [b["messages"][1]["content"].split("\n\n", 1)[1] for b in server.requests if len(b["messages"]) == 2]
+
+
+def test_a_timeout_on_one_of_45_segments_keeps_the_other_44_and_a_rerun_asks_only_for_it(tmp_path, article_dir,
+                                                                                           sample):
+    slow = sample[7].text
+    with LLMServer(faults={slow: ["hang"]}) as server:
+        path = config(tmp_path, server, timeout_s=1)
+        result = invoke("translate", article_dir, "--config", path, "--engine", "llm", "--json")
+        assert result.exit_code == 0, result.output
+        report = json.loads(result.stdout)
+        assert (report["drafted"], report["failed"], report["untranslated"]) == (44, 1, 1)
+        assert report["faults"] == [{"line": sample[7].line, "reason": "no answer within 1 s (timeout_s in [llm])"}]
+        assert report["usage"]["answers"] >= 44 and report["usage"]["tokens"] > 0
+        assert f"warning: tianjin: line {sample[7].line} left untranslated: no answer within 1 s" in result.stderr
+        entries = entries_by_text(article_dir)
+        assert entries[slow].msgstr == "" and "draft-fault: llm: no answer within 1 s (timeout_s in [llm])" \
+            in entries[slow].comment
+        assert sum(1 for e in entries.values() if e.msgstr == echo(e.msgid) and "fuzzy" in e.flags) == 44
+        asked = len(server.requests)
+        again = invoke("translate", article_dir, "--config", path, "--engine", "llm", "--json")
+    assert again.exit_code == 0, again.output
+    assert first_asks(server)[-1:] == [slow] and first_asks(server).count(slow) == 2
+    assert all(len(b["messages"]) == 4 or b["messages"][1]["content"].endswith(slow)
+               for b in server.requests[asked:])
+    report = json.loads(again.stdout)
+    assert (report["drafted"], report["failed"], report["reused"], report["untranslated"]) == (1, 0, 44, 0)
+    entries = entries_by_text(article_dir)
+    assert entries[slow].msgstr == echo(slow) and "draft-fault" not in entries[slow].comment
+    assert "warning" not in again.stderr
+
+
+def test_control_tokens_control_characters_and_runaway_answers_never_reach_a_catalog(tmp_path, article_dir, sample):
+    faults = {sample[1].text: ["tokens"], sample[2].text: ["ctrl"], sample[3].text: ["runaway", "runaway"],
+              sample[4].text: ["endless"], sample[5].text: ["surrogate"], sample[6].text: ["latin1"],
+              sample[8].text: ["turns"], sample[9].text: ["echo"]}
+    with LLMServer(faults=faults) as server:
+        result = invoke("translate", article_dir, "--config", config(tmp_path, server), "--engine", "llm")
+    assert result.exit_code == 0, result.output
+    assert "7 sentence(s) left untranslated; run `zhen translate` again" in result.stderr
+    assert "answers in" in result.stderr and "tokens/s" in result.stderr
+    raw = (article_dir / "en.po").read_text(encoding="utf-8")
+    for leak in ("<|im", "\x04", "and so on", "Translate into English", "\ud800", "caf"):
+        assert leak not in raw
+    entries = entries_by_text(article_dir)
+    for i in (1, 2, 3, 4, 5, 6, 9):
+        assert entries[sample[i].text].msgstr == "" and "draft-fault: llm: " in entries[sample[i].text].comment
+    assert entries[sample[8].text].msgstr == echo(sample[8].text)
+    assert "draft-check: the answer went on after the chat-template token im_end" in entries[sample[8].text].comment
+    # zhen reads its own catalog again.
+    assert invoke("check", article_dir).exit_code in (0, 1)
+
+
+@pytest.mark.parametrize("suffix", ["\n", "\r\n", "\r"])
+def test_a_key_with_one_line_end_is_sent_without_it(tmp_path, article_dir, monkeypatch, suffix):
+    monkeypatch.setenv("ZHEN_TEST_KEY", KEY + suffix)
+    with LLMServer(key=KEY) as server:
+        result = invoke("translate", article_dir, "--config", config(tmp_path, server, api_key_env="ZHEN_TEST_KEY"),
+                        "--engine", "llm", "--json")
+    assert result.exit_code == 0, result.output
+    assert {h["Authorization"] for h in server.headers} == {f"Bearer {KEY}"}
+
+
+@pytest.mark.parametrize("bad, what", [
+    (KEY + " \n", "a space or line end at character 30 of 30"),
+    (KEY[:5] + " " + KEY[5:], "a space or line end at character 6 of 30"),
+    (KEY[:5] + "é" + KEY[5:], "a character outside printable ASCII at character 6 of 30"),
+    (KEY + "\n\n", "a space or line end at character 30 of 30"),
+    (KEY[:5] + "\x1b[2J" + KEY[5:], "a character outside printable ASCII at character 6 of 33"),
+])
+def test_a_key_that_no_header_can_carry_is_refused_without_showing_it(tmp_path, article_dir, monkeypatch, bad, what):
+    monkeypatch.setenv("ZHEN_TEST_KEY", bad)
+    with LLMServer(key=KEY) as server:
+        result = invoke("translate", article_dir, "--config", config(tmp_path, server, api_key_env="ZHEN_TEST_KEY"),
+                        "--engine", "llm")
+    assert result.exit_code == 2 and server.requests == []
+    assert result.stderr.strip().splitlines() == [
+        f"error: the API key in ZHEN_TEST_KEY holds {what}; an API key is printable ASCII without spaces "
+        "(the key is not shown)"]
+    for part in (KEY[:5], KEY[5:]):
+        assert part not in result.output
+    assert not (article_dir / "en.po").exists()
+
+
+@pytest.mark.parametrize("url, message", [
+    ("http://127.0.0.1:99999/v1", "is not a URL (Port out of range 0-65535)"),
+    ("http://[::1/v1", "is not a URL (Invalid IPv6 URL)"),
+    ("http://user:secret@127.0.0.1:8080/v1", "must not hold a user name or password"),
+    ("127.0.0.1:8080/v1", "must be an http:// or https:// URL with a host"),
+    ("http://127.0.0.1:8080/v1?key=1", "must not hold a query or fragment"),
+    ("http://127.0.0.1:8080/v1\u202e", "must be an http:// or https:// URL such as"),
+])
+def test_a_wrong_base_url_is_named_with_its_line_when_the_settings_are_read(tmp_path, article_dir, url, message):
+    path = tmp_path / "zhen.toml"
+    path.write_text(f'# a server\n[llm]\nmodel = "m"\nbase_url = {json.dumps(url)}\n', encoding="utf-8")
+    result = invoke("translate", article_dir, "--config", path, "--engine", "llm")
+    assert result.exit_code == 2
+    line, = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: {path}:4: [llm] base_url: {message}"), line
+    assert "secret" not in result.output
+    assert not (article_dir / "en.po").exists()

@@ -163,7 +163,12 @@ def strip_control_tokens(answer: str) -> tuple[str, str]:
     if m is None:
         return text, ""
     rest = CONTROL_TOKEN.sub("", text[m.end():]).strip()
-    return text[:m.start()], (m.group() if rest else "")
+    return text[:m.start()], (_token_name(m.group()) if rest else "")
+
+
+def _token_name(token: str) -> str:
+    """A chat-template token named without its brackets, so that no note carries the token itself."""
+    return token.strip("<>|｜/[]") or "?"
 
 
 def clean_answer(answer: str, source: str = "") -> str:
@@ -336,16 +341,18 @@ class LLMEngine(Engine):
     def _read(self, content: str, request: LLMRequest) -> Hypothesis:
         """The translation in one answer's text, or the fault that makes it none."""
         text, after = strip_control_tokens(check_text(content))
-        if not text.strip() and CONTROL_TOKEN.search(content):
-            raise SegmentFault(f"the answer is chat-template tokens and no translation "
-                               f"({_excerpt(content)}); {_NO_TEMPLATE}")
-        notes = (f"draft-check: the answer went on after {after}; what followed was dropped ({_NO_TEMPLATE})",
-                 ) if after else ()
+        token = CONTROL_TOKEN.search(content)
+        if not text.strip() and token:
+            raise SegmentFault(f"the answer is chat-template tokens (such as {_token_name(token.group())}) and no "
+                               f"translation; {_NO_TEMPLATE}")
+        notes = (f"draft-check: the answer went on after the chat-template token {after}; what followed was "
+                 f"dropped ({_NO_TEMPLATE})",) if after else ()
         text = clean_answer(text, request.text)
         if not text:
             raise SegmentFault(f"the answer holds no translation ({_excerpt(content)})")
         if _echoes_prompt(text, request.text):
-            raise SegmentFault(f"the answer repeats the prompt ({_excerpt(text)}); {_NO_TEMPLATE}")
+            # Not quoted: the prompt has no place in the catalog, even in a note.
+            raise SegmentFault(f"the answer repeats the prompt instead of translating it; {_NO_TEMPLATE}")
         return Hypothesis(text, notes=notes)
 
     async def _post(self, client, body: dict) -> tuple[str, str]:
