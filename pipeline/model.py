@@ -157,7 +157,8 @@ class Usage:
 
     def as_json(self) -> dict:
         return {"answers": self.answers, "tokens": self.tokens if self.reported else None,
-                "tokens_per_s": self.tokens_per_s, "seconds": round(self.seconds, 3)}
+                "tokens_per_s": self.tokens_per_s, "seconds": round(self.seconds, 3),
+                "over_budget": self.over_budget}
 
 
 @dataclass(frozen=True)

@@ -40,3 +40,9 @@ def test_every_tool_marker_is_declared():
     declared = tomllib.loads(Path(__file__).parent.parent.joinpath("pyproject.toml").read_text())
     names = {m.split(":")[0] for m in declared["tool"]["pytest"]["ini_options"]["markers"]}
     assert set(TOOLS) <= names
+
+
+def test_a_missing_llama_server_names_the_script_that_installs_it():
+    with pytest.raises(pytest.skip.Exception) as skipped:
+        require_tools(["llama"], which=only("llama-server"), env={})
+    assert str(skipped.value) == "needs a small GGUF model (not found; run devkit/install_llama_server.sh)"
