@@ -66,8 +66,11 @@ def _free_port() -> int:
 class LlamaServer:
     """``with LlamaServer(model) as server: server.base_url`` — started, healthy, then stopped."""
 
+    # One thread: llama.cpp's threads wait for each other at every step, and on a machine whose cores
+    # are shared (CI, a developer's box running the test suite) two threads decoded a 135M model at
+    # 0.3 tokens/s where one thread decodes 17.
     def __init__(self, model: Path, *, command: list[str] | None = None, parallel: int = 2, context: int = 4096,
-                 threads: int = 2, log: Path | None = None, startup_s: float = 300.0):
+                 threads: int = 1, log: Path | None = None, startup_s: float = 300.0):
         self.model, self.parallel, self.context, self.threads = model, parallel, context, threads
         self.command = command or find_server()
         if self.command is None:
