@@ -32,7 +32,9 @@ test: $(VENV)/.test
 bench: $(VENV)/.bench
 	$(PY) -m bench
 
-lint: $(VENV)/.base
+# The type checker over pipeline/, then the glossary's own checks.
+lint: $(VENV)/.test
+	$(PY) -m mypy
 	$(VENV)/bin/zhen glossary lint
 
 clean:

@@ -14,9 +14,9 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.ud import UD, paragraphs
-from pipeline.glossary import Glossary, load_glossary
+from pipeline.glossary.table import Glossary, load_glossary
 from pipeline.model import Term
-from pipeline.segment import split_sentences
+from pipeline.text.segment import split_sentences
 
 REGEX = re.compile(r"(?<=[。！？!?])")
 # The one-line splitter a user would write: a run of terminals plus the closing quotes after it.
@@ -266,7 +266,7 @@ def bench_runs(console: Console) -> None:
     console.print("pipeline s: the articles' own time as `--json` reports it (engine loading included); "
                   "process wall s adds interpreter start-up and imports, which every zhen command pays. "
                   "A re-run on an untouched article is skipped after hashing its inputs and outputs "
-                  "(pipeline/incremental.py); --force runs every stage.")
+                  "(pipeline/workspace/incremental.py); --force runs every stage.")
 
 
 def bench_enforcement(console: Console, packages, model: str = "random weights") -> None:

@@ -25,7 +25,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from devkit import ROOT, SAMPLE
-from pipeline.engines import cuda
+from pipeline.engines.argos import cuda
 
 DECODE_LENGTH = 48  # tokens per hypothesis, forced: min = max decoding length
 ROUNDS = 3  # per-segment drafting, the slow baseline
@@ -52,7 +52,7 @@ SWEEP = [OUTSIDE, *(mode(n) for n in RAW_BATCH_TOKENS for mode in (ours_mode, ra
 def build(folder: Path) -> Path:
     """Build and install the random-weight package; returns the packages folder."""
     from bench.ud import UD, sentences
-    from pipeline.engines.packages import install
+    from pipeline.engines.argos.packages import install
     from devkit.random_argos_package import build_package
 
     lines = [t for name in ("zh_pud-ud-test.conllu", "zh_gsd-ud-test.conllu", "en_pud-ud-test.conllu")
@@ -68,10 +68,10 @@ def build(folder: Path) -> Path:
 
 def segments_of(corpus: str):
     """The sample article's segments, or the 2,000 sentences of UD Chinese PUD and GSD test and dev."""
-    from pipeline import script
+    from pipeline.text import script
     from pipeline.model import Segment
-    from pipeline.segment import segment
-    from pipeline.source import read_article
+    from pipeline.text.segment import segment
+    from pipeline.text.source import read_article
 
     if corpus == "sample":
         return script.normalize(segment(read_article(SAMPLE)))
@@ -87,8 +87,8 @@ def worker(modes: list[str], rounds: int, device: str = "cpu", corpus: str = "sa
     Several ways in one process alternate round by round, so a busy moment on a
     shared machine hits them alike; the best round of each counts.
     """
-    from pipeline.engines.argos import ArgosEngine, ArgosOptions
-    from pipeline.glossary import load_glossary
+    from pipeline.engines.argos.engine import ArgosEngine, ArgosOptions
+    from pipeline.glossary.table import load_glossary
 
     glossary = load_glossary(ROOT / "glossary")
     segments = segments_of(corpus)
@@ -210,7 +210,7 @@ def build_tiny(folder: Path) -> Path:
     size, and with a tiny model decoding does not drown it.
     """
     from devkit.random_argos_package import TINY_LINES, build_package
-    from pipeline.engines.packages import install
+    from pipeline.engines.argos.packages import install
 
     packages = folder / "tiny-packages"
     install(build_package(folder / "translate-zh_en-tiny.argosmodel", TINY_LINES), directory=packages)
@@ -233,7 +233,7 @@ def gpu_unavailable() -> str | None:
     """Why the GPU row cannot run here, or None when it can."""
     import ctranslate2
 
-    from pipeline.engines import cuda
+    from pipeline.engines.argos import cuda
     from pipeline.errors import EngineError
 
     if ctranslate2.get_cuda_device_count() == 0:

@@ -36,19 +36,19 @@ CONFIGS = (  # (label, inject, n_best, repair)
 
 
 def count(engine_name: str, inject: bool, n_best: int, repair: bool) -> dict:
-    from pipeline import script
-    from pipeline.engines import engine_class
-    from pipeline.enforcement import verify
-    from pipeline.glossary import load_glossary
-    from pipeline.segment import segment
-    from pipeline.source import read_article
+    from pipeline.text import script
+    from pipeline.engines.registry import engine_class
+    from pipeline.glossary.enforcement import verify
+    from pipeline.glossary.table import load_glossary
+    from pipeline.text.segment import segment
+    from pipeline.text.source import read_article
 
     glossary = load_glossary(ROOT / "glossary")
     segments = script.normalize(segment(read_article(SAMPLE)))
     hits = glossary.match_segments(segments)
     kwargs = {}
     if engine_name == "argos":
-        from pipeline.engines.argos import ArgosOptions
+        from pipeline.engines.argos.engine import ArgosOptions
 
         kwargs["options"] = ArgosOptions(n_best=n_best, beam_size=max(4, n_best), max_decoding_length=64)
     engine = engine_class(engine_name)(glossary, **kwargs)
@@ -103,7 +103,7 @@ def main(argv: list[str]) -> None:
     from rich.console import Console
 
     from bench.__main__ import bench_enforcement
-    from pipeline.engines.packages import find_package
+    from pipeline.engines.argos.packages import find_package
 
     packages = Path(argv[1]).resolve()
     info = find_package("zh", "en", packages)

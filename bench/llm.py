@@ -25,12 +25,12 @@ CONCURRENCY = (1, 4, 8)
 
 def measure(concurrency: tuple[int, ...] = CONCURRENCY, latency: float = LATENCY) -> dict[int, dict]:
     """Seconds to draft the sample article at each concurrency, and the most requests seen in flight."""
-    from pipeline import script
+    from pipeline.text import script
     from pipeline.engines.llm import LLMEngine
-    from pipeline.glossary import load_glossary
+    from pipeline.glossary.table import load_glossary
     from pipeline.engines.llm import LLMOptions
-    from pipeline.segment import segment
-    from pipeline.source import read_article
+    from pipeline.text.segment import segment
+    from pipeline.text.source import read_article
 
     glossary = load_glossary(ROOT / "glossary")
     segments = script.normalize(segment(read_article(SAMPLE)))
@@ -73,14 +73,14 @@ def measure_real(pairs: int = REAL_PAIRS, seed: int = REAL_SEED, concurrency: in
     dictionary engine on the same pairs."""
     from devkit.llama_server import INSTRUCT, LlamaServer, find_model
     from pipeline import evaluate as ev
-    from pipeline import script
     from pipeline.engines.base import Fault
-    from pipeline.engines.dictionary import DictionaryEngine
+    from pipeline.engines.dictionary.engine import DictionaryEngine
     from pipeline.engines.llm import LLMEngine, LLMOptions
-    from pipeline.enforcement import repair, verify
-    from pipeline.glossary import load_glossary
-    from pipeline.segment import segment
-    from pipeline.source import read_article
+    from pipeline.glossary.enforcement import repair, verify
+    from pipeline.glossary.table import load_glossary
+    from pipeline.text import script
+    from pipeline.text.segment import segment
+    from pipeline.text.source import read_article
 
     glossary = load_glossary(ROOT / "glossary")
     model = find_model(INSTRUCT)

@@ -45,8 +45,8 @@ def ud_sentences() -> list[str]:
 
 
 def sample_sentences() -> list[str]:
-    from pipeline.segment import segment
-    from pipeline.source import read_article
+    from pipeline.text.segment import segment
+    from pipeline.text.source import read_article
 
     return list(dict.fromkeys(s.text for s in segment(read_article(SAMPLE))))
 

@@ -47,7 +47,7 @@ def labelled() -> list[tuple[str, str, list[str]]]:
 
 
 def predict(text: str) -> list[str]:
-    from pipeline.formulas import find_mentions
+    from pipeline.text.formulas import find_mentions
 
     return [m.surface for m in find_mentions(text) if m.kind == "formula" and m.certain]
 
@@ -91,7 +91,9 @@ def ud_text() -> str:
 
 def throughput(best_time) -> tuple[int, float, float]:
     """(chars, detector chars/s, jieba chars/s) over the UD text, dictionaries loaded beforehand."""
-    from pipeline.formulas import _jieba, cedict, find_mentions
+    from pipeline.text.formulas import find_mentions
+    from pipeline.text.lexicon import cedict
+    from pipeline.text.lexicon import jieba as _jieba
 
     text = ud_text()
     lines = text.splitlines()

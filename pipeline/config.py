@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError
-from pipeline.files import not_a_file
+from pipeline.workspace.files import not_a_file
 from pipeline.engines.options import ArgosOptions, LLMOptions
 
 TM_MIN_SCORE = 75

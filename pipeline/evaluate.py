@@ -21,14 +21,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import po, qa, script
-from pipeline.catalog import owned, state
+from pipeline.qa import checks as qa
+from pipeline.catalog import po
+from pipeline.text import script
+from pipeline.catalog.entries import owned, state
 from pipeline.engines.base import Engine
-from pipeline.enforcement import verify
+from pipeline.glossary.enforcement import verify
 from pipeline.errors import EvalSetError, SourceError
-from pipeline.glossary import Glossary
+from pipeline.glossary.table import Glossary
 from pipeline.model import Progress, Segment, no_progress
-from pipeline.source import decode
+from pipeline.text.source import decode
 
 
 # The PUD files ship in zhen's repository, beside the package, and not in an installed
@@ -104,7 +106,7 @@ class EvalResult:
 # --- test sets ---------------------------------------------------------------------------------
 
 
-def conllu_sentences(path: Path) -> list[tuple[str, str]]:
+def conllu_sentences(path: Path) -> list[tuple[str | None, str]]:
     """(sent_id, text) pairs of a CoNLL-U file, from its ``# sent_id`` and ``# text`` lines."""
     out, sid = [], None
     for line in Path(path).read_text(encoding="utf-8").splitlines():
@@ -133,7 +135,8 @@ def pud_pairs(folder: Path | None = None) -> list[Pair]:
             raise EvalSetError(f"PUD test set file not found; pass --pud FOLDER holding {PUD_ZH} and {PUD_EN}, "
                                "or --set FILE.tsv", path=path)
     english = dict(conllu_sentences(paths[1]))
-    return [Pair(zh, english[sid], sid) for sid, zh in conllu_sentences(paths[0]) if sid in english]
+    return [Pair(zh, english[sid], sid) for sid, zh in conllu_sentences(paths[0])
+            if sid is not None and sid in english]
 
 
 def parse_tsv(text: str, *, name: str) -> list[Pair]:

@@ -111,6 +111,15 @@ class Draft:
 
 
 @dataclass(frozen=True)
+class Flaw:
+    """What one QA check found in one entry's English; the runner places it (``Finding``)."""
+
+    severity: str  # "error" or "warning"
+    message: str
+    subject: str = ""  # the figure or term concerned
+
+
+@dataclass(frozen=True)
 class Finding:
     """A QA result; ``severity`` is "error" or "warning"."""
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 
-from pipeline.catalog import EntryInfo
+from pipeline.catalog.entries import EntryInfo
 from pipeline.model import Finding, Segment, TermHit
 
 STATUS_LABELS = {"reviewed": "Reviewed", "draft": "Draft", "untranslated": "Untranslated"}

@@ -11,16 +11,22 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import catalog as cat
-from pipeline import incremental, naming, ownership, po, render, script
-from pipeline.articles import Article
-from pipeline.engines import EngineProvider
-from pipeline.files import article_lock, backup, write_if_changed
-from pipeline.glossary import Glossary
+from pipeline.catalog import entries as catalog_entries
+from pipeline.catalog import merge as cat
+from pipeline import render
+from pipeline.workspace import incremental
+from pipeline.workspace import naming
+from pipeline.workspace import ownership
+from pipeline.catalog import po
+from pipeline.text import script
+from pipeline.workspace.articles import Article, SourcedArticle
+from pipeline.engines.registry import EngineProvider
+from pipeline.workspace.files import article_lock, backup, write_if_changed
+from pipeline.glossary.table import Glossary
 from pipeline.model import ArticleResult, Progress, Segment, TermHit, Usage, no_progress
 from pipeline.qa.article import SegmentQA
-from pipeline.segment import segment
-from pipeline.source import read_article
+from pipeline.text.segment import segment
+from pipeline.text.source import read_article
 
 if TYPE_CHECKING:
     from pipeline.tm.draft import MemoryDrafter
@@ -35,12 +41,12 @@ def analyse(article: Article, glossary: Glossary) -> tuple[list[Segment], dict[i
 
     An article whose source is not beside its catalog is read from the catalog.
     """
-    if article.source is None:
-        from pipeline.locate import segments_from_catalog
+    if isinstance(article, SourcedArticle):
+        segments = script.normalize(segment(read_article(article.source)))
+    else:
+        from pipeline.workspace.locate import segments_from_catalog
 
         segments = script.normalize(segments_from_catalog(require_catalog(article)))
-    else:
-        segments = script.normalize(segment(read_article(article.source)))
     hits = glossary.match_segments(segments)
     lang = script.detect_script((s.text, s.simplified) for s in segments)
     return segments, hits, lang
@@ -63,7 +69,7 @@ def require_catalog(article: Article):
 def write_outputs(article: Article, segments: Sequence[Segment], hits, catalog, lang: str,
                   checks: SegmentQA | None = None, glossary: Glossary | None = None) -> None:
     checks = checks or SegmentQA(hits, glossary)
-    entries = cat.read_entries(catalog)
+    entries = catalog_entries.read_entries(catalog)
     rows = render.rows(segments, entries, hits, checks.for_page(segments, entries))
     title = segments[0].text if segments else article.slug
     write_if_changed(article.text, render.english_text(rows))
@@ -71,7 +77,7 @@ def write_outputs(article: Article, segments: Sequence[Segment], hits, catalog, 
 
 
 def translate_article(
-    article: Article,
+    article: SourcedArticle,
     *,
     glossary: Glossary,
     engines: EngineProvider,
@@ -162,5 +168,5 @@ def rebuild_html(article: Article, *, glossary: Glossary) -> Path:
 def english_text(article: Article, glossary: Glossary, *, reviewed_only: bool = False) -> str:
     """The English article; with ``reviewed_only``, unreviewed segments are marked, not filled with drafts."""
     segments, hits, _ = analyse(article, glossary)
-    rows = render.rows(segments, cat.read_entries(require_catalog(article)), hits)
+    rows = render.rows(segments, catalog_entries.read_entries(require_catalog(article)), hits)
     return render.english_text(rows, reviewed_only=reviewed_only)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from devkit import GLOSSARY_DIR, ROOT, SAMPLE
-from pipeline.glossary import Glossary, load_glossary
+from pipeline.glossary.table import Glossary, load_glossary
 
 POEDIT_SAVES = ROOT / "tests" / "data" / "poedit"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)

@@ -1,4 +1,4 @@
-"""Translating many articles: the up-to-date skip and the per-article error policy (pipeline/batch.py)."""
+"""Translating many articles: the up-to-date skip and the per-article error policy (pipeline/workspace/batch.py)."""
 
 import json
 import os
@@ -8,11 +8,11 @@ import sys
 
 import pytest
 
-from pipeline.articles import resolve
-from pipeline.batch import Failure, translate_all
-from pipeline.engines import EngineProvider
+from pipeline.workspace.articles import resolve
+from pipeline.workspace.batch import Failure, translate_all
+from pipeline.engines.registry import EngineProvider
 from pipeline.errors import GlossaryError, SourceError
-from pipeline.glossary import glossary_files
+from pipeline.glossary.table import glossary_files
 from pipeline.run import translate_article
 from tests.conftest import GLOSSARY_DIR, NOW, SAMPLE
 

@@ -6,8 +6,8 @@ import shutil
 import polib
 import pytest
 
-from pipeline.articles import resolve
-from pipeline.engines import EngineProvider
+from pipeline.workspace.articles import resolve
+from pipeline.engines.registry import EngineProvider
 from pipeline.run import translate_article
 from tests.conftest import NOW, ROOT
 

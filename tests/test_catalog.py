@@ -5,8 +5,10 @@ from datetime import timedelta
 import polib
 import pytest
 
-from pipeline import catalog as cat
-from pipeline import po
+from pipeline.catalog import entries as catalog_entries
+from pipeline.catalog import notes as catalog_notes
+from pipeline.catalog import merge as cat
+from pipeline.catalog import po
 from pipeline.errors import CatalogError
 from pipeline.model import Draft, Segment, Term, TermHit
 from tests.conftest import NOW, POEDIT_SAVES
@@ -44,12 +46,12 @@ def test_first_run_drafts_everything_fuzzy_with_notes():
     catalog, stats = merge(segs("甲。", "乙。"), drafter=rec)
     assert rec.calls == [["甲。", "乙。"]]
     assert stats.drafted == 2 and [e.flags for e in catalog] == [["fuzzy"], ["fuzzy"]]
-    assert cat.is_machine_draft(catalog[0])
+    assert catalog_entries.is_machine_draft(catalog[0])
     # One short bookkeeping line per entry; the setup spelled out where the catalog first uses it.
-    setup = cat.setup_hash(SIG)
-    assert catalog[0].comment == (f"role: body\ndraft: fake [{cat.draft_id('draft 1')} {setup}]\n"
+    setup = catalog_notes.setup_hash(SIG)
+    assert catalog[0].comment == (f"role: body\ndraft: fake [{catalog_notes.draft_id('draft 1')} {setup}]\n"
                                   f"draft-setup: {setup} = {SIG}")
-    assert catalog[1].comment == f"role: body\ndraft: fake [{cat.draft_id('draft 2')} {setup}]"
+    assert catalog[1].comment == f"role: body\ndraft: fake [{catalog_notes.draft_id('draft 2')} {setup}]"
 
 
 def test_identical_sentences_share_one_entry_with_all_references():
@@ -155,9 +157,9 @@ def test_real_poedit_saves_read_back(name):
     catalog = po.read_catalog(POEDIT_SAVES / name)
     first = catalog.find("學先進趕先進作貢獻當表率")
     if name == "1-as-generated.po":
-        assert cat.state(first) == "draft"
+        assert catalog_entries.state(first) == "draft"
     else:
-        assert cat.state(first) == "reviewed"
+        assert catalog_entries.state(first) == "reviewed"
         assert first.msgstr.startswith("Learn from the advanced")
 
 
@@ -179,8 +181,8 @@ def test_poedit_approval_survives_a_rerun():
 
 @pytest.mark.gettext
 def test_written_catalog_is_what_msgcat_writes_and_msgfmt_accepts(tmp_path, article_dir, glossary):
-    from pipeline.articles import resolve
-    from pipeline.engines import EngineProvider
+    from pipeline.workspace.articles import resolve
+    from pipeline.engines.registry import EngineProvider
     from pipeline.run import translate_article
 
     article = resolve(article_dir)
@@ -194,8 +196,8 @@ def test_written_catalog_is_what_msgcat_writes_and_msgfmt_accepts(tmp_path, arti
 
 @pytest.mark.gettext
 def test_gettext_tools_resaves_keep_reviewed_lines(tmp_path, article_dir, glossary):
-    from pipeline.articles import resolve
-    from pipeline.engines import EngineProvider
+    from pipeline.workspace.articles import resolve
+    from pipeline.engines.registry import EngineProvider
     from pipeline.run import translate_article
 
     article = resolve(article_dir)
@@ -229,7 +231,7 @@ def test_notes_wrapped_by_another_tool_are_read_whole(tmp_path):
     assert "#. draft: dictionary (word-by-word gloss from CC-CEDICT, not a translation:\n#. rewrite before" \
         in path.read_text(encoding="utf-8")
     entry = po.read_catalog(path)[0]
-    assert cat.notes(entry)["draft"] == [f"dictionary ({LABEL}) [{cat.draft_id('A1.')} {cat.setup_hash(LONG_SIG)}]"]
+    assert catalog_notes.notes(entry)["draft"] == [f"dictionary ({LABEL}) [{catalog_notes.draft_id('A1.')} {catalog_notes.setup_hash(LONG_SIG)}]"]
     rec = Recorder()
     again, stats = merge(segs("甲。"), old=po.read_catalog(path), signature=LONG_SIG, drafter=rec)
     assert rec.calls == [] and stats.reused == 1  # still recognised as the same, current draft
@@ -244,7 +246,7 @@ msgstr ""
 #. draft: dictionary ({LABEL})
 #. draft-signature:
 #. {LONG_SIG}
-#. draft-id: {cat.draft_id("A1.")}
+#. draft-id: {catalog_notes.draft_id("A1.")}
 #: source.zh.txt:4
 #, fuzzy
 msgid "甲。"
@@ -253,7 +255,7 @@ msgstr "A1."
 #. role: body
 #. draft: dictionary ({LABEL})
 #. draft-signature: {LONG_SIG}
-#. draft-id: {cat.draft_id("A2.")}
+#. draft-id: {catalog_notes.draft_id("A2.")}
 #: source.zh.txt:5
 #, fuzzy
 msgid "乙。"
@@ -265,16 +267,16 @@ def test_catalogs_with_the_older_bookkeeping_lines_are_read_and_rewritten(tmp_pa
     path = tmp_path / "en.po"
     path.write_text(OLD_STYLE, encoding="utf-8")
     old = po.read_catalog(path)
-    assert cat.is_machine_draft(old[0]) and not cat.is_machine_draft(old[1])
-    assert not cat.needs_draft(old[0], LONG_SIG) and cat.needs_draft(old[0], LONG_SIG + "|rules:4")
+    assert catalog_entries.is_machine_draft(old[0]) and not catalog_entries.is_machine_draft(old[1])
+    assert not catalog_entries.needs_draft(old[0], LONG_SIG) and catalog_entries.needs_draft(old[0], LONG_SIG + "|rules:4")
     rec = Recorder()
     again, stats = merge(segs("甲。", "乙。"), old=old, signature=LONG_SIG, drafter=rec)
     assert rec.calls == [] and stats.reused == 1 and stats.edited == 1
-    setup = cat.setup_hash(LONG_SIG)
-    assert cat.notes(again[0])["draft"] == [f"dictionary ({LABEL}) [{cat.draft_id('A1.')} {setup}]"]
-    assert cat.notes(again[0])["draft-setup"] == [f"{setup} = {LONG_SIG}"]
+    setup = catalog_notes.setup_hash(LONG_SIG)
+    assert catalog_notes.notes(again[0])["draft"] == [f"dictionary ({LABEL}) [{catalog_notes.draft_id('A1.')} {setup}]"]
+    assert catalog_notes.notes(again[0])["draft-setup"] == [f"{setup} = {LONG_SIG}"]
     assert "draft-signature" not in again[0].comment and "draft-id" not in again[0].comment
-    assert cat.notes(again[1])["draft"] == ["dictionary"]  # edited: no id, so never taken for the engine's text
+    assert catalog_notes.notes(again[1])["draft"] == ["dictionary"]  # edited: no id, so never taken for the engine's text
     # A newer setup redrafts the untouched draft only.
     rec = Recorder()
     merge(segs("甲。", "乙。"), old=old, signature=LONG_SIG + "|rules:4", drafter=rec)
@@ -291,17 +293,17 @@ def test_each_explanation_is_given_once_per_catalog_and_each_label_once_per_engi
     catalog, _ = cat.merge(slug="t", source_name="source.zh.txt", source_language="zh_TW",
                            segments=segs("創先爭優活動甲。", "創先爭優活動黨組織乙。", "創先爭優丙。"), hits=hits,
                            nested=nested, old=None, signature=LONG_SIG, drafter=_long_drafter, now=NOW)
-    glossary = [cat.notes(e).get("glossary", []) for e in catalog]
+    glossary = [catalog_notes.notes(e).get("glossary", []) for e in catalog]
     assert glossary == [['創先爭優活動 = "Strive for Excellence campaign" (A CPC campaign (2010–2012).)'],
                         ['創先爭優活動 = "Strive for Excellence campaign"',
                          '黨組織 = "Party organizations" or "Party bodies"'],
                         ['創先爭優 = "strive for excellence"']]
-    inside = [cat.notes(e).get("glossary (inside a longer term)", []) for e in catalog]
+    inside = [catalog_notes.notes(e).get("glossary (inside a longer term)", []) for e in catalog]
     assert inside == [['創先爭優 = "strive for excellence" (The verb phrase behind it.)'], [], []]
-    drafts = [cat.notes(e)["draft"][0] for e in catalog]
+    drafts = [catalog_notes.notes(e)["draft"][0] for e in catalog]
     assert drafts[0].startswith(f"dictionary ({LABEL}) [") and all(LABEL not in d for d in drafts[1:])
     # Read back, every entry is known by its engine whether or not its line carries the label.
-    assert [cat.read_entry(e, 1).origin for e in catalog] == ["dictionary"] * 3
+    assert [catalog_entries.read_entry(e, 1).origin for e in catalog] == ["dictionary"] * 3
 
 
 def test_a_new_label_replaces_the_old_one_where_the_engine_first_shows():
@@ -312,12 +314,12 @@ def test_a_new_label_replaces_the_old_one_where_the_engine_first_shows():
         return {s.id: Draft(f"B{s.id}.", "dictionary", newer, label="another gloss") for s in todo}
 
     again, _ = merge(segs("甲。", "乙。"), old=roundtrip(first), signature=newer, drafter=relabelled)
-    assert [cat.notes(e)["draft"][0].split(" [")[0] for e in again] == ["dictionary (another gloss)", "dictionary"]
+    assert [catalog_notes.notes(e)["draft"][0].split(" [")[0] for e in again] == ["dictionary (another gloss)", "dictionary"]
 
 
 def test_the_sample_catalog_says_nothing_twice(article_dir, glossary):
-    from pipeline.articles import resolve
-    from pipeline.engines import EngineProvider
+    from pipeline.workspace.articles import resolve
+    from pipeline.engines.registry import EngineProvider
     from pipeline.run import translate_article
 
     article = resolve(article_dir)
@@ -342,17 +344,17 @@ def _entry_with(comment, msgstr="A1."):
 
 
 def test_text_that_only_looks_like_a_draft_line_is_not_taken_for_it():
-    mark = f"[{cat.draft_id('A1.')} {cat.setup_hash(SIG)}]"
+    mark = f"[{catalog_notes.draft_id('A1.')} {catalog_notes.setup_hash(SIG)}]"
     # polib wrapped a glossary note so that a piece starts like a note; the real line follows.
     wrapped = _entry_with(f'role: body\nglossary: 津沽大地 = "across Tianjin" (Literary name; an earlier\n'
                           f"draft: kept for the record.)\ndraft: fake {mark}")
     # Another tool glued a note of its own on after the draft line.
     glued = _entry_with(f"role: body\ndraft: fake {mark}\nchecked by the desk on Monday")
     for entry in (wrapped, glued):
-        assert cat.draft_note(entry).engine == "fake"
-        assert cat.is_machine_draft(entry) and not cat.needs_draft(entry, SIG) and cat.needs_draft(entry, SIG + "|x")
+        assert catalog_notes.draft_note(entry).engine == "fake"
+        assert catalog_entries.is_machine_draft(entry) and not catalog_entries.needs_draft(entry, SIG) and catalog_entries.needs_draft(entry, SIG + "|x")
     # Bracket-less text of another shape never names the engine.
-    assert cat.draft_note(_entry_with("draft: kept for the record.\ndraft: fake (a label)")).engine == "fake"
+    assert catalog_notes.draft_note(_entry_with("draft: kept for the record.\ndraft: fake (a label)")).engine == "fake"
 
 
 def test_signatures_wrapped_at_a_hyphen_are_read_back_whole(tmp_path):
@@ -381,16 +383,39 @@ def test_the_translation_of_an_earlier_version_stays_so_on_later_runs():
     old = roundtrip(first)
     old[0].msgstr, old[0].flags = "This year 387 community centres were built.", []
     matched, stats = merge(segs("今年新建社區服務中心415個。"), old=roundtrip(old))
-    assert stats.fuzzy_matched == 1 and "match" in cat.notes(matched[0])
+    assert stats.fuzzy_matched == 1 and "match" in catalog_notes.notes(matched[0])
     again, stats = merge(segs("今年新建社區服務中心415個。"), old=roundtrip(matched))
-    assert "edited" not in cat.notes(again[0]) and again[0].comment == matched[0].comment
+    assert "edited" not in catalog_notes.notes(again[0]) and again[0].comment == matched[0].comment
     assert stats.fuzzy_matched == 1 and stats.edited == 0
     assert po.render(again) == po.render(roundtrip(matched))  # nothing to write
 
 
+def test_the_translation_of_an_earlier_version_gets_this_versions_figures_as_the_memory_does():
+    first, _ = merge(segs("今年新建社區服務中心387個，其中五個在農村。"))
+    old = roundtrip(first)
+    old[0].msgstr, old[0].flags = "This year 387 community centres were built, five of them in villages.", []
+    matched, stats = merge(segs("今年新建社區服務中心402個，其中六個在農村。"), old=roundtrip(old))
+    assert stats.fuzzy_matched == 1 and "fuzzy" in matched[0].flags
+    assert matched[0].msgstr == "This year 402 community centres were built, six of them in villages."
+    assert "figures of this version put in: 387 → 402; five → six" in " ".join(cat.notes(matched[0])["match"])
+    assert matched[0].previous_msgid == "今年新建社區服務中心387個，其中五個在農村。"
+    # Kept so on the next run, note and all.
+    again, _ = merge(segs("今年新建社區服務中心402個，其中六個在農村。"), old=roundtrip(matched))
+    assert again[0].msgstr == matched[0].msgstr and again[0].comment == matched[0].comment
+
+
+def test_figures_an_earlier_translation_cannot_take_are_left_and_noted():
+    first, _ = merge(segs("今年新建社區服務中心387個。"))
+    old = roundtrip(first)
+    old[0].msgstr, old[0].flags = "This year many community centres were built.", []
+    matched, _ = merge(segs("今年新建社區服務中心402個。"), old=roundtrip(old))
+    assert matched[0].msgstr == "This year many community centres were built."
+    assert "figures not carried over" in " ".join(cat.notes(matched[0])["match"])
+
+
 def test_entries_are_read_once_into_values_the_later_stages_share():
     catalog = po.read_catalog(POEDIT_SAVES / "3-poedit-saved-after-approval.po")
-    entries = cat.read_entries(catalog)
+    entries = catalog_entries.read_entries(catalog)
     assert [(e.number, e.state, e.origin, e.obsolete) for e in entries] == [
         (1, "reviewed", "dictionary", False), (2, "draft", "dictionary", False), (3, "reviewed", "", False),
         (4, "reviewed", "", False), (5, "reviewed", "", True)]

@@ -37,7 +37,7 @@ def test_translate_json_then_rerun_changes_no_byte(tmp_path, article_dir):
 
 
 def test_auto_engine_warns_once_and_falls_back_to_dictionary(article_dir, monkeypatch):
-    monkeypatch.setattr("pipeline.engines.argos_available", lambda warn=None: False)
+    monkeypatch.setattr("pipeline.engines.registry.argos_available", lambda warn=None: False)
     result = invoke("translate", article_dir, "--json")
     assert result.exit_code == 0
     assert result.stderr.count("zhen model install") == 1

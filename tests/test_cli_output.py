@@ -4,7 +4,8 @@ import polib
 import pytest
 from click.testing import CliRunner
 
-from pipeline.cli import main, printable
+from pipeline.cli import main
+from pipeline.cli.common import printable
 
 # Names that rich would read as markup, and names that would act on a terminal.
 MARKUP_NAMES = ["d[/b].txt", "[red]x.txt", "[bold]loud[/bold].txt", "x[/]y.txt", "[link=http://e.vil]a.txt",

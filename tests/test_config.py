@@ -122,7 +122,8 @@ def test_reading_settings_imports_no_engine():
 
 
 def test_the_engines_offer_their_own_options():
-    from pipeline.engines import argos, llm
+    from pipeline.engines import llm
+    from pipeline.engines.argos import engine as argos
 
     assert argos.ArgosOptions is ArgosOptions and llm.LLMOptions is LLMOptions
 

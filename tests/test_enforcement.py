@@ -6,14 +6,15 @@ from datetime import datetime, timezone
 import polib
 import pytest
 
-from pipeline import catalog as cat
-from pipeline import po
-from pipeline.enforcement import repair, verify
+from pipeline.catalog import notes as catalog_notes
+from pipeline.catalog import merge as cat
+from pipeline.catalog import po
+from pipeline.glossary.enforcement import repair, verify
 from pipeline.engines.base import Engine, Hypothesis
-from pipeline.engines.dictionary import DictionaryEngine
+from pipeline.engines.dictionary.engine import DictionaryEngine
 from pipeline.model import Term, TermHit
-from pipeline.segment import segment
-from pipeline.source import read_article
+from pipeline.text.segment import segment
+from pipeline.text.source import read_article
 from tests.conftest import SAMPLE
 
 HIGHLANDS = Term("三個高地", "three highlands", avoid=("three highland", "three heights"))
@@ -107,7 +108,7 @@ def test_choice_and_repair_leave_an_accepted_rendering_alone():
 
 def test_engines_still_draft_the_required_rendering(glossary):
     """The shipped glossary accepts 'cadre' and 'grassroots Party organizations'; drafts carry the required forms."""
-    from pipeline import script
+    from pipeline.text import script
     from pipeline.model import Segment
 
     segs = list(script.normalize([Segment(1, 1, 1, "body", "選派黨員幹部。"), Segment(2, 2, 2, "body", "加強基層黨組織。")]))
@@ -156,9 +157,9 @@ def test_repairs_are_noted_for_the_reviewer(glossary, sample):
                            drafter=lambda todo: engine.draft(todo, hits_by_id),
                            now=datetime(2026, 1, 1, tzinfo=timezone.utc))
     reread = polib.pofile(po.render(catalog))
-    noted = [e for e in reread if any("replaced by the required" in v for v in cat.notes(e).get("draft-check", []))]
+    noted = [e for e in reread if any("replaced by the required" in v for v in catalog_notes.notes(e).get("draft-check", []))]
     assert noted
     for e in noted:
-        for note in (n for n in cat.notes(e)["draft-check"] if "replaced by" in n):
+        for note in (n for n in catalog_notes.notes(e)["draft-check"] if "replaced by" in n):
             required = note.split('the required "', 1)[1].split('"', 1)[0]
             assert required.lower() in e.msgstr.lower()

@@ -12,14 +12,14 @@ from click.testing import CliRunner
 
 from devkit.random_argos_package import TINY_LINES, build_package
 from pipeline import __version__
-from pipeline.catalog import setup_hash
+from pipeline.catalog.notes import setup_hash
 from pipeline.cli import main
-from pipeline.engines.argos import ArgosEngine, ArgosOptions
-from pipeline.engines.packages import find_package, install
+from pipeline.engines.argos.engine import ArgosEngine, ArgosOptions
+from pipeline.engines.argos.packages import find_package, install
 from pipeline.errors import ModelError
 from pipeline.model import Segment
-from pipeline.segment import segment
-from pipeline.source import read_article
+from pipeline.text.segment import segment
+from pipeline.text.source import read_article
 from tests.conftest import SAMPLE
 
 @pytest.fixture(scope="session")
@@ -69,7 +69,7 @@ def test_batched_drafts_equal_per_segment_drafts(package_file, packages, glossar
 
 def many_segments(count: int = 240) -> list[Segment]:
     """The sample article, UD Chinese PUD sentences and a few long segments made of them, Simplified."""
-    from pipeline import script
+    from pipeline.text import script
     from pipeline.evaluate import conllu_sentences
     from tests.conftest import ROOT
 
@@ -85,7 +85,7 @@ def test_drafts_equal_plain_ctranslate2_decoding_of_many_segments(package_file, 
     import ctranslate2
     from argostranslate.tokenizer import SentencePieceTokenizer
 
-    from pipeline.enforcement import repair, verify
+    from pipeline.glossary.enforcement import repair, verify
 
     info = install(package_file)
     options = ArgosOptions(max_batch_tokens=300, max_input_tokens=60, max_decoding_length=64)
@@ -297,7 +297,7 @@ def test_target_prefix_is_forced_and_stripped(packages, tmp_path, glossary):
 def test_avoided_renderings_are_suppressed_while_decoding(package_file, packages):
     """A rendering the glossary forbids is kept out of the decoder's output
     (CTranslate2 suppress_sequences), not only flagged afterwards."""
-    from pipeline.glossary import Glossary
+    from pipeline.glossary.table import Glossary
     from pipeline.model import Term
 
     info = install(package_file)

@@ -11,7 +11,7 @@ import textwrap
 import _ctypes
 import pytest
 
-from pipeline.engines import cuda
+from pipeline.engines.argos import cuda
 from pipeline.errors import EngineError
 from tests.conftest import ROOT
 
@@ -43,7 +43,7 @@ def test_the_wheel_copy_is_found_and_preloaded(tmp_path):
     result = in_fresh_process(f"""
         import json, sys
         from pathlib import Path
-        from pipeline.engines import cuda
+        from pipeline.engines.argos import cuda
         sys.path.append({str(site)!r})
         before = Path("/proc/self/maps").read_text()
         where = cuda.ensure_library({NAME!r})

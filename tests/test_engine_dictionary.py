@@ -1,9 +1,9 @@
 import pytest
 
-from pipeline.engines.dictionary import RULES, DictionaryEngine, conversion_damage
+from pipeline.engines.dictionary.engine import RULES, DictionaryEngine, conversion_damage
 from pipeline.model import Segment
-from pipeline.segment import segment
-from pipeline.source import read_article
+from pipeline.text.segment import segment
+from pipeline.text.source import read_article
 from tests.conftest import SAMPLE
 
 
@@ -82,7 +82,7 @@ def test_a_comma_is_followed_by_a_space(glossary):
     ("兩個月的繁殖期", "two months", "individual"),
     ("一名男子", "A man", "name"),
     ("第二次放棄了意大利", "the second time", "next in sequence"),
-    ("百分之九十的人", "90%", "100"),
+    ("百分之九十的人", "90 percent", "100"),
 ])
 def test_units_and_counters_are_sensible(glossary, source, english, wrong):
     text = draft(DictionaryEngine(glossary), source)[0]
@@ -145,7 +145,8 @@ def test_unknown_names_are_spelled_in_pinyin(glossary):
 
 
 def test_sample_drafts_pass_the_figure_and_glossary_checks(glossary):
-    from pipeline import qa, script
+    from pipeline.qa import checks as qa
+    from pipeline.text import script
 
     segments = script.normalize(segment(read_article(SAMPLE)))
     hits = glossary.match_segments(segments)
@@ -183,11 +184,11 @@ def test_the_little_english_a_gloss_can_supply(glossary, source, english):
 def test_preferred_senses_are_one_gloss_per_headword(glossary):
     from importlib import resources
 
-    from pipeline.engines.dictionary import preferred_senses
-    from pipeline.script import HAN_CHAR
+    from pipeline.engines.dictionary.engine import preferred_senses
+    from pipeline.text.script import HAN_CHAR
 
     rows = [line.split("\t") for line in
-            resources.files("pipeline.engines").joinpath("senses.tsv").read_text(encoding="utf-8").splitlines()
+            resources.files("pipeline.engines.dictionary").joinpath("senses.tsv").read_text(encoding="utf-8").splitlines()
             if line and not line.startswith("#")]
     assert all(len(row) == 2 and HAN_CHAR.match(row[0]) for row in rows)
     headwords = [row[0] for row in rows]

@@ -6,15 +6,16 @@ import socket
 import pytest
 
 from devkit.llm_server import LLMServer, echo
-from pipeline import __version__, script
-from pipeline.catalog import setup_hash
-from pipeline.glossary import Glossary, load_glossary
+from pipeline import __version__
+from pipeline.text import script
+from pipeline.catalog.notes import setup_hash
+from pipeline.glossary.table import Glossary, load_glossary
 from pipeline.engines.llm import PROMPT_HASH, LLMEngine, answer_budget, clean_answer, strip_control_tokens
 from pipeline.errors import EngineError
 from pipeline.engines.llm import LLMOptions
 from pipeline.model import Segment
-from pipeline.segment import segment
-from pipeline.source import read_article
+from pipeline.text.segment import segment
+from pipeline.text.source import read_article
 from tests.conftest import GLOSSARY_DIR, SAMPLE
 from tests.test_cli import invoke
 
@@ -364,7 +365,7 @@ def test_a_new_temperature_refreshes_untouched_drafts(tmp_path, article_dir):
 
 
 def entries_by_text(article_dir):
-    from pipeline import po
+    from pipeline.catalog import po
 
     return {e.msgid: e for e in po.read_catalog(article_dir / "en.po")}
 

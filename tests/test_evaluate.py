@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from devkit.random_argos_package import build_package
 from pipeline import evaluate as ev
 from pipeline.cli import main
-from pipeline.engines.argos import ArgosEngine, ArgosOptions
-from pipeline.engines.dictionary import DictionaryEngine
-from pipeline.engines.packages import install
+from pipeline.engines.argos.engine import ArgosEngine, ArgosOptions
+from pipeline.engines.dictionary.engine import DictionaryEngine
+from pipeline.engines.argos.packages import install
 from pipeline.errors import EvalSetError
 from tests.conftest import GLOSSARY_DIR, SAMPLE
 
@@ -100,7 +100,7 @@ def test_glossary_compliance_counts_required_renderings(glossary, tmp_path):
 
 
 def test_glossary_compliance_counts_an_accepted_rendering_as_present(tmp_path):
-    from pipeline.glossary import Glossary
+    from pipeline.glossary.table import Glossary
     from pipeline.model import Term
 
     # Glossed word by word (no rendering put into the input), 幹部 comes out as CC-CEDICT's "cadre".

@@ -13,7 +13,7 @@ import sys
 import polib
 import pytest
 
-from pipeline import po
+from pipeline.catalog import po
 from tests.conftest import GLOSSARY_DIR, ROOT, SAMPLE
 
 SAMPLE_BYTES = SAMPLE.read_bytes()
@@ -100,7 +100,7 @@ def test_sigkill_at_every_rename_loses_nothing(article_dir, tmp_path):
 
 
 def test_a_second_run_on_a_locked_article_stops_with_one_line(article_dir):
-    from pipeline.files import article_lock
+    from pipeline.workspace.files import article_lock
 
     with article_lock(article_dir):  # a first run is working on the article
         proc = subprocess.run([sys.executable, "-m", "pipeline", "translate", str(article_dir), "--engine",
@@ -203,12 +203,12 @@ OS_FAULTS = {
 
 @pytest.mark.parametrize("name", OS_FAULTS)
 def test_an_os_failure_while_writing_is_one_line_exit_2_and_loses_nothing(article_dir, monkeypatch, name):
-    import pipeline.files
+    import pipeline.workspace.files
 
     target, err = OS_FAULTS[name]
     before = _reviewed_article(article_dir)
     module, func = target.split(".")
-    owner = getattr(pipeline.files, module)
+    owner = getattr(pipeline.workspace.files, module)
     real = getattr(owner, func)
     faulty = (lambda fd, mode: _FailingFile(real(fd, mode), err)) if func == "fdopen" else _fail(err)
     monkeypatch.setattr(owner, func, faulty)

@@ -14,8 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import catalog as cat
-from pipeline import po
+from pipeline.catalog import entries as catalog_entries
+from pipeline.catalog import merge as cat
+from pipeline.catalog import po
 from pipeline.errors import CatalogError
 from pipeline.model import Draft, Segment
 from tests.conftest import NOW
@@ -72,7 +73,7 @@ msgstr "Next ›"
 
 
 def foreign_entries(path):
-    return [{f: getattr(e, f) for f in FIELDS} for e in polib.pofile(str(path)) if not cat.owned(e)]
+    return [{f: getattr(e, f) for f in FIELDS} for e in polib.pofile(str(path)) if not catalog_entries.owned(e)]
 
 
 def msgfmt(path, mo):
@@ -175,11 +176,11 @@ def test_any_foreign_entry_survives_merges(tmp_path_factory, entries, purge):
     for e in entries:
         first.append(e)
     path.write_text(po.render(first), encoding="utf-8")
-    expected = [{f: getattr(e, f) for f in FIELDS} for e in po.read_catalog(path) if not cat.owned(e)]
+    expected = [{f: getattr(e, f) for f in FIELDS} for e in po.read_catalog(path) if not catalog_entries.owned(e)]
     assert len(expected) == len(entries)
     for n, segs in enumerate([segments[:1], segments, segments[1:]]):
         path.write_text(po.render(_merge(po.read_catalog(path), segs, f"s{n}", purge=purge)), encoding="utf-8")
-        assert [{f: getattr(e, f) for f in FIELDS} for e in po.read_catalog(path) if not cat.owned(e)] == expected
+        assert [{f: getattr(e, f) for f in FIELDS} for e in po.read_catalog(path) if not catalog_entries.owned(e)] == expected
     proc = subprocess.run(["msgfmt", "-o", "/dev/null", str(path)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
 

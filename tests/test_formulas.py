@@ -1,9 +1,9 @@
-"""Numbered formulas and quoted slogans, recognised by structure (pipeline/formulas.py)."""
+"""Numbered formulas and quoted slogans, recognised by structure (pipeline/text/formulas.py)."""
 
 import pytest
 
-from pipeline.formulas import find_mentions
-from pipeline.script import fold
+from pipeline.text.formulas import find_mentions
+from pipeline.text.script import fold
 
 
 def certain(text):

@@ -16,13 +16,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import catalog as cat
-from pipeline import po
+from pipeline.catalog import entries as catalog_entries
+from pipeline.catalog import merge as cat
+from pipeline.catalog import po
 from pipeline.errors import ZhenError
-from pipeline.glossary import Glossary, parse_rows
+from pipeline.glossary.table import Glossary, parse_rows
 from pipeline.model import Draft, Segment
-from pipeline.segment import segment_lines, split_spans
-from pipeline.source import decode, parse
+from pipeline.text.segment import segment_lines, split_spans
+from pipeline.text.source import decode, parse
 from tests.conftest import NOW, SAMPLE
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -65,7 +66,7 @@ def test_segmenter_on_arbitrary_unicode(text):
 
 
 def _glossary():
-    from pipeline.glossary import load_glossary
+    from pipeline.glossary.table import load_glossary
     from tests.conftest import GLOSSARY_DIR
 
     return load_glossary(GLOSSARY_DIR)
@@ -224,7 +225,7 @@ def test_tmx_export_is_well_formed_xml_or_one_error_naming_the_line(pairs):
     import xml.etree.ElementTree as ET
 
     from pipeline.errors import CatalogError
-    from pipeline.export import tmx
+    from pipeline.tm.tmx import tmx
 
     catalog = cat.merge(slug="t", source_name="source.zh.txt", source_language="zh_TW", segments=[], hits={},
                         old=None, signature="s", drafter=lambda todo: {}, now=NOW)[0]
@@ -244,4 +245,4 @@ def test_tmx_export_is_well_formed_xml_or_one_error_naming_the_line(pairs):
             return
     root = ET.fromstring(xml.encode("utf-8"))
     units = [[seg.text or "" for seg in tu.iter("seg")] + [(tu.findtext("note") or "")] for tu in root.iter("tu")]
-    assert units == [[e.msgid, e.msgstr, e.tcomment] for e in read if cat.state(e) == "reviewed"]
+    assert units == [[e.msgid, e.msgstr, e.tcomment] for e in read if catalog_entries.state(e) == "reviewed"]

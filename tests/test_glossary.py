@@ -4,10 +4,10 @@ import json
 import pytest
 
 from pipeline.errors import GlossaryError
-from pipeline.glossary import Glossary, lint_terms, load_glossary, load_terms, parse_rows
+from pipeline.glossary.table import Glossary, lint_terms, load_glossary, load_terms, parse_rows
 from pipeline.model import Segment, Term
-from pipeline.segment import segment
-from pipeline.source import read_article
+from pipeline.text.segment import segment
+from pipeline.text.source import read_article
 from tests.conftest import GLOSSARY_DIR, SAMPLE
 
 HEADER = "term\tvariants\tenglish\tavoid\tkind\tnote\tsource\n"
@@ -137,7 +137,7 @@ def test_revision_changes_with_content():
 
 
 def test_export_import_round_trip_loses_nothing(glossary, tmp_path):
-    from pipeline import glossary_formats as gf
+    from pipeline.glossary import formats as gf
 
     terms = [t for t in glossary.terms]
     strip = lambda ts: [(t.term, t.variants, t.english, t.accept, t.avoid, t.kind, t.note, t.source) for t in ts]
@@ -157,7 +157,7 @@ def test_export_import_round_trip_loses_nothing(glossary, tmp_path):
 
 
 def test_a_glossary_without_accepted_renderings_exports_its_old_columns():
-    from pipeline import glossary_formats as gf
+    from pipeline.glossary import formats as gf
 
     terms = [Term("七一", "July 1", avoid=("seven one",), note="n", source="s")]
     assert gf.to_tsv(terms).splitlines()[0] == HEADER.strip()
@@ -170,7 +170,7 @@ def test_an_independent_tbx_reader_sees_every_term_and_its_rendering(glossary):
     term of each language, which must be the term and its required rendering."""
     from translate.storage import tbx
 
-    from pipeline import glossary_formats as gf
+    from pipeline.glossary import formats as gf
 
     store = tbx.tbxfile.parsestring(gf.to_tbx(glossary.terms).encode("utf-8"))
     assert [(u.source, u.target) for u in store.units] == [(t.term, t.english) for t in glossary.terms]
@@ -204,8 +204,8 @@ def test_glossary_commands(tmp_path):
 
 
 def test_catalog_of_the_sample_shows_every_listed_term(glossary, article_dir):
-    from pipeline.articles import resolve
-    from pipeline.engines import EngineProvider
+    from pipeline.workspace.articles import resolve
+    from pipeline.engines.registry import EngineProvider
     from pipeline.run import translate_article
 
     article = resolve(article_dir)
@@ -217,9 +217,9 @@ def test_catalog_of_the_sample_shows_every_listed_term(glossary, article_dir):
 
 
 def test_matching_and_drafting_reuse_the_normalized_simplified_form(glossary, monkeypatch):
-    from pipeline import script
+    from pipeline.text import script
     from pipeline.engines.base import Engine
-    from pipeline.engines.dictionary import DictionaryEngine
+    from pipeline.engines.dictionary.engine import DictionaryEngine
 
     segments = script.normalize(segment(read_article(SAMPLE)))
     assert all(len(s.simplified) == len(s.text) for s in segments)  # hits index both alike

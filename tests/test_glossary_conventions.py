@@ -1,10 +1,10 @@
-"""The glossary's capitalisation and citation conventions (pipeline/glossary_conventions.py)."""
+"""The glossary's capitalisation and citation conventions (pipeline/glossary/conventions.py)."""
 
 import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.glossary_conventions import check_conventions
+from pipeline.glossary.conventions import check_conventions
 from pipeline.model import Term
 from tests.conftest import GLOSSARY_DIR
 

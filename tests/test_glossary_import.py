@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.glossary import COLUMNS, load_glossary
+from pipeline.glossary.table import COLUMNS, load_glossary
 
 # Files written before the optional accept column: they must keep importing.
 COLUMNS = tuple(c for c in COLUMNS if c != "accept")
@@ -169,7 +169,7 @@ def test_a_tsv_row_holding_a_line_separator_is_one_broken_row_not_two(tmp_path, 
 
 
 def _terms(path):
-    from pipeline.glossary import load_terms
+    from pipeline.glossary.table import load_terms
 
     return load_terms([path])[0]
 

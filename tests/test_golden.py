@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.articles import resolve
-from pipeline.engines import EngineProvider
-from pipeline.glossary import load_glossary
+from pipeline.workspace.articles import resolve
+from pipeline.engines.registry import EngineProvider
+from pipeline.glossary.table import load_glossary
 from pipeline.run import translate_article
 from tests.conftest import NOW
 

@@ -1,4 +1,4 @@
-"""Skipping articles that nothing touched since their last run (pipeline/incremental.py)."""
+"""Skipping articles that nothing touched since their last run (pipeline/workspace/incremental.py)."""
 
 import json
 import shutil
@@ -74,7 +74,7 @@ def test_a_skipped_rerun_loads_neither_the_pipeline_nor_an_engine(article_dir):
     translate(article_dir)
     probe = ("import sys\nfrom pipeline.cli import main\n"
              f"main(['translate', {str(article_dir)!r}, '--engine', 'dictionary', '--json'], standalone_mode=False)\n"
-             "print(sorted(m for m in ('pipeline.run', 'pipeline.catalog', 'pipeline.qa', 'jieba', 'polib')"
+             "print(sorted(m for m in ('pipeline.run', 'pipeline.catalog.merge', 'pipeline.qa.checks', 'jieba', 'polib')"
              " if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True,
                           env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
@@ -83,7 +83,7 @@ def test_a_skipped_rerun_loads_neither_the_pipeline_nor_an_engine(article_dir):
 
 
 def test_an_upgraded_dependency_changes_the_key(tmp_path, monkeypatch):
-    from pipeline import incremental
+    from pipeline.workspace import incremental
 
     incremental.code_digest.cache_clear()
     before = incremental.code_digest()

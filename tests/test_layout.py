@@ -6,8 +6,28 @@ import re
 from tests.conftest import ROOT
 
 PACKAGE = ROOT / "pipeline"
-# Modules that compose the others; nothing below them may import them.
-TOP = {"pipeline.cli", "pipeline.__main__", "pipeline.run", "pipeline.batch", "pipeline.evaluate"}
+# The floors of the package, bottom first: a module imports from its own floor or below, never
+# from above. The ground floor is what every stage stands on: the error family, the shared
+# values, and the article folder itself (its file names, the paths of an article, names, links,
+# atomic writes). The rest of workspace/ (which articles a command names, which source a
+# catalog belongs to, the up-to-date check, many articles at once) reads catalogs and engines,
+# so it sits above them.
+GROUND = ("pipeline.errors", "pipeline.model", "pipeline.workspace.layout", "pipeline.workspace.files",
+          "pipeline.workspace.links", "pipeline.workspace.naming", "pipeline.workspace.articles",
+          "pipeline.workspace.project", "pipeline.workspace.outputs")
+FLOORS = (GROUND, ("pipeline.text",), ("pipeline.glossary",), ("pipeline.engines",), ("pipeline.config",),
+          ("pipeline.catalog",), ("pipeline.tm",), ("pipeline.qa",), ("pipeline.workspace",), ("pipeline.render",),
+          ("pipeline.evaluate",), ("pipeline.run",), ("pipeline.cli", "pipeline.__main__"))
+# Only the commands talk to the terminal.
+TERMINAL = ("click", "rich")
+
+
+def floor(name: str) -> int:
+    """The floor of a module: the first (lowest) whose prefixes name it."""
+    for i, prefixes in enumerate(FLOORS):
+        if any(name == p or name.startswith(p + ".") for p in prefixes):
+            return i
+    raise AssertionError(f"{name} is on no floor of tests/test_layout.py")
 
 
 def modules() -> dict[str, str]:
@@ -46,8 +66,8 @@ def test_the_readme_names_every_module_and_no_other():
 
 def test_imports_point_down():
     known = modules()
-    graph = {name: imports(rel, known) - {name} for name, rel in known.items()}
-    upward = {(a, b) for a, targets in graph.items() if a not in TOP for b in targets if b in TOP}
+    graph = {name: imports(rel, known) - {name, "pipeline"} for name, rel in known.items() if name != "pipeline"}
+    upward = {(a, b) for a, targets in graph.items() for b in targets if floor(b) > floor(a)}
     assert upward == set()
 
     def reaches(start, goal):
@@ -77,3 +97,43 @@ def test_every_data_file_in_the_package_is_shipped():
     for path in data:
         package = ".".join(("pipeline", *path.parent.relative_to(PACKAGE).parts))
         assert any(fnmatch.fnmatch(path.name, pattern) for pattern in shipped.get(package, ())), path
+
+
+def test_only_the_commands_import_click_or_rich():
+    found = set()
+    for name, rel in modules().items():
+        if name == "pipeline" or floor(name) == len(FLOORS) - 1:
+            continue
+        for node in ast.walk(ast.parse((PACKAGE / rel).read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            found.update((name, n) for n in names if n.split(".")[0] in TERMINAL)
+    assert found == set()
+
+
+def test_the_top_of_the_package_stays_short():
+    """``ls pipeline/`` reads as the stages: sub-packages, and a few modules beside them."""
+    entries = [p for p in PACKAGE.iterdir() if p.name != "__pycache__"]
+    assert len([p for p in entries if not (p / "__init__.py").exists()]) <= 15
+    long = {rel: n for rel in modules().values()
+            if (n := len((PACKAGE / rel).read_text(encoding="utf-8").splitlines())) > 600}
+    assert long == {}
+
+
+def test_the_article_folder_is_spelled_out_in_one_module():
+    """An article folder's file names appear as literals in workspace/layout.py and nowhere else
+    in the package (docstrings, which explain rather than name, aside)."""
+    names = re.compile(r"(?<![\w.])(?:source\*?\.(?:zh\.)?txt|en\.po~?|en\.txt|en\.html|\.zhen\.state|\.zhen\.lock)(?!\w)")
+    found = set()
+    for name, rel in modules().items():
+        if rel == "workspace/layout.py":
+            continue
+        tree = ast.parse((PACKAGE / rel).read_text(encoding="utf-8"))
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                      and node.body and isinstance(node.body[0], ast.Expr)
+                      and isinstance(node.body[0].value, ast.Constant)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                found.update((rel, m) for m in names.findall(node.value))
+    assert found == set()

@@ -15,7 +15,7 @@ import pytest
 
 from devkit import GLOSSARY_DIR, ROOT
 from devkit.llama_server import BASE, INSTRUCT, LlamaServer, find_model
-from pipeline import po
+from pipeline.catalog import po
 
 pytestmark = pytest.mark.llama
 

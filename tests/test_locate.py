@@ -9,7 +9,7 @@ import polib
 import pytest
 from click.testing import CliRunner
 
-from pipeline.articles import resolve
+from pipeline.workspace.articles import resolve
 from pipeline.cli import main
 from tests.conftest import GLOSSARY_DIR, SAMPLE
 from tests.test_cli import invoke

@@ -15,10 +15,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from pipeline import naming, po
-from pipeline.articles import resolve
-from pipeline.engines import EngineProvider
-from pipeline.glossary import Glossary
+from pipeline.workspace import naming
+from pipeline.catalog import po
+from pipeline.workspace.articles import resolve
+from pipeline.engines.registry import EngineProvider
+from pipeline.glossary.table import Glossary
 from pipeline.run import translate_article
 from tests.conftest import NOW
 from tests.test_cli import invoke, snapshot
@@ -60,7 +61,7 @@ def test_folder_names_are_safe_stable_and_distinct(names):
 
 def test_the_hash_does_not_depend_on_the_interpreter(tmp_path):
     # Stable across runs: Python's own str hash is salted per process.
-    code = "from pipeline.naming import article_folder; print(article_folder('a b.txt'))"
+    code = "from pipeline.workspace.naming import article_folder; print(article_folder('a b.txt'))"
     runs = {subprocess.run(["python", "-c", code], capture_output=True, text=True, cwd=tmp_path,
                            env={**os.environ, "PYTHONPATH": str(os.getcwd()), "PYTHONHASHSEED": seed}).stdout
             for seed in ("1", "2")}
@@ -132,7 +133,7 @@ def test_a_renamed_source_keeps_its_folder(article_dir):
 
 
 def naming_field():
-    from pipeline.ownership import FIELD
+    from pipeline.workspace.ownership import FIELD
 
     return FIELD
 

@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.engines import packages as argos_packages
-from pipeline.download import Limits
+from pipeline.engines.argos import packages as argos_packages
+from pipeline.engines.argos.download import Limits
 from pipeline.errors import ModelError
 
 TOP = "translate-zh_en-fake"
@@ -200,7 +200,7 @@ def test_a_killed_install_s_leftovers_are_swept_by_the_next_install(tmp_path, pa
 
 
 def test_an_install_while_another_holds_the_folder_is_refused_and_sweeps_nothing(tmp_path, packages):
-    from pipeline.files import exclusive_lock
+    from pipeline.workspace.files import exclusive_lock
 
     packages.mkdir()
     (packages / ".install-inprogress").mkdir()

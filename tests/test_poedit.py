@@ -10,10 +10,10 @@ import time
 import polib
 import pytest
 
-from pipeline import po
-from pipeline.articles import resolve
-from pipeline.catalog import state
-from pipeline.engines import EngineProvider
+from pipeline.catalog import po
+from pipeline.workspace.articles import resolve
+from pipeline.catalog.entries import state
+from pipeline.engines.registry import EngineProvider
 from pipeline.run import translate_article
 from tests.conftest import GLOSSARY_DIR, NOW, ROOT
 
@@ -148,7 +148,7 @@ def test_reviewing_in_real_poedit_survives_reruns(article_dir, glossary, screen,
     shutil.copytree(GLOSSARY_DIR, grown)
     with open(grown / "tianjin.tsv", "a", encoding="utf-8") as f:
         f.write("測試術語\t\ttest term\t\t\tword\tA term only this glossary has.\tzhen tests\n")
-    from pipeline.glossary import load_glossary
+    from pipeline.glossary.table import load_glossary
 
     g2 = load_glossary(grown)
     result = translate_article(article, glossary=g2, engines=EngineProvider("dictionary", g2), now=NOW)

@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.qa import check_segment
+from pipeline.qa.checks import check_segment
 
 
 def checks(source, english, glossary):
@@ -154,8 +154,8 @@ def test_brackets_quotes_and_placeholders(glossary):
 def test_whitespace_only_is_an_error_and_empty_is_just_untranslated(glossary, tmp_path):
     import polib
 
-    from pipeline.catalog import read_entries
-    from pipeline.qa import check_catalog
+    from pipeline.catalog.entries import read_entries
+    from pipeline.qa.checks import check_catalog
 
     assert [(f.check, f.severity) for f in check_segment("創新。", "  \n", [])] == [("leftovers", "error")]
     assert check_segment("創新。", "", []) == []

@@ -1,6 +1,6 @@
 import polib
 
-from pipeline.catalog import read_entries
+from pipeline.catalog.entries import read_entries
 from pipeline.qa.consistency import across_articles, term_forms
 
 

@@ -2,7 +2,7 @@ import re
 
 import polib
 
-from pipeline.catalog import read_entries
+from pipeline.catalog.entries import read_entries
 from pipeline.model import Segment, Term, TermHit
 from pipeline.render import english_text, html_page, rows
 

@@ -16,8 +16,9 @@ import polib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import catalog as cat
-from pipeline import po
+from pipeline.catalog import entries as catalog_entries
+from pipeline.catalog import merge as cat
+from pipeline.catalog import po
 from pipeline.model import Draft, Segment
 from tests.conftest import NOW
 
@@ -87,7 +88,7 @@ def test_no_reviewed_translation_is_ever_lost(initial, steps):
                 assert msgid in everything, f"reviewed entry lost: {msgid}"
                 assert everything[msgid].msgstr == text  # obsolete ones keep theirs too
                 if msgid in live:
-                    assert cat.state(live[msgid]) == "reviewed"
+                    assert catalog_entries.state(live[msgid]) == "reviewed"
             for msgid, text in edited_drafts.items():
                 if msgid in everything:
                     assert everything[msgid].msgstr == text
@@ -105,7 +106,7 @@ def test_no_reviewed_translation_is_ever_lost(initial, steps):
                 def edit(live, i=args[0], text=args[1]):
                     e = live[i % len(live)]
                     e.msgstr = text
-                    if cat.state(e) == "reviewed":
+                    if catalog_entries.state(e) == "reviewed":
                         reviewed[e.msgid] = text
                     else:
                         edited_drafts[e.msgid] = text

@@ -3,8 +3,13 @@ and the modules differ at the edges, so a change of range choice must show here.
 
 import pytest
 
-from pipeline import formulas, script, source, terms
-from pipeline.engines import cedict, dictionary, mechanical
+from pipeline.text import formulas
+from pipeline.text import script
+from pipeline.text import source
+from pipeline.glossary import discovery as terms
+from pipeline.text import cedict
+from pipeline.engines.dictionary import engine as dictionary
+from pipeline.engines.dictionary import mechanical
 
 EXT_A = "\u3400"  # Extension A: in HAN_BMP, not in HAN_UNIFIED
 COMPAT = "\uf900"  # a compatibility ideograph: in HAN, not in HAN_BMP

@@ -3,8 +3,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from pipeline.model import Line
-from pipeline.segment import segment, segment_lines, split_sentences, split_spans
-from pipeline.source import read_article
+from pipeline.text.segment import segment, segment_lines, split_sentences, split_spans
+from pipeline.text.source import read_article
 from tests.conftest import SAMPLE
 
 

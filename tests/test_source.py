@@ -1,8 +1,8 @@
 import pytest
 
 from pipeline.errors import SourceError
-from pipeline.segment import segment
-from pipeline.source import debris_reason, decode, parse, read_article
+from pipeline.text.segment import segment
+from pipeline.text.source import debris_reason, decode, parse, read_article
 from tests.conftest import SAMPLE
 
 TEXT = SAMPLE.read_text(encoding="utf-8")
@@ -109,7 +109,7 @@ def test_short_legacy_lines_decode_as_written(encoding, script):
     characters); the most plausible Chinese wins."""
     import unicodedata
 
-    from pipeline.script import to_simplified
+    from pipeline.text.script import to_simplified
 
     tried, wrong = 0, []
     for line in SHORT_LINES:

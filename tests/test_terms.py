@@ -1,4 +1,4 @@
-"""Term discovery (pipeline/terms.py), `zhen terms suggest` and the `terms` QA check."""
+"""Term discovery (pipeline/glossary/discovery.py), `zhen terms suggest` and the `terms` QA check."""
 
 import hashlib
 import json
@@ -9,11 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.glossary import COLUMNS, Glossary, parse_rows
+from pipeline.glossary.table import COLUMNS, Glossary, parse_rows
 from pipeline.model import Term
-from pipeline.qa import check_segment
-from pipeline.script import fold
-from pipeline.terms import Unit, article_units, suggest, tsv_rows
+from pipeline.qa.checks import check_segment
+from pipeline.text.script import fold
+from pipeline.glossary.discovery import Unit, article_units, suggest, tsv_rows
 from tests.conftest import GLOSSARY_DIR, ROOT, SAMPLE
 
 DATA = ROOT / "tests" / "data" / "terms"
@@ -152,7 +152,7 @@ def test_tsv_rows_are_glossary_rows_a_person_must_finish(tmp_path):
 
 
 def test_tsv_cells_never_break_a_row():
-    from pipeline.terms import Candidate, Context
+    from pipeline.glossary.discovery import Candidate, Context
 
     c = Candidate("甲\t乙", "quoted", 1, (Context("a.txt:1", "line\twith\ttabs\nand | pipes"),))
     (line,) = tsv_rows([c]).splitlines()[1:]
@@ -182,17 +182,17 @@ def test_terms_check_warns_for_formulas_and_slogans_the_glossary_lacks(glossary)
 
 
 def test_terms_check_is_quiet_on_the_sample(glossary):
-    from pipeline.segment import segment
-    from pipeline.source import read_article
+    from pipeline.text.segment import segment
+    from pipeline.text.source import read_article
 
     for seg in segment(read_article(SAMPLE)):
         assert not [f for f in check_segment(seg.text, "English.", glossary.match(seg.text)) if f.check == "terms"]
 
 
 def test_terms_warnings_reach_the_catalog_notes_and_the_page(tmp_path):
-    from pipeline.articles import resolve
-    from pipeline.glossary import load_glossary
-    from pipeline.engines import EngineProvider
+    from pipeline.workspace.articles import resolve
+    from pipeline.glossary.table import load_glossary
+    from pipeline.engines.registry import EngineProvider
     from pipeline.run import translate_article
 
     folder = tmp_path / "article"

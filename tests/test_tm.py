@@ -19,9 +19,11 @@ from click.testing import CliRunner
 from devkit import ROOT
 from pipeline.cli import main
 from pipeline.errors import TMError
+from pipeline.glossary.table import load_glossary
 from pipeline.tm.index import Memory
-from pipeline.tm.placeables import substitute
+from pipeline.text.placeables import substitute
 from pipeline.tm.tmx import read_tmx
+from tests.conftest import GLOSSARY_DIR
 
 
 JINNAN = """津南區召開創先爭優工作會議
@@ -326,7 +328,7 @@ def test_tmx_written_by_omegat_is_imported_and_drafts(project, tmp_path):
 
 
 def test_zhen_export_tmx_reads_back():
-    from pipeline.export import tmx
+    from pipeline.tm.tmx import tmx
 
     po = polib.POFile()
     po.metadata = {"X-Source-Language": "zh_TW"}
@@ -584,3 +586,67 @@ def test_the_memory_commands_need_a_project(tmp_path, monkeypatch, command):
     assert result.output.rstrip().endswith("(run zhen from the project)")  # --glossary would not help here
     assert len(result.output.strip().splitlines()) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.tmx"]  # no tm/, no .zhen/
+
+
+# A memory match whose figures changed, one case per notation: (new source, memory source, memory English,
+# the draft's English).
+CHANGED_FIGURES = [
+    ("新建黨組織402個。", "新建黨組織387個。", "387 new organizations were set up.",
+     "402 new organizations were set up."),
+    ("投資1.5萬元。", "投資1.2萬元。", "An investment of 12,000 yuan.", "An investment of 15,000 yuan."),
+    ("投資1.5億元。", "投資1.2億元。", "An investment of 120 million yuan.", "An investment of 150 million yuan."),
+    ("總額2.5萬億元。", "總額2.3萬億元。", "A total of 2.3 trillion yuan.", "A total of 2.5 trillion yuan."),
+    ("选派500多名党员。", "選派480多名黨員。", "More than 480 members were sent.", "More than 500 members were sent."),
+    ("約6000人參加。", "約5000人參加。", "About 5,000 took part.", "About 6,000 took part."),
+    ("增幅為百分之十五。", "增幅為百分之十二點五。", "It grew 12.5 percent.", "It grew 15 percent."),
+    ("增長3.5個百分點。", "增長2.5個百分點。", "Up 2.5 percentage points.", "Up 3.5 percentage points."),
+    ("四成的企業。", "三成的企業。", "30 percent of the companies.", "40 percent of the companies."),
+    ("參加者５１２０人。", "參加者４５１２人。", "4,512 took part.", "5,120 took part."),
+    ("新建五所學校和三家醫院。", "新建四所學校和兩家醫院。", "Four schools and two hospitals were built.",
+     "Five schools and three hospitals were built."),
+    ("第三次會議。", "第二次會議。", "The second meeting.", "The third meeting."),
+    ("第三次會議。", "第二次會議。", "The 2nd meeting.", "The 3rd meeting."),
+    ("第二十二屆運動會。", "第二十一屆運動會。", "The 21st Games.", "The 22nd Games."),
+    ("第十三屆運動會。", "第十二屆運動會。", "The twelfth Games.", "The thirteenth Games."),
+    ("二〇一一年開始。", "二〇一〇年開始。", "In 2010 it began.", "In 2011 it began."),
+    ("三分之二的企業。", "三分之一的企業。", "One-third of the companies.", "Two-thirds of the companies."),
+    ("氣溫零下七度。", "氣溫零下五度。", "It was minus 5 degrees.", "It was minus 7 degrees."),
+    ("選派兩千名黨員。", "選派三千名黨員。", "3,000 members were sent.", "2,000 members were sent."),
+]
+
+
+@pytest.mark.parametrize("source, tm_source, tm_target, expected", CHANGED_FIGURES)
+def test_a_memory_match_gets_the_new_figures_in_every_notation(source, tm_source, tm_target, expected):
+    from pipeline.qa.checks import check_segment
+
+    sub = substitute(source, tm_source, tm_target)
+    assert sub.text == expected and sub.changes and not sub.unmapped
+    assert [f for f in check_segment(source, sub.text, []) if f.check == "numbers"] == []
+    # The memory's English, kept as it was, would have been an error.
+    assert any(f.check == "numbers" and f.severity == "error" for f in check_segment(source, tm_target, []))
+
+
+def test_ordinal_suffixes_are_written_for_the_new_number():
+    for was, now, english in [("第二", "第三", "3rd"), ("第二十一", "第二十二", "22nd"), ("第二", "第十一", "11th"),
+                              ("第二", "第十三", "13th"), ("第三", "第一", "1st")]:
+        assert substitute(f"{now}次。", f"{was}次。", "The 2nd time." if was == "第二" else
+                          ("The 21st time." if was == "第二十一" else "The 3rd time.")).text == f"The {english} time."
+
+
+@pytest.mark.parametrize("source, tm_source, tm_target", [
+    ("新建五所學校。", "新建四所學校和兩家醫院。", "Four schools and two hospitals were built."),
+    ("有5個和6個。", "有4個和4個。", "4 and 4"),
+    ("零上五度。", "零下五度。", "Minus 5 degrees."),
+    ("增長2.5個百分點。", "增長百分之2.5。", "Up 2.5 percent."),
+])
+def test_a_figure_the_memory_cannot_substitute_is_left_noted_and_an_error(source, tm_source, tm_target):
+    from pipeline.model import Segment
+    from pipeline.qa.checks import check_segment
+    from pipeline.tm.draft import draft
+    from pipeline.tm.index import Match, Unit
+
+    d = draft(Segment(1, 1, 1, "body", source), Match(Unit(tm_source, tm_target, "tm/x.tmx"), 90), [],
+              load_glossary(GLOSSARY_DIR))
+    assert d.text == tm_target
+    assert any(n.startswith("tm-figures: not carried over") for n in d.notes)
+    assert any(f.check == "numbers" and f.severity == "error" for f in check_segment(source, d.text, []))

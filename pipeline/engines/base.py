@@ -15,11 +15,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from pipeline import __version__
-from pipeline.enforcement import inject_renderings, repair, verify
+from pipeline.glossary.enforcement import inject_renderings, repair, verify
 from pipeline.errors import EngineError
-from pipeline.glossary import Glossary
+from pipeline.glossary.table import Glossary
 from pipeline.model import Draft, Progress, Segment, TermHit, Usage, no_progress
-from pipeline.script import simplified
+from pipeline.text.script import simplified
 
 @dataclass(frozen=True)
 class Request:

@@ -46,7 +46,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from pipeline.enforcement import repair, verify
+from pipeline.glossary.enforcement import repair, verify
 from pipeline.engines.base import Engine, Fault, Hypothesis, Request
 from pipeline.engines.options import LLMOptions, changed
 from pipeline.errors import EngineError

@@ -6,10 +6,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 
-from pipeline.catalog import EntryInfo
-from pipeline.glossary import Glossary
+from pipeline.catalog.entries import EntryInfo
+from pipeline.glossary.table import Glossary
 from pipeline.model import Finding, Segment, TermHit
-from pipeline.qa import check_segment, note_lines
+from pipeline.qa.checks import check_segment
+from pipeline.qa.checks import note_lines
 
 
 class SegmentQA:
@@ -38,7 +39,7 @@ class SegmentQA:
             # Consistency findings name catalog entries; the page's rows are segments.
             from pipeline.qa.consistency import term_forms
 
-            msgid_of = {e.number: e.msgid for e in entries}
+            msgid_of: dict[int | None, str] = {e.number: e.msgid for e in entries}
             segs_of: dict[str, list[Segment]] = {}
             for seg in segments:
                 segs_of.setdefault(seg.text, []).append(seg)

@@ -13,9 +13,9 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from pipeline.catalog import EntryInfo
-from pipeline.enforcement import as_words
-from pipeline.glossary import Glossary
+from pipeline.catalog.entries import EntryInfo
+from pipeline.glossary.enforcement import as_words
+from pipeline.glossary.table import Glossary
 from pipeline.model import Finding
 
 

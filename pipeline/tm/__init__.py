@@ -2,6 +2,6 @@
 
 ``index`` keeps the memory (a SQLite file derived from the catalogs and the
 TMX files in ``tm/``), ``tmx`` reads TMX files that other tools wrote,
-``placeables`` carries new figures into a matched translation, and ``draft``
+``draft`` (with ``text.placeables`` carrying new figures into a match)
 turns a match into a catalog draft.
 """

@@ -19,10 +19,10 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.config import TM_MIN_SCORE
 from pipeline.engines.base import Engine, Hypothesis
-from pipeline.glossary import Glossary
+from pipeline.glossary.table import Glossary
 from pipeline.model import Draft, Segment, TermHit
 from pipeline.tm.index import Match, Memory
-from pipeline.tm.placeables import substitute
+from pipeline.text.placeables import substitute
 
 ENGINE = "tm"
 

@@ -34,12 +34,12 @@ from pathlib import Path
 
 from pipeline.errors import TMError, ZhenError
 from pipeline.model import Progress, Warn, no_progress
-from pipeline.script import fold
+from pipeline.text.script import fold
+from pipeline.workspace.layout import CATALOG
 
 SCHEMA = "zhen-tm-2"  # a new key function or table layout: the index is rebuilt
 DB_PATH = Path(".zhen") / "tm.sqlite"
 TM_DIR = Path("tm")
-CATALOG_NAME = "en.po"
 PROBE_GRAMS = 20  # a lookup counts the postings of this many rarest bigrams (more for long sentences)
 CANDIDATES = 50  # and scores this many best-counted units exactly
 CONCORDANCE_SCAN = 500  # units containing a searched text that are scored, shortest first
@@ -154,19 +154,19 @@ _NOTHING = _file_digest(())
 
 def reviewed_units(catalog, origin: str, article: str) -> list[Unit]:
     """The reviewed entries (non-empty, not fuzzy, obsolete ones too) of a parsed catalog."""
-    from pipeline.catalog import owned, state
+    from pipeline.catalog.entries import owned, state
 
     return [Unit(e.msgid, e.msgstr, origin, article) for e in catalog if owned(e) and state(e) == "reviewed"]
 
 
 def _article(path: Path) -> str:
-    from pipeline.articles import slugify
+    from pipeline.workspace.articles import slugify
 
     return slugify(Path(os.path.abspath(path)).parent.name)
 
 
 def catalog_units(path: Path, origin: str) -> list[Unit]:
-    from pipeline import po
+    from pipeline.catalog import po
 
     return reviewed_units(po.read_catalog(path), origin, _article(path))
 
@@ -200,7 +200,7 @@ class Memory:
         """(path, kind) of every file the memory is derived from, in a stable order."""
         found: list[tuple[Path, str]] = []
         if self.root.is_dir():
-            found += [(p, "catalog") for p in sorted(self.root.rglob(CATALOG_NAME)) if p.is_file()]
+            found += [(p, "catalog") for p in sorted(self.root.rglob(CATALOG)) if p.is_file()]
         if self.tm_dir.is_dir():
             found += [(p, "tmx") for p in sorted(self.tm_dir.iterdir())
                       if p.suffix.lower() == ".tmx" and p.is_file()]

@@ -1,0 +1,220 @@
+"""The notes zhen keeps on a catalog entry: their format, reading them, writing them.
+
+Everything the pipeline must remember about an entry lives in ``#.`` notes,
+because Poedit drops flags it does not know. Poedit shows every note to the
+reviewer, so an explanation is given in full once per catalog, where it first
+occurs, and bookkeeping takes one short bracket:
+
+    role: body
+    glossary: 三個高地 = "three highlands" (note)     (the first entry with the term; later ones
+    glossary: 三個高地 = "three highlands"            give the rendering alone)
+    draft: dictionary (label) [<draft id> <setup>]   (the label with the engine's first draft only)
+    draft-setup: <setup> = engine:…|glossary:…|zhen:…  (with the engine's first draft only)
+    tm-match: 84% from article jinnan (translations/jinnan/en.po)   (a translation-memory draft;
+    tm-source: …, tm-figures: 4,512 → 5,120                          also its source and figures)
+    qa: error (numbers): figure 480多 (480) is missing or altered   (refreshed every run)
+
+The draft id is a hash of the draft text (a different msgstr means a reviewer
+edited it); the setup is a hash of the draft's signature (engine, model,
+glossary revision, zhen version: a new one refreshes drafts nobody touched),
+spelled out once per engine in a catalog.
+Catalogs written with the older ``draft-signature:`` and ``draft-id:`` lines
+are read as well, and rewritten in this form.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import polib
+
+from pipeline.model import Draft, Term, TermHit
+
+
+DRAFT_KEYS = ("draft", "draft-setup", "draft-signature", "draft-id", "draft-score", "draft-check", "tm-match", "tm-source",
+              "tm-figures")
+# Notes rewritten on every write rather than kept as they were: the draft line, and the older bookkeeping lines.
+_BOOKKEEPING = ("draft", "draft-setup", "draft-signature", "draft-id")
+_BRACKET = re.compile(r" \[(?P<id>[0-9a-f]{12}) (?P<setup>[0-9a-f]{8})\]")
+_LABEL = re.compile(r" \((?P<label>.*)\)")
+
+
+def draft_id(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def setup_hash(signature: str) -> str:
+    """The short form of a draft signature that each entry carries."""
+    return hashlib.sha256(signature.encode("utf-8")).hexdigest()[:8]
+
+
+# draft-fault: why the engine left this sentence undrafted on the last run (rewritten every run).
+NOTE_KEYS = ("role", "glossary", "glossary (inside a longer term)", *DRAFT_KEYS, "draft-fault", "edited", "match",
+             "qa")
+_WORD_HYPHEN = re.compile(r"[^\W\d_]-$")  # where textwrap breaks a hyphenated word
+_NOTE_START = re.compile("(" + "|".join(re.escape(k) for k in sorted(NOTE_KEYS, key=len, reverse=True)) + r"):(?: |$)")
+
+
+def notes(entry: polib.POEntry) -> dict[str, list[str]]:
+    """The entry's ``#.`` notes by key.
+
+    A line that starts no known note continues the one before: tools that wrap
+    long ``#.`` lines at 79 columns (polib does; Poedit does not) split a note
+    at a space, or after the hyphen inside a word ("translate-" / "zh_en"), so
+    the pieces are joined with a space, or with none after such a hyphen. A
+    wrapped piece that happens to start like a note ("… an earlier draft: kept")
+    cannot be told from one here; ``draft_note`` guards the note that matters.
+    """
+    pairs: list[list[str]] = []
+    for line in (entry.comment or "").split("\n"):
+        m = _NOTE_START.match(line)
+        if m:
+            pairs.append([m.group(1), line[m.end():]])
+        elif pairs and line.strip():
+            before, piece = pairs[-1][1], line.strip()
+            glue = "" if _WORD_HYPHEN.search(before) and piece[0].isalnum() else " "
+            pairs[-1][1] = f"{before}{glue}{piece}".strip()
+    out: dict[str, list[str]] = {}
+    for key, value in pairs:
+        out.setdefault(key, []).append(value)
+    return out
+
+
+
+@dataclass(frozen=True)
+class DraftNote:
+    """What an entry's notes say of its machine draft."""
+
+    engine: str  # "" when no note says
+    label: str  # "" when this entry's line does not give it
+    id: str | None  # the draft text's hash; None once a reviewer edited the draft
+    setup: str | None  # the signature's hash
+
+
+def _engine_and_label(head: str) -> tuple[str, str] | None:
+    """"ENGINE" or "ENGINE (LABEL)"; None for text of any other shape."""
+    engine, _, rest = head.partition(" ")
+    if not engine:
+        return None
+    if not rest:
+        return engine, ""
+    m = _LABEL.fullmatch(" " + rest)
+    return (engine, m.group("label")) if m else None
+
+
+def draft_note(entry: polib.POEntry) -> DraftNote:
+    """The entry's draft line, read so that text merely looking like one cannot pass for it: a
+    line carrying the bookkeeping bracket wins, then one of the line's shape, and text a tool
+    glued on after the bracket is ignored."""
+    n = notes(entry)
+    values = n.get("draft", [])
+    for value in values:
+        brackets = list(_BRACKET.finditer(value))
+        head = _engine_and_label(value[:brackets[-1].start()]) if brackets else None
+        if head is not None:
+            return DraftNote(*head, brackets[-1].group("id"), brackets[-1].group("setup"))
+    head = next((h for h in map(_engine_and_label, values) if h is not None), ("", ""))
+    old_signature = n.get("draft-signature", [None])[0]  # the older, longer bookkeeping
+    return DraftNote(*head, n.get("draft-id", [None])[0],
+                     setup_hash(old_signature) if old_signature is not None else None)
+
+
+def draft_origin(entry: polib.POEntry) -> tuple[str, int | None]:
+    """Who wrote a draft (tm, argos, dictionary, …) and, for the memory, the match %."""
+    score = notes(entry).get("tm-match", [""])[0].split("%")[0]
+    return draft_note(entry).engine, int(score) if score.isdigit() else None
+
+
+
+@dataclass
+class Shown:
+    """What the entries written so far have explained, so that later ones need not repeat it."""
+
+    terms: set[str]
+    engines: set[str]
+    setup_engines: set[str]  # the engines whose setup has been spelled out
+    labels: dict[str, str]  # each engine's label, from this run's drafts and the old catalog's notes
+    signatures: dict[str, str]  # each setup's whole signature, from the same
+
+    @classmethod
+    def start(cls, old: polib.POFile | None, drafts: Iterable[Draft]) -> Shown:
+        labels = {d.engine: d.label for d in drafts if d.label}  # this run's words win over the old catalog's
+        sigs: dict[str, str] = {}
+        for e in old or ():
+            note = draft_note(e)
+            if note.label:
+                labels.setdefault(note.engine, note.label)
+            n = notes(e)
+            for s in n.get("draft-signature", []):
+                sigs.setdefault(setup_hash(s), s)
+            for s in n.get("draft-setup", []):
+                setup, _, whole = s.partition(" = ")
+                # A hand-edited line is not believed; a tool's wrap may have left a space inside.
+                for candidate in (whole, "".join(whole.split())):
+                    if setup_hash(candidate) == setup:
+                        sigs.setdefault(setup, candidate)
+        return cls(set(), set(), set(), labels, sigs)
+
+
+def _term_line(key: str, term: Term, shown: Shown) -> str:
+    # The renderings a reviewer may keep come along every time, as they are what the check accepts.
+    line = f'{key}: {term.term} = ' + " or ".join(f'"{r}"' for r in term.renderings)
+    if term.term in shown.terms:
+        return line
+    shown.terms.add(term.term)
+    return f"{line} ({term.note})" if term.note else line
+
+
+def term_lines(hits: Sequence[TermHit], nested: Sequence[TermHit], shown: Shown) -> list[str]:
+    """Each term's explanation in full where the catalog first names it; later, its rendering alone.
+    A term inside a longer one is named only until it has been explained."""
+    lines = [_term_line("glossary", t, shown) for t in dict.fromkeys(h.term for h in hits)]
+    lines += [_term_line("glossary (inside a longer term)", t, shown)
+              for t in dict.fromkeys(h.term for h in nested) if t.term not in shown.terms]
+    return lines
+
+
+def _draft_line(engine: str, shown: Shown, draft: str | None = None, setup: str | None = None) -> list[str]:
+    """The engine (with its label where the catalog first shows its drafts) and, for a draft
+    nobody edited, its id and setup (spelled out with the engine's first draft)."""
+    line = f"draft: {engine}"
+    label = shown.labels.get(engine)
+    if label and engine not in shown.engines:
+        line += f" ({label})"
+    shown.engines.add(engine)
+    if draft is None or setup is None:
+        return [line]
+    lines = [f"{line} [{draft} {setup}]"]
+    # Once per engine: an engine's drafts share one setup, and each memory draft has its own
+    # (the unit it came from), which its tm-match line already names for a person.
+    if engine not in shown.setup_engines and setup in shown.signatures:
+        lines.append(f"draft-setup: {setup} = {shown.signatures[setup]}")
+        shown.setup_engines.add(engine)
+    return lines
+
+
+def draft_lines(d: Draft, shown: Shown) -> list[str]:
+    setup = setup_hash(d.signature)
+    shown.signatures.setdefault(setup, d.signature)
+    lines = _draft_line(d.engine, shown, draft_id(d.text), setup)
+    if d.score is not None:
+        conf = f", confidence {d.confidence:.2f}" if d.confidence is not None else ""
+        lines.append(f"draft-score: {d.score:.3f}{conf}")
+    for m in d.missing_terms:
+        lines.append(f'draft-check: missing required rendering "{m}"')
+    for f in d.forbidden_terms:
+        lines.append(f'draft-check: carries avoided rendering "{f}"')
+    for avoided, required in d.repaired_terms:
+        lines.append(f'draft-check: "{avoided}" replaced by the required "{required}"; check the grammar around it')
+    return lines + list(d.notes)
+
+
+def kept_draft_lines(entry: polib.POEntry, shown: Shown, *, machine: bool) -> list[str]:
+    """An old entry's draft notes, its draft line rewritten; ``machine``: the text is still the engine's."""
+    note = draft_note(entry)
+    lines = _draft_line(note.engine, shown, note.id if machine else None, note.setup) if note.engine else []
+    n = notes(entry)
+    return lines + [f"{k}: {v}" for k in DRAFT_KEYS if k not in _BOOKKEEPING for v in n.get(k, [])]

@@ -1,0 +1,292 @@
+"""The commands over articles: translate, segment, status, html, check."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline.engines.registry import ENGINES
+from pipeline.cli.common import (
+    console,
+    printable,
+    labelled,
+    Context,
+    _glossary,
+    _root,
+    _settings,
+    _print_table,
+    _emit,
+    glossary_option,
+    follow_option,
+    _warn_unread_settings,
+    _memory,
+    _null,
+)
+
+
+@click.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder that plays the article folder's role: outputs go there, and its catalog is merged next time.")
+@click.option("--engine", type=click.Choice(["auto", *sorted(ENGINES)]), default="auto", show_default=True,
+              help="auto: the LLM server when [llm] is configured, else Argos when a zh→en model is "
+                   "installed, else the dictionary engine.")
+@click.option("--purge-obsolete", is_flag=True, help="Drop entries whose sentence left the article.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per article on stdout.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Settings file (default: the project's zhen.toml when present).")
+@click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]),
+              help="Argos: where CTranslate2 runs [cpu]; auto: CUDA when it sees a GPU.")
+@click.option("--compute-type", help="Argos: CTranslate2 compute type [int8 on CPU, float16 on CUDA].")
+@click.option("--beam-size", type=click.IntRange(1), help="Argos: beam size [4].")
+@click.option("--threads", "intra_threads", type=click.IntRange(0), help="Argos: threads per translation [0: auto].")
+@click.option("--force", is_flag=True, help="Run every stage even where nothing changed since the last run.")
+@glossary_option
+@follow_option
+@click.pass_obj
+def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, config_path, device, compute_type,
+              beam_size, intra_threads, force, glossary_path, follow_symlinks) -> None:
+    """Draft and merge the review catalog, English text and bilingual page.
+
+    SOURCES are article folders (holding source*.txt), text files, or folders
+    this command wrote for a text file (translated again from the source their
+    catalog records); with none, every article under translations/ is
+    translated. Reviewed entries are never overwritten. An article whose source,
+    glossary, settings, catalog and outputs are all as the last run left them is
+    skipped (--force runs it).
+
+    \b
+    Example:
+      zhen translate translations/tianjin-chuangxian-zhengyou --json
+    """
+    from pipeline.workspace import incremental
+    from pipeline.workspace.batch import Failure, translate_all
+    from pipeline.config import argos_options, llm_options, tm_min_score
+    from pipeline.glossary.table import glossary_files
+    from pipeline.workspace.locate import to_translate
+
+    config, config_file = _settings(config_path, sources)
+    options = argos_options(config, path=config_file, device=device,
+                            compute_type=compute_type, beam_size=beam_size, intra_threads=intra_threads)
+    from pipeline.workspace.outputs import check_articles
+
+    llm = llm_options(config, path=config_file)
+    min_score = tm_min_score(config, path=config_file)
+    glossary_path = _glossary(glossary_path, sources)
+    files = glossary_files(glossary_path, follow_symlinks=follow_symlinks)
+    articles = to_translate(sources, output=output, root=_root(sources), follow_symlinks=follow_symlinks)
+    check_articles(articles)  # before anything is written: no output may be a source
+    _warn_unread_settings(obj, sources, articles)
+    memory = _memory(obj, sources, quiet=as_json)
+    # LLMOptions holds the key's variable name, never the key: nothing secret reaches the state file.
+    settings = incremental.settings_key(engine=engine, options=(options, llm), purge_obsolete=purge_obsolete,
+                                        memory=f"{memory.digest}|min:{min_score}")
+    @functools.cache
+    def engines():
+        # Loaded for the first article that needs a run, and only then.
+        from pipeline.engines.registry import EngineProvider
+        from pipeline.glossary.table import load_glossary
+
+        glossary = load_glossary(glossary_path, follow_symlinks=follow_symlinks)
+        return EngineProvider(engine, glossary, settings={"argos": {"options": options}, "llm": {"options": llm}},
+                              warn=obj.warn, say=obj.say)
+
+    @functools.cache
+    def recall():
+        from pipeline.tm.draft import MemoryDrafter
+
+        return MemoryDrafter(memory, engines().glossary, min_score)
+
+    def run(article, key, progress):
+        from pipeline.run import translate_article
+
+        provider = engines()
+        return translate_article(article, glossary=provider.glossary, engines=provider,
+                                 purge_obsolete=purge_obsolete, progress=progress, state_key=key, memory=recall())
+
+    bar = obj.progress(enabled=not as_json)
+
+    def progress_for(article):
+        task = bar.add_task(article.slug, total=None) if bar else None
+
+        def progress(done: int, total: int) -> None:
+            if bar:
+                bar.update(task, completed=done, total=total)
+        return progress
+
+    failures = 0
+    with bar or _null():
+        for result in translate_all(articles, run=run, glossary_files=files, settings=settings, force=force,
+                                    progress_for=progress_for):
+            if isinstance(result, Failure):
+                failures += 1
+                labelled(obj.err, "error", "red", result.error)
+            else:
+                _report_faults(obj, result)
+                if as_json:
+                    _emit(result.as_json())
+                    continue
+                obj.err.print(printable(f"{result.article}: {result.segments} segments, {result.drafted} drafted, "
+                                        f"{result.tm} from memory, {result.reused} reused, "
+                                        f"{result.reviewed} reviewed, {result.untranslated} untranslated "
+                                        f"→ {result.catalog}"), soft_wrap=True, markup=False)
+                if result.usage is not None:
+                    u = result.usage
+                    speed = (f"{u.tokens:,} tokens generated, {u.tokens_per_s:g} tokens/s" if u.tokens_per_s is not None
+                             else "the server reported no token counts")
+                    obj.err.print(f"{result.article}: {u.answers} answers in {u.seconds:.1f} s, {speed}",
+                                  soft_wrap=True, markup=False)
+    if failures:
+        sys.exit(2)
+
+
+def _report_faults(obj, result) -> None:
+    """A warning per sentence the engine left undrafted: the run goes on, and a re-run asks for them again."""
+    for line, why in result.faults:
+        obj.warn(f"{result.article}: line {line} left untranslated: {why}")
+    if result.faults:
+        obj.warn(f"{result.article}: {len(result.faults)} sentence(s) left untranslated; run `zhen translate` "
+                 "again to ask for them (the drafts written are kept)")
+
+
+@click.command("segment")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per segment: id, paragraph, role, text.")
+@click.option("--explain", is_flag=True, help="Also report the lines dropped as scraping debris, and why.")
+@click.pass_obj
+def segment_cmd(obj: Context, file, as_json, explain) -> None:
+    """Show how an article is split into segments (nothing is written).
+
+    \b
+    Example:
+      zhen segment translations/tianjin-chuangxian-zhengyou/source.zh.txt --json
+    """
+    from pipeline.text.segment import segment
+    from pipeline.text.source import read_article
+
+    source = read_article(file)
+    segments = segment(source)
+    if explain:
+        for d in source.dropped:
+            if as_json:
+                _emit({"dropped": d.number, "text": d.text, "reason": d.reason})
+            else:
+                obj.err.print(printable(f"dropped line {d.number}: {d.text!r} ({d.reason})"), markup=False)
+    for seg in segments:
+        if as_json:
+            _emit({"id": seg.id, "paragraph": seg.paragraph, "role": seg.role, "text": seg.text})
+        else:
+            click.echo(f"{seg.id:>3}  {seg.role:<8} {seg.text}")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per article.")
+@glossary_option
+@follow_option
+@click.pass_obj
+def status(obj: Context, paths, as_json, glossary_path, follow_symlinks) -> None:
+    """How far review has come, per article, with the QA errors and warnings `zhen check` finds.
+
+    PATHS are article folders, catalogs or folders of articles (default: the
+    project's translations/).
+
+    \b
+    Example:
+      zhen status translations/
+    """
+    from pipeline.catalog.status import catalog_status
+    from pipeline.glossary.table import load_glossary
+    from pipeline.workspace.locate import catalog_paths, locate
+    from pipeline.qa.checks import check_files
+
+    articles = locate(paths, root=_root(paths), follow_symlinks=follow_symlinks)
+    glossary = load_glossary(_glossary(glossary_path, paths), follow_symlinks=follow_symlinks)
+    findings = check_files(catalog_paths(articles), glossary)
+    by_catalog: dict[str, list] = {}
+    for f in findings:
+        by_catalog.setdefault(f.catalog, []).append(f)
+    rows = [catalog_status(a, by_catalog.get(str(a.catalog), ())) for a in articles]
+    if as_json:
+        for r in rows:
+            _emit(r.as_json())
+        return
+    numeric = ("segments", "reviewed", "drafts", "untranslated", "errors", "warnings", "% reviewed")
+    _print_table("Review status", ("article", *numeric, "drafts by origin", "TM match %"),
+                 [(r.article, str(r.segments), str(r.reviewed), str(r.drafts), str(r.untranslated),
+                   str(r.errors), str(r.warnings), f"{r.percent_reviewed:.0f}%",
+                   ", ".join(f"{k} {v}" for k, v in r.origins),
+                   " ".join(str(m.score) for m in r.tm_matches)) for r in rows],
+                 numeric=numeric)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@glossary_option
+@follow_option
+@click.pass_obj
+def html(obj: Context, paths, glossary_path, follow_symlinks) -> None:
+    """Rebuild the English text and bilingual pages from the catalogs, without drafting.
+
+    \b
+    Example:
+      zhen html translations/tianjin-chuangxian-zhengyou
+    """
+    from pipeline.glossary.table import load_glossary
+    from pipeline.workspace.locate import with_catalogs
+    from pipeline.workspace.outputs import check_articles
+    from pipeline.run import rebuild_html
+
+    articles = with_catalogs(paths, root=_root(paths), follow_symlinks=follow_symlinks)
+    glossary = load_glossary(_glossary(glossary_path, paths), follow_symlinks=follow_symlinks)
+    check_articles(articles)
+    for article in articles:
+        click.echo(printable(rebuild_html(article, glossary=glossary)))
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per finding.")
+@click.option("--strict", is_flag=True, help="Warnings fail too.")
+@glossary_option
+@follow_option
+def check(paths, as_json, strict, glossary_path, follow_symlinks) -> None:
+    """QA every translated segment: figures, glossary, leftovers, repetition loops.
+
+    Exit status 1 when an error is found (with --strict, a warning too), so
+    publication can be gated on it.
+
+    \b
+    Example:
+      zhen check translations/ --json
+    """
+    from pipeline.errors import CheckFailed
+    from pipeline.glossary.table import load_glossary
+    from pipeline.workspace.locate import catalog_paths, locate
+    from pipeline.qa.checks import check_files
+
+    catalogs = catalog_paths(locate(paths, root=_root(paths), follow_symlinks=follow_symlinks))
+    findings = check_files(catalogs, load_glossary(_glossary(glossary_path, paths), follow_symlinks=follow_symlinks))
+    if as_json:
+        for f in findings:
+            _emit({"catalog": f.catalog, "entry": f.entry, "reference": f.reference, "check": f.check,
+                   "severity": f.severity, "subject": f.subject, "message": f.message})
+    else:
+        if not findings:
+            pass  # an empty table says less than the count line below
+        elif len(catalogs) == 1:  # one catalog: named once in the title, not on every row
+            _print_table(f"QA findings in {catalogs[0]}", ("entry", "source", "check", "severity", "subject", "message"),
+                         [(str(f.entry), f.reference, f.check, f.severity, f.subject, f.message) for f in findings],
+                         numeric=("entry",))
+        else:
+            _print_table("QA findings", ("catalog", "entry", "source", "check", "severity", "subject", "message"),
+                         [(f.catalog, str(f.entry), f.reference, f.check, f.severity, f.subject, f.message)
+                          for f in findings], numeric=("entry",))
+        errors = sum(f.severity == "error" for f in findings)
+        console().print(f"{len(catalogs)} catalog(s): {errors} error(s), {len(findings) - errors} warning(s)")
+    bad = [f for f in findings if f.severity == "error" or strict]
+    if bad:
+        raise CheckFailed(f"{len(bad)} finding(s) fail the check")

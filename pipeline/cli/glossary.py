@@ -1,0 +1,175 @@
+"""The glossary's commands and term discovery."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pipeline.cli.common import (
+    tick,
+    printable,
+    Context,
+    _glossary,
+    _root,
+    _print_table,
+    _emit,
+    _deliver,
+    glossary_option,
+    follow_option,
+    _null,
+)
+
+
+@click.group()
+def glossary() -> None:
+    """Check, search and exchange the curated glossary (glossary/*.tsv).
+
+    \b
+    Examples:
+      zhen glossary lint
+      zhen glossary find "創先爭優活動有力有序有效開展"
+      zhen glossary export --format tbx -o glossary.tbx
+    """
+
+
+@glossary.command("lint")
+@glossary_option
+@follow_option
+def glossary_lint(glossary_path, follow_symlinks) -> None:
+    """Report broken rows, duplicates, conflicting renderings, clashing variants and breaches of the
+    capitalisation and citation conventions (exit 1 on any)."""
+    from pipeline.errors import CheckFailed
+    from pipeline.glossary.table import glossary_files, lint_terms, load_terms
+    from pipeline.glossary.conventions import check_conventions
+
+    terms, problems = load_terms(glossary_files(_glossary(glossary_path), follow_symlinks=follow_symlinks))
+    problems += lint_terms(terms) + check_conventions(terms)
+    for p in problems:
+        click.echo(printable(p))
+    if problems:
+        raise CheckFailed(f"{len(problems)} problem(s) in the glossary")
+    click.echo(f"{len(terms)} terms, no problems", err=True)
+
+
+@glossary.command("find")
+@click.argument("text_or_file")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
+@glossary_option
+@follow_option
+def glossary_find(text_or_file, as_json, glossary_path, follow_symlinks) -> None:
+    """Show which glossary terms match where in TEXT (or in the segments of FILE)."""
+    from pipeline.glossary.table import load_glossary
+    from pipeline.text.segment import segment
+    from pipeline.text.source import read_article
+
+    path = Path(text_or_file)
+    g = load_glossary(_glossary(glossary_path, [path] if path.is_file() else []), follow_symlinks=follow_symlinks)
+    units = ([(s.id, s.text) for s in segment(read_article(path))] if path.is_file()
+             else [(1, text_or_file)])
+    for seg_id, text in units:
+        for h in g.match(text):
+            if as_json:
+                _emit({"segment": seg_id, "start": h.start, "end": h.end, "surface": h.surface,
+                       "term": h.term.term, "english": h.term.english, "accept": list(h.term.accept)})
+            else:
+                also = f" (also accepted: {', '.join(h.term.accept)})" if h.term.accept else ""
+                click.echo(f"{seg_id}:{h.start}-{h.end}\t{printable(h.surface)}\t{printable(h.term.english + also)}")
+
+
+@glossary.command("export")
+@click.option("--format", "fmt", type=click.Choice(["tbx", "csv", "tsv"]), default="tbx", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here (default: stdout).")
+@glossary_option
+@follow_option
+def glossary_export(fmt, output, glossary_path, follow_symlinks) -> None:
+    """Export the glossary as TBX (OmegaT, Trados, memoQ) or CSV (spreadsheets)."""
+    from pipeline.glossary import formats as gf
+    from pipeline.glossary.table import glossary_files, load_glossary
+    from pipeline.workspace.outputs import refuse_overwrites
+
+    glossary_path = _glossary(glossary_path)
+    if output:
+        refuse_overwrites([(output, "the export")], [(f, "a glossary file") for f in
+                                                     glossary_files(glossary_path, follow_symlinks=follow_symlinks)])
+    terms = load_glossary(glossary_path, follow_symlinks=follow_symlinks).terms
+    _deliver({"tbx": gf.to_tbx, "csv": gf.to_csv, "tsv": gf.to_tsv}[fmt](terms), output)
+
+
+@glossary.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="TSV file to write.")
+@click.option("--force", is_flag=True, help="Replace an existing OUTPUT (the old file is kept as OUTPUT~).")
+def glossary_import(file, output, force) -> None:
+    """Convert a TBX or CSV glossary into zhen's TSV format (checked before writing).
+
+    A file that yields no terms, or a value holding a tab or line break, is
+    refused with its file and line; an existing OUTPUT is replaced only with
+    --force, and kept as OUTPUT~.
+    """
+    from pipeline.glossary.formats import import_file
+
+    terms, kept = import_file(file, output, force=force)
+    kept_note = f" (previous file kept as {kept})" if kept else ""
+    click.echo(printable(f"{len(terms)} terms → {output}{kept_note}"), err=True)
+
+
+@click.group()
+def terms() -> None:
+    """Discover terms the glossary lacks: numbered formulas, quoted slogans, recurring expressions.
+
+    \b
+    Examples:
+      zhen terms suggest translations/new-article
+      zhen terms suggest new.txt --tsv > review.tsv
+    """
+
+
+@terms.command("suggest")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True,
+              help='One JSON object per candidate: {"term", "kind", "count", "contexts", "english"}.')
+@click.option("--tsv", "as_tsv", is_flag=True,
+              help="Rows in the glossary's columns (english empty, contexts in note), to review and paste.")
+@glossary_option
+@click.pass_obj
+def terms_suggest(obj: Context, paths, as_json, as_tsv, glossary_path) -> None:
+    """Propose glossary entries from articles: formulas (三個高地), slogans in quotes, repeated expressions.
+
+    PATHS are article folders, source text files or folders of articles
+    (default: translations/). Terms the glossary already has, in either script
+    or as a listed variant, are left out. The English column is a literal
+    suggestion from CC-CEDICT and spelled-out numbers, never an official
+    rendering. Nothing is written into glossary/: a person decides.
+
+    \b
+    Example:
+      zhen terms suggest translations/tianjin-chuangxian-zhengyou --json
+      zhen terms suggest new.txt --glossary empty/   # an empty folder: every candidate
+    """
+    from pipeline.workspace.articles import under
+    from pipeline.glossary.table import load_glossary
+    from pipeline.glossary.discovery import article_units, excerpt, suggest, tsv_rows
+
+    if as_json and as_tsv:
+        raise click.UsageError("--json and --tsv are exclusive")
+    glossary = load_glossary(_glossary(glossary_path, paths))
+    units = article_units(a.source for a in under(paths, root=_root(paths)))
+    bar = obj.progress(enabled=not (as_json or as_tsv))
+    with bar or _null():
+        found = suggest(units, glossary, progress=tick(bar, "finding terms", total=len(units)))
+    if as_json:
+        for c in found:
+            _emit(c.as_json())
+    elif as_tsv:
+        click.echo(tsv_rows(found), nl=False)
+    else:
+        rows = []
+        for c in found:
+            first = c.contexts[0]
+            more = f" (+{len(c.contexts) - 1})" if len(c.contexts) > 1 else ""
+            rows.append((c.kind, str(c.count), c.term, c.english, first.reference + more,
+                         excerpt(first.text, c.term, width=10)))
+        _print_table("Term candidates (English: literal suggestion, not official)",
+                     ("kind", "count", "term", "suggested English", "first seen", "context"), rows, numeric=("count",))
+        obj.err.print(f"{len(found)} candidate(s); `--tsv` gives rows to review and paste into the glossary")

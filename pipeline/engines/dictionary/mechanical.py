@@ -1,0 +1,309 @@
+"""The mechanical parts of a draft, written as an English news desk writes them.
+
+Datelines (新华社天津7月15日电 → "Tianjin, July 15 (Xinhua) --"), dates
+(2024年上半年 → "the first half of 2024"), figures with thousands separators
+and their units or counters (1.5万人次 → "15,000 visits", 480多名 → "more
+than 480"). A word-by-word gloss gets these wrong ("7 moon 15 NEC"), and they
+are what a reviewer can take over unchanged.
+
+``spans`` works on Simplified text with full-width digits and signs already
+folded, and returns (start, end, English) for each piece it renders, so the
+caller can splice them into text of the same length in either script. This
+is engine output only; what QA accepts as the same figure lives in
+``pipeline.numbers``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from decimal import Decimal
+
+from pipeline.text.numbers import (APPROX_WORDS, Figure, desk_number, ordinal, plain, small_numeral,
+                                   zh_figures)
+from pipeline.text.script import HAN_UNIFIED
+
+Span = tuple[int, int, str]
+
+MONTHS = "January February March April May June July August September October November December".split()
+_SMALL = r"[一二三四五六七八九十两〇零]{1,3}"
+_N = rf"(?:\d{{1,2}}|{_SMALL})"  # a month or day number
+_YEAR = r"(?:\d{4}|[一二三四五六七八九〇零○]{4})"
+
+# Agencies and sites that open a dateline, with the name English copy uses.
+AGENCIES = {
+    "新华社": "Xinhua", "中新社": "China News Service", "中新网": "Chinanews", "人民网": "People's Daily Online",
+    "新华网": "Xinhuanet", "北方网": "Enorth", "央视网": "CCTV", "中国日报网": "China Daily", "本报": "",
+    "本网": "",
+}
+_AGENCY = "|".join(sorted(AGENCIES, key=len, reverse=True))
+_DATELINE_AGENCY_FIRST = re.compile(
+    rf"^\s*(?P<agency>{_AGENCY})(?P<place>[{HAN_UNIFIED}]{{2,8}}?)(?P<m>{_N})月(?P<d>{_N})日(?:电|讯)\s*[：:]?\s*")
+_DATELINE_PLACE_FIRST = re.compile(rf"^\s*(?P<place>[{HAN_UNIFIED}]{{2,6}}?)(?P<agency>{_AGENCY})(?:讯|消息|电)\s*[：:]\s*")
+
+_HALF = {"上": "first", "下": "second"}
+_QUARTER = {"一": "first", "1": "first", "二": "second", "2": "second", "三": "third", "3": "third",
+            "四": "fourth", "4": "fourth"}
+_PART = {"初": "early", "上旬": "early", "中旬": "mid-", "下旬": "late", "底": "late", "末": "late"}
+# (kind, pattern), tried in this order: a span an earlier pattern took is not read again.
+_DATE_PATTERNS = [
+    # 2024年7月15日, 7月15日, 15日 are handled in one pattern so that the longest wins.
+    ("date", rf"(?:(?P<y>{_YEAR})年)?(?P<m>{_N})月(?:份)?(?P<d>{_N})[日号]"),
+    ("date", rf"(?:(?P<y>{_YEAR})年)?(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})(?![\d日号])"),
+    ("half", rf"(?P<y>{_YEAR})年(?P<half>[上下])半年"),
+    ("half", r"(?P<rel>[今去明])年(?P<half>[上下])半年"),
+    ("half", r"(?<!\d年)(?P<half>[上下])半年"),
+    ("quarter", rf"(?:(?P<y>{_YEAR})年)?第?(?P<q>[一二三四1-4])季度"),
+    ("month", rf"(?:(?P<y>{_YEAR})年)?(?<!个)(?<!\d)(?P<m>{_N})月(?:份)?(?P<part>初|上旬|中旬|下旬|底|末)?"
+              rf"(?![\d一二三四五六七八九十])"),
+    ("century", r"(?P<c>\d{1,2}|[一二三四五六七八九十]{1,3})世纪(?:(?P<dec>\d0|[一二三四五六七八九]十)年代)?"),
+    ("decade", r"(?P<dec>(?:\d{2})?\d0|[二三四五六七八九]十)年代"),
+    ("anniversary", r"(?P<n>\d{1,4}|[一二三四五六七八九十百]{1,4})周年"),
+    ("grade", r"(?P<grade>\d{1,2}|[一二三四五六七八九十]{1,2})年级"),
+    ("bc", r"公元前(?P<y>\d{1,4})年"),
+    # A year opening the sentence before a comma: 1882年， "In 1882,".
+    ("in-year", rf"^(?P<y>{_YEAR})年(?=[，,])"),
+    ("year", rf"(?:公元)?(?P<y>{_YEAR})年(?P<part>初|底|末|中)?(?!代|级)"),
+    # Years before 1000 are years after 公元, a preposition or a range dash: 在363年, 公元833年, 830-846年.
+    ("year", r"(?:公元|(?<=[在于从到至\-–~]))(?P<y>\d{1,3})年(?!代|级)"),
+]
+_DATES = [(re.compile(pattern), kind) for kind, pattern in _DATE_PATTERNS]
+
+# Units and counters after a figure: the English that follows the number ("" drops a counter).
+UNITS = {
+    "人次": "visits", "人": "people", "名": "", "个": "", "位": "", "项": "", "件": "", "场": "", "次": "times",
+    "家": "", "所": "", "座": "", "条": "", "只": "", "辆": "", "架": "", "艘": "", "台": "", "本": "", "部": "",
+    "篇": "", "张": "", "块": "", "间": "", "栋": "", "枚": "", "颗": "", "首": "", "户": "households",
+    "元": "yuan", "人民币": "yuan", "欧元": "euros", "英镑": "pounds", "日元": "yen", "港元": "Hong Kong dollars",
+    "公里": "kilometers", "平方公里": "square kilometers", "千米": "kilometers", "米": "meters",
+    "厘米": "centimeters", "毫米": "millimeters", "英里": "miles", "公斤": "kilograms", "千克": "kilograms",
+    "克": "grams", "吨": "tons", "公顷": "hectares", "平方米": "square meters", "立方米": "cubic meters",
+    "升": "liters", "摄氏度": "degrees Celsius", "度": "degrees", "岁": "years old", "年": "years",
+    "个月": "months", "天": "days", "周": "weeks", "个小时": "hours", "小时": "hours", "分钟": "minutes",
+    "秒": "seconds", "倍": "times", "亩": "mu",
+}
+_PREFIX_UNITS = {"美元": "$", "美金": "$"}
+_UNIT = re.compile("|".join(sorted(map(re.escape, [*UNITS, *_PREFIX_UNITS]), key=len, reverse=True)))
+_SINGULAR = {"people": "person", "visits": "visit", "times": "time", "years old": "year old"}
+_ORDINAL = re.compile(r"第(?P<num>\d+|[零〇一二三四五六七八九十百千两]+)")
+_LATIN_NEIGHBOUR = re.compile(r"[A-Za-z\-_/:.]")
+
+
+_WORDS = "one two three four five six seven eight nine ten".split()
+_ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
+# One to nine written in characters, before a unit or measure word: 三年 "three years", 两个 "two".
+_SMALL_COUNT = re.compile(r"(?<![一二三四五六七八九十百千万亿两\d第])(?P<num>[一二三四五六七八九两])"
+                          r"(?P<unit>个月|个小时|小时|分钟|年|天|周|岁|倍|人|名|个|位|家|次)")
+
+
+_AND_A_HALF = re.compile(r"(?<![\d.])(?P<num>\d+|[一二三四五六七八九十两]{1,3})(?P<unit>个月|个小时|小时|年|天|周)半")
+
+
+def _year(y: str) -> str:
+    if y.isdigit():
+        return y
+    digits = {"〇": "0", "零": "0", "○": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
+              "七": "7", "八": "8", "九": "9"}
+    return "".join(digits[c] for c in y)
+
+
+def english_number(value: Decimal | int) -> str:
+    """15000 → "15,000"; 2.5e8 → "250 million"; 1.5 → "1.5" (the desk style of ``numbers.desk_number``)."""
+    return desk_number(value)
+
+
+def _date(kind: str, m: re.Match) -> str | None:
+    g = m.groupdict()
+    year = _year(g["y"]) if g.get("y") else ""
+    if kind in ("date", "month"):
+        month = small_numeral(g["m"])
+        if not month or not 1 <= month <= 12:
+            return None
+        name = MONTHS[month - 1]
+        if kind == "date":
+            day = small_numeral(g["d"])
+            if not day or not 1 <= day <= 31:
+                return None
+            return f"{name} {day}, {year}" if year else f"{name} {day}"
+        part = _PART.get(g.get("part") or "", "")
+        name = f"{part}{'' if part.endswith('-') or not part else ' '}{name}"
+        return f"{name} {year}" if year else name
+    if kind == "half":
+        which = {"今": "this year", "去": "last year", "明": "next year"}.get(g.get("rel") or "", "the year")
+        return f"the {_HALF[g['half']]} half of {year or which}"
+    if kind == "quarter":
+        return f"the {_QUARTER[g['q']]} quarter" + (f" of {year}" if year else "")
+    if kind == "century":
+        century = small_numeral(g["c"])
+        if not century:
+            return None
+        if g.get("dec"):
+            decade = small_numeral(g["dec"])
+            return f"the {century - 1}{decade:02d}s" if decade is not None else None
+        return f"the {ordinal(century)} century"
+    if kind == "decade":
+        dec = g["dec"] if g["dec"].isdigit() else str(small_numeral(g["dec"]))
+        return f"the {dec}s" if len(dec) == 4 else f"the '{dec}s"
+    if kind == "anniversary":
+        n = small_numeral(g["n"])
+        return f"{ordinal(n)} anniversary" if n else None
+    if kind == "grade":
+        return f"grade {small_numeral(g['grade'])}"
+    if kind == "bc":
+        return f"{g['y']} BC"
+    if kind == "in-year":
+        return f"In {year}"
+    if kind == "year":
+        part = {"初": "early ", "底": "late ", "末": "late ", "中": "mid-"}.get(g.get("part") or "", "")
+        return f"{part}{year}"
+    return None
+
+
+def _overlaps(start: int, end: int, taken: list[Span]) -> bool:
+    return any(s < end and start < e for s, e, _ in taken)
+
+
+def dateline(text: str, gloss: Callable[[str], str]) -> Span | None:
+    """A dateline at the start of ``text``, rendered "Place, Month D (Agency) -- "."""
+    m = _DATELINE_AGENCY_FIRST.match(text) or _DATELINE_PLACE_FIRST.match(text)
+    if not m:
+        return None
+    place = gloss(m.group("place"))
+    place = place[:1].upper() + place[1:]
+    agency = AGENCIES[m.group("agency")]
+    when = ""
+    if "m" in m.groupdict() and m.group("m"):
+        month, day = small_numeral(m.group("m")), small_numeral(m.group("d"))
+        if not month or not 1 <= month <= 12 or not day or not 1 <= day <= 31:
+            return None
+        when = f", {MONTHS[month - 1]} {day}"
+    return (m.start(), m.end(), f"{place}{when}{f' ({agency})' if agency else ''} --")
+
+
+def dates(text: str, taken: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for pattern, kind in _DATES:
+        for m in pattern.finditer(text):
+            if m.end() == m.start() or _overlaps(m.start(), m.end(), taken + out):
+                continue
+            english = _date(kind, m)
+            if english:
+                out.append((m.start(), m.end(), english))
+    return out
+
+
+def _is_code(text: str, start: int, end: int) -> bool:
+    """Digits that belong to a code or name (B29, F1, 4G, COVID-19, 10:30), not a quantity."""
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    return bool(before and _LATIN_NEIGHBOUR.match(before)) or bool(after and re.match(r"[A-Za-z\-_/:]", after))
+
+
+_FRACTION_WORDS = {2: "half", 3: "third", 4: "quarter", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth",
+                   9: "ninth", 10: "tenth"}
+
+
+def _fraction(numer: Decimal, den: int) -> str:
+    """三分之一 "one-third", 四分之三 "three-quarters", 十五分之二 "2/15"."""
+    if den in _FRACTION_WORDS and 1 <= numer <= 9 and numer == int(numer):
+        n = int(numer)
+        return f"{_WORDS[n - 1]}-{_FRACTION_WORDS[den]}{'s' if n > 1 and den > 2 else ''}"
+    return f"{plain(numer)}/{den}"
+
+
+def _count(fig: Figure) -> bool:
+    """A numeral before a measure word: 三所."""
+    return len(fig.surface) == 1 and not fig.surface.isdigit() and 2 <= fig.value <= 9
+
+
+def _figure(fig: Figure) -> str:
+    """The English of one figure, before its unit, qualified as the source qualifies it."""
+    if fig.unit.startswith("/"):
+        number = _fraction(fig.value, int(fig.unit[1:]))
+    elif fig.unit == "ordinal":
+        n = int(fig.value)
+        number = "the " + (_ORDINALS[n - 1] if n <= 10 else ordinal(n))
+    elif _count(fig):
+        number = _WORDS[int(fig.value) - 1]  # 三所 "three", as a desk spells out one to nine
+    else:
+        number = desk_number(abs(fig.value))
+        if fig.value < 0:
+            number = f"minus {number}"
+        if fig.unit == "points":
+            number += " percentage point" if fig.value == 1 else " percentage points"
+        elif fig.percent:
+            number += " percent"
+    return f"{APPROX_WORDS[fig.approx]} {number}" if fig.approx else number
+
+
+def _special(fig: Figure) -> bool:
+    """A figure whose words come first: the 一個 of 一個百分點 is no "a"."""
+    return fig.percent or fig.unit == "points" or fig.unit.startswith("/") or fig.value < 0
+
+
+def figures(text: str, taken: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    found = zh_figures(text)
+    _write_figures([f for f in found if _special(f)], text, taken, out)
+    for m in _ORDINAL.finditer(text):
+        n = small_numeral(m.group("num"))
+        if n and not _overlaps(m.start(), m.end(), taken + out):
+            end = m.end()
+            if u := re.match(r"次|个|届|名|位|章|条|号|期|轮|天|年|批|代", text[end:]):
+                end += u.end()
+            word = _ORDINALS[n - 1] if n <= 10 else ordinal(n)
+            time = " time" if text[m.end():end] == "次" else ""
+            out.append((m.start(), end, f"the {word}{time}"))
+    for m in _AND_A_HALF.finditer(text):
+        n = small_numeral(m.group("num"))
+        if n and not _overlaps(m.start(), m.end(), taken + out):
+            number = _WORDS[n - 1] if not m.group("num").isdigit() and n <= 10 else english_number(n)
+            out.append((m.start(), m.end(), f"{number} and a half {UNITS[m.group('unit')]}"))
+    for m in _SMALL_COUNT.finditer(text):
+        if _overlaps(m.start(), m.end(), taken + out):
+            continue
+        n = small_numeral(m.group("num"))
+        if n is None:
+            continue  # not a numeral the rules read
+        unit = UNITS.get(m.group("unit"), "")
+        if n == 1:
+            english = {"次": "once", "倍": "once"}.get(m.group("unit")) or (f"one {_SINGULAR.get(unit, unit.rstrip('s'))}"
+                                                                          if unit else "a")
+        else:
+            english = f"{_WORDS[n - 1]} {unit}".strip()
+        out.append((m.start(), m.end(), english))
+    _write_figures([f for f in found if not _special(f)], text, taken, out)
+    return out
+
+
+def _write_figures(found: list[Figure], text: str, taken: list[Span], out: list[Span]) -> None:
+    for fig in found:
+        start, end = fig.start, fig.start + len(fig.surface)
+        if _overlaps(start, end, taken + out) or (fig.surface[0].isdigit() and _is_code(text, start, end)):
+            continue
+        if _count(fig) and not _UNIT.match(text, end):
+            continue  # 两国 "both countries", 七大洲: the gloss says it better than "two", "seven"
+        plain_figure = not fig.percent and fig.unit in ("", "times")
+        unit = _UNIT.match(text, end) if plain_figure else None
+        word = ""
+        if unit:
+            if unit.group() == "年" and fig.value == int(fig.value) and 1000 <= fig.value <= 2100:
+                unit = None  # a year the date patterns did not take
+            else:
+                end = unit.end()
+                word = UNITS.get(unit.group(), "")
+        number = _figure(fig)
+        if unit and unit.group() in _PREFIX_UNITS:
+            # $ goes before the number, after its qualifier: "more than $5,000".
+            qualifier = APPROX_WORDS[fig.approx] + " " if fig.approx else ""
+            number = qualifier + _PREFIX_UNITS[unit.group()] + number[len(qualifier):]
+        if word and fig.value == 1:
+            word = _SINGULAR.get(word, word)
+        out.append((start, end, f"{number} {word}" if word else number))
+
+
+def spans(text: str) -> list[Span]:
+    """The dates and figures of ``text``, sorted, never overlapping (a dateline is the caller's)."""
+    taken: list[Span] = dates(text, [])
+    taken += figures(text, taken)
+    return sorted(taken)

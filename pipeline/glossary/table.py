@@ -1,0 +1,335 @@
+"""The curated glossary: loading, linting and term matching.
+
+Files are tab-separated (``glossary/*.tsv``), one term per row, with a header
+row naming the columns. Matching runs on the folded Simplified form of both
+the terms and the text (see ``script.fold``), so a term written in either
+script matches text in either; hits point into the original text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import GlossaryError
+from pipeline.model import Segment, Term, TermHit
+from pipeline.text.script import fold
+
+COLUMNS = ("term", "variants", "english", "accept", "avoid", "kind", "note", "source")
+REQUIRED = ("term", "english", "note", "source")
+LIST_SEP = "|"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A lint finding about a glossary row."""
+
+    file: str
+    line: int
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.severity}: {self.message}"
+
+
+# A glossary row is one line of a TSV file: a value holding a tab would shift
+# the columns, and one holding a line break (any that str.splitlines knows) or
+# another control character would start a row of its own or hide text.
+_BREAKING = frozenset("\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def breaking_char(value: str) -> str | None:
+    """Why ``value`` cannot be a glossary cell (a tab, line break or control character), or None."""
+    for ch in value:
+        if ch in _BREAKING or unicodedata.category(ch) == "Cc":
+            kind = {"\t": "a tab", "\n": "a line break (LF)", "\r": "a carriage return (CR)"}.get(ch)
+            return kind or f"control or line-separator character U+{ord(ch):04X}"
+    return None
+
+
+def line_of(data: bytes, offset: int) -> int:
+    """The 1-based line holding byte ``offset``."""
+    return data.count(b"\n", 0, offset) + 1
+
+
+def split_list(value: str) -> tuple[str, ...]:
+    """A `|`-separated cell (variants, accept, avoid) as its non-empty items."""
+    return tuple(v.strip() for v in value.split(LIST_SEP) if v.strip())
+
+
+def parse_rows(text: str, *, name: str) -> tuple[list[Term], list[Problem]]:
+    """Parse one TSV file into terms; broken rows come back as problems."""
+    terms: list[Term] = []
+    problems: list[Problem] = []
+    header: tuple[str, ...] | None = None
+    # Rows end at LF (CRLF tolerated); splitlines would also end them at U+2028,
+    # form feeds and the like, which are refused below instead.
+    for number, raw in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        cells = raw.split("\t")
+        bad = next(filter(None, map(breaking_char, cells)), None)
+        if bad:
+            problems.append(Problem(name, number, f"a value holds {bad}"))
+            continue
+        if header is None:
+            header = tuple(c.strip().lower() for c in cells)
+            missing = [c for c in REQUIRED if c not in header]
+            unknown = [c for c in header if c not in COLUMNS]
+            twice = sorted({c for c in header if header.count(c) > 1})
+            if twice:  # a row would keep only the last cell of the name
+                problems.append(Problem(name, number, f"header names the column {twice[0]!r} twice"))
+                return terms, problems
+            if missing or unknown:
+                problems.append(
+                    Problem(name, number, f"header must name the columns {', '.join(COLUMNS)}; "
+                            f"missing {missing or 'none'}, unknown {unknown or 'none'}")
+                )
+                return terms, problems
+            continue
+        if len(cells) != len(header):
+            problems.append(Problem(name, number, f"{len(cells)} cells, expected {len(header)} (tab-separated)"))
+            continue
+        row = dict(zip(header, (c.strip() for c in cells)))
+        empty = [c for c in REQUIRED if not row.get(c)]
+        if empty:
+            problems.append(Problem(name, number, f"empty required field(s): {', '.join(empty)}"))
+            continue
+        terms.append(
+            Term(
+                term=row["term"],
+                english=row["english"],
+                variants=split_list(row.get("variants", "")),
+                avoid=split_list(row.get("avoid", "")),
+                accept=split_list(row.get("accept", "")),
+                kind=row.get("kind", ""),
+                note=row["note"],
+                source=row["source"],
+                file=name,
+                line=number,
+            )
+        )
+    if header is None:
+        problems.append(Problem(name, 1, "no header row"))
+    return terms, problems
+
+
+def lint_terms(terms: Sequence[Term]) -> list[Problem]:
+    """Duplicates, conflicting renderings, variants that are other terms, accepted renderings that clash."""
+    problems: list[Problem] = []
+    heads: dict[str, Term] = {}
+    for t in terms:
+        key = fold(t.term)
+        if key in heads:
+            other = heads[key]
+            if other.english == t.english:
+                msg = f"duplicate term {t.term!r} (also {other.file}:{other.line})"
+            else:
+                msg = (f"term {t.term!r} has two renderings: {t.english!r} here and "
+                       f"{other.english!r} at {other.file}:{other.line}")
+            problems.append(Problem(t.file, t.line, msg))
+        else:
+            heads[key] = t
+    seen_forms: dict[str, Term] = {}
+    for t in terms:
+        for v in t.variants:
+            key = fold(v)
+            if key in heads and heads[key] is not t:
+                h = heads[key]
+                problems.append(Problem(t.file, t.line, f"variant {v!r} is itself the term at {h.file}:{h.line}"))
+            elif key in seen_forms and seen_forms[key] is not t:
+                o = seen_forms[key]
+                problems.append(Problem(t.file, t.line, f"variant {v!r} is also a variant at {o.file}:{o.line}"))
+            seen_forms[key] = t
+        avoided = {fold(a) for a in t.avoid}
+        if fold(t.english) in avoided:
+            problems.append(Problem(t.file, t.line, f"rendering {t.english!r} is also listed under avoid"))
+        for a in t.accept:
+            if fold(a) in avoided:
+                problems.append(Problem(t.file, t.line, f"accepted rendering {a!r} is also listed under avoid"))
+            elif fold(a) == fold(t.english):
+                problems.append(Problem(t.file, t.line, f"accepted rendering {a!r} is the rendering itself"))
+    # Drafts swap an avoided rendering for the required one, which would undo
+    # another term's correct rendering if the two were the same words. An
+    # accepted rendering counts as the term being present: were it another
+    # term's rendering, one phrase would pass for both terms; were it avoided
+    # by another term, the gate would refuse what this row accepts.
+    renderings = {fold(t.english): t for t in terms}
+    avoiders = {fold(a): t for t in terms for a in t.avoid}
+    accepters: dict[str, Term] = {}
+    for t in terms:
+        for a in t.accept:
+            other = accepters.setdefault(fold(a), t)
+            if other is not t and fold(other.english) != fold(t.english):
+                problems.append(Problem(t.file, t.line, f"accepted rendering {a!r} is also accepted for "
+                                                        f"{other.term!r} at {other.file}:{other.line}: one "
+                                                        "phrase would pass for both terms"))
+            inside = [v for v in t.avoid if fold(v) != fold(a) and re.search(rf"(?<!\w){re.escape(fold(v))}(?!\w)", fold(a))]
+            if inside:
+                problems.append(Problem(t.file, t.line, f"accepted rendering {a!r} holds the avoided "
+                                                        f"{inside[0]!r}, so the check would refuse it"))
+    for t in terms:
+        for label, forms in (("avoided", t.avoid), ("accepted", t.accept)):
+            for a in forms:
+                owner = renderings.get(fold(a))
+                if owner is not None and owner is not t and fold(owner.english) != fold(t.english):
+                    problems.append(Problem(t.file, t.line, f"{label} rendering {a!r} is the rendering of "
+                                                            f"{owner.term!r} at {owner.file}:{owner.line}"))
+        for a in t.accept:
+            avoider = avoiders.get(fold(a))
+            if avoider is not None and avoider is not t:
+                problems.append(Problem(t.file, t.line, f"accepted rendering {a!r} is avoided by "
+                                                        f"{avoider.term!r} at {avoider.file}:{avoider.line}"))
+    return problems
+
+
+_NUMERAL_CHARS = frozenset("零〇○一二三四五六七八九十百千万萬亿億两兩0123456789点點.")
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _joined(a: str, b: str, numeral: bool) -> bool:
+    """Are two neighbouring characters one word? Letters and digits are; and a term written in
+    numerals (七一) is no term inside a longer number (一九七一, 二點五一)."""
+    return (_is_word_char(a) and _is_word_char(b)) or (numeral and a in _NUMERAL_CHARS and b in _NUMERAL_CHARS)
+
+
+def _numeral(folded: str) -> bool:
+    return all(ch in _NUMERAL_CHARS for ch in folded)
+
+
+class Glossary:
+    """Terms plus a trie over their folded forms; leftmost-longest matching."""
+
+    def __init__(self, terms: Iterable[Term]):
+        self.terms: tuple[Term, ...] = tuple(terms)
+        self._trie: dict = {}
+        for t in self.terms:
+            for form in t.forms:
+                key = fold(form)
+                if not key:
+                    continue
+                node = self._trie
+                for ch in key:
+                    node = node.setdefault(ch, {})
+                # First definition wins; lint reports the clash.
+                node.setdefault("", t)
+        self.revision = self._revision()
+
+    def _revision(self) -> str:
+        h = hashlib.sha256()
+        for t in sorted(self.terms, key=lambda t: t.term):
+            h.update("\t".join((t.term, LIST_SEP.join(t.variants), t.english, LIST_SEP.join(t.avoid))).encode())
+            if t.accept:  # only when present, so a glossary without accepted renderings keeps its revision
+                h.update(b"\taccept\t" + LIST_SEP.join(t.accept).encode())
+            h.update(b"\n")
+        return h.hexdigest()[:8]
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def match(self, text: str, simplified: str = "") -> list[TermHit]:
+        """Non-overlapping hits, leftmost first and longest at each position.
+
+        Cost is the text length times the longest term's length, whatever the
+        number of terms. ``simplified``: the text's Simplified form, when known.
+        """
+        folded = fold(text, simplified)
+        hits: list[TermHit] = []
+        i, n = 0, len(folded)
+        while i < n:
+            best: tuple[int, Term] | None = None
+            for j, term in self._terms_from(folded, i):
+                if j >= n or not _joined(folded[j - 1], folded[j], _numeral(folded[i:j])):
+                    best = (j, term)
+            if best and not (i > 0 and _joined(folded[i - 1], folded[i], _numeral(folded[i:best[0]]))):
+                end, term = best
+                hits.append(TermHit(term=term, start=i, end=end, surface=text[i:end]))
+                i = end
+            else:
+                i += 1
+        return hits
+
+    def nested(self, hit: TermHit) -> list[TermHit]:
+        """Other terms inside a hit (黨建品牌 inside a slogan), so reviewers see them too."""
+        folded = fold(hit.surface)
+        return [TermHit(term, hit.start + i, hit.start + j, hit.surface[i:j])
+                for i in range(len(folded)) for j, term in self._terms_from(folded, i)
+                if term is not hit.term and (i, j) != (0, len(folded))]
+
+    def _terms_from(self, folded: str, i: int) -> list[tuple[int, Term]]:
+        """Every term whose folded form starts at ``i``, as (end, term), shortest first."""
+        found = []
+        node = self._trie.get(folded[i])
+        j, n = i, len(folded)
+        while node is not None:
+            j += 1
+            term = node.get("")
+            if term is not None:
+                found.append((j, term))
+            node = node.get(folded[j]) if j < n else None
+        return found
+
+    def match_segments(self, segments: Iterable[Segment]) -> dict[int, list[TermHit]]:
+        return {seg.id: self.match(seg.text, seg.simplified) for seg in segments}
+
+
+def read_text(path: Path) -> str:
+    """A glossary file's text; GlossaryError when unreadable, or not UTF-8 (citing the line)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        raise GlossaryError(f"cannot read: {e.strerror}", path=path) from e
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise GlossaryError(f"not UTF-8 (byte {e.start})", path=path, line=line_of(data, e.start)) from e
+
+
+def load_terms(paths: Iterable[Path]) -> tuple[list[Term], list[Problem]]:
+    terms: list[Term] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            text = read_text(path)
+        except GlossaryError as e:
+            if e.line is None:
+                raise  # unreadable: nothing to lint
+            problems.append(Problem(str(path), e.line, e.detail))
+            continue
+        t, p = parse_rows(text, name=str(path))
+        terms += t
+        problems += p
+    return terms, problems
+
+
+def glossary_files(location: Path, *, follow_symlinks: bool = False) -> list[Path]:
+    """``location`` itself, or every ``*.tsv`` in it (refusing links out of it unless ``follow_symlinks``)."""
+    from pipeline.workspace import links
+
+    location = Path(location)
+    if location.is_file():
+        return [location]
+    if not location.is_dir():
+        raise GlossaryError("no such glossary file or folder", path=location)
+    found = sorted(location.glob("*.tsv"))
+    return found if follow_symlinks else links.check_glossary(found, location)
+
+
+def load_glossary(location: Path, *, follow_symlinks: bool = False) -> Glossary:
+    """Load every ``*.tsv`` under ``location``; any broken row is fatal."""
+    terms, problems = load_terms(glossary_files(location, follow_symlinks=follow_symlinks))
+    problems += lint_terms(terms)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more; run `zhen glossary lint`)" if len(errors) > 1 else ""
+        raise GlossaryError(first.message + more, path=first.file, line=first.line)
+    return Glossary(terms)
