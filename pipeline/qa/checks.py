@@ -139,8 +139,8 @@ def check_repetition(source: str, english: str, hits: Sequence[TermHit]) -> list
     for n in range(min(len(words) // 2, 40), REPEATED_CLAUSE_WORDS - 1, -1):
         for i in range(len(words) - 2 * n + 1):
             if words[i:i + n] == words[i + n:i + 2 * n]:
-                gram = " ".join(words[i:i + n])
-                return [Flaw("error", f"repeated {gram!r} twice in a row", gram)]
+                phrase = " ".join(words[i:i + n])
+                return [Flaw("error", f"repeated {phrase!r} twice in a row", phrase)]
     seen: set[str] = set()
     for clause in re.split(r"[,;:.!?，；：。！？]", english.lower()):
         key = " ".join(re.findall(r"\w+", clause))
