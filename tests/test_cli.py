@@ -8,8 +8,8 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from tests.conftest import ROOT, SAMPLE
 
-KEYS = {"article", "segments", "drafted", "reused", "reviewed", "untranslated", "catalog", "html", "text",
-        "seconds", "tm"}
+KEYS = {"article", "segments", "drafted", "reused", "reviewed", "untranslated", "failed", "faults", "catalog", "html",
+        "text", "seconds", "tm", "usage"}
 
 
 def invoke(*args):
