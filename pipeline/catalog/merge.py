@@ -16,7 +16,8 @@ import polib
 from pipeline import __version__
 from pipeline.catalog import po
 from pipeline.catalog.entries import is_machine_draft, needs_draft, owned, references, state
-from pipeline.catalog.notes import Shown, draft_lines, draft_note, kept_draft_lines, notes, term_lines
+from pipeline.catalog.notes import (NOTE_BUDGET, Shown, draft_lines, draft_note, kept_draft_lines, note_cost, notes,
+                                    term_lines)
 from pipeline.errors import CatalogError
 from pipeline.model import Draft, MergeStats, Segment, TermHit
 from pipeline.text.placeables import substitute
@@ -140,12 +141,15 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
     """One live entry: a fresh draft, the previous translation kept, a fuzzy match, or empty."""
     first = segs[0]
     entry = polib.POEntry(msgid=msgid, msgstr="", occurrences=[(source_name, str(s.line)) for s in segs])
-    lines = [f"role: {first.role}"] + term_lines(hits.get(first.id, ()), nested.get(first.id, ()), shown)
+    # Bookkeeping: most sentences are body text, and an entry without a role line is read as one.
+    lines = [f"role: {first.role}"] if first.role != "body" else [""]
     old_entry = plan.olds.get(msgid)
     if old_entry is not None:
         entry.tcomment = old_entry.tcomment
+    n = len(segs)  # the counts are of segments, so that they add up to the article's
     fault = drafts[first.id].fault if first.id in drafts else ""
     if first.id in drafts and not fault:
+        counts["drafted"] += n
         d = drafts[first.id]
         entry.msgstr = d.text
         entry.flags = ["fuzzy"]
@@ -155,19 +159,19 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
         entry.msgstr = old_entry.msgstr
         entry.flags = [f for f in old_entry.flags if f != "fuzzy" or state(old_entry) == "draft"]
         if state(old_entry) == "reviewed":
-            counts["reviewed"] += 1
+            counts["reviewed"] += n
         elif is_machine_draft(old_entry):
-            counts["reused"] += 1
+            counts["reused"] += n
             entry.previous_msgid = old_entry.previous_msgid
             lines += kept_draft_lines(old_entry, shown, machine=True)
         elif draft_note(old_entry).engine:
-            counts["edited"] += 1
+            counts["edited"] += n
             entry.previous_msgid = old_entry.previous_msgid
             lines += kept_draft_lines(old_entry, shown, machine=False)
             lines.append("edited: a reviewer changed this draft; it is kept and no longer refreshed")
         else:  # a person's own unfinished text, or the translation of an earlier version, as it was
             matched = notes(old_entry).get("match", [])
-            counts["fuzzy" if matched else "edited"] += 1
+            counts["fuzzy" if matched else "edited"] += n
             entry.previous_msgid = old_entry.previous_msgid
             lines += [f"match: {v}" for v in matched]
     elif msgid in plan.matches:
@@ -178,7 +182,7 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
         entry.flags = ["fuzzy"]
         entry.previous_msgid = src.msgid
         entry.tcomment = src.tcomment
-        counts["fuzzy"] += 1
+        counts["fuzzy"] += n
         lines.append(f"match: translation of an earlier version of this sentence ({ratio:.0%} similar); "
                      "compare with the previous source")
         if sub.changes:
@@ -186,13 +190,16 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
         elif sub.unmapped:
             lines.append(f"match: figures not carried over ({sub.unmapped}); check every figure")
     else:
-        counts["untranslated"] += 1
+        counts["untranslated"] += n
     if fault:
-        counts["failed"] += 1
+        counts["failed"] += n
         lines.append(f"draft-fault: {drafts[first.id].engine}: {fault}")
-    if annotate is not None and entry.msgstr:
-        lines += annotate(first, entry.msgstr)
-    entry.comment = "\n".join(lines)
+    # QA first, where Poedit's notes panel, which does not scroll, always shows it; then the terms
+    # (explained within what is left of the entry's budget), the draft's origin and the bookkeeping.
+    qa = list(annotate(first, entry.msgstr)) if annotate is not None and entry.msgstr else []
+    room = NOTE_BUDGET - sum(note_cost(line) for line in qa + lines if line)
+    terms = term_lines(hits.get(first.id, ()), nested.get(first.id, ()), shown, room=room)
+    entry.comment = "\n".join(line for line in qa + terms + lines[1:] + lines[:1] if line)
     return entry
 
 
@@ -262,7 +269,7 @@ def merge(
     plan = _plan(segments, old, signature, exact)
     drafts = drafter(plan.to_draft) if plan.to_draft else {}
     catalog = polib.POFile(wrapwidth=po.WIDTH)
-    counts = dict(reused=0, reviewed=0, edited=0, fuzzy=0, untranslated=0, failed=0)
+    counts = dict(drafted=0, reused=0, reviewed=0, edited=0, fuzzy=0, untranslated=0, failed=0)
     shown = Shown.start(old, [d for d in drafts.values() if not d.fault])
     for msgid, segs in plan.order.items():
         catalog.append(_build_entry(msgid, segs, plan, drafts, source_name=source_name, hits=hits,
@@ -272,8 +279,8 @@ def merge(
     obsolete = _keep_obsolete(catalog, old, plan.order) if old is not None and not purge_obsolete else 0
     changed = _set_header(catalog, old, slug=slug, source_language=source_language, now=now)
     stats = MergeStats(
-        segments=len(segments), entries=len(plan.order), drafted=len(plan.to_draft) - counts["failed"],
-        reused=counts["reused"], reviewed=counts["reviewed"], edited=counts["edited"], fuzzy_matched=counts["fuzzy"],
+        segments=len(segments), entries=len(plan.order), drafted=counts["drafted"], reused=counts["reused"],
+        reviewed=counts["reviewed"], edited=counts["edited"], fuzzy_matched=counts["fuzzy"],
         untranslated=counts["untranslated"], obsolete=obsolete, changed=changed, failed=counts["failed"],
     )
     return catalog, stats

@@ -22,6 +22,7 @@ from pipeline.cli.common import (
     glossary_option,
     follow_option,
     _warn_unread_settings,
+    _warn_loose_texts,
     _memory,
     _null,
 )
@@ -44,11 +45,13 @@ from pipeline.cli.common import (
 @click.option("--beam-size", type=click.IntRange(1), help="Argos: beam size [4].")
 @click.option("--threads", "intra_threads", type=click.IntRange(0), help="Argos: threads per translation [0: auto].")
 @click.option("--force", is_flag=True, help="Run every stage even where nothing changed since the last run.")
+@click.option("--summary", is_flag=True,
+              help="Only the total line over all articles (with --json, only the totals object).")
 @glossary_option
 @follow_option
 @click.pass_obj
 def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, config_path, device, compute_type,
-              beam_size, intra_threads, force, glossary_path, follow_symlinks) -> None:
+              beam_size, intra_threads, force, summary, glossary_path, follow_symlinks) -> None:
     """Draft and merge the review catalog, English text and bilingual page.
 
     SOURCES are article folders (holding source*.txt), text files, or folders
@@ -56,18 +59,27 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     catalog records); with none, every article under translations/ is
     translated. Reviewed entries are never overwritten. An article whose source,
     glossary, settings, catalog and outputs are all as the last run left them is
-    skipped (--force runs it).
+    skipped (--force runs it) and reported "up to date".
+
+    Each article's line adds up its segments: drafted (by the engine), from
+    memory, reused (an earlier machine draft kept), reviewed, edited (a draft a
+    person changed but has not approved), carried over (the translation of an
+    earlier version of the sentence) and untranslated. Over several articles a
+    total line follows; --summary prints only that line. With --json, one object
+    per article, then {"totals": {...}} over several articles or with --summary.
 
     \b
     Example:
       zhen translate translations/tianjin-chuangxian-zhengyou --json
     """
     from pipeline.workspace import incremental
-    from pipeline.workspace.batch import Failure, translate_all
+    from pipeline.workspace.batch import Failure, total, translate_all
     from pipeline.config import argos_options, llm_options, tm_min_score
     from pipeline.glossary.table import glossary_files
-    from pipeline.workspace.locate import to_translate
+    from pipeline.workspace.locate import refuse_non_article, to_translate
 
+    for source in sources:  # before settings or a project are looked for: the mistake is the path
+        refuse_non_article(source)
     config, config_file = _settings(config_path, sources)
     options = argos_options(config, path=config_file, device=device,
                             compute_type=compute_type, beam_size=beam_size, intra_threads=intra_threads)
@@ -77,6 +89,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     min_score = tm_min_score(config, path=config_file)
     glossary_path = _glossary(glossary_path, sources)
     files = glossary_files(glossary_path, follow_symlinks=follow_symlinks)
+    _warn_loose_texts(obj, sources)
     articles = to_translate(sources, output=output, root=_root(sources), follow_symlinks=follow_symlinks)
     check_articles(articles)  # before anything is written: no output may be a source
     _warn_unread_settings(obj, sources, articles)
@@ -117,29 +130,38 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
                 bar.update(task, completed=done, total=total)
         return progress
 
-    failures = 0
+    results = []
     with bar or _null():
         for result in translate_all(articles, run=run, glossary_files=files, settings=settings, force=force,
                                     progress_for=progress_for):
+            results.append(result)
             if isinstance(result, Failure):
-                failures += 1
                 labelled(obj.err, "error", "red", result.error)
+            elif summary:
+                _report_faults(obj, result)
+            elif as_json:
+                _report_faults(obj, result)
+                _emit(result.as_json())
             else:
                 _report_faults(obj, result)
-                if as_json:
-                    _emit(result.as_json())
-                    continue
-                obj.err.print(printable(f"{result.article}: {result.segments} segments, {result.drafted} drafted, "
-                                        f"{result.tm} from memory, {result.reused} reused, "
-                                        f"{result.reviewed} reviewed, {result.untranslated} untranslated "
-                                        f"→ {result.catalog}"), soft_wrap=True, markup=False)
+                done = "up to date, " if result.up_to_date else ""
+                obj.err.print(printable(f"{result.article}: {done}{_breakdown(result)} → {result.catalog}"),
+                              soft_wrap=True, markup=False)
                 if result.usage is not None:
                     u = result.usage
                     speed = (f"{u.tokens:,} tokens generated, {u.tokens_per_s:g} tokens/s" if u.tokens_per_s is not None
                              else "the server reported no token counts")
                     obj.err.print(f"{result.article}: {u.answers} answers in {u.seconds:.1f} s, {speed}",
                                   soft_wrap=True, markup=False)
-    if failures:
+    totals = total(results)
+    if summary or len(results) > 1:
+        if as_json:
+            _emit({"totals": totals.as_json()})
+        else:
+            more = f" ({totals.up_to_date} up to date, {totals.failed} failed)"
+            obj.err.print(printable(f"{totals.articles} article(s){more}: {_breakdown(totals)}"),
+                          soft_wrap=True, markup=False)
+    if totals.failed:
         sys.exit(2)
 
 
@@ -150,6 +172,15 @@ def _report_faults(obj, result) -> None:
     if result.faults:
         obj.warn(f"{result.article}: {len(result.faults)} sentence(s) left untranslated; run `zhen translate` "
                  "again to ask for them (the drafts written are kept)")
+
+
+def _breakdown(counts) -> str:
+    """"45 segments = 3 drafted + …": every part of an article's segments, so that they add up."""
+    parts = [f"{counts.drafted} drafted", f"{counts.tm} from memory", f"{counts.reused} reused",
+             f"{counts.reviewed} reviewed", f"{counts.edited} edited"]
+    if counts.carried_over:  # rare: a new sentence close to one a person translated before
+        parts.append(f"{counts.carried_over} carried over")
+    return f"{counts.segments} segments = " + " + ".join([*parts, f"{counts.untranslated} untranslated"])
 
 
 @click.command("segment")
@@ -189,10 +220,11 @@ def segment_cmd(obj: Context, file, as_json, explain) -> None:
 @follow_option
 @click.pass_obj
 def status(obj: Context, paths, as_json, glossary_path, follow_symlinks) -> None:
-    """How far review has come, per article, with the QA errors and warnings `zhen check` finds.
+    """How far review has come, per article, with the QA errors and warnings `zhen check --drafts` finds.
 
     PATHS are article folders, catalogs or folders of articles (default: the
-    project's translations/).
+    project's translations/). `zhen next` lists the entries to review, most
+    urgent first.
 
     \b
     Example:
@@ -203,6 +235,7 @@ def status(obj: Context, paths, as_json, glossary_path, follow_symlinks) -> None
     from pipeline.workspace.locate import catalog_paths, locate
     from pipeline.qa.checks import check_files
 
+    _warn_loose_texts(obj, paths)
     articles = locate(paths, root=_root(paths), follow_symlinks=follow_symlinks)
     glossary = load_glossary(_glossary(glossary_path, paths), follow_symlinks=follow_symlinks)
     findings = check_files(catalog_paths(articles), glossary)
@@ -251,17 +284,22 @@ def html(obj: Context, paths, glossary_path, follow_symlinks) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per finding.")
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
+@click.option("--drafts", is_flag=True,
+              help="During review: check the English that is there; untranslated and unreviewed segments do not fail.")
 @glossary_option
 @follow_option
-def check(paths, as_json, strict, glossary_path, follow_symlinks) -> None:
-    """QA every translated segment: figures, glossary, leftovers, repetition loops.
+def check(paths, as_json, strict, drafts, glossary_path, follow_symlinks) -> None:
+    """The publication gate: every segment reviewed, and QA on every translated one (figures,
+    glossary, leftovers, repetition loops).
 
-    Exit status 1 when an error is found (with --strict, a warning too), so
-    publication can be gated on it.
+    Exit status 1 while a catalog has untranslated segments or unreviewed
+    drafts (one finding per catalog counts them), or when an error is found
+    (with --strict, a warning too). With --drafts, only QA findings count.
 
     \b
-    Example:
+    Examples:
       zhen check translations/ --json
+      zhen check translations/tianjin-chuangxian-zhengyou --drafts
     """
     from pipeline.errors import CheckFailed
     from pipeline.glossary.table import load_glossary
@@ -269,7 +307,8 @@ def check(paths, as_json, strict, glossary_path, follow_symlinks) -> None:
     from pipeline.qa.checks import check_files
 
     catalogs = catalog_paths(locate(paths, root=_root(paths), follow_symlinks=follow_symlinks))
-    findings = check_files(catalogs, load_glossary(_glossary(glossary_path, paths), follow_symlinks=follow_symlinks))
+    findings = check_files(catalogs, load_glossary(_glossary(glossary_path, paths), follow_symlinks=follow_symlinks),
+                           review=not drafts)
     if as_json:
         for f in findings:
             _emit({"catalog": f.catalog, "entry": f.entry, "reference": f.reference, "check": f.check,
@@ -278,12 +317,13 @@ def check(paths, as_json, strict, glossary_path, follow_symlinks) -> None:
         if not findings:
             pass  # an empty table says less than the count line below
         elif len(catalogs) == 1:  # one catalog: named once in the title, not on every row
-            _print_table(f"QA findings in {catalogs[0]}", ("entry", "source", "check", "severity", "subject", "message"),
-                         [(str(f.entry), f.reference, f.check, f.severity, f.subject, f.message) for f in findings],
+            # The source line first: Poedit shows it under the entry; the entry's number it does not.
+            _print_table(f"QA findings in {catalogs[0]}", ("source", "entry", "check", "severity", "subject", "message"),
+                         [(f.reference, str(f.entry or ""), f.check, f.severity, f.subject, f.message) for f in findings],
                          numeric=("entry",))
         else:
-            _print_table("QA findings", ("catalog", "entry", "source", "check", "severity", "subject", "message"),
-                         [(f.catalog, str(f.entry), f.reference, f.check, f.severity, f.subject, f.message)
+            _print_table("QA findings", ("catalog", "source", "entry", "check", "severity", "subject", "message"),
+                         [(f.catalog, f.reference, str(f.entry or ""), f.check, f.severity, f.subject, f.message)
                           for f in findings], numeric=("entry",))
         errors = sum(f.severity == "error" for f in findings)
         console().print(f"{len(catalogs)} catalog(s): {errors} error(s), {len(findings) - errors} warning(s)")

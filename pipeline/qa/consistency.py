@@ -40,11 +40,25 @@ def across_articles(catalogs: Mapping[str, Sequence[EntryInfo]]) -> list[Finding
         if len({text for _, _, text, _ in places}) < 2:
             continue
         for path, n, text, ref in places:
-            others = [f"{p}:{m}" for p, m, t, _ in places if t != text]
+            # Where a reviewer finds them: the catalog and the sentence's source line (the entry's
+            # position in the file is nothing Poedit shows).
+            others = [f"{p} ({r or f'entry {m}'})" for p, m, t, r in places if t != text]
             out.append(Finding("consistency", "warning",
                                f"the same sentence is translated differently in {', '.join(others)}",
                                entry=n, reference=ref, subject=msgid[:30], catalog=path))
     return out
+
+
+def _as_written(rendering: str, found: str) -> str:
+    """The rendering with each word's initial as ``found`` writes it: an inflection ("striving" for
+    "strive") is the same spelling, a capital ("Three Highlands") another."""
+    words, written = re.findall(r"[^\W\d_]+", rendering), re.findall(r"[^\W\d_]+", found)
+    if len(words) != len(written):
+        return found
+    pieces = re.split(r"([^\W\d_]+)", rendering)
+    for i, w in zip(range(1, len(pieces), 2), written):
+        pieces[i] = (pieces[i][0].upper() if w[0].isupper() else pieces[i][0].lower()) + pieces[i][1:]
+    return "".join(pieces)
 
 
 def _written(english: str, hits) -> list[tuple[str, str]]:
@@ -58,8 +72,8 @@ def _written(english: str, hits) -> list[tuple[str, str]]:
     found = []
     for hit in hits:
         for rendering in hit.term.renderings:
-            for m in re.finditer(as_words(rendering, plural=True, group=True), english, re.I):
-                form = m.group(1)
+            for m in re.finditer(as_words(rendering, inflect=True, group=True), english, re.I):
+                form = _as_written(rendering, m.group(1))
                 if rendering[:1].islower() and not re.search(r"[A-Za-z0-9]", english[:m.start()]):
                     form = form[0].lower() + form[1:]  # sentence case is not a second spelling
                 found.append((m.start(), m.end(), hit.term.term, form))
@@ -79,7 +93,7 @@ def term_forms(entries: Sequence[EntryInfo], glossary: Glossary, *, path: str = 
     for term, written in forms.items():
         if len(written) < 2:
             continue
-        usage = "; ".join(f'"{form}" in entries {", ".join(map(str, sorted(set(ns))))}'
+        usage = "; ".join(f'"{form}" at {", ".join(refs[n] or f"entry {n}" for n in sorted(set(ns)))}'
                           for form, ns in written.items())
         for form, ns in written.items():
             for n in sorted(set(ns)):
