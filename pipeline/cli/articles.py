@@ -26,6 +26,7 @@ from pipeline.cli.common import (
     _warn_loose_texts,
     _memory,
     _null,
+    _reads,
 )
 
 
@@ -38,7 +39,7 @@ from pipeline.cli.common import (
                    "installed, else the dictionary engine.")
 @click.option("--purge-obsolete", is_flag=True, help="Drop entries whose sentence left the article.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article on stdout.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
               help="Settings file (default: the project's zhen.toml when present).")
 @click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]),
               help="Argos: where CTranslate2 runs [cpu]; auto: CUDA when it sees a GPU.")
@@ -46,6 +47,8 @@ from pipeline.cli.common import (
 @click.option("--beam-size", type=click.IntRange(1), help="Argos: beam size [4].")
 @click.option("--threads", "intra_threads", type=click.IntRange(0), help="Argos: threads per translation [0: auto].")
 @click.option("--force", is_flag=True, help="Run every stage even where nothing changed since the last run.")
+@click.option("--place", help="The articles' place (天津, Zhejiang, 紹興…) or \"national\": which place-scoped "
+                              "glossary terms apply [zhen.toml's [places], else detected from the text].")
 @click.option("--summary", is_flag=True,
               help="Only the total line over all articles (with --json, only the totals object).")
 @click.option("--jobs", "-j", type=click.IntRange(1),
@@ -54,7 +57,7 @@ from pipeline.cli.common import (
 @follow_option
 @click.pass_obj
 def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, config_path, device, compute_type,
-              beam_size, intra_threads, force, summary, jobs, glossary_path, follow_symlinks) -> None:
+              beam_size, intra_threads, force, place, summary, jobs, glossary_path, follow_symlinks) -> None:
     """Draft and merge the review catalog, English text and bilingual page.
 
     SOURCES are article folders (holding source*.txt), text files, or folders
@@ -84,23 +87,37 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
 
     for source in sources:  # before settings or a project are looked for: the mistake is the path
         refuse_non_article(source)
-    config, config_file = _settings(config_path, sources)
+    config, config_file = _settings(obj, config_path, sources)
     options = argos_options(config, path=config_file, device=device,
                             compute_type=compute_type, beam_size=beam_size, intra_threads=intra_threads)
-    from pipeline.workspace.outputs import check_articles
+    from pipeline.workspace.outputs import article_outputs, check_articles, refuse_overwrites
 
     llm = llm_options(config, path=config_file)
+    from pipeline.glossary import scope
+
+    forced = scope.option_scope(place) if place is not None else None
+    from pipeline.config import declared_places
+
+    places = declared_places(config, path=config_file)
+    base = config_file.parent if config_file is not None else None
+
+    def declared(article):
+        return forced or scope.declared_for(article.folder, places, base=base)
+
     min_score = tm_min_score(config, path=config_file)
     glossary_path = _glossary(glossary_path, sources)
     files = glossary_files(glossary_path, follow_symlinks=follow_symlinks)
     _warn_loose_texts(obj, sources)
     articles = to_translate(sources, output=output, root=_root(sources), follow_symlinks=follow_symlinks)
     check_articles(articles)  # before anything is written: no output may be a source
+    refuse_overwrites([o for a in articles for o in article_outputs(a)],
+                      _reads(sources, config=config_file, glossary=glossary_path, follow_symlinks=follow_symlinks,
+                             catalogs=False))  # nor what the memory, the glossary or the settings are
     _warn_unread_settings(obj, sources, articles)
-    memory = _memory(obj, sources, quiet=as_json)
+    memory = _memory(obj, sources, quiet=as_json, follow_symlinks=follow_symlinks)
     # LLMOptions holds the key's variable name, never the key: nothing secret reaches the state file.
     settings = incremental.settings_key(engine=engine, options=(options, llm), purge_obsolete=purge_obsolete,
-                                        memory=f"{memory.digest}|min:{min_score}")
+                                        memory=f"{memory.digest}|min:{min_score}|place:{forced}|places:{places}")
     @functools.cache
     def engines():
         # Loaded for the first article that needs a run, and only then.
@@ -126,11 +143,12 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
 
         provider = engines()
         return translate_article(article, glossary=provider.glossary, engines=provider, now=now,
-                                 purge_obsolete=purge_obsolete, progress=progress, state_key=key, memory=recall())
+                                 purge_obsolete=purge_obsolete, progress=progress, state_key=key, memory=recall(),
+                                 place=declared(article))
 
     recipe = Recipe(engine=engine, glossary=glossary_path, engine_settings={"argos": {"options": options},
                     "llm": {"options": llm}}, memory=memory, min_score=min_score, follow_symlinks=follow_symlinks,
-                    purge_obsolete=purge_obsolete, now=now)
+                    purge_obsolete=purge_obsolete, now=now, forced_place=forced, places=tuple(places), base=base)
 
     # One bar over the run's articles on a terminal; in CI, and with --json, the lines alone.
     bar = obj.progress(enabled=not as_json and not os.environ.get("CI"))
@@ -152,13 +170,21 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
             if isinstance(result, Failure):
                 labelled(obj.err, "error", "red", result.error)
             elif summary:
-                pass
+                _report_faults(obj, result)
             elif as_json:
-                _emit(result.as_json())
+                _report_faults(obj, result)
+                _emit({**result.as_json(), "settings": None if config_file is None else str(config_file)})
             else:
+                _report_faults(obj, result)
                 done = "up to date, " if result.up_to_date else ""
                 obj.err.print(printable(f"{result.article}: {done}{_breakdown(result)} → {result.catalog}"),
                               soft_wrap=True, markup=False)
+                if result.usage is not None:
+                    u = result.usage
+                    speed = (f"{u.tokens:,} tokens generated, {u.tokens_per_s:g} tokens/s" if u.tokens_per_s is not None
+                             else "the server reported no token counts")
+                    obj.err.print(f"{result.article}: {u.answers} answers in {u.seconds:.1f} s, {speed}",
+                                  soft_wrap=True, markup=False)
     totals = total(results)
     if summary or len(results) > 1:
         if as_json:
@@ -169,6 +195,15 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
                           soft_wrap=True, markup=False)
     if totals.failed:
         sys.exit(2)
+
+
+def _report_faults(obj, result) -> None:
+    """A warning per sentence the engine left undrafted: the run goes on, and a re-run asks for them again."""
+    for line, why in result.faults:
+        obj.warn(f"{result.article}: line {line} left untranslated: {why}")
+    if result.faults:
+        obj.warn(f"{result.article}: {len(result.faults)} sentence(s) left untranslated; run `zhen translate` "
+                 "again to ask for them (the drafts written are kept)")
 
 
 def _breakdown(counts) -> str:
@@ -207,7 +242,7 @@ def segment_cmd(obj: Context, file, as_json, explain) -> None:
         if as_json:
             _emit({"id": seg.id, "paragraph": seg.paragraph, "role": seg.role, "text": seg.text})
         else:
-            click.echo(f"{seg.id:>3}  {seg.role:<8} {seg.text}")
+            click.echo(f"{seg.id:>3}  {seg.role:<8} {printable(seg.text)}")
 
 
 @click.command()

@@ -124,14 +124,29 @@ def check_leftovers(source: str, english: str, hits: Sequence[TermHit]) -> list[
     return out
 
 
+REPEATED_CLAUSE_WORDS = 4
+
+
 def check_repetition(source: str, english: str, hits: Sequence[TermHit]) -> list[Flaw]:
-    """Repetition: a word or phrase repeated in a loop, a known MT failure."""
+    """Repetition: a word, phrase, clause or sentence repeated in a loop, a known MT failure."""
     words = re.findall(r"\w+", english.lower())
     for n in (1, 2, 3):
         for i in range(len(words) - 3 * n + 1):
             gram = words[i:i + n]
             if gram == words[i + n:i + 2 * n] == words[i + 2 * n:i + 3 * n]:
                 return [Flaw("error", f"repeated {' '.join(gram)!r} three times in a row", " ".join(gram))]
+    # Four words or more said twice in a row, or a clause of them said again: a loop, not style.
+    for n in range(min(len(words) // 2, 40), REPEATED_CLAUSE_WORDS - 1, -1):
+        for i in range(len(words) - 2 * n + 1):
+            if words[i:i + n] == words[i + n:i + 2 * n]:
+                phrase = " ".join(words[i:i + n])
+                return [Flaw("error", f"repeated {phrase!r} twice in a row", phrase)]
+    seen: set[str] = set()
+    for clause in re.split(r"[,;:.!?，；：。！？]", english.lower()):
+        key = " ".join(re.findall(r"\w+", clause))
+        if len(key.split()) >= REPEATED_CLAUSE_WORDS and key in seen:
+            return [Flaw("error", f"repeated the clause {key!r}", key)]
+        seen.add(key)
     return []
 
 
@@ -254,12 +269,21 @@ def check_review(entries: Sequence[EntryInfo], *, path: str = "") -> list[Findin
 
 def check_files(paths: Sequence[Path], glossary, *, review: bool = False) -> list[Finding]:
     """Per-entry checks of each catalog, then consistency within and across them; with ``review``,
-    also one finding per catalog that still has untranslated or unreviewed segments."""
-    from pipeline.qa.consistency import check_catalogs
+    also one finding per catalog that still has untranslated or unreviewed segments.
 
-    catalogs = {str(p): read_entries(po.read_catalog(p)) for p in paths}
-    findings = [f for p, entries in catalogs.items() for f in check_catalog(entries, glossary, path=p)]
-    findings += check_catalogs(catalogs, glossary)
+    Each catalog is checked against the glossary scoped to its article's place
+    (its ``X-Zhen-Scope`` header, else detected from its source sentences)."""
+    from pipeline.glossary.scope import catalog_scope
+    from pipeline.qa.consistency import across_articles, term_forms
+
+    catalogs, scoped = {}, {}
+    for path in paths:
+        catalog = po.read_catalog(path)
+        catalogs[str(path)] = entries = read_entries(catalog)
+        scoped[str(path)] = glossary.for_place(catalog_scope(catalog.metadata, [e.msgid for e in entries]).place)
+    findings = [f for p, entries in catalogs.items() for f in check_catalog(entries, scoped[p], path=p)]
+    findings += [f for p, entries in catalogs.items() for f in term_forms(entries, scoped[p], path=p)]
+    findings += across_articles(catalogs)
     if review:
         findings += [f for p, entries in catalogs.items() for f in check_review(entries, path=p)]
     return sorted(findings, key=lambda f: (f.catalog, f.entry or 0))
