@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import sys
 from pathlib import Path
 
@@ -62,51 +61,22 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     Example:
       zhen translate translations/tianjin-chuangxian-zhengyou --json
     """
-    from pipeline.workspace import incremental
-    from pipeline.workspace.batch import Failure, translate_all
-    from pipeline.config import argos_options, llm_options, tm_min_score
     from pipeline.glossary.table import glossary_files
+    from pipeline.session import open_run, read_settings
+    from pipeline.workspace.batch import Failure
     from pipeline.workspace.locate import to_translate
-
-    config, config_file = _settings(config_path, sources)
-    options = argos_options(config, path=config_file, device=device,
-                            compute_type=compute_type, beam_size=beam_size, intra_threads=intra_threads)
     from pipeline.workspace.outputs import check_articles
 
-    llm = llm_options(config, path=config_file)
-    min_score = tm_min_score(config, path=config_file)
+    config, config_file = _settings(config_path, sources)
+    settings = read_settings(config, path=config_file, device=device, compute_type=compute_type,
+                             beam_size=beam_size, intra_threads=intra_threads)
     glossary_path = _glossary(glossary_path, sources)
     files = glossary_files(glossary_path, follow_symlinks=follow_symlinks)
     articles = to_translate(sources, output=output, root=_root(sources), follow_symlinks=follow_symlinks)
     check_articles(articles)  # before anything is written: no output may be a source
     _warn_unread_settings(obj, sources, articles)
-    memory = _memory(obj, sources, quiet=as_json)
-    # LLMOptions holds the key's variable name, never the key: nothing secret reaches the state file.
-    settings = incremental.settings_key(engine=engine, options=(options, llm), purge_obsolete=purge_obsolete,
-                                        memory=f"{memory.digest}|min:{min_score}")
-    @functools.cache
-    def engines():
-        # Loaded for the first article that needs a run, and only then.
-        from pipeline.engines.registry import EngineProvider
-        from pipeline.glossary.table import load_glossary
-
-        glossary = load_glossary(glossary_path, follow_symlinks=follow_symlinks)
-        return EngineProvider(engine, glossary, settings={"argos": {"options": options}, "llm": {"options": llm}},
-                              warn=obj.warn, say=obj.say)
-
-    @functools.cache
-    def recall():
-        from pipeline.tm.draft import MemoryDrafter
-
-        return MemoryDrafter(memory, engines().glossary, min_score)
-
-    def run(article, key, progress):
-        from pipeline.run import translate_article
-
-        provider = engines()
-        return translate_article(article, glossary=provider.glossary, engines=provider,
-                                 purge_obsolete=purge_obsolete, progress=progress, state_key=key, memory=recall())
-
+    run = open_run(settings, glossary=glossary_path, engine=engine, memory=_memory(obj, sources, quiet=as_json),
+                   purge_obsolete=purge_obsolete, follow_symlinks=follow_symlinks, warn=obj.warn, say=obj.say)
     bar = obj.progress(enabled=not as_json)
 
     def progress_for(article):
@@ -119,8 +89,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
 
     failures = 0
     with bar or _null():
-        for result in translate_all(articles, run=run, glossary_files=files, settings=settings, force=force,
-                                    progress_for=progress_for):
+        for result in run.translate_all(articles, glossary_files=files, force=force, progress_for=progress_for):
             if isinstance(result, Failure):
                 failures += 1
                 labelled(obj.err, "error", "red", result.error)

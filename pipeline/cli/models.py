@@ -111,10 +111,9 @@ def eval_cmd(obj: Context, engine, test_set, pud_folder, catalogs, limit, seed, 
       zhen eval --from-catalogs translations/
     """
     from pipeline import evaluate as ev
-    from pipeline.config import argos_options, llm_options
-    from pipeline.workspace.files import write_atomic
     from pipeline.glossary.table import load_glossary
-    from pipeline.engines.registry import EngineProvider
+    from pipeline.session import open_run, read_settings
+    from pipeline.workspace.files import write_atomic
 
     if pud_folder is not None and (catalogs or test_set != "pud"):
         raise click.UsageError("--pud is where --set pud reads its files; it does not go with another test set")
@@ -129,9 +128,9 @@ def eval_cmd(obj: Context, engine, test_set, pud_folder, catalogs, limit, seed, 
     paths = catalogs or ([] if test_set == "pud" else [Path(test_set)])
     glossary = load_glossary(_glossary(glossary_path, paths))
     config, config_file = _settings(config_path, paths)
-    settings: dict[str, dict] = {"argos": {"options": argos_options(config, path=config_file)},
-                "llm": {"options": llm_options(config, path=config_file)}}
-    drafter = EngineProvider(engine, glossary, settings=settings, warn=obj.warn, say=obj.say).get(drafting=True)
+    run = open_run(read_settings(config, path=config_file), glossary=glossary, engine=engine, warn=obj.warn,
+                   say=obj.say)
+    drafter = run.engines.get(drafting=True)
     bar = obj.progress(enabled=not as_json)
     with bar or _null():
         result, drafts = ev.evaluate(pairs, drafter, glossary=glossary, test_set=name,
