@@ -17,12 +17,14 @@ from devkit import ROOT
 DOC = ROOT / "docs" / "commands.md"
 REGENERATE = "python -m devkit.commands"  # also `make docs`
 
-# A fixed width: the reference must not depend on the terminal it was written from.
-WIDTH = 88
+# A fixed width, what click uses on any terminal 80 columns or wider: the reference must not
+# depend on the terminal it was written from.
+WIDTH = 78
 
 
 def _commands(command: click.Command, parent: click.Context | None, name: str) -> Iterator[tuple[str, str]]:
-    ctx = click.Context(command, info_name=name, parent=parent, terminal_width=WIDTH, max_content_width=WIDTH)
+    settings = {**command.context_settings, "terminal_width": WIDTH}
+    ctx = click.Context(command, info_name=name, parent=parent, **settings)
     yield ctx.command_path, command.get_help(ctx)
     if isinstance(command, click.Group):
         for sub in sorted(command.list_commands(ctx)):
