@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -67,6 +68,7 @@ class Run:
     purge_obsolete: bool = False
     warn: Callable[[str], None] = _ignore
     say: Callable[[str], None] = _ignore  # which engine ``auto`` chose
+    now: datetime | None = None  # the catalogs' revision date (None: the clock's, to the minute)
 
     @cached_property
     def glossary(self) -> Glossary:
@@ -108,7 +110,7 @@ class Run:
 
         return translate_article(article, glossary=self.glossary, engines=self.engines,
                                  purge_obsolete=self.purge_obsolete, progress=progress, state_key=state_key,
-                                 memory=self.recall)
+                                 memory=self.recall, now=self.now)
 
     def translate_all(self, articles: Sequence[SourcedArticle], *, glossary_files: Sequence[Path],
                       force: bool = False,
@@ -124,7 +126,7 @@ class Run:
 
 def open_run(settings: Settings, *, glossary: Glossary | Path, engine: str = "auto", memory: Memory | None = None,
              purge_obsolete: bool = False, follow_symlinks: bool = False, warn: Callable[[str], None] = _ignore,
-             say: Callable[[str], None] = _ignore) -> Run:
+             say: Callable[[str], None] = _ignore, now: datetime | None = None) -> Run:
     """A run drafting with ``engine`` (``auto`` or a name in ``ENGINES``) under ``settings``.
 
     Nothing is loaded yet: the glossary (when given as a path), the engine and its model load
@@ -137,4 +139,4 @@ def open_run(settings: Settings, *, glossary: Glossary | Path, engine: str = "au
 
         raise EngineError(f"unknown engine {engine!r}; known: auto, {', '.join(sorted(ENGINES))}")
     return Run(settings=settings, engine=engine, glossary_source=glossary, follow_symlinks=follow_symlinks,
-               memory=memory, purge_obsolete=purge_obsolete, warn=warn, say=say)
+               memory=memory, purge_obsolete=purge_obsolete, warn=warn, say=say, now=now)
