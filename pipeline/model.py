@@ -134,7 +134,9 @@ class Finding:
 
 @dataclass(frozen=True)
 class MergeStats:
-    """What merging drafts into an article's catalog did, entry by entry."""
+    """What merging drafts into an article's catalog did, counted in segments (a sentence that
+    occurs twice counts twice): drafted + reused + reviewed + edited + fuzzy_matched + untranslated
+    = segments."""
 
     segments: int
     entries: int
@@ -157,12 +159,14 @@ class ArticleResult:
     html: str
     text: str
     merge: MergeStats
-    tm: int = 0  # entries drafted from the translation memory (merge.drafted counts them too)
+    tm: int = 0  # segments drafted from the translation memory (merge.drafted counts them too)
     seconds: float = 0.0  # wall time spent on this article, the engine's loading included
+    up_to_date: bool = False  # skipped: nothing changed since the run these counts come from
 
-    # ``zhen translate --json``: one object per article with these keys.
-    JSON_KEYS = ("article", "segments", "drafted", "reused", "reviewed", "untranslated", "catalog", "html",
-                 "text", "seconds", "tm")
+    # ``zhen translate --json``: one object per article with these keys. The counts add up:
+    # segments = drafted + tm + reused + reviewed + edited + carried_over + untranslated.
+    COUNTS = ("drafted", "tm", "reused", "reviewed", "edited", "carried_over", "untranslated")
+    JSON_KEYS = ("article", "segments", *COUNTS, "up_to_date", "catalog", "html", "text", "seconds")
 
     @property
     def segments(self) -> int:
@@ -184,6 +188,16 @@ class ArticleResult:
     @property
     def untranslated(self) -> int:
         return self.merge.untranslated
+
+    @property
+    def edited(self) -> int:
+        """Drafts a reviewer changed but has not approved, and a person's own unfinished text."""
+        return self.merge.edited
+
+    @property
+    def carried_over(self) -> int:
+        """Translations of an earlier version of the sentence, kept as drafts to compare."""
+        return self.merge.fuzzy_matched
 
     def as_json(self) -> dict:
         return {key: round(self.seconds, 3) if key == "seconds" else getattr(self, key) for key in self.JSON_KEYS}

@@ -32,6 +32,29 @@ class Row:
     hits: tuple[TermHit, ...]
     findings: tuple[Finding, ...] = ()
     match: int | None = None  # a translation-memory draft's match %
+    edited: bool = False  # a draft a reviewer changed and has not approved
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == "error" for f in self.findings)
+
+    @property
+    def needs_review(self) -> bool:
+        """What ``zhen next`` lists: anything not approved, and approved text with QA errors."""
+        return self.status != "reviewed" or self.errors > 0
+
+    @property
+    def badge(self) -> str:
+        """The row's status as its badge says it: an approved entry with errors is never just "Reviewed"."""
+        if self.status == "reviewed":
+            n = self.errors
+            return f"Reviewed · {n} error{'s' if n != 1 else ''}" if n else "Reviewed"
+        if self.status == "draft":
+            if self.edited:
+                return "Draft · edited, not approved"
+            label = f"Draft · {self.engine}" if self.engine else "Draft"
+            return label + (f" {self.match}%" if self.match is not None else "")
+        return STATUS_LABELS[self.status]
 
 
 def rows(segments: Sequence[Segment], entries: Sequence[EntryInfo], hits: Mapping[int, Sequence[TermHit]],
@@ -45,7 +68,8 @@ def rows(segments: Sequence[Segment], entries: Sequence[EntryInfo], hits: Mappin
     for seg in segments:
         e = by_id.get(seg.text)
         out.append(Row(seg, e.msgstr if e else "", e.state if e else "untranslated", e.origin if e else "",
-                       tuple(hits.get(seg.id, ())), tuple(by_segment.get(seg.id, ())), e.match if e else None))
+                       tuple(hits.get(seg.id, ())), tuple(by_segment.get(seg.id, ())), e.match if e else None,
+                       e.edited if e else False))
     return out
 
 
@@ -93,12 +117,12 @@ _CSS = """
 body{margin:0;font:16px/1.6 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
 [lang|=zh]{font-family:"Noto Serif CJK TC","Noto Sans CJK TC","PingFang TC","Microsoft JhengHei",serif}
 [lang=zh-Hans]{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif}
-header{padding:1rem 1.5rem;border-bottom:1px solid var(--line);position:sticky;top:0;background:var(--bg);z-index:2}
+header{padding:.7rem 1.5rem;border-bottom:1px solid var(--line);position:sticky;top:0;background:var(--bg);z-index:2}
 h1{font-size:1.25rem;margin:0 0 .25rem}
 .counts{margin:.25rem 0;color:var(--muted)}
 .bar{height:.6rem;background:var(--unbg);border-radius:.3rem;overflow:hidden;display:flex;max-width:40rem}
 .bar .r{background:var(--rev)}.bar .d{background:#e0a030}
-.legend span{margin-right:1rem}
+.legend{margin:.3rem 0 0}.legend span{margin-right:1rem}
 main{padding:0 1.5rem 2rem}
 table{border-collapse:collapse;width:100%;table-layout:fixed}
 th{text-align:left;color:var(--muted);font-weight:600;padding:.5rem;border-bottom:2px solid var(--line)}
@@ -115,9 +139,23 @@ border:1px solid currentColor;white-space:nowrap}
 .status-draft .status{color:var(--dr);background:var(--drbg)}
 .status-untranslated .status{color:var(--un);background:var(--unbg)}
 .status-untranslated td.tgt .text{color:var(--un)}
-mark.term{background:var(--term);color:inherit;border-bottom:1px dotted #8a6d00;cursor:help}
+mark.term{background:none;color:inherit;text-decoration:underline dotted #8a6d00;text-underline-offset:.2em;
+cursor:help}
+mark.term:hover,mark.term:focus,mark.term.on{background:var(--term)}
 mark.term.on{outline:2px solid #8a6d00}
 mark.term:focus{outline:2px solid #1f4fd6}
+.status-reviewed.flagged .status{color:var(--un);background:var(--unbg)}
+.qa-summary{margin:.35rem 0;display:flex;flex-wrap:wrap;gap:.3rem .9rem;align-items:baseline}
+.qa-summary .total{font-weight:600}.qa-summary .total.errors{color:var(--un)}
+.qa-summary ul{display:contents}.qa-summary li{list-style:none;color:var(--muted)}
+.qa-summary li b{color:var(--fg)}
+.controls{display:flex;flex-wrap:wrap;gap:.2rem 1rem;align-items:center;font-size:.9rem;color:var(--muted)}
+.controls label{cursor:pointer}.controls kbd{border:1px solid var(--line);border-radius:.2rem;padding:0 .25rem;
+font:12px ui-monospace,monospace;background:#f6f6f6}
+body[data-filter=review] tr.seg:not(.needs-review),body[data-filter=findings] tr.seg:not(.has-findings){display:none}
+tr.seg.current td{box-shadow:inset 0 2px #1f4fd6,inset 0 -2px #1f4fd6}
+#glossary{padding:0 1.5rem 2rem}#glossary dt{font-weight:600;margin-top:.6rem}#glossary dd{margin:.1rem 0 0 1.2rem}
+#glossary .en{font-weight:400}#glossary .src{color:var(--muted);font-size:.85rem}
 .tip{display:none;position:absolute;z-index:5;max-width:28rem;background:#222;color:#fff;padding:.4rem .6rem;
 border-radius:.3rem;font:14px/1.4 system-ui,sans-serif}
 .qa{margin:.3rem 0 0;padding:0;list-style:none;font-size:.85rem}
@@ -125,7 +163,7 @@ border-radius:.3rem;font:14px/1.4 system-ui,sans-serif}
 .qa li::before{content:"⚠ ";}
 @media (max-width:700px){thead{display:none}table,tbody,tr,td{display:block;width:100%}
 td.num{text-align:left;width:auto}td.tgt{border-left:3px solid var(--line)}}
-@media print{header{position:static}.tip,.legend{display:none}tr{break-inside:avoid}
+@media print{header{position:static}.tip,.legend,.controls{display:none}tr{break-inside:avoid}
 mark.term{background:none;border-bottom:none}body{font-size:11pt}}
 """
 
@@ -141,6 +179,18 @@ if(on){tip.textContent=t.dataset.tip;var b=t.getBoundingClientRect();tip.style.l
 tip.style.top=(window.scrollY+b.bottom+4)+'px';tip.style.display='block'}else tip.style.display='none'}
 ['mouseover','focusin'].forEach(function(ev){document.addEventListener(ev,function(e){mark(e,true)})});
 ['mouseout','focusout'].forEach(function(ev){document.addEventListener(ev,function(e){mark(e,false)})});
+document.querySelectorAll('input[name=filter]').forEach(function(r){r.addEventListener('change',function(){
+document.body.dataset.filter=r.value})});
+var checked=document.querySelector('input[name=filter]:checked');if(checked)document.body.dataset.filter=checked.value;
+function go(cls,step){var cur=rowOf(document.activeElement)||document.querySelector('tr.seg.current');
+var rows=Array.prototype.filter.call(document.querySelectorAll('tr.seg.'+cls),function(r){
+return r.offsetParent!==null&&(!cur||(cur.compareDocumentPosition(r)&(step>0?4:2)))});
+var next=step>0?rows[0]:rows[rows.length-1];if(!next)return;
+document.querySelectorAll('tr.seg.current').forEach(function(r){r.classList.remove('current')});
+next.classList.add('current');var cell=next.querySelector('td.tgt');cell.focus();cell.scrollIntoView({block:'center'})}
+var keys={j:['has-findings',1],k:['has-findings',-1],n:['needs-review',1],p:['needs-review',-1]};
+document.addEventListener('keydown',function(e){if(e.ctrlKey||e.metaKey||e.altKey)return;
+var k=keys[e.key];if(!k)return;e.preventDefault();go(k[0],k[1])});
 })();
 """
 
@@ -163,7 +213,9 @@ def _term_key(hit: TermHit) -> str:
 
 
 def _tip(hit: TermHit) -> str:
-    return f"{hit.term.term} → {hit.term.english}: {hit.term.note}"
+    """The term's full glossary note, which the catalog only quotes the start of."""
+    also = f" (also accepted: {', '.join(hit.term.accept)})" if hit.term.accept else ""
+    return f"{hit.term.term} → {hit.term.english}{also}: {hit.term.note}"
 
 
 def _mark(hit: TermHit, text: str) -> str:
@@ -199,6 +251,49 @@ def _marked_english(text: str, hits: Sequence[TermHit]) -> str:
     return "".join(out)
 
 
+def _summary(rs: Sequence[Row]) -> str:
+    """The QA findings at a glance: totals, then a count per check, most frequent first."""
+    findings = [f for r in rs for f in r.findings]
+    errors = sum(f.severity == "error" for f in findings)
+    per_check: dict[str, int] = {}
+    for f in findings:
+        per_check[f.check] = per_check.get(f.check, 0) + 1
+    rows_with = sum(1 for r in rs if r.findings)
+    if not findings:
+        return '<p class="qa-summary" id="qa-summary"><span class="total">QA: no findings</span></p>'
+    checks = "".join(f'<li data-check="{_esc(c)}">{_esc(c)} <b>{n}</b></li>'
+                     for c, n in sorted(per_check.items(), key=lambda kv: (-kv[1], kv[0])))
+    return (f'<div class="qa-summary" id="qa-summary"><span class="total{" errors" if errors else ""}">QA: {errors} '
+            f'error{"s" if errors != 1 else ""}, {len(findings) - errors} warning{"s" if len(findings) - errors != 1 else ""}'
+            f' in {rows_with} segment{"s" if rows_with != 1 else ""}</span><ul>{checks}</ul></div>')
+
+
+def _controls(rs: Sequence[Row]) -> str:
+    review = sum(r.needs_review for r in rs)
+    flagged = sum(1 for r in rs if r.findings)
+    choices = (("all", f"all ({len(rs)})"), ("review", f"needs review ({review})"),
+               ("findings", f"has findings ({flagged})"))
+    radios = "".join(f'<label><input type="radio" name="filter" value="{v}"{" checked" if v == "all" else ""}> '
+                     f"{label}</label>" for v, label in choices)
+    return (f'<div class="controls" role="group" aria-label="filter">Show: {radios}'
+            '<span class="keys"><kbd>j</kbd>/<kbd>k</kbd> next/previous finding · '
+            "<kbd>n</kbd>/<kbd>p</kbd> next/previous entry to review</span></div>")
+
+
+def _glossary_section(rs: Sequence[Row]) -> str:
+    """Every glossary term the article uses, with its full note: the catalog only quotes its start."""
+    terms = {h.term.term: h.term for r in rs for h in r.hits}
+    if not terms:
+        return ""
+    items = []
+    for t in terms.values():
+        also = f" (also accepted: {', '.join(t.accept)})" if t.accept else ""
+        source = f'<div class="src">Source: {_esc(t.source)}</div>' if t.source else ""
+        items.append(f'<dt lang="zh">{_esc(t.term)} <span class="en" lang="en">→ {_esc(t.english + also)}</span></dt>'
+                     f'<dd>{_esc(t.note)}{source}</dd>')
+    return f'<section id="glossary"><h2>Glossary terms in this article</h2><dl>{"".join(items)}</dl></section>'
+
+
 def html_page(rs: Sequence[Row], *, title: str, source_lang: str) -> str:
     c = counts(rs)
     total = max(c["segments"], 1)
@@ -212,20 +307,19 @@ def html_page(rs: Sequence[Row], *, title: str, source_lang: str) -> str:
                 body.append("</tbody>")
             body.append(f'<tbody class="para" data-paragraph="{seg.paragraph}">')
             last = seg.paragraph
-        label = STATUS_LABELS[r.status] + (f" · {r.engine}" if r.status == "draft" and r.engine else "")
-        if r.status == "draft" and r.match is not None:
-            label += f" {r.match}%"
         english = _marked_english(r.english, r.hits) if r.english else _esc("(not translated yet)")
         qa = ""
         if r.findings:
             qa = '<ul class="qa">' + "".join(
                 f'<li class="{_esc(f.severity)}">{_esc(f.severity)}: {_esc(f.check)}: {_esc(f.message)}</li>'
                 for f in r.findings) + "</ul>"
+        flags = (" needs-review" if r.needs_review else "") + (" has-findings" if r.findings else "") + \
+            (" flagged" if r.status == "reviewed" and r.errors else "") + (" edited" if r.edited else "")
         body.append(
-            f'<tr id="s{seg.id}" class="seg role-{seg.role} status-{r.status}" data-seg="{seg.id}">'
+            f'<tr id="s{seg.id}" class="seg role-{seg.role} status-{r.status}{flags}" data-seg="{seg.id}">'
             f'<td class="num">{seg.id}</td>'
             f'<td class="src" lang="{source_lang}" tabindex="0">{_marked_source(seg.text, r.hits)}</td>'
-            f'<td class="tgt" lang="en" tabindex="0"><span class="status">{_esc(label)}</span>'
+            f'<td class="tgt" lang="en" tabindex="0"><span class="status">{_esc(r.badge)}</span>'
             f'<span class="text">{english}</span>{qa}</td></tr>'
         )
     if last is not None:
@@ -244,7 +338,9 @@ def html_page(rs: Sequence[Row], *, title: str, source_lang: str) -> str:
 <h1 lang="{source_lang}">{_esc(title)}</h1>
 <p class="counts">{c['segments']} segments · {c['reviewed']} reviewed · {c['draft']} drafts · {c['untranslated']} untranslated · {pr:.0f}% reviewed</p>
 <div class="bar" role="progressbar" aria-label="reviewed" aria-valuemin="0" aria-valuemax="100" aria-valuenow="{pr:.0f}"><span class="r" style="width:{pr:.1f}%"></span><span class="d" style="width:{pd:.1f}%"></span></div>
-<p class="legend"><span class="status-reviewed"><span class="status">Reviewed</span></span><span class="status-draft"><span class="status">Draft</span></span><span class="status-untranslated"><span class="status">Untranslated</span></span></p>
+{_summary(rs)}
+{_controls(rs)}
+<p class="legend"><span class="status-reviewed"><span class="status">Reviewed</span></span><span class="status-reviewed flagged"><span class="status">Reviewed · errors</span></span><span class="status-draft"><span class="status">Draft</span></span><span class="status-untranslated"><span class="status">Untranslated</span></span></p>
 </header>
 <main>
 <table class="bilingual">
@@ -252,6 +348,7 @@ def html_page(rs: Sequence[Row], *, title: str, source_lang: str) -> str:
 {chr(10).join(body)}
 </table>
 </main>
+{_glossary_section(rs)}
 <div id="tip" class="tip" role="tooltip"></div>
 <script>{_JS}</script>
 </body>

@@ -96,10 +96,17 @@ def translate_article(
     started = time.perf_counter()
     with article_lock(article.folder):
         segments, hits, lang = analyse(article, glossary)
+        if article.source is not None:
+            from pipeline.workspace.locate import require_chinese
+
+            require_chinese(segments, article.source)
         old = load_catalog(article)  # a broken catalog stops here, before anything is written
         ownership.check(article, old)  # and so does another source's catalog
 
         from_memory: set[int] = set()  # segments drafted from the translation memory
+        first_of: dict[str, int] = {}  # each sentence's first segment, which a draft is made for
+        for seg in segments:
+            first_of.setdefault(seg.text, seg.id)
 
         def drafter(todo: Sequence[Segment]):
             drafts = memory.draft(todo, hits) if memory is not None else {}
@@ -139,7 +146,8 @@ def translate_article(
             memory.written(article.catalog, catalog)
         write_outputs(article, segments, hits, catalog, lang, checks)
         result = ArticleResult(article=article.slug, catalog=str(article.catalog), html=str(article.html),
-                               text=str(article.text), merge=stats, tm=len(from_memory),
+                               text=str(article.text), merge=stats,
+                               tm=sum(1 for seg in segments if first_of[seg.text] in from_memory),
                                seconds=time.perf_counter() - started)
         if state_key is not None:
             incremental.record(article, state_key, result)  # inside the lock: these outputs, these inputs

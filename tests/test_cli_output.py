@@ -29,7 +29,7 @@ def test_a_file_name_that_looks_like_markup_prints_literally(tmp_path, name):
     (tmp_path / name).write_text("創新。\n", encoding="utf-8")
     done = invoke("translate", tmp_path / name, "--engine", "dictionary")
     assert done.exit_code == 0, done.output
-    assert "1 segments, 1 drafted" in done.stderr
+    assert "1 segments = 1 drafted" in done.stderr
 
 
 @pytest.mark.parametrize("name", CONTROL_NAMES.values(), ids=CONTROL_NAMES.keys())
@@ -117,7 +117,7 @@ def test_a_catalog_path_that_looks_like_markup_titles_the_check_table_literally(
     catalog.save(str(folder / "en.po"))
     result = invoke("check", folder)
     assert result.exit_code == 1, result.output
-    title = result.stdout[:result.stdout.index("entry")]  # wrapped to the width of the table
+    title = result.stdout[:result.stdout.index("source")]  # wrapped to the width of the table
     assert "".join(title.split()) == f"QAfindingsin{folder / 'en.po'}"
 
 

@@ -142,6 +142,21 @@ def test_reviewing_in_real_poedit_survives_reruns(article_dir, glossary, screen,
     assert live[2].msgstr == EDITED
     approved = {e.msgid: e.msgstr for e in live[:3]}
 
+    # `zhen next` on what Poedit saved: everything but the approved entries QA finds no error in,
+    # most urgent first, each by its source line.
+    from pipeline.catalog.entries import read_entries
+    from pipeline.qa.checks import check_files
+    from pipeline.catalog.todo import review_queue
+
+    findings = check_files([article.catalog], glossary)
+    queue = review_queue({str(article.catalog): read_entries(saved)}, findings)
+    errors = {f.entry for f in findings if f.severity == "error"}
+    assert sorted(t.entry for t in queue) == [n for n, e in enumerate(saved, start=1)
+                                              if not e.obsolete and (state(e) != "reviewed" or n in errors)]
+    assert [t.rank for t in queue] == sorted(t.rank for t in queue)
+    assert all(t.rank == 1 for t in queue if t.state == "reviewed")
+    assert all(t.reference.startswith("source.zh.txt:") for t in queue)
+
     # A grown glossary changes the draft signature: untouched drafts are refreshed,
     # the three reviewed entries are not touched.
     grown = tmp_path / "glossary"

@@ -7,8 +7,8 @@ from pipeline.qa.consistency import across_articles, term_forms
 def catalog(*pairs):
     """A catalog's entries, as the later stages read them."""
     c = polib.POFile()
-    for msgid, msgstr in pairs:
-        c.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
+    for n, (msgid, msgstr) in enumerate(pairs):  # source lines 10, 11, …: not the entries' numbers
+        c.append(polib.POEntry(msgid=msgid, msgstr=msgstr, occurrences=[("source.zh.txt", str(10 + n))]))
     return read_entries(c)
 
 
@@ -18,7 +18,8 @@ def test_same_sentence_translated_two_ways_across_articles():
     same = catalog(("全覆蓋。", "Full  coverage."))  # whitespace is not a difference
     found = across_articles({"a.po": a, "b.po": b})
     assert {(f.catalog, f.entry) for f in found} == {("a.po", 1), ("b.po", 1)}
-    assert "b.po:1" in next(f.message for f in found if f.catalog == "a.po")
+    # Findings name where a reviewer finds the sentence: its catalog and source line.
+    assert "b.po (source.zh.txt:10)" in next(f.message for f in found if f.catalog == "a.po")
     assert across_articles({"a.po": a, "same.po": same}) == []
 
 
@@ -62,7 +63,7 @@ def test_an_article_keeps_to_one_of_the_renderings_a_glossary_accepts(glossary):
     assert term_forms(required, glossary) == [] and term_forms(accepted, glossary) == []
     found = term_forms(mixed, glossary, path="x.po")
     assert {f.entry for f in found} == {1, 2} and all(f.subject == "基層黨組織" for f in found)
-    assert all(f.severity == "warning" and '"grassroots Party organizations" in entries 2' in f.message
+    assert all(f.severity == "warning" and '"grassroots Party organizations" at source.zh.txt:11' in f.message
                for f in found)
     # Articles may differ: each one reads consistently on its own.
     other = catalog(("基層黨組織很多。", "There are many grassroots Party organizations."))

@@ -136,8 +136,8 @@ def test_tsv_rows_are_glossary_rows_a_person_must_finish(tmp_path):
     result = CliRunner().invoke(main, ["terms", "suggest", str(LOCAL), "--tsv"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].startswith("#")
-    rows = [line.split("\t") for line in lines[1:]]
+    assert lines[0].startswith("#") and lines[1].split("\t") == list(COLUMNS)
+    rows = [line.split("\t") for line in lines[2:]]
     assert rows and all(len(r) == len(COLUMNS) for r in rows)
     record = {r[0]: dict(zip(COLUMNS, r)) for r in rows}
     # The shipped glossary knows the sample's formulas; the national ones it lacks.
@@ -145,17 +145,38 @@ def test_tsv_rows_are_glossary_rows_a_person_must_finish(tmp_path):
     row = record["兩學一做"]
     assert row["english"] == "" and row["source"] == "" and row["variants"] == "两学一做"
     assert f"{LOCAL}:5" in row["note"] and "not official" in row["note"]
-    # Pasted as is, lint refuses the rows until english and source are filled.
-    _, problems = parse_rows("\t".join(COLUMNS) + "\n" + result.output, name="pasted.tsv")
-    assert problems and all("empty required field(s): english" in p.message for p in problems)
+    # Saved as is, the file is a glossary: lint reads its header and refuses each row until
+    # english and source are filled, naming the row.
+    saved = tmp_path / "candidates.tsv"
+    saved.write_text(result.output, encoding="utf-8")
+    lint = CliRunner().invoke(main, ["glossary", "lint", "--glossary", str(saved)])
+    assert lint.exit_code == 1
+    complaints = lint.stdout.splitlines()
+    assert len(complaints) == len(rows) and all("empty required field(s): english, source" in c for c in complaints)
+    assert f"{saved}:3:" in complaints[0]
+    # Filled in, the same file passes as a glossary.
+    head, body = lines[:2], [dict(zip(COLUMNS, r)) for r in rows if r[0] == "兩學一做"]
+    body[0].update(english="Two Studies, One Action", note="A study campaign.", source="https://www.gov.cn/")
+    saved.write_text("\n".join(head + ["\t".join(r[c] for c in COLUMNS) for r in body]) + "\n", encoding="utf-8")
+    lint = CliRunner().invoke(main, ["glossary", "lint", "--glossary", str(saved)])
+    assert lint.exit_code == 0, lint.output
     assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in GLOSSARY_DIR.iterdir()} == glossary_before
+
+
+def test_an_empty_glossary_file_is_named_and_called_empty(tmp_path):
+    empty = tmp_path / "empty.tsv"
+    empty.write_text("# nothing yet\n\n", encoding="utf-8")
+    lint = CliRunner().invoke(main, ["glossary", "lint", "--glossary", str(empty)])
+    assert lint.exit_code == 1 and f"{empty}:1: error: the glossary file is empty" in lint.stdout
+    run = CliRunner().invoke(main, ["glossary", "find", "天津", "--glossary", str(empty)])
+    assert run.exit_code == 2 and str(empty) in run.output and "is empty" in run.output
 
 
 def test_tsv_cells_never_break_a_row():
     from pipeline.glossary.discovery import Candidate, Context
 
     c = Candidate("甲\t乙", "quoted", 1, (Context("a.txt:1", "line\twith\ttabs\nand | pipes"),))
-    (line,) = tsv_rows([c]).splitlines()[1:]
+    (line,) = tsv_rows([c]).splitlines()[2:]
     assert len(line.split("\t")) == len(COLUMNS)
 
 

@@ -58,7 +58,7 @@ def cli(*args: str):
 def translate(*args: str) -> dict[str, dict]:
     result = cli("translate", "--engine", "dictionary", "--glossary", "glossary", "--json", *args)
     assert result.exit_code == 0, result.output
-    return {r["article"]: r for r in map(json.loads, result.stdout.splitlines())}
+    return {r["article"]: r for r in map(json.loads, result.stdout.splitlines()) if "totals" not in r}
 
 
 def review(catalog: Path, english: dict[str, str]) -> None:
@@ -323,8 +323,15 @@ def test_tmx_written_by_omegat_is_imported_and_drafts(project, tmp_path):
     assert notes(title)["tm-match"] == "100% from tm/project_save.tmx"
     assert got["会议强调，各级干部要把工作与城市管理结合起来。"].msgstr.startswith("The meeting stressed")
     hits = [json.loads(line) for line in cli("tm", "search", "城市管理", "--json").stdout.splitlines()]
-    assert [set(h) for h in hits] == [{"source", "target", "score", "origin"}]
-    assert hits[0]["origin"] == "tm/project_save.tmx" and hits[0]["score"] < 75
+    assert [set(h) for h in hits] == [{"source", "target", "score", "match", "origin"}]
+    # Found because its source holds the phrase, not by a (meaningless, low) fuzzy score.
+    assert hits[0]["origin"] == "tm/project_save.tmx" and hits[0]["match"] == "containment"
+    assert hits[0]["score"] is None
+    shown = cli("tm", "search", "城市管理")
+    assert shown.stdout.split()[0] == "contains" and "%" not in shown.stdout
+    nothing = cli("tm", "search", "完全不同的句子內容")
+    assert nothing.exit_code == 0 and nothing.stdout == ""
+    assert "no match" in nothing.stderr and "完全不同的句子內容" in nothing.stderr
 
 
 def test_zhen_export_tmx_reads_back():

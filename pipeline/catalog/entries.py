@@ -49,6 +49,7 @@ class EntryInfo:
     obsolete: bool
     owned: bool  # one of zhen's sentence entries (see ``owned``), not one another tool added
     line: int | None = None  # where the entry starts in the file, when it was read from one
+    edited: bool = False  # a machine draft a person changed and has not approved yet
 
     @property
     def reference(self) -> str:
@@ -63,7 +64,8 @@ def read_entry(entry: polib.POEntry, number: int) -> EntryInfo:
         number=number, msgid=entry.msgid, msgstr=entry.msgstr, state=state(entry), origin=origin, match=match,
         terms=tuple(t.split(" = ")[0] for t in n.get("glossary", [])), findings=tuple(n.get("qa", [])),
         references=references(entry), comment=entry.tcomment or "", obsolete=entry.obsolete,
-        owned=owned(entry), line=entry.linenum if isinstance(entry.linenum, int) else None)
+        owned=owned(entry), line=entry.linenum if isinstance(entry.linenum, int) else None,
+        edited=state(entry) == "draft" and bool(origin) and not is_machine_draft(entry))
 
 
 def read_entries(catalog: polib.POFile) -> list[EntryInfo]:

@@ -144,7 +144,9 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
     old_entry = plan.olds.get(msgid)
     if old_entry is not None:
         entry.tcomment = old_entry.tcomment
+    n = len(segs)  # the counts are of segments, so that they add up to the article's
     if first.id in drafts:
+        counts["drafted"] += n
         d = drafts[first.id]
         entry.msgstr = d.text
         entry.flags = ["fuzzy"]
@@ -154,19 +156,19 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
         entry.msgstr = old_entry.msgstr
         entry.flags = [f for f in old_entry.flags if f != "fuzzy" or state(old_entry) == "draft"]
         if state(old_entry) == "reviewed":
-            counts["reviewed"] += 1
+            counts["reviewed"] += n
         elif is_machine_draft(old_entry):
-            counts["reused"] += 1
+            counts["reused"] += n
             entry.previous_msgid = old_entry.previous_msgid
             lines += kept_draft_lines(old_entry, shown, machine=True)
         elif draft_note(old_entry).engine:
-            counts["edited"] += 1
+            counts["edited"] += n
             entry.previous_msgid = old_entry.previous_msgid
             lines += kept_draft_lines(old_entry, shown, machine=False)
             lines.append("edited: a reviewer changed this draft; it is kept and no longer refreshed")
         else:  # a person's own unfinished text, or the translation of an earlier version, as it was
             matched = notes(old_entry).get("match", [])
-            counts["fuzzy" if matched else "edited"] += 1
+            counts["fuzzy" if matched else "edited"] += n
             entry.previous_msgid = old_entry.previous_msgid
             lines += [f"match: {v}" for v in matched]
     elif msgid in plan.matches:
@@ -177,7 +179,7 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
         entry.flags = ["fuzzy"]
         entry.previous_msgid = src.msgid
         entry.tcomment = src.tcomment
-        counts["fuzzy"] += 1
+        counts["fuzzy"] += n
         lines.append(f"match: translation of an earlier version of this sentence ({ratio:.0%} similar); "
                      "compare with the previous source")
         if sub.changes:
@@ -185,7 +187,7 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
         elif sub.unmapped:
             lines.append(f"match: figures not carried over ({sub.unmapped}); check every figure")
     else:
-        counts["untranslated"] += 1
+        counts["untranslated"] += n
     if annotate is not None and entry.msgstr:
         lines += annotate(first, entry.msgstr)
     entry.comment = "\n".join(lines)
@@ -258,7 +260,7 @@ def merge(
     plan = _plan(segments, old, signature, exact)
     drafts = drafter(plan.to_draft) if plan.to_draft else {}
     catalog = polib.POFile(wrapwidth=po.WIDTH)
-    counts = dict(reused=0, reviewed=0, edited=0, fuzzy=0, untranslated=0)
+    counts = dict(drafted=0, reused=0, reviewed=0, edited=0, fuzzy=0, untranslated=0)
     shown = Shown.start(old, drafts.values())
     for msgid, segs in plan.order.items():
         catalog.append(_build_entry(msgid, segs, plan, drafts, source_name=source_name, hits=hits,
@@ -268,7 +270,7 @@ def merge(
     obsolete = _keep_obsolete(catalog, old, plan.order) if old is not None and not purge_obsolete else 0
     changed = _set_header(catalog, old, slug=slug, source_language=source_language, now=now)
     stats = MergeStats(
-        segments=len(segments), entries=len(plan.order), drafted=len(plan.to_draft), reused=counts["reused"],
+        segments=len(segments), entries=len(plan.order), drafted=counts["drafted"], reused=counts["reused"],
         reviewed=counts["reviewed"], edited=counts["edited"], fuzzy_matched=counts["fuzzy"],
         untranslated=counts["untranslated"], obsolete=obsolete, changed=changed,
     )

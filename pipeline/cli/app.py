@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from pipeline import __version__
-from pipeline.cli import articles, glossary, memory, models
+from pipeline.cli import articles, glossary, memory, models, review
 from pipeline.cli.common import Context, ZhenGroup
 
 
@@ -27,6 +27,7 @@ def main(ctx: click.Context) -> None:
 main.add_command(articles.translate)
 main.add_command(articles.segment_cmd)
 main.add_command(articles.status)
+main.add_command(review.next_cmd)
 main.add_command(articles.html)
 main.add_command(articles.check)
 main.add_command(glossary.glossary)

@@ -21,6 +21,7 @@ from pipeline.cli.common import (
     glossary_option,
     follow_option,
     _warn_unread_settings,
+    _warn_loose_texts,
     _memory,
     _null,
 )
@@ -43,11 +44,13 @@ from pipeline.cli.common import (
 @click.option("--beam-size", type=click.IntRange(1), help="Argos: beam size [4].")
 @click.option("--threads", "intra_threads", type=click.IntRange(0), help="Argos: threads per translation [0: auto].")
 @click.option("--force", is_flag=True, help="Run every stage even where nothing changed since the last run.")
+@click.option("--summary", is_flag=True,
+              help="Only the total line over all articles (with --json, only the totals object).")
 @glossary_option
 @follow_option
 @click.pass_obj
 def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, config_path, device, compute_type,
-              beam_size, intra_threads, force, glossary_path, follow_symlinks) -> None:
+              beam_size, intra_threads, force, summary, glossary_path, follow_symlinks) -> None:
     """Draft and merge the review catalog, English text and bilingual page.
 
     SOURCES are article folders (holding source*.txt), text files, or folders
@@ -55,7 +58,14 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     catalog records); with none, every article under translations/ is
     translated. Reviewed entries are never overwritten. An article whose source,
     glossary, settings, catalog and outputs are all as the last run left them is
-    skipped (--force runs it).
+    skipped (--force runs it) and reported "up to date".
+
+    Each article's line adds up its segments: drafted (by the engine), from
+    memory, reused (an earlier machine draft kept), reviewed, edited (a draft a
+    person changed but has not approved), carried over (the translation of an
+    earlier version of the sentence) and untranslated. Over several articles a
+    total line follows; --summary prints only that line. With --json, one object
+    per article, then {"totals": {...}} over several articles or with --summary.
 
     \b
     Example:
@@ -63,15 +73,19 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     """
     from pipeline.glossary.table import glossary_files
     from pipeline.session import open_run, read_settings
-    from pipeline.workspace.batch import Failure
-    from pipeline.workspace.locate import to_translate
+    from pipeline.workspace.batch import Failure, total
+    from pipeline.workspace.locate import refuse_non_article, to_translate
     from pipeline.workspace.outputs import check_articles
+
+    for source in sources:  # before settings or a project are looked for: the mistake is the path
+        refuse_non_article(source)
 
     config, config_file = _settings(config_path, sources)
     settings = read_settings(config, path=config_file, device=device, compute_type=compute_type,
                              beam_size=beam_size, intra_threads=intra_threads)
     glossary_path = _glossary(glossary_path, sources)
     files = glossary_files(glossary_path, follow_symlinks=follow_symlinks)
+    _warn_loose_texts(obj, sources)
     articles = to_translate(sources, output=output, root=_root(sources), follow_symlinks=follow_symlinks)
     check_articles(articles)  # before anything is written: no output may be a source
     _warn_unread_settings(obj, sources, articles)
@@ -87,21 +101,39 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
                 bar.update(task, completed=done, total=total)
         return progress
 
-    failures = 0
+    results = []
     with bar or _null():
         for result in run.translate_all(articles, glossary_files=files, force=force, progress_for=progress_for):
+            results.append(result)
             if isinstance(result, Failure):
-                failures += 1
                 labelled(obj.err, "error", "red", result.error)
+            elif summary:
+                pass
             elif as_json:
                 _emit(result.as_json())
             else:
-                obj.err.print(printable(f"{result.article}: {result.segments} segments, {result.drafted} drafted, "
-                                        f"{result.tm} from memory, {result.reused} reused, "
-                                        f"{result.reviewed} reviewed, {result.untranslated} untranslated "
-                                        f"→ {result.catalog}"), soft_wrap=True, markup=False)
-    if failures:
+                done = "up to date, " if result.up_to_date else ""
+                obj.err.print(printable(f"{result.article}: {done}{_breakdown(result)} → {result.catalog}"),
+                              soft_wrap=True, markup=False)
+    totals = total(results)
+    if summary or len(results) > 1:
+        if as_json:
+            _emit({"totals": totals.as_json()})
+        else:
+            more = f" ({totals.up_to_date} up to date, {totals.failed} failed)"
+            obj.err.print(printable(f"{totals.articles} article(s){more}: {_breakdown(totals)}"),
+                          soft_wrap=True, markup=False)
+    if totals.failed:
         sys.exit(2)
+
+
+def _breakdown(counts) -> str:
+    """"45 segments = 3 drafted + …": every part of an article's segments, so that they add up."""
+    parts = [f"{counts.drafted} drafted", f"{counts.tm} from memory", f"{counts.reused} reused",
+             f"{counts.reviewed} reviewed", f"{counts.edited} edited"]
+    if counts.carried_over:  # rare: a new sentence close to one a person translated before
+        parts.append(f"{counts.carried_over} carried over")
+    return f"{counts.segments} segments = " + " + ".join([*parts, f"{counts.untranslated} untranslated"])
 
 
 @click.command("segment")
@@ -144,7 +176,8 @@ def status(obj: Context, paths, as_json, glossary_path, follow_symlinks) -> None
     """How far review has come, per article, with the QA errors and warnings `zhen check` finds.
 
     PATHS are article folders, catalogs or folders of articles (default: the
-    project's translations/).
+    project's translations/). `zhen next` lists the entries to review, most
+    urgent first.
 
     \b
     Example:
@@ -155,6 +188,7 @@ def status(obj: Context, paths, as_json, glossary_path, follow_symlinks) -> None
     from pipeline.workspace.locate import catalog_paths, locate
     from pipeline.qa.checks import check_files
 
+    _warn_loose_texts(obj, paths)
     articles = locate(paths, root=_root(paths), follow_symlinks=follow_symlinks)
     glossary = load_glossary(_glossary(glossary_path, paths), follow_symlinks=follow_symlinks)
     findings = check_files(catalog_paths(articles), glossary)
@@ -230,12 +264,13 @@ def check(paths, as_json, strict, glossary_path, follow_symlinks) -> None:
         if not findings:
             pass  # an empty table says less than the count line below
         elif len(catalogs) == 1:  # one catalog: named once in the title, not on every row
-            _print_table(f"QA findings in {catalogs[0]}", ("entry", "source", "check", "severity", "subject", "message"),
-                         [(str(f.entry), f.reference, f.check, f.severity, f.subject, f.message) for f in findings],
+            # The source line first: Poedit shows it under the entry; the entry's number it does not.
+            _print_table(f"QA findings in {catalogs[0]}", ("source", "entry", "check", "severity", "subject", "message"),
+                         [(f.reference, str(f.entry), f.check, f.severity, f.subject, f.message) for f in findings],
                          numeric=("entry",))
         else:
-            _print_table("QA findings", ("catalog", "entry", "source", "check", "severity", "subject", "message"),
-                         [(f.catalog, str(f.entry), f.reference, f.check, f.severity, f.subject, f.message)
+            _print_table("QA findings", ("catalog", "source", "entry", "check", "severity", "subject", "message"),
+                         [(f.catalog, f.reference, str(f.entry), f.check, f.severity, f.subject, f.message)
                           for f in findings], numeric=("entry",))
         errors = sum(f.severity == "error" for f in findings)
         console().print(f"{len(catalogs)} catalog(s): {errors} error(s), {len(findings) - errors} warning(s)")

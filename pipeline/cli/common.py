@@ -206,6 +206,20 @@ follow_option = click.option(
 
 
 
+def _warn_loose_texts(obj: Context, paths) -> None:
+    """Name every text file lying loose in the project's translations/, which no run picks up
+    (unless this run names it)."""
+    from pipeline.workspace.locate import loose_texts
+
+    project = _project(paths)
+    if project is None:
+        return
+    named = {os.path.realpath(p) for p in paths}
+    for path, message in loose_texts(Path(os.path.relpath(project.translations))):
+        if os.path.realpath(path) not in named:
+            obj.warn(f"{path}: {message}")
+
+
 def _warn_unread_settings(obj: Context, paths, articles) -> None:
     from pipeline.workspace.project import unread_settings
 

@@ -99,7 +99,8 @@ def tm() -> None:
 @tm.command("search")
 @click.argument("text")
 @click.option("--json", "as_json", is_flag=True,
-              help='One JSON object per hit: {"source", "target", "score", "origin"}.')
+              help='One JSON object per hit: {"source", "target", "score", "match", "origin"}; '
+                   'match is "fuzzy" (scored) or "containment" (its source contains TEXT; score null).')
 @click.option("--min-score", type=click.IntRange(1, 100),
               help="Lowest fuzzy score shown [zhen.toml [tm] min_score, 75].")
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="Most hits shown.")
@@ -111,6 +112,8 @@ def tm_search(obj: Context, text, as_json, min_score, limit, config_path) -> Non
 
     The score is the one drafting uses: character similarity after folding
     Traditional/Simplified, width and case, with figures masked (100: the same sentence).
+    A unit found only because its source contains TEXT is labelled "contains", not
+    scored. No hit is said on stderr.
 
     \b
     Example:
@@ -120,12 +123,17 @@ def tm_search(obj: Context, text, as_json, min_score, limit, config_path) -> Non
 
     config, config_file = _settings(config_path)
     floor = min_score or tm_min_score(config, path=config_file)
-    for m in _memory(obj, quiet=as_json, required=True).search(text, min_score=floor, limit=limit):
+    hits = _memory(obj, quiet=as_json, required=True).search(text, min_score=floor, limit=limit)
+    for m in hits:
         if as_json:
-            _emit({"source": m.unit.source, "target": m.unit.target, "score": m.score, "origin": m.unit.origin})
+            _emit({"source": m.unit.source, "target": m.unit.target, "score": None if m.containment else m.score,
+                   "match": "containment" if m.containment else "fuzzy", "origin": m.unit.origin})
         else:
-            click.echo(f"{m.score:>3}%  {printable(m.unit.source)}\n      {printable(m.unit.target)}\n"
-                       f"      {printable(m.unit.origin)}")
+            label = "contains" if m.containment else f"{m.score:>3}%"
+            click.echo(f"{label:>8}  {printable(m.unit.source)}\n          {printable(m.unit.target)}\n"
+                       f"          {printable(m.unit.origin)}")
+    if not hits:
+        obj.say(f"no match: no memory unit contains {text!r} or matches it at {floor}% or more")
 
 
 @tm.command("import")

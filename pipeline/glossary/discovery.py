@@ -214,10 +214,12 @@ def _cell(text: str) -> str:
 def tsv_rows(candidates: Iterable[Candidate]) -> str:
     """Rows in the glossary's own columns, ready to review and paste.
 
-    ``english`` and ``source`` stay empty, so ``zhen glossary lint`` refuses a
-    pasted row until a person has decided the rendering and where it comes from.
+    A comment and the header row come first, so the output is a glossary file
+    of its own. ``english`` and ``source`` stay empty, so ``zhen glossary lint``
+    refuses a row until a person has decided the rendering and where it comes from.
     """
-    lines = ["# " + "\t".join(COLUMNS) + "  (review every row; english and source are yours to fill)"]
+    lines = ["# Term candidates from zhen terms suggest: review every row; english and source are yours to fill.",
+             "\t".join(COLUMNS)]  # a real header, so the file reads as a glossary
     for c in candidates:
         contexts = " / ".join(f"{x.reference}: {excerpt(x.text, c.term)}" for x in c.contexts[:3])
         more = f" (+{len(c.contexts) - 3} more)" if len(c.contexts) > 3 else ""

@@ -114,7 +114,9 @@ def parse_rows(text: str, *, name: str) -> tuple[list[Term], list[Problem]]:
                 line=number,
             )
         )
-    if header is None:
+    if header is None and not problems:  # nothing but blank lines and comments
+        problems.append(Problem(name, 1, "the glossary file is empty: no header row and no terms"))
+    elif header is None:
         problems.append(Problem(name, 1, "no header row"))
     return terms, problems
 

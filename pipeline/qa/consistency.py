@@ -40,7 +40,9 @@ def across_articles(catalogs: Mapping[str, Sequence[EntryInfo]]) -> list[Finding
         if len({text for _, _, text, _ in places}) < 2:
             continue
         for path, n, text, ref in places:
-            others = [f"{p}:{m}" for p, m, t, _ in places if t != text]
+            # Where a reviewer finds them: the catalog and the sentence's source line (the entry's
+            # position in the file is nothing Poedit shows).
+            others = [f"{p} ({r or f'entry {m}'})" for p, m, t, r in places if t != text]
             out.append(Finding("consistency", "warning",
                                f"the same sentence is translated differently in {', '.join(others)}",
                                entry=n, reference=ref, subject=msgid[:30], catalog=path))
@@ -79,7 +81,7 @@ def term_forms(entries: Sequence[EntryInfo], glossary: Glossary, *, path: str = 
     for term, written in forms.items():
         if len(written) < 2:
             continue
-        usage = "; ".join(f'"{form}" in entries {", ".join(map(str, sorted(set(ns))))}'
+        usage = "; ".join(f'"{form}" at {", ".join(refs[n] or f"entry {n}" for n in sorted(set(ns)))}'
                           for form, ns in written.items())
         for form, ns in written.items():
             for n in sorted(set(ns)):

@@ -61,6 +61,9 @@ class Unit:
 class Match:
     unit: Unit
     score: int  # 100: the same sentence once script is folded; else at most 99
+    # Found because its source contains the searched text, not by its score (concordance only):
+    # a long sentence holding a short phrase scores low, and that score says nothing.
+    containment: bool = False
 
     @property
     def exact(self) -> bool:
@@ -487,8 +490,9 @@ class Memory:
         key = fold_key(text.strip())
         found = {(m.unit.origin, m.unit.source, m.unit.target): m for m in self.matches(text, min_score=min_score)}
         for u, ukey in self._units("instr(key, ?) > 0 ORDER BY length(key), id LIMIT ?", (key, CONCORDANCE_SCAN)):
+            exact = exact_key(u.source) == exact_key(text)
             found.setdefault((u.origin, u.source, u.target),
-                             Match(u, 100 if exact_key(u.source) == exact_key(text) else similarity(key, ukey)))
+                             Match(u, 100 if exact else similarity(key, ukey), containment=not exact))
         return sorted(found.values(), key=_order(text))[:limit]
 
     def stats(self) -> Stats:

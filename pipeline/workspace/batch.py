@@ -8,6 +8,7 @@ called only for an article that needs one.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,33 @@ class Failure:
 
     article: SourcedArticle
     error: ZhenError
+
+
+@dataclass(frozen=True)
+class Totals:
+    """What a run over many articles did, summed; the counts add up as an article's do."""
+
+    articles: int
+    up_to_date: int
+    failed: int
+    segments: int
+    drafted: int
+    tm: int
+    reused: int
+    reviewed: int
+    edited: int
+    carried_over: int
+    untranslated: int
+
+    def as_json(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+def total(results: Sequence[ArticleResult | Failure]) -> Totals:
+    done = [r for r in results if isinstance(r, ArticleResult)]
+    counts = {key: sum(getattr(r, key) for r in done) for key in ("segments", *ArticleResult.COUNTS)}
+    return Totals(articles=len(results), up_to_date=sum(r.up_to_date for r in done),
+                  failed=len(results) - len(done), **counts)
 
 
 def translate_all(articles: Sequence[SourcedArticle], *, run: Runner, glossary_files: Sequence[Path], settings: str,

@@ -11,6 +11,7 @@
 """
 
 SOURCE_GLOB = "source*.txt"
+SOURCE = "source.zh.txt"  # the name to give a new article's source
 CATALOG = "en.po"
 TEXT = "en.txt"
 HTML = "en.html"

@@ -16,10 +16,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.workspace import links
+from pipeline.workspace import links, naming
 from pipeline.workspace.articles import (Article, CatalogArticle, SourcedArticle, collect, refuse_outside_links,
                                          resolve, slugify, source_in)
-from pipeline.workspace.layout import CATALOG, SOURCE_GLOB
+from pipeline.workspace.layout import CATALOG, SOURCE, SOURCE_GLOB
 from pipeline.errors import SourceError, ZhenError
 from pipeline.workspace.files import not_a_file
 from pipeline.model import ROLES, Segment
@@ -112,6 +112,68 @@ def with_catalogs(paths: Iterable[Path], *, root: Path, follow_symlinks: bool = 
     return [a for a in locate(paths, root=root, follow_symlinks=follow_symlinks) if a.catalog.is_file()]
 
 
+def _instead(path: Path) -> str | None:
+    """What to run on a file ``translate`` was given that is not an article (None: it may be one)."""
+    folder, suffix = path.parent, path.suffix.lower()
+    return {
+        ".po": f"is a gettext catalog, not an article: open it in Poedit, or run `zhen translate {folder}` "
+               "to update it from its source",
+        ".pot": "is a gettext catalog template, not an article: zhen translates Chinese text files "
+                "(`zhen translate ARTICLE.txt`)",
+        ".mo": f"is a compiled catalog (Poedit writes it on save), not an article: run `zhen translate {folder}`",
+        ".html": f"is a page, not an article: `zhen html {folder}` rebuilds the page zhen wrote there",
+        ".htm": f"is a page, not an article: `zhen html {folder}` rebuilds the page zhen wrote there",
+        ".tmx": f"is a translation memory, not an article: run `zhen tm import {path}`",
+        ".tbx": f"is a glossary, not an article: run `zhen glossary import {path} -o glossary/NAME.tsv`",
+        ".tsv": f"is a table, not an article: check a glossary with `zhen glossary lint --glossary {path}`, "
+                f"or score a test set with `zhen eval --set {path}`",
+    }.get(suffix)
+
+
+def refuse_non_article(path: Path) -> None:
+    """Refuse a file named to ``translate`` that is plainly not an article, before anything is written."""
+    path = Path(path)
+    what = _instead(path) if not path.is_dir() else None
+    if what is not None:
+        raise SourceError(what, path=path)
+
+
+def require_chinese(segments: Sequence[Segment], path: Path | None) -> None:
+    """Refuse a source that is not Chinese text, which the engines would only copy or garble.
+
+    A Chinese news article is mostly Han characters even where it quotes Latin
+    names and figures; less than half of its letters Han, it is something else.
+    """
+    from pipeline.text.script import HAN_CHAR
+
+    text = "".join(s.text for s in segments)
+    letters = sum(1 for ch in text if ch.isalpha())
+    han = len(HAN_CHAR.findall(text))
+    if letters and 2 * han < letters:
+        raise SourceError(f"is not Chinese text ({han} of {letters} letters are Chinese): zhen translates Chinese "
+                          f"articles; `zhen segment {path}` shows what it read", path=path)
+
+
+def loose_texts(translations: Path) -> list[tuple[Path, str]]:
+    """Text files directly under translations/, which no run translates, each with what to do about it."""
+    translations = Path(translations)
+    if not translations.is_dir():
+        return []
+    out = []
+    for path in sorted(translations.glob("*.txt")):
+        if not path.is_file():
+            continue
+        folder = translations / naming.article_folder(path.name)
+        if _loose_source(folder, folder / CATALOG) is not None:
+            hint = (f"its translation in {folder} is updated only by `zhen translate {path}`; to make it an "
+                    f"article of its own, move it in as {folder / SOURCE}")
+        else:
+            hint = f"make it one with `mkdir {folder} && mv {path} {folder / SOURCE}`"
+        out.append((path, f"a text file directly under {translations} is not an article, and `zhen translate` "
+                          f"skips it; {hint}"))
+    return out
+
+
 def to_translate(paths: Iterable[Path], *, output: Path | None = None, root: Path,
                  follow_symlinks: bool = False) -> list[SourcedArticle]:
     """The articles ``translate`` is given: article folders and text files as ``collect``
@@ -119,6 +181,8 @@ def to_translate(paths: Iterable[Path], *, output: Path | None = None, root: Pat
     source inside), translated again from the source their catalog records, as
     ``translate SOURCE -o DIR`` would."""
     paths = [Path(p) for p in paths]
+    for path in paths:
+        refuse_non_article(path)
     if not paths or (output is not None and len(paths) > 1):
         return collect(paths, output=output, root=root, follow_symlinks=follow_symlinks)
     articles: list[SourcedArticle] = []
