@@ -49,9 +49,10 @@ def test_first_run_drafts_everything_fuzzy_with_notes():
     assert catalog_entries.is_machine_draft(catalog[0])
     # One short bookkeeping line per entry; the setup spelled out where the catalog first uses it.
     setup = catalog_notes.setup_hash(SIG)
-    assert catalog[0].comment == (f"role: body\ndraft: fake [{catalog_notes.draft_id('draft 1')} {setup}]\n"
+    # Body text, the usual role, goes unsaid.
+    assert catalog[0].comment == (f"draft: fake [{catalog_notes.draft_id('draft 1')} {setup}]\n"
                                   f"draft-setup: {setup} = {SIG}")
-    assert catalog[1].comment == f"role: body\ndraft: fake [{catalog_notes.draft_id('draft 2')} {setup}]"
+    assert catalog[1].comment == f"draft: fake [{catalog_notes.draft_id('draft 2')} {setup}]"
 
 
 def test_identical_sentences_share_one_entry_with_all_references():
@@ -317,7 +318,7 @@ def test_a_new_label_replaces_the_old_one_where_the_engine_first_shows():
     assert [catalog_notes.notes(e)["draft"][0].split(" [")[0] for e in again] == ["dictionary (another gloss)", "dictionary"]
 
 
-def test_the_sample_catalog_says_nothing_twice(article_dir, glossary):
+def test_the_sample_catalog_fits_poedit_and_says_nothing_twice(article_dir, glossary):
     from pipeline.workspace.articles import resolve
     from pipeline.engines.registry import EngineProvider
     from pipeline.run import translate_article
@@ -325,15 +326,34 @@ def test_the_sample_catalog_says_nothing_twice(article_dir, glossary):
     article = resolve(article_dir)
     translate_article(article, glossary=glossary, engines=EngineProvider("dictionary", glossary), now=NOW)
     text = article.catalog.read_text(encoding="utf-8")
-    explained = {t.term: f'{t.term} = ' + " or ".join(f'"{r}"' for r in t.renderings) + f" ({t.note})"
-                 for t in glossary.terms if t.note}
+    explained = {t.term: f'{t.term} = ' + " or ".join(f'"{r}"' for r in t.renderings)
+                 + f" ({catalog_notes.first_sentence(t.note)})" for t in glossary.terms if t.note}
     explained = {term: line for term, line in explained.items() if line in text}
-    assert len(explained) > 50
+    assert len(explained) > 30
     assert [term for term, line in explained.items() if text.count(line) > 1] == []
+    assert all(len(catalog_notes.first_sentence(t.note)) <= catalog_notes.NOTE_CUT + 1 for t in glossary.terms)
     assert text.count("word-by-word gloss from CC-CEDICT") == 1 and text.count("#. draft-setup: ") == 1
     assert "draft-signature" not in text and "draft-id" not in text
-    notes = sum(len(line) for line in text.split("\n") if line.startswith("#."))
-    assert notes < 26_000  # every entry repeating every explanation wrote 47,989
+    # Poedit's notes panel does not scroll: every entry's notes, "#. " included, fit it, and so does the
+    # catalog as a whole (24,269 characters before the notes were cut; 47,989 with every explanation repeated).
+    entries = text.split("\n\n")
+    per_entry = [sum(len(line) + 1 for line in e.split("\n") if line.startswith("#.")) for e in entries]
+    assert sum(per_entry) <= 15_000 and max(per_entry) <= 1_200, (sum(per_entry), max(per_entry))
+
+
+@pytest.mark.parametrize("note, first", [
+    ("Short. Then more.", "Short."),
+    ("No full stop at all", "No full stop at all"),
+    ("Named in the No. 1 Document, e.g. for villages. More.", "Named in the No. 1 Document, e.g. for villages."),
+    ("The Party's 18th Congress (2012) set it. More.", "The Party's 18th Congress (2012) set it."),
+    ("Stock praise for how a Party campaign is being carried out, said again and again in every report of the "
+     "time, in every city.", "Stock praise for how a Party campaign is being carried out, said again and again in "
+     "every report of…"),
+    ("Tianjin Municipal Committee strategy (2009): build highlands of high-end industry (高端產業), independent "
+     "innovation.", "Tianjin Municipal Committee strategy (2009): build highlands of high-end industry (高端產業)…"),
+])
+def test_a_glossary_note_is_cut_to_its_first_sentence_on_a_word_boundary(note, first):
+    assert catalog_notes.first_sentence(note) == first
 
 
 ARGOS_SIG = "engine:argos|package:translate-zh_en-1.9|beam:4|compute:int8|glossary:91bea756|zhen:0.1.0"
@@ -397,7 +417,7 @@ def test_the_translation_of_an_earlier_version_gets_this_versions_figures_as_the
     matched, stats = merge(segs("今年新建社區服務中心402個，其中六個在農村。"), old=roundtrip(old))
     assert stats.fuzzy_matched == 1 and "fuzzy" in matched[0].flags
     assert matched[0].msgstr == "This year 402 community centres were built, six of them in villages."
-    assert "figures of this version put in: 387 → 402; five → six" in " ".join(cat.notes(matched[0])["match"])
+    assert "figures of this version put in: 387 → 402; five → six" in " ".join(catalog_notes.notes(matched[0])["match"])
     assert matched[0].previous_msgid == "今年新建社區服務中心387個，其中五個在農村。"
     # Kept so on the next run, note and all.
     again, _ = merge(segs("今年新建社區服務中心402個，其中六個在農村。"), old=roundtrip(matched))
@@ -410,7 +430,7 @@ def test_figures_an_earlier_translation_cannot_take_are_left_and_noted():
     old[0].msgstr, old[0].flags = "This year many community centres were built.", []
     matched, _ = merge(segs("今年新建社區服務中心402個。"), old=roundtrip(old))
     assert matched[0].msgstr == "This year many community centres were built."
-    assert "figures not carried over" in " ".join(cat.notes(matched[0])["match"])
+    assert "figures not carried over" in " ".join(catalog_notes.notes(matched[0])["match"])
 
 
 def test_entries_are_read_once_into_values_the_later_stages_share():
@@ -424,3 +444,61 @@ def test_entries_are_read_once_into_values_the_later_stages_share():
     assert first.terms == ("創先爭優",)
     with pytest.raises(dataclasses.FrozenInstanceError):
         first.state = "draft"
+
+
+def test_qa_comes_first_then_terms_then_the_origin_then_bookkeeping():
+    term = Term(term="三個高地", english="three highlands", note="A strategy. Said often.", accept=("Three Highlands",))
+    seg = [Segment(id=1, paragraph=1, line=4, role="heading", text="構築三個高地。")]
+
+    def annotate(first, english):
+        return ["qa: error (numbers): figure 3 is missing or altered", "qa: warning (leftovers): doubled space"]
+
+    catalog, _ = cat.merge(slug="t", source_name="source.zh.txt", source_language="zh_TW", segments=seg,
+                           hits={1: [TermHit(term, 2, 6, term.term)]}, old=None, signature=LONG_SIG,
+                           drafter=_long_drafter, now=NOW, annotate=annotate)
+    lines = catalog[0].comment.split("\n")
+    assert [line.split(" ")[0] for line in lines] == ["qa:", "qa:", "三個高地", "draft:", "draft-setup:", "role:"]
+    assert lines[2] == '三個高地 = "three highlands" or "Three Highlands" (A strategy.)'
+    # Read back through a file, every note is where the readers look for it.
+    entry = roundtrip(catalog)[0]
+    info = catalog_entries.read_entry(entry, 1)
+    assert info.findings[0].startswith("error (numbers)") and info.terms == ("三個高地",)
+    assert info.origin == "dictionary" and catalog_entries.is_machine_draft(entry)
+    assert catalog_notes.notes(entry)["role"] == ["heading"]
+
+
+def test_notes_in_the_older_order_and_keys_are_read_and_rewritten_in_the_new():
+    mark = f"[{catalog_notes.draft_id('A1.')} {catalog_notes.setup_hash(LONG_SIG)}]"
+    old = polib.POFile()
+    old.append(polib.POEntry(msgid="構築三個高地。", msgstr="A1.", flags=["fuzzy"], comment=(
+        f'role: body\nglossary: 三個高地 = "three highlands" (A strategy. Said often.)\n'
+        f"draft: dictionary {mark}\nqa: error (numbers): figure 3 is missing or altered")))
+    info = catalog_entries.read_entry(old[0], 1)
+    assert info.terms == ("三個高地",) and info.origin == "dictionary" and len(info.findings) == 1
+    term = Term(term="三個高地", english="three highlands", note="A strategy. Said often.")
+    catalog, stats = cat.merge(slug="t", source_name="source.zh.txt", source_language="zh_TW",
+                               segments=segs("構築三個高地。"), hits={1: [TermHit(term, 2, 6, term.term)]},
+                               old=roundtrip(old), signature=LONG_SIG, drafter=_long_drafter, now=NOW,
+                               annotate=lambda seg, english: ["qa: warning (leftovers): doubled space"])
+    assert stats.reused == 1
+    assert catalog[0].comment == ("qa: warning (leftovers): doubled space\n"
+                                  '三個高地 = "three highlands" (A strategy.)\n'
+                                  f"draft: dictionary {mark}")
+
+
+def test_a_term_line_wrapped_by_another_tool_is_read_whole_and_written_back_as_it_was(tmp_path):
+    term = Term(term="科學發展觀", english="Scientific Outlook on Development", accept=("Scientific concept of development",),
+                note="Hu Jintao's guiding ideology, written into the CPC Constitution in 2007. More.")
+    kw = dict(slug="t", source_name="source.zh.txt", source_language="zh_TW", segments=segs("深入學習實踐科學發展觀。"),
+              hits={1: [TermHit(term, 6, 11, term.term)]}, signature=LONG_SIG, now=NOW)
+    first, _ = cat.merge(old=None, drafter=_long_drafter, **kw)
+    path = tmp_path / "en.po"
+    path.write_text(po.render(first), encoding="utf-8")
+    foreign = polib.pofile(str(path))
+    foreign.save(str(path))  # polib's writer wraps the notes
+    written = path.read_text(encoding="utf-8")
+    assert '#. 科學發展觀 = "Scientific Outlook on Development" or "Scientific concept of\n#. development"' in written
+    entry = po.read_catalog(path)[0]
+    assert catalog_entries.read_entry(entry, 1).terms == ("科學發展觀",)
+    again, stats = cat.merge(old=po.read_catalog(path), drafter=Recorder(), **kw)
+    assert stats.reused == 1 and again[0].comment == first[0].comment

@@ -176,6 +176,35 @@ def test_check_strict_fails_on_warnings_only(tmp_path):
     assert invoke("check", folder, "--strict").exit_code == 1
 
 
+def test_check_is_a_gate_an_unreviewed_article_does_not_pass(article_dir):
+    import polib
+
+    invoke("translate", article_dir, "--engine", "dictionary")
+    gate = invoke("check", article_dir, "--json")
+    assert gate.exit_code == 1
+    found = [json.loads(line) for line in gate.stdout.splitlines()]
+    review = [f for f in found if f["check"] == "review"]
+    assert [(f["severity"], f["message"], f["entry"]) for f in review] == [
+        ("error", "45 of 45 segments are unreviewed drafts", None)]
+    assert "45 of 45 segments are unreviewed" in " ".join(invoke("check", article_dir).stdout.split())
+    # During review, the drafts' English is checked and the review state does not fail.
+    during = invoke("check", article_dir, "--drafts", "--json")
+    assert during.exit_code == 0 and not any(json.loads(line)["check"] == "review"
+                                             for line in during.stdout.splitlines())
+
+    catalog_path = article_dir / "en.po"
+    catalog = polib.pofile(str(catalog_path))
+    for entry in catalog:
+        entry.flags = []  # every draft approved as it stands
+    catalog.save(str(catalog_path))
+    assert invoke("check", article_dir).exit_code == 0
+    entry = next(e for e in catalog if "480多名" in e.msgid)
+    entry.msgstr = "More than 48 officials were sent to key projects."  # a reviewed entry with an error
+    catalog.save(str(catalog_path))
+    assert invoke("check", article_dir).exit_code == 1
+    assert invoke("check", article_dir, "--drafts").exit_code == 1
+
+
 @pytest.mark.parametrize("officials, organizations, errors", [
     ("officials", "primary-level Party organizations", 0),
     ("cadres", "grassroots Party organizations", 0),  # forms the glossary accepts

@@ -75,7 +75,8 @@ def test_a_rendering_that_looks_like_markup_shows_in_check_find_and_lint(tmp_pat
     assert "missing required rendering \"strive [/i]\"" in checked.stdout
 
     found = invoke("glossary", "find", "創新", "--glossary", glossary)
-    assert found.stdout.strip() == "1:0-2\t創新\tstrive [/i]"
+    assert found.stdout.splitlines()[:3] == ["1:0-2\t創新\tstrive [/i]", "  term:    創新", "  english: strive [/i]"]
+    assert "  avoid:   [b]bold[/b]" in found.stdout.splitlines() and "  note:    A [red]note[/red]." in found.stdout
 
     glossary.write_text(glossary.read_text(encoding="utf-8") + "創新\t\t[red]other[/red]\t\tword\tn\tzhen editorial rendering\n",
                         encoding="utf-8")

@@ -98,6 +98,36 @@ def test_renderings_are_found_as_whole_words_not_inside_other_words(text, missin
     assert verify(text, hits(REFORM)) == (missing, ())
 
 
+STRIVE = Term("創先爭優", "strive for excellence")
+ORGANIZATIONS = Term("黨組織", "Party organizations")
+BINHAI = Term("打造新濱海", "build a new Binhai")
+
+
+@pytest.mark.parametrize("term, text, present", [
+    (STRIVE, "They strive for excellence.", True),
+    (STRIVE, "He strives for excellence.", True),
+    (STRIVE, "Striving for excellence in serving the people.", True),
+    (STRIVE, "They strove for excellence.", True),
+    (STRIVE, "They have striven for excellence.", True),
+    (STRIVE, "They constrive for excellence.", False),  # still whole words
+    (STRIVE, "They strive for excellent work.", False),  # "excellent" is another word, not an inflection
+    (ORGANIZATIONS, "One Party organization took part.", True),
+    (ORGANIZATIONS, "The Party organizations took part.", True),
+    (ORGANIZATIONS, "The Party organizers took part.", False),
+    (BINHAI, "Building a new Binhai.", True),
+    (BINHAI, "They built a new Binhai.", True),
+    (BINHAI, "They rebuild a new Binhai.", False),
+    (Term("三個高地", "highlands of talent"), "a highland of talent", True),
+    (Term("好", "good example"), "a better example", False),  # adjectives keep their form
+])
+def test_a_rendering_matches_its_inflected_forms_as_whole_words(term, text, present):
+    assert verify(text, hits(term)) == ((() if present else (term.english,)), ())
+
+
+def test_an_avoided_rendering_is_matched_as_written_not_inflected():
+    assert verify("They built three highlands.", hits(HIGHLANDS)) == ((), ())
+
+
 def test_choice_and_repair_leave_an_accepted_rendering_alone():
     hyps = [Hypothesis("The staff went.", -0.1), Hypothesis("The cadres went.", -0.5)]
     best, fixed, (missing, forbidden) = Engine.choose(hyps, hits(OFFICIALS))

@@ -95,7 +95,8 @@ def test_glossary_compliance_counts_required_renderings(glossary, tmp_path):
     result, drafts = ev.evaluate(pairs, DictionaryEngine(glossary), glossary=glossary, test_set="desk.tsv")
     assert (result.renderings_required, result.renderings_present) == (4, 4)
     assert result.glossary_compliance == 1.0
-    assert set(result.qa_findings) == {"numbers", "glossary", "leftovers", "repetition", "length", "terms"}
+    assert set(result.qa_findings) == {"numbers", "glossary", "leftovers", "repetition", "length", "terms", "doubled",
+                                       "whitespace"}
     assert result.as_json()["qa_per_100_segments"]["glossary"] == 0
 
 

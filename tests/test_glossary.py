@@ -191,8 +191,8 @@ def test_glossary_commands(tmp_path):
     found = runner.invoke(main, ["glossary", "find", "加快構築『三個高地』", "--glossary", str(GLOSSARY_DIR)])
     assert found.stdout == "1:5-9\t三個高地\tthree highlands\n"
     found = runner.invoke(main, ["glossary", "find", "基層黨組織", "--glossary", str(GLOSSARY_DIR)])
-    assert found.stdout == ("1:0-5\t基層黨組織\tprimary-level Party organizations (also accepted: "
-                            "grassroots Party organizations, basic-level Party organizations)\n")
+    assert found.stdout.splitlines()[0] == ("1:0-5\t基層黨組織\tprimary-level Party organizations (also accepted: "
+                                            "grassroots Party organizations, basic-level Party organizations)")
     found = runner.invoke(main, ["glossary", "find", "基層黨組織", "--json", "--glossary", str(GLOSSARY_DIR)])
     assert json.loads(found.stdout)["accept"] == ["grassroots Party organizations", "basic-level Party organizations"]
     out = tmp_path / "g.tbx"
@@ -263,3 +263,25 @@ def test_a_column_named_twice_is_refused(tmp_path):
                     "幹部\t\tofficials\tcadres\tword\tn\ts\t\n", encoding="utf-8")
     with pytest.raises(GlossaryError, match=r"g.tsv:1: header names the column 'avoid' twice"):
         load_glossary(path)
+
+
+@pytest.mark.parametrize("text", ["三個高地", "三个高地"])
+def test_glossary_find_of_one_term_prints_its_whole_row_in_either_script(glossary, text):
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    term = next(t for t in glossary.terms if t.term == "三個高地")
+    found = CliRunner().invoke(main, ["glossary", "find", text, "--glossary", str(GLOSSARY_DIR)])
+    assert found.exit_code == 0
+    lines = found.stdout.splitlines()
+    assert lines[0] == f"1:0-4\t{text}\tthree highlands"
+    row = dict(line.strip().split(":", 1) for line in lines[1:])
+    row = {k: v.strip() for k, v in row.items()}
+    # The whole note, where the catalog gives its first sentence cut near 100 characters.
+    assert row["note"] == term.note and len(term.note) > 110
+    assert (row["english"], row["avoid"], row["source"]) == (term.english, " | ".join(term.avoid), term.source)
+    assert row["term"].startswith("三個高地") and row["file"].endswith(f"tianjin.tsv:{term.line}")
+    hit = json.loads(CliRunner().invoke(main, ["glossary", "find", text, "--json", "--glossary",
+                                              str(GLOSSARY_DIR)]).stdout)
+    assert (hit["note"], hit["source"], hit["avoid"]) == (term.note, term.source, list(term.avoid))

@@ -141,6 +141,8 @@ def test_reviewing_in_real_poedit_survives_reruns(article_dir, glossary, screen,
     assert [e.msgstr for e in live[:2]] == [e.msgstr for e in drafts[:2]]
     assert live[2].msgstr == EDITED
     approved = {e.msgid: e.msgstr for e in live[:3]}
+    # Poedit keeps zhen's notes line for line and in order, so the panel shows them as written: QA first.
+    assert [e.comment for e in live] == [e.comment for e in drafts]
 
     # `zhen next` on what Poedit saved: everything but the approved entries QA finds no error in,
     # most urgent first, each by its source line.
@@ -171,5 +173,10 @@ def test_reviewing_in_real_poedit_survives_reruns(article_dir, glossary, screen,
     after = {e.msgid: e for e in po.read_catalog(article.catalog) if not e.obsolete}
     for msgid, text in approved.items():
         assert after[msgid].msgstr == text and state(after[msgid]) == "reviewed"
+    # The rewritten entry lost its glossary renderings: the sample's longest entry now, whose notes panel,
+    # which does not scroll, starts with its QA findings.
+    longest = max(after.values(), key=lambda e: len(e.comment))
+    assert longest.msgstr == EDITED
+    assert longest.comment.split("\n")[0].startswith("qa: error (glossary): missing required rendering")
     assert (article.folder / "en.mo").exists()  # Poedit's compiled catalog: left alone, ignored by git
     assert ROOT.joinpath(".gitignore").read_text().count("*.mo") == 1

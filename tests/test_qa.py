@@ -146,3 +146,68 @@ def test_whitespace_only_is_an_error_and_empty_is_just_untranslated(glossary, tm
     catalog.append(polib.POEntry(msgid="發展。", msgstr=""))
     found = check_catalog(read_entries(catalog), glossary, path="x.po")
     assert [(f.entry, f.message) for f in found] == [(1, "whitespace-only translation")]
+
+
+@pytest.mark.parametrize("states, message", [
+    (("draft",) * 45, "45 of 45 segments are unreviewed drafts"),
+    (("draft", "reviewed", "reviewed"), "1 of 3 segments is an unreviewed draft"),
+    (("untranslated", "untranslated", "reviewed"), "2 of 3 segments are untranslated"),
+    (("untranslated", "draft", "draft", "reviewed"), "3 of 4 segments are not reviewed: 1 untranslated, 2 unreviewed drafts"),
+    (("reviewed", "reviewed"), None),
+])
+def test_the_review_gate_counts_what_is_not_reviewed(states, message):
+    import polib
+
+    from pipeline.catalog.entries import read_entries
+    from pipeline.qa.checks import check_review
+
+    catalog = polib.POFile()
+    for n, state in enumerate(states):
+        catalog.append(polib.POEntry(msgid=f"第{n}句。", msgstr="" if state == "untranslated" else f"Sentence {n}.",
+                                     flags=["fuzzy"] if state == "draft" else [], occurrences=[("s.txt", str(n))]))
+    catalog.append(polib.POEntry(msgid="舊句。", msgstr="", obsolete=True))  # gone from the article: not counted
+    found = check_review(read_entries(catalog), path="x.po")
+    assert [(f.check, f.severity, f.message, f.catalog) for f in found] == (
+        [("review", "error", message, "x.po")] if message else [])
+
+
+def test_a_sentence_said_twice_counts_as_two_segments():
+    import polib
+
+    from pipeline.catalog.entries import read_entries
+    from pipeline.qa.checks import check_review
+
+    catalog = polib.POFile()
+    catalog.append(polib.POEntry(msgid="創新。", msgstr="Innovate.", flags=["fuzzy"],
+                                 occurrences=[("s.txt", "1"), ("s.txt", "4")]))
+    catalog.append(polib.POEntry(msgid="發展。", msgstr="Develop.", occurrences=[("s.txt", "2")]))
+    assert [f.message for f in check_review(read_entries(catalog))] == ["2 of 3 segments are unreviewed drafts"]
+
+
+@pytest.mark.parametrize("english, found", [
+    ("Go to the the city.", [("doubled", "warning", 'doubled word "the the"')]),
+    ("The The city grew.", [("doubled", "warning", 'doubled word "The The"')]),
+    ("He had had enough of it.", []),  # English where the word rightly comes twice
+    ("Then the theme.", []),
+    ("They built 12 12-storey blocks.", []),
+    ("the the the loop", [("repetition", "error", "repeated 'the' three times in a row")]),  # a loop, said once
+    (" Innovate.", [("whitespace", "warning", "leading space the source does not have")]),
+    ("Innovate.\n", [("whitespace", "warning", "trailing line break the source does not have")]),
+    ("Innovate. ", [("whitespace", "warning", "trailing space the source does not have")]),
+])
+def test_doubled_words_and_edge_whitespace_as_pofilter_checks_them(english, found):
+    assert [(f.check, f.severity, f.message) for f in check_segment("創新。", english, [])] == found
+
+
+def test_edge_whitespace_the_source_has_is_kept_without_a_warning():
+    assert check_segment(" 創新。\n", " Innovate.\n", []) == []
+    assert [f.message for f in check_segment(" 創新。", "\nInnovate.", [])] == [
+        "leading line break the source does not have"]
+
+
+def test_an_inflected_rendering_satisfies_the_glossary_check(glossary):
+    source = "圍繞科學發展創先爭優。"
+    assert ("glossary", "error") not in checks(source, "Striving for excellence in serving the people, "
+                                                        "under the Scientific Outlook on Development.", glossary)
+    assert ("glossary", "error") in checks(source, "Seeking excellence in serving the people, "
+                                                    "under the Scientific Outlook on Development.", glossary)

@@ -76,3 +76,12 @@ def test_a_plural_is_not_a_second_way_but_another_accepted_rendering_is(glossary
     mixed = catalog(("村幹部參加。", "Village officials took part."), ("幹部參加。", "The cadres took part."))
     found = term_forms(mixed, glossary)
     assert {f.entry for f in found} == {1, 2} and all(f.subject == "幹部" for f in found)
+
+
+def test_an_inflection_is_not_a_second_spelling_but_a_capital_is(glossary):
+    inflected = catalog(("創先爭優是目標。", "We strive for excellence."),
+                        ("圍繞科學發展創先爭優。", "Around scientific development they are striving for excellence."))
+    assert term_forms(inflected, glossary) == []
+    capital = catalog(("創先爭優是目標。", "We strive for excellence."),
+                      ("圍繞科學發展創先爭優。", "Around scientific development they are Striving for Excellence."))
+    assert {f.entry for f in term_forms(capital, glossary)} == {1, 2}

@@ -16,7 +16,8 @@ import polib
 from pipeline import __version__
 from pipeline.catalog import po
 from pipeline.catalog.entries import is_machine_draft, needs_draft, owned, references, state
-from pipeline.catalog.notes import Shown, draft_lines, draft_note, kept_draft_lines, notes, term_lines
+from pipeline.catalog.notes import (NOTE_BUDGET, Shown, draft_lines, draft_note, kept_draft_lines, note_cost, notes,
+                                    term_lines)
 from pipeline.errors import CatalogError
 from pipeline.model import Draft, MergeStats, Segment, TermHit
 from pipeline.text.placeables import substitute
@@ -140,7 +141,8 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
     """One live entry: a fresh draft, the previous translation kept, a fuzzy match, or empty."""
     first = segs[0]
     entry = polib.POEntry(msgid=msgid, msgstr="", occurrences=[(source_name, str(s.line)) for s in segs])
-    lines = [f"role: {first.role}"] + term_lines(hits.get(first.id, ()), nested.get(first.id, ()), shown)
+    # Bookkeeping: most sentences are body text, and an entry without a role line is read as one.
+    lines = [f"role: {first.role}"] if first.role != "body" else [""]
     old_entry = plan.olds.get(msgid)
     if old_entry is not None:
         entry.tcomment = old_entry.tcomment
@@ -188,9 +190,12 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
             lines.append(f"match: figures not carried over ({sub.unmapped}); check every figure")
     else:
         counts["untranslated"] += n
-    if annotate is not None and entry.msgstr:
-        lines += annotate(first, entry.msgstr)
-    entry.comment = "\n".join(lines)
+    # QA first, where Poedit's notes panel, which does not scroll, always shows it; then the terms
+    # (explained within what is left of the entry's budget), the draft's origin and the bookkeeping.
+    qa = list(annotate(first, entry.msgstr)) if annotate is not None and entry.msgstr else []
+    room = NOTE_BUDGET - sum(note_cost(line) for line in qa + lines if line)
+    terms = term_lines(hits.get(first.id, ()), nested.get(first.id, ()), shown, room=room)
+    entry.comment = "\n".join(line for line in qa + terms + lines[1:] + lines[:1] if line)
     return entry
 
 

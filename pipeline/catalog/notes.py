@@ -1,25 +1,31 @@
 """The notes zhen keeps on a catalog entry: their format, reading them, writing them.
 
 Everything the pipeline must remember about an entry lives in ``#.`` notes,
-because Poedit drops flags it does not know. Poedit shows every note to the
-reviewer, so an explanation is given in full once per catalog, where it first
-occurs, and bookkeeping takes one short bracket:
+because Poedit drops flags it does not know. Poedit's notes panel does not
+scroll, so the notes are for the entry at hand and come in this order:
 
-    role: body
-    glossary: 三個高地 = "three highlands" (note)     (the first entry with the term; later ones
-    glossary: 三個高地 = "three highlands"            give the rendering alone)
-    draft: dictionary (label) [<draft id> <setup>]   (the label with the engine's first draft only)
-    draft-setup: <setup> = engine:…|glossary:…|zhen:…  (with the engine's first draft only)
+    qa: error (numbers): figure 480多 (480) is missing or altered   (refreshed every run; first, so always seen)
+    三個高地 = "three highlands" (Tianjin Municipal Committee strategy (2009): build highlands of…)
+    三個高地 = "three highlands"                    (one line per term, with every rendering the check
+                                                    accepts; the note's first sentence where the catalog
+                                                    first names the term, within the budget below)
+    glossary (inside a longer term): 創先爭優 = "strive for excellence"   (until it has been explained)
+    draft: dictionary (label) [<draft id> <setup>]   (the origin; the label with the engine's first draft)
     tm-match: 84% from article jinnan (translations/jinnan/en.po)   (a translation-memory draft;
     tm-source: …, tm-figures: 4,512 → 5,120                          also its source and figures)
-    qa: error (numbers): figure 480多 (480) is missing or altered   (refreshed every run)
+    draft-setup: <setup> = engine:…|glossary:…|zhen:…  (with the engine's first draft only)
+    role: title                                       (bookkeeping; body text, the usual role, unsaid)
 
-The draft id is a hash of the draft text (a different msgstr means a reviewer
-edited it); the setup is a hash of the draft's signature (engine, model,
-glossary revision, zhen version: a new one refreshes drafts nobody touched),
-spelled out once per engine in a catalog.
-Catalogs written with the older ``draft-signature:`` and ``draft-id:`` lines
-are read as well, and rewritten in this form.
+An entry's notes stay within NOTE_BUDGET characters and a catalog's glossary
+explanations within EXPLAIN_BUDGET: the renderings always come, a term's
+explanation moves to its next mention or is left to ``zhen glossary find``
+and the page. The draft id is a hash of the draft text (a different msgstr
+means a reviewer edited it); the setup is a hash of the draft's signature
+(engine, model, glossary revision, zhen version: a new one refreshes drafts
+nobody touched), spelled out once per engine in a catalog.
+Catalogs written with the older ``glossary:`` keys, ``role: body`` lines, notes
+in another order, or ``draft-signature:`` and ``draft-id:`` lines are read as
+well, and rewritten in this form.
 """
 
 from __future__ import annotations
@@ -40,6 +46,15 @@ DRAFT_KEYS = ("draft", "draft-setup", "draft-signature", "draft-id", "draft-scor
 _BOOKKEEPING = ("draft", "draft-setup", "draft-signature", "draft-id")
 _BRACKET = re.compile(r" \[(?P<id>[0-9a-f]{12}) (?P<setup>[0-9a-f]{8})\]")
 _LABEL = re.compile(r" \((?P<label>.*)\)")
+# Poedit's notes panel does not scroll and shows about 40 lines: an entry's notes stay within this many
+# characters (QA findings excepted), and a glossary note is cut to its first sentence, about NOTE_CUT long.
+NOTE_BUDGET = 1200
+NOTE_CUT = 100
+# Characters of glossary explanations one catalog gives, to the terms in the order the article first names
+# them: renderings, which the check needs, come first; the rest is a `zhen glossary find` away.
+EXPLAIN_BUDGET = 3500
+_ABBREVIATIONS = frozenset({"e.g.", "i.e.", "etc.", "no.", "vs.", "cf.", "approx.", "art.", "vol."})
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)'’\]][.!?])(?=\s|$)")
 
 
 def draft_id(text: str) -> str:
@@ -54,6 +69,9 @@ def setup_hash(signature: str) -> str:
 NOTE_KEYS = ("role", "glossary", "glossary (inside a longer term)", *DRAFT_KEYS, "edited", "match", "qa")
 _WORD_HYPHEN = re.compile(r"[^\W\d_]-$")  # where textwrap breaks a hyphenated word
 _NOTE_START = re.compile("(" + "|".join(re.escape(k) for k in sorted(NOTE_KEYS, key=len, reverse=True)) + r"):(?: |$)")
+# A glossary line as written since the notes were cut to fit Poedit: `術語 = "rendering" …`, no key (older
+# catalogs have `glossary: 術語 = …`); every other note starts with a key and a colon.
+_TERM_LINE = re.compile(r'[^\s"=]*[^\s"=:] = "')
 
 
 def notes(entry: polib.POEntry) -> dict[str, list[str]]:
@@ -71,6 +89,8 @@ def notes(entry: polib.POEntry) -> dict[str, list[str]]:
         m = _NOTE_START.match(line)
         if m:
             pairs.append([m.group(1), line[m.end():]])
+        elif _TERM_LINE.match(line):
+            pairs.append(["glossary", line])
         elif pairs and line.strip():
             before, piece = pairs[-1][1], line.strip()
             glue = "" if _WORD_HYPHEN.search(before) and piece[0].isalnum() else " "
@@ -136,6 +156,7 @@ class Shown:
     setup_engines: set[str]  # the engines whose setup has been spelled out
     labels: dict[str, str]  # each engine's label, from this run's drafts and the old catalog's notes
     signatures: dict[str, str]  # each setup's whole signature, from the same
+    explained: int = 0  # characters of glossary explanations given so far
 
     @classmethod
     def start(cls, old: polib.POFile | None, drafts: Iterable[Draft]) -> Shown:
@@ -157,21 +178,47 @@ class Shown:
         return cls(set(), set(), set(), labels, sigs)
 
 
-def _term_line(key: str, term: Term, shown: Shown) -> str:
-    # The renderings a reviewer may keep come along every time, as they are what the check accepts.
-    line = f'{key}: {term.term} = ' + " or ".join(f'"{r}"' for r in term.renderings)
-    if term.term in shown.terms:
-        return line
-    shown.terms.add(term.term)
-    return f"{line} ({term.note})" if term.note else line
+def note_cost(line: str) -> int:
+    """What a note takes in the file, as a reviewer's tools count it: "#. ", the text, the line break."""
+    return len(line) + 4
 
 
-def term_lines(hits: Sequence[TermHit], nested: Sequence[TermHit], shown: Shown) -> list[str]:
-    """Each term's explanation in full where the catalog first names it; later, its rendering alone.
-    A term inside a longer one is named only until it has been explained."""
-    lines = [_term_line("glossary", t, shown) for t in dict.fromkeys(h.term for h in hits)]
-    lines += [_term_line("glossary (inside a longer term)", t, shown)
-              for t in dict.fromkeys(h.term for h in nested) if t.term not in shown.terms]
+def first_sentence(note: str, limit: int = NOTE_CUT) -> str:
+    """A glossary note's first sentence, cut on a word boundary near ``limit`` characters (with "…"):
+    the catalog names the term for the entry at hand; the glossary holds the whole explanation."""
+    note = " ".join(note.split())
+    ends = (m for m in _SENTENCE_END.finditer(note)
+            if note[:m.end()].rsplit(" ", 1)[-1].lower() not in _ABBREVIATIONS)
+    m = next(ends, None)
+    sentence = note[:m.end()] if m else note
+    if len(sentence) <= limit:
+        return sentence
+    cut = sentence[:limit + 1].rsplit(" ", 1)[0] if " " in sentence[:limit + 1] else sentence[:limit]
+    return cut.rstrip(" ,;:(–-") + "…"
+
+
+def term_lines(hits: Sequence[TermHit], nested: Sequence[TermHit], shown: Shown, *, room: int) -> list[str]:
+    """One line per term with the renderings the check accepts; a term not yet explained in this catalog
+    also gets its note's first sentence, while the entry's notes stay within ``room`` characters (a term
+    left out is explained where it occurs next). A term inside a longer one is named only until then."""
+    direct = dict.fromkeys(h.term for h in hits)
+    terms = [("", t) for t in direct]
+    terms += [("glossary (inside a longer term): ", t) for t in dict.fromkeys(h.term for h in nested)
+              if t.term not in shown.terms and t not in direct]
+    # The renderings come along every time, as they are what the check accepts.
+    lines = [f'{key}{t.term} = ' + " or ".join(f'"{r}"' for r in t.renderings) for key, t in terms]
+    room -= sum(map(note_cost, lines))
+    for i, (_, t) in enumerate(terms):
+        if t.term in shown.terms or not t.note:
+            continue
+        explained = f"{lines[i]} ({first_sentence(t.note)})"
+        extra = len(explained) - len(lines[i])
+        if extra > room or shown.explained + extra > EXPLAIN_BUDGET:
+            continue
+        room -= extra
+        shown.explained += extra
+        lines[i] = explained
+        shown.terms.add(t.term)
     return lines
 
 

@@ -173,7 +173,7 @@ def segment_cmd(obj: Context, file, as_json, explain) -> None:
 @follow_option
 @click.pass_obj
 def status(obj: Context, paths, as_json, glossary_path, follow_symlinks) -> None:
-    """How far review has come, per article, with the QA errors and warnings `zhen check` finds.
+    """How far review has come, per article, with the QA errors and warnings `zhen check --drafts` finds.
 
     PATHS are article folders, catalogs or folders of articles (default: the
     project's translations/). `zhen next` lists the entries to review, most
@@ -237,17 +237,22 @@ def html(obj: Context, paths, glossary_path, follow_symlinks) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per finding.")
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
+@click.option("--drafts", is_flag=True,
+              help="During review: check the English that is there; untranslated and unreviewed segments do not fail.")
 @glossary_option
 @follow_option
-def check(paths, as_json, strict, glossary_path, follow_symlinks) -> None:
-    """QA every translated segment: figures, glossary, leftovers, repetition loops.
+def check(paths, as_json, strict, drafts, glossary_path, follow_symlinks) -> None:
+    """The publication gate: every segment reviewed, and QA on every translated one (figures,
+    glossary, leftovers, repetition loops).
 
-    Exit status 1 when an error is found (with --strict, a warning too), so
-    publication can be gated on it.
+    Exit status 1 while a catalog has untranslated segments or unreviewed
+    drafts (one finding per catalog counts them), or when an error is found
+    (with --strict, a warning too). With --drafts, only QA findings count.
 
     \b
-    Example:
+    Examples:
       zhen check translations/ --json
+      zhen check translations/tianjin-chuangxian-zhengyou --drafts
     """
     from pipeline.errors import CheckFailed
     from pipeline.glossary.table import load_glossary
@@ -255,7 +260,8 @@ def check(paths, as_json, strict, glossary_path, follow_symlinks) -> None:
     from pipeline.qa.checks import check_files
 
     catalogs = catalog_paths(locate(paths, root=_root(paths), follow_symlinks=follow_symlinks))
-    findings = check_files(catalogs, load_glossary(_glossary(glossary_path, paths), follow_symlinks=follow_symlinks))
+    findings = check_files(catalogs, load_glossary(_glossary(glossary_path, paths), follow_symlinks=follow_symlinks),
+                           review=not drafts)
     if as_json:
         for f in findings:
             _emit({"catalog": f.catalog, "entry": f.entry, "reference": f.reference, "check": f.check,
@@ -266,11 +272,11 @@ def check(paths, as_json, strict, glossary_path, follow_symlinks) -> None:
         elif len(catalogs) == 1:  # one catalog: named once in the title, not on every row
             # The source line first: Poedit shows it under the entry; the entry's number it does not.
             _print_table(f"QA findings in {catalogs[0]}", ("source", "entry", "check", "severity", "subject", "message"),
-                         [(f.reference, str(f.entry), f.check, f.severity, f.subject, f.message) for f in findings],
+                         [(f.reference, str(f.entry or ""), f.check, f.severity, f.subject, f.message) for f in findings],
                          numeric=("entry",))
         else:
             _print_table("QA findings", ("catalog", "source", "entry", "check", "severity", "subject", "message"),
-                         [(f.catalog, f.reference, str(f.entry), f.check, f.severity, f.subject, f.message)
+                         [(f.catalog, f.reference, str(f.entry or ""), f.check, f.severity, f.subject, f.message)
                           for f in findings], numeric=("entry",))
         errors = sum(f.severity == "error" for f in findings)
         console().print(f"{len(catalogs)} catalog(s): {errors} error(s), {len(findings) - errors} warning(s)")

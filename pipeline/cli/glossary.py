@@ -58,7 +58,15 @@ def glossary_lint(glossary_path, follow_symlinks) -> None:
 @glossary_option
 @follow_option
 def glossary_find(text_or_file, as_json, glossary_path, follow_symlinks) -> None:
-    """Show which glossary terms match where in TEXT (or in the segments of FILE)."""
+    """Show which glossary terms match where in TEXT (or in the segments of FILE); TEXT that is one
+    term, in either script, also prints the term's whole row: renderings, avoided ones, the full note
+    and its source (the catalog gives only the note's first sentence).
+
+    \b
+    Examples:
+      zhen glossary find 三個高地
+      zhen glossary find translations/tianjin-chuangxian-zhengyou/source.zh.txt --json
+    """
     from pipeline.glossary.table import load_glossary
     from pipeline.text.segment import segment
     from pipeline.text.source import read_article
@@ -68,13 +76,23 @@ def glossary_find(text_or_file, as_json, glossary_path, follow_symlinks) -> None
     units = ([(s.id, s.text) for s in segment(read_article(path))] if path.is_file()
              else [(1, text_or_file)])
     for seg_id, text in units:
-        for h in g.match(text):
+        hits = g.match(text)
+        for h in hits:
+            t = h.term
             if as_json:
                 _emit({"segment": seg_id, "start": h.start, "end": h.end, "surface": h.surface,
-                       "term": h.term.term, "english": h.term.english, "accept": list(h.term.accept)})
-            else:
-                also = f" (also accepted: {', '.join(h.term.accept)})" if h.term.accept else ""
-                click.echo(f"{seg_id}:{h.start}-{h.end}\t{printable(h.surface)}\t{printable(h.term.english + also)}")
+                       "term": t.term, "english": t.english, "accept": list(t.accept), "variants": list(t.variants),
+                       "avoid": list(t.avoid), "kind": t.kind, "note": t.note, "source": t.source,
+                       "file": t.file, "line": t.line})
+                continue
+            also = f" (also accepted: {', '.join(t.accept)})" if t.accept else ""
+            click.echo(f"{seg_id}:{h.start}-{h.end}\t{printable(h.surface)}\t{printable(t.english + also)}")
+            if len(hits) == 1 and h.surface == text.strip():  # the text is this term: its whole row
+                row = {"term": " | ".join(t.forms), "english": t.english, "accept": " | ".join(t.accept),
+                       "avoid": " | ".join(t.avoid), "kind": t.kind, "note": t.note, "source": t.source,
+                       "file": f"{t.file}:{t.line}" if t.file else ""}
+                for key, value in row.items():
+                    click.echo(printable(f"  {key + ':':<8} {value}".rstrip()))
 
 
 @glossary.command("export")

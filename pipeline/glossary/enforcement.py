@@ -8,6 +8,7 @@ reviewed or not; it knows neither.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -26,11 +27,48 @@ def inject_renderings(text: str, hits: Sequence[TermHit]) -> str:
     return "".join(out)
 
 
-def as_words(phrase: str, *, plural: bool = False, group: bool = False) -> str:
-    """A regex for ``phrase`` as whole words ("reform" not in "reformatted"); with ``plural``,
-    a plural ending may follow ("cadre" in "cadres"); with ``group``, the phrase is group 1."""
-    body = f"({re.escape(phrase)})" if group else re.escape(phrase)
-    return rf"(?<!\w){body}{'(?:e?s)?' if plural else ''}(?!\w)"
+# Nouns and verbs take inflections in running text; adjectives are left alone ("good" is not "better").
+_INFLECTED = ("NOUN", "VERB")
+_WORD = re.compile(r"([^\W\d_]+)")
+
+
+@functools.lru_cache(maxsize=8192)
+def word_forms(word: str) -> tuple[str, ...]:
+    """``word`` (lower case) and, for a noun or verb, its every inflection and those of its lemmas
+    ("strive": strives, striving, strove, striven; "building": build, builds, built, buildings), from
+    lemminflect's dictionary. A word it does not know stands alone."""
+    import lemminflect  # tables load on first use: only in a run that checks renderings
+
+    forms = {word}
+    for upos in _INFLECTED:
+        for lemma in lemminflect.getAllLemmas(word, upos=upos).get(upos, ()):
+            forms.add(lemma)
+            for inflections in lemminflect.getAllInflections(lemma, upos=upos).values():
+                forms.update(inflections)
+    return (word, *sorted(forms - {word}, key=lambda f: (-len(f), f)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _inflected(phrase: str) -> str:
+    parts = _WORD.split(phrase)  # separators at even positions, words at odd ones
+    out = []
+    for i, part in enumerate(parts):
+        forms = word_forms(part.lower()) if i % 2 else ()
+        if len(forms) > 1:
+            out.append("(?:" + "|".join(map(re.escape, dict.fromkeys((part, *forms)))) + ")")
+        else:
+            out.append(re.escape(part))
+    return "".join(out)
+
+
+def as_words(phrase: str, *, inflect: bool = False, group: bool = False) -> str:
+    """A regex for ``phrase`` as whole words ("reform" not in "reformatted"); with ``inflect``, each
+    noun or verb in it may take any of its inflected forms ("strive for excellence" in "Striving for
+    excellence", "cadre" in "cadres"), and a plural ending may follow a word the dictionary does not
+    know; with ``group``, the phrase is group 1."""
+    body = _inflected(phrase) if inflect else re.escape(phrase)
+    body = f"({body})" if group else body
+    return rf"(?<!\w){body}{'(?:e?s)?' if inflect else ''}(?!\w)"
 
 
 def verify(text: str, hits: Sequence[TermHit]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -42,11 +80,11 @@ def verify(text: str, hits: Sequence[TermHit]) -> tuple[tuple[str, ...], tuple[s
     OpenCC has nothing to do here and is the slowest part of folding.
     """
     folded = fold_english(text)
-    # A plural ending is allowed: "cadres" has the rendering "cadre", "exchange" not "change".
+    # Inflections are allowed: "cadres" has the rendering "cadre", "striving" has "strive", "exchange" not "change".
     missing = tuple(dict.fromkeys(h.term.english for h in hits
-                                  if not any(re.search(as_words(fold_english(r), plural=True), folded)
+                                  if not any(re.search(as_words(fold_english(r), inflect=True), folded)
                                              for r in h.term.renderings)))
-    # No plural here: "three highland" must not fire inside "three highlands".
+    # No inflections here: "three highland" must not fire inside "three highlands".
     forbidden = tuple(dict.fromkeys(
         a for h in hits for a in h.term.avoid if re.search(as_words(fold_english(a)), folded)))
     return missing, forbidden

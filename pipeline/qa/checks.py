@@ -135,6 +135,37 @@ def check_repetition(source: str, english: str, hits: Sequence[TermHit]) -> list
     return []
 
 
+# English where a word rightly comes twice ("he had had enough", "that that is true").
+_VALID_DOUBLES = frozenset({"had", "that"})
+
+
+def check_doubled_words(source: str, english: str, hits: Sequence[TermHit]) -> list[Flaw]:
+    """Doubled words: the same word twice in a row ("the the"), a slip when editing a draft."""
+    out = []
+    for m in re.finditer(r"(?<![\w'’-])([^\W\d_]+)\s+(\1)(?![\w'’-])", english, re.IGNORECASE):
+        word = m.group(1)
+        # Three in a row is the repetition check's loop, reported there.
+        after = english[m.end():]
+        if word.lower() in _VALID_DOUBLES or re.match(rf"\s+{re.escape(word)}(?!\w)", after, re.IGNORECASE):
+            continue
+        out.append(Flaw("warning", f'doubled word "{m.group(0)}"', m.group(0)))
+    return out
+
+
+_EDGES = (("leading", re.compile(r"\A\s+")), ("trailing", re.compile(r"\s+\Z")))
+
+
+def check_whitespace(source: str, english: str, hits: Sequence[TermHit]) -> list[Flaw]:
+    """Whitespace: a leading or trailing space or line break the source does not have."""
+    out = []
+    for where, edge in _EDGES:
+        found, had = edge.search(english), edge.search(source)
+        if found and not (had and had.group(0) == found.group(0)):
+            what = "line break" if "\n" in found.group(0) else "space"
+            out.append(Flaw("warning", f"{where} {what} the source does not have", ""))
+    return out
+
+
 def check_length(source: str, english: str, hits: Sequence[TermHit]) -> list[Flaw]:
     """Length: English far shorter or longer than the source predicts (a dropped or invented clause)."""
     cjk = len(HAN_CHAR.findall(source))
@@ -160,6 +191,8 @@ CHECKS: dict[str, Check] = {
     "repetition": check_repetition,
     "length": check_length,
     "terms": check_terms,
+    "doubled": check_doubled_words,
+    "whitespace": check_whitespace,
 }
 
 
@@ -199,11 +232,34 @@ def check_catalog(entries: Sequence[EntryInfo], glossary, *, path: str = "") -> 
     return findings
 
 
-def check_files(paths: Sequence[Path], glossary) -> list[Finding]:
-    """Per-entry checks of each catalog, then consistency within and across them."""
+def check_review(entries: Sequence[EntryInfo], *, path: str = "") -> list[Finding]:
+    """Review: segments still untranslated or unreviewed drafts, so the article is not ready to publish."""
+    # Counted in segments, as `zhen status` counts them: a sentence said twice is two segments.
+    counts = {"untranslated": 0, "draft": 0, "reviewed": 0}
+    for e in entries:
+        if not e.obsolete and e.owned:
+            counts[e.state] += len(e.references) or 1
+    total, untranslated, drafts = sum(counts.values()), counts["untranslated"], counts["draft"]
+    if untranslated and drafts:
+        message = (f"{untranslated + drafts} of {total} segments are not reviewed: {untranslated} untranslated, "
+                   f"{drafts} unreviewed draft{'s' * (drafts != 1)}")
+    elif drafts:
+        message = f"{drafts} of {total} segments " + ("are unreviewed drafts" if drafts != 1 else "is an unreviewed draft")
+    elif untranslated:
+        message = f"{untranslated} of {total} segments {'are' if untranslated != 1 else 'is'} untranslated"
+    else:
+        return []
+    return [Finding("review", "error", message, catalog=path)]
+
+
+def check_files(paths: Sequence[Path], glossary, *, review: bool = False) -> list[Finding]:
+    """Per-entry checks of each catalog, then consistency within and across them; with ``review``,
+    also one finding per catalog that still has untranslated or unreviewed segments."""
     from pipeline.qa.consistency import check_catalogs
 
     catalogs = {str(p): read_entries(po.read_catalog(p)) for p in paths}
     findings = [f for p, entries in catalogs.items() for f in check_catalog(entries, glossary, path=p)]
     findings += check_catalogs(catalogs, glossary)
+    if review:
+        findings += [f for p, entries in catalogs.items() for f in check_review(entries, path=p)]
     return sorted(findings, key=lambda f: (f.catalog, f.entry or 0))

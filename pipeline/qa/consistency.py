@@ -49,6 +49,18 @@ def across_articles(catalogs: Mapping[str, Sequence[EntryInfo]]) -> list[Finding
     return out
 
 
+def _as_written(rendering: str, found: str) -> str:
+    """The rendering with each word's initial as ``found`` writes it: an inflection ("striving" for
+    "strive") is the same spelling, a capital ("Three Highlands") another."""
+    words, written = re.findall(r"[^\W\d_]+", rendering), re.findall(r"[^\W\d_]+", found)
+    if len(words) != len(written):
+        return found
+    pieces = re.split(r"([^\W\d_]+)", rendering)
+    for i, w in zip(range(1, len(pieces), 2), written):
+        pieces[i] = (pieces[i][0].upper() if w[0].isupper() else pieces[i][0].lower()) + pieces[i][1:]
+    return "".join(pieces)
+
+
 def _written(english: str, hits) -> list[tuple[str, str]]:
     """(term, rendering as written) for each required or accepted rendering found in ``english``.
 
@@ -60,8 +72,8 @@ def _written(english: str, hits) -> list[tuple[str, str]]:
     found = []
     for hit in hits:
         for rendering in hit.term.renderings:
-            for m in re.finditer(as_words(rendering, plural=True, group=True), english, re.I):
-                form = m.group(1)
+            for m in re.finditer(as_words(rendering, inflect=True, group=True), english, re.I):
+                form = _as_written(rendering, m.group(1))
                 if rendering[:1].islower() and not re.search(r"[A-Za-z0-9]", english[:m.start()]):
                     form = form[0].lower() + form[1:]  # sentence case is not a second spelling
                 found.append((m.start(), m.end(), hit.term.term, form))
