@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: translate test bench lint docs clean
+.PHONY: translate test bench lint docs clean mutation golden
 
 # The venv is rebuilt when it is missing, broken (its Python moved or was
 # upgraded) or older than pyproject.toml.
@@ -12,11 +12,15 @@ $(VENV)/.base: pyproject.toml
 	@if ! $(PY) -c 'import sys' >/dev/null 2>&1; then rm -rf $(VENV); $(PYTHON) -m venv $(VENV); fi
 	$(PIP) --upgrade pip
 	$(PIP) -e .
-	@rm -f $(VENV)/.test $(VENV)/.bench
+	@rm -f $(VENV)/.test $(VENV)/.bench $(VENV)/.mutation
 	@touch $@
 
 $(VENV)/.test: $(VENV)/.base
 	$(PIP) -e '.[test]'
+	@touch $@
+
+$(VENV)/.mutation: $(VENV)/.test
+	$(PIP) -e '.[test,mutation]'
 	@touch $@
 
 $(VENV)/.bench: $(VENV)/.base
@@ -32,6 +36,16 @@ test: $(VENV)/.test
 bench: $(VENV)/.bench
 	$(PY) -m bench
 
+# Rewrites tests/golden/*/expected/ from the code's output and prints the diff;
+# fails when anything changed, so that a person reads it before committing.
+golden: $(VENV)/.base
+	$(PY) -m devkit.golden
+
+# Mutation testing of the figures and the catalog merge (docs/mutation.md); slow:
+# `make mutation MUTATION_TARGETS=merge` runs one target.
+mutation: $(VENV)/.mutation
+	$(PY) -m devkit.mutation $(MUTATION_TARGETS)
+
 # The type checker over pipeline/, then the glossary's own checks.
 lint: $(VENV)/.test
 	$(PY) -m mypy
@@ -42,4 +56,4 @@ docs: $(VENV)/.test
 	$(PY) -m devkit.commands
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache mutants

@@ -14,6 +14,9 @@ error naming it, never silently ignored.
     [tm]
     min_score = 75          # the lowest fuzzy match (0-100) drafted from the translation memory
 
+    [places]                # article folders (globs, relative to this file) → their place
+    "translations/shaoxing-*" = "绍兴"     # or "Shaoxing", "紹興", "national": see docs/glossary.md
+
     [llm]                   # an OpenAI-compatible server (Ollama, llama-server, vLLM)
     base_url = "http://127.0.0.1:11434/v1"
     model = "qwen2.5:14b-instruct"
@@ -32,10 +35,11 @@ import dataclasses
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from pipeline.workspace import trust
 from pipeline.errors import ConfigError
 from pipeline.workspace.files import not_a_file
 from pipeline.engines.options import ArgosOptions, LLMOptions
@@ -46,11 +50,15 @@ COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int8_float16", "int
                  "float16", "bfloat16", "float32")
 _KNOWN = frozenset(f.name for f in dataclasses.fields(ArgosOptions))
 _WHOLE_NUMBERS = frozenset(f.name for f in dataclasses.fields(ArgosOptions) if f.type in ("int", "int | None"))
-_AT_LEAST_ONE = {"beam_size", "n_best", "inter_threads", "max_batch_tokens", "max_input_tokens",
-                 "max_decoding_length"}
+# Every number has a range: CTranslate2 aborts the process (or wraps around) on a batch of
+# 2**32 tokens, and spawns whatever number of threads it is told to.
+RANGES = {"beam_size": (1, 64), "n_best": (1, 64), "inter_threads": (1, 256), "intra_threads": (0, 256),
+          "max_batch_tokens": (1, 1_000_000), "max_input_tokens": (1, 4096), "max_decoding_length": (1, 4096),
+          "min_decoding_length": (0, 4096)}
+MAX_TIMEOUT_S = 3600
 
 
-TABLES = ("argos", "llm", "tm")
+TABLES = ("argos", "llm", "tm", "places")
 LLM_ENVIRONMENT = {"base_url": "ZHEN_LLM_BASE_URL", "model": "ZHEN_LLM_MODEL"}
 _LLM_KNOWN = tuple(f.name for f in dataclasses.fields(LLMOptions))
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -96,10 +104,9 @@ def _check(name: str, value: Any, path: Path | None) -> Any:
     if name == "compute_type" and value not in COMPUTE_TYPES:
         raise bad(f"must be one of {', '.join(COMPUTE_TYPES)}, not {value!r}")
     if name in _WHOLE_NUMBERS:
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise bad(f"must be a whole number, not {value!r}")
-        if name in _AT_LEAST_ONE and value < 1:
-            raise bad("must be at least 1")
+        low, high = RANGES[name]
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise bad(f"must be a whole number from {low} to {high:,}, not {value!r}")
     return value
 
 
@@ -118,8 +125,14 @@ def argos_options(config: Mapping[str, Any] | None = None, *, path: Path | None 
     return ArgosOptions(**values)
 
 
-def load_config(path: Path | None = None) -> dict[str, Any]:
-    """The parsed config file; {} for none (which file is the project's is ``project.py``'s business)."""
+def load_config(path: Path | None = None, *, warn: Callable[[str], None] = lambda m: None, uid: int | None = None,
+                environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The parsed config file; {} for none (which file is the project's is ``project.py``'s business).
+
+    A file another user owns is refused unless its folder is marked safe (``trust``),
+    and even then its ``[llm] api_key_env`` is not honoured: it would choose which of
+    the user's secrets is sent, and where.
+    """
     if path is None:
         return {}
     path = Path(path)
@@ -144,6 +157,15 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
     for table in TABLES:
         if not isinstance(data.get(table, {}), dict):
             raise ConfigError(f"[{table}] must be a table", path=path, line=line_of(path, table, None))
+    # Every value is checked as the file is read, whichever command reads it.
+    argos_options(data, path=path)
+    llm_options(data, path=path, environ=environ)
+    tm_min_score(data, path=path)
+    if not trust.check_settings(path, uid=uid, environ=environ) and data.get("llm", {}).get("api_key_env"):
+        del data["llm"]["api_key_env"]
+        warn(f"{path}:{line_of(path, 'llm', 'api_key_env')}: [llm] api_key_env not honoured: another user owns "
+             "this file; no API key is sent (set it in a zhen.toml you own)")
+    declared_places(data, path=path)  # a place zhen does not know is an error in every command
     return data
 
 
@@ -198,8 +220,8 @@ def _check_llm(name: str, value: Any, bad) -> Any:
         raise bad(f"must be a whole number from 1 to 256, not {value!r}")
     if name == "max_retries" and not (whole and 0 <= value <= 20):
         raise bad(f"must be a whole number from 0 to 20, not {value!r}")
-    if name == "timeout_s" and not (number and value > 0):
-        raise bad(f"must be a number of seconds above 0, not {value!r}")
+    if name == "timeout_s" and not (number and 0 < value <= MAX_TIMEOUT_S):
+        raise bad(f"must be a number of seconds above 0, at most {MAX_TIMEOUT_S}, not {value!r}")
     if name == "temperature" and not (number and 0 <= value <= 2):
         raise bad(f"must be a number from 0 to 2, not {value!r}")
     return float(value) if name in ("timeout_s", "temperature") else value
@@ -210,8 +232,39 @@ def tm_min_score(config: Mapping[str, Any] | None = None, *, path: Path | None =
     table = (config or {}).get("tm", {})
     unknown = set(table) - {"min_score"}
     if unknown:
-        raise ConfigError(f"[tm] unknown setting {sorted(unknown)[0]!r}; known: min_score", path=path)
+        name = sorted(unknown)[0]
+        raise ConfigError(f"[tm] unknown setting {name!r}; known: min_score", path=path,
+                          line=line_of(path, "tm", name))
     value = table.get("min_score", TM_MIN_SCORE)
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 100:
-        raise ConfigError(f"[tm] min_score: must be a whole number from 1 to 100, not {value!r}", path=path)
+        raise ConfigError(f"[tm] min_score: must be a whole number from 1 to 100, not {value!r}", path=path,
+                          line=line_of(path, "tm", "min_score"))
     return value
+
+
+PLACES_TABLE = "places"
+
+
+def declared_places(config: Mapping[str, Any] | None, *, path: Path | None = None) -> tuple[tuple[str, str], ...]:
+    """The ``[places]`` table: (glob of article folders, scope key) in file order, validated."""
+    table = (config or {}).get(PLACES_TABLE, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"[{PLACES_TABLE}] must be a table of \"folder glob\" = \"place\"", path=path,
+                          line=line_of(path, PLACES_TABLE))
+    out = []
+    for pattern, value in table.items():
+        line = line_of(path, PLACES_TABLE, pattern)
+        if not isinstance(value, str):
+            raise ConfigError(f"[{PLACES_TABLE}] {pattern!r}: the place must be a string such as \"天津\" or \"national\", "
+                              f"not {value!r}", path=path, line=line)
+        from pipeline.glossary.scope import scope_key
+
+        key = scope_key(value)
+        if key is None:
+            raise ConfigError(f"[{PLACES_TABLE}] {pattern!r}: {value!r} is not a place zhen knows; give \"national\", "
+                              "a province or a main city in Chinese or English", path=path, line=line)
+        if not pattern.strip() or Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+            raise ConfigError(f"[{PLACES_TABLE}] {pattern!r}: give a glob of folders relative to the settings file",
+                              path=path, line=line)
+        out.append((pattern.strip().strip("/"), key))
+    return tuple(out)

@@ -15,6 +15,7 @@ reference), a two-column TSV (zh, en), or the reviewed entries of catalogs.
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -28,10 +29,13 @@ from pipeline.catalog.entries import owned, state
 from pipeline.engines.base import Engine
 from pipeline.glossary.enforcement import verify
 from pipeline.errors import EvalSetError, SourceError
-from pipeline.glossary.table import Glossary
+from pipeline.glossary.table import Glossary, breaking_char
 from pipeline.model import Progress, Segment, no_progress
-from pipeline.text.source import decode
+from pipeline.text.source import MAX_SENTENCE_CHARS, decode
+from pipeline.workspace.files import not_a_file, read_regular
 
+MAX_SET_BYTES = 64 * 1024 * 1024  # a test set of some 300,000 pairs
+MAX_CELL_CHARS = MAX_SENTENCE_CHARS  # drafting time grows with the square of a sentence's length
 
 # The PUD files ship in zhen's repository, beside the package, and not in an installed
 # zhen: they are the default only where zhen runs from a checkout that has them.
@@ -109,7 +113,12 @@ class EvalResult:
 def conllu_sentences(path: Path) -> list[tuple[str | None, str]]:
     """(sent_id, text) pairs of a CoNLL-U file, from its ``# sent_id`` and ``# text`` lines."""
     out, sid = [], None
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
+    data = read_regular(path, max_bytes=MAX_SET_BYTES, error=EvalSetError, what="a CoNLL-U file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise EvalSetError(f"not UTF-8 (byte {e.start})", path=path) from e
+    for line in text.splitlines():
         if line.startswith("# sent_id = "):
             sid = line[12:].strip()
         elif line.startswith("# text = "):
@@ -142,7 +151,9 @@ def pud_pairs(folder: Path | None = None) -> list[Pair]:
 def parse_tsv(text: str, *, name: str) -> list[Pair]:
     """Pairs from tab-separated lines ``zh<TAB>en``; an optional first line ``zh<TAB>en`` is a header."""
     pairs = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Lines end at LF, CR LF or CR only: str.splitlines would also end one at U+2028 or a
+    # form feed inside a cell, and every later line would be cited one too far.
+    for number, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
         if not line.strip():
             continue
         cells = line.split("\t")
@@ -150,6 +161,13 @@ def parse_tsv(text: str, *, name: str) -> list[Pair]:
             continue
         if len(cells) != 2:
             raise EvalSetError(f"{len(cells)} tab-separated cells, expected 2 (zh, en)", path=name, line=number)
+        for column, cell in zip(("zh", "en"), cells):
+            bad = breaking_char(cell)
+            if bad:
+                raise EvalSetError(f"the {column} cell holds {bad}", path=name, line=number)
+            if len(cell) > MAX_CELL_CHARS:  # one sentence, capped as an article's are
+                raise EvalSetError(f"the {column} cell has {len(cell):,} characters, over the "
+                                   f"{MAX_CELL_CHARS:,}-character limit for one sentence", path=name, line=number)
         zh, en = (c.strip() for c in cells)
         if not zh or not en:
             raise EvalSetError(f"empty {'zh' if not zh else 'en'} cell", path=name, line=number)
@@ -164,10 +182,7 @@ def parse_tsv(text: str, *, name: str) -> list[Pair]:
 
 def read_tsv(path: Path) -> list[Pair]:
     """A desk's own pairs: UTF-8 (or UTF-16, GB18030, Big5, as articles are read)."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as e:
-        raise EvalSetError(f"cannot read: {e.strerror or e}", path=path) from e
+    data = read_regular(path, max_bytes=MAX_SET_BYTES, error=EvalSetError, what="a TSV test set")
     try:
         text, _ = decode(data, name=str(path))
     except SourceError as e:
@@ -184,7 +199,10 @@ def catalog_files(path: Path) -> list[Path]:
             raise EvalSetError("no catalogs (*.po) in this folder", path=path)
         return found
     if not path.exists():
-        raise EvalSetError("no such file or directory", path=path)
+        raise EvalSetError("a link to nothing" if path.is_symlink() else "no such file or directory", path=path)
+    what = not_a_file(path)
+    if what is not None:
+        raise EvalSetError(f"is {what}, not a catalog", path=path)
     return [path]
 
 
@@ -245,11 +263,17 @@ def caveats(engine: Engine, chrf: float, floor: float) -> tuple[str, ...]:
 
 
 def evaluate(pairs: Sequence[Pair], engine: Engine, *, glossary: Glossary, test_set: str,
-             progress: Progress | None = None) -> tuple[EvalResult, list[str]]:
-    """Draft every pair's source as one segment and score the drafts; returns the result and the drafts."""
+             progress: Progress | None = None, place: str | None = None) -> tuple[EvalResult, list[str]]:
+    """Draft every pair's source as one segment and score the drafts; returns the result and the drafts.
+
+    The glossary is scoped as an article's would be: to ``place``, else to the
+    place the test set's sources show (``glossary.scope.detect``)."""
+    from pipeline.glossary.scope import detect
+
     if not pairs:
         raise EvalSetError("no pairs to evaluate", path=test_set)
     segments = script.normalize(Segment(n, n, n, "body", p.source) for n, p in enumerate(pairs, start=1))
+    glossary = glossary.for_place(place or detect([p.source for p in pairs]).place)
     hits = glossary.match_segments(segments)
     started = time.perf_counter()
     drafts = engine.draft(segments, hits, progress=progress or no_progress)

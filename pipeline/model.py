@@ -71,6 +71,7 @@ class Term:
     file: str = ""
     line: int = 0
     accept: tuple[str, ...] = ()  # other renderings a reviewer may keep; engines still draft ``english``
+    scope: str = "national"  # or the gazetteer key of the place its file is scoped to (see glossary.scope)
 
     @property
     def forms(self) -> tuple[str, ...]:

@@ -22,6 +22,8 @@ from pipeline.text import script
 from pipeline.workspace.articles import Article, SourcedArticle
 from pipeline.engines.registry import EngineProvider
 from pipeline.workspace.files import article_lock, backup, write_if_changed
+from pipeline.glossary import scope
+from pipeline.glossary.scope import Scope
 from pipeline.glossary.table import Glossary
 from pipeline.model import ArticleResult, Progress, Segment, TermHit, no_progress
 from pipeline.qa.article import SegmentQA
@@ -40,16 +42,35 @@ def analyse(article: Article, glossary: Glossary) -> tuple[list[Segment], dict[i
     """Read, segment, normalize and match an article: everything before the engine.
 
     An article whose source is not beside its catalog is read from the catalog.
+    The glossary is scoped to the place its catalog records (else detected).
     """
+    segments, hits, lang, _, _ = analyse_scoped(article, glossary)
+    return segments, hits, lang
+
+
+def article_scope(article: Article, segments: Sequence[Segment], declared: Scope | None = None, *,
+                  recorded: bool = True) -> Scope:
+    """The declared scope, else the one the catalog records, else the one the text shows."""
+    if declared is not None:
+        return declared
+    catalog = load_catalog(article) if recorded and article.catalog.exists() else None
+    found = scope.from_header(catalog.metadata.get(scope.HEADER, "")) if catalog is not None else None
+    return found or scope.detect([seg.text for seg in segments])
+
+
+def analyse_scoped(article: Article, glossary: Glossary, declared: Scope | None = None, *, recorded: bool = True):
+    """``analyse``, with the scope used and the glossary scoped to it."""
     if isinstance(article, SourcedArticle):
         segments = script.normalize(segment(read_article(article.source)))
     else:
         from pipeline.workspace.locate import segments_from_catalog
 
         segments = script.normalize(segments_from_catalog(require_catalog(article)))
+    used = article_scope(article, segments, declared, recorded=recorded)
+    glossary = glossary.for_place(used.place)
     hits = glossary.match_segments(segments)
     lang = script.detect_script((s.text, s.simplified) for s in segments)
-    return segments, hits, lang
+    return segments, hits, lang, used, glossary
 
 
 def load_catalog(article: Article):
@@ -86,16 +107,19 @@ def translate_article(
     progress: Progress | None = None,
     state_key: str | None = None,
     memory: MemoryDrafter | None = None,
+    place: Scope | None = None,
 ) -> ArticleResult:
     """Run every stage for one article and write its catalog, text and page.
 
     With ``state_key`` (see ``incremental``), the finished run is recorded so that
     an identical later run can be skipped. With ``memory``, sentences the
     translation memory knows are drafted from it and only the rest by the engine.
+    ``place``: the declared scope (``glossary.scope``); None detects it from the text.
     """
     started = time.perf_counter()
     with article_lock(article.folder):
-        segments, hits, lang = analyse(article, glossary)
+        # A fresh run decides the scope again: the header records the last run's decision.
+        segments, hits, lang, used, glossary = analyse_scoped(article, glossary, place, recorded=False)
         if article.source is not None:
             from pipeline.workspace.locate import require_chinese
 
@@ -138,12 +162,11 @@ def translate_article(
             exact=memory.knows_exactly if memory is not None else None,
         )
         ownership.stamp(catalog, article)
+        catalog.metadata[scope.HEADER] = used.header()
         text = po.render(catalog)
         if article.catalog.exists() and article.catalog.read_text(encoding="utf-8") != text:
             backup(article.catalog)
         write_if_changed(article.catalog, text)
-        if memory is not None:
-            memory.written(article.catalog, catalog)
         write_outputs(article, segments, hits, catalog, lang, checks)
         result = ArticleResult(article=article.slug, catalog=str(article.catalog), html=str(article.html),
                                text=str(article.text), merge=stats,
@@ -151,12 +174,16 @@ def translate_article(
                                seconds=time.perf_counter() - started)
         if state_key is not None:
             incremental.record(article, state_key, result)  # inside the lock: these outputs, these inputs
+        if memory is not None:
+            # Last: the index is derived, and an index that fails here (a full disk) leaves the
+            # article's outputs all written; the next run's sync reads the catalog instead.
+            memory.written(article.catalog, catalog)
     return result
 
 
 def rebuild_html(article: Article, *, glossary: Glossary) -> Path:
     """Re-render the text and page from the catalog without drafting."""
-    segments, hits, lang = analyse(article, glossary)
+    segments, hits, lang, _, glossary = analyse_scoped(article, glossary)
     catalog = require_catalog(article)
     ownership.check(article, catalog)
     write_outputs(article, segments, hits, catalog, lang, glossary=glossary)

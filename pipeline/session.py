@@ -20,6 +20,7 @@ from pipeline.model import ArticleResult, Progress, no_progress
 
 if TYPE_CHECKING:
     from pipeline.engines.registry import EngineProvider
+    from pipeline.glossary.scope import Scope
     from pipeline.glossary.table import Glossary
     from pipeline.tm.draft import MemoryDrafter
     from pipeline.tm.index import Memory
@@ -69,6 +70,8 @@ class Run:
     warn: Callable[[str], None] = _ignore
     say: Callable[[str], None] = _ignore  # which engine ``auto`` chose
     now: datetime | None = None  # the catalogs' revision date (None: the clock's, to the minute)
+    place: Callable[[SourcedArticle], Scope | None] | None = None  # an article's declared scope (None: detected)
+    scope_key: str = ""  # what decides the places, for the up-to-date check
 
     @cached_property
     def glossary(self) -> Glossary:
@@ -98,7 +101,8 @@ class Run:
         """The settings part of every article's up-to-date check (see ``incremental``)."""
         from pipeline.workspace import incremental
 
-        memory = f"{self.memory.digest}|min:{self.settings.min_score}" if self.memory is not None else "-"
+        memory = (f"{self.memory.digest}|min:{self.settings.min_score}{self.scope_key}" if self.memory is not None
+                  else "-")
         # LLMOptions holds the key's variable name, never the key: nothing secret reaches the state file.
         return incremental.settings_key(engine=self.engine, options=(self.settings.argos, self.settings.llm),
                                         purge_obsolete=self.purge_obsolete, memory=memory)
@@ -110,7 +114,8 @@ class Run:
 
         return translate_article(article, glossary=self.glossary, engines=self.engines,
                                  purge_obsolete=self.purge_obsolete, progress=progress, state_key=state_key,
-                                 memory=self.recall, now=self.now)
+                                 memory=self.recall, now=self.now,
+                                 place=self.place(article) if self.place is not None else None)
 
     def translate_all(self, articles: Sequence[SourcedArticle], *, glossary_files: Sequence[Path],
                       force: bool = False,
@@ -126,7 +131,8 @@ class Run:
 
 def open_run(settings: Settings, *, glossary: Glossary | Path, engine: str = "auto", memory: Memory | None = None,
              purge_obsolete: bool = False, follow_symlinks: bool = False, warn: Callable[[str], None] = _ignore,
-             say: Callable[[str], None] = _ignore, now: datetime | None = None) -> Run:
+             say: Callable[[str], None] = _ignore, now: datetime | None = None,
+             place: Callable[[SourcedArticle], Scope | None] | None = None, scope_key: str = "") -> Run:
     """A run drafting with ``engine`` (``auto`` or a name in ``ENGINES``) under ``settings``.
 
     Nothing is loaded yet: the glossary (when given as a path), the engine and its model load
@@ -139,4 +145,5 @@ def open_run(settings: Settings, *, glossary: Glossary | Path, engine: str = "au
 
         raise EngineError(f"unknown engine {engine!r}; known: auto, {', '.join(sorted(ENGINES))}")
     return Run(settings=settings, engine=engine, glossary_source=glossary, follow_symlinks=follow_symlinks,
-               memory=memory, purge_obsolete=purge_obsolete, warn=warn, say=say, now=now)
+               memory=memory, purge_obsolete=purge_obsolete, warn=warn, say=say, now=now,
+               place=place, scope_key=scope_key)

@@ -53,11 +53,6 @@ def article_dir(tmp_path: Path) -> Path:
     return folder
 
 
-def pytest_addoption(parser):
-    parser.addoption("--regen-golden", action="store_true",
-                     help="Rewrite tests/golden/*/expected/ from the code's output (review the diff before committing).")
-
-
 @pytest.fixture
 def runs(monkeypatch):
     """Counts the articles that really ran (the CLI imports translate_article when it needs it)."""

@@ -9,7 +9,7 @@ from pipeline.cli import main
 from tests.conftest import ROOT, SAMPLE
 
 KEYS = {"article", "segments", "drafted", "reused", "reviewed", "untranslated", "catalog", "html", "text",
-        "seconds", "tm", "edited", "carried_over", "up_to_date"}
+        "seconds", "tm", "edited", "carried_over", "up_to_date", "settings"}
 
 
 def invoke(*args):
@@ -216,7 +216,7 @@ def test_check_passes_renderings_the_glossary_accepts(tmp_path, officials, organ
     folder = tmp_path / "a"
     folder.mkdir()
     (folder / "source.zh.txt").write_text("選派黨員乾部。\n基層黨組織發揮作用。\n", encoding="utf-8")
-    invoke("translate", folder, "--engine", "dictionary")
+    invoke("translate", folder, "--engine", "dictionary", "--place", "天津")  # the terms are Tianjin's
     catalog = polib.pofile(str(folder / "en.po"))
     reviewed = [f"Party member {officials} were sent.", f"The {organizations} played their part."]
     for entry, text in zip(catalog, reviewed):

@@ -54,7 +54,7 @@ def test_a_catalog_line_that_looks_like_markup_is_quoted_literally(article_dir):
 def reviewed_article(tmp_path, row: str, english: str):
     """An article of one sentence, 創新。, translated with a one-term glossary and approved as ``english``."""
     glossary = tmp_path / "g.tsv"
-    glossary.write_text("term\tvariants\tenglish\tavoid\tkind\tnote\tsource\n" + row + "\n", encoding="utf-8")
+    glossary.write_text("# scope: national\nterm\tvariants\tenglish\tavoid\tkind\tnote\tsource\n" + row + "\n", encoding="utf-8")
     folder = tmp_path / "a"
     folder.mkdir()
     (folder / "source.zh.txt").write_text("創新。\n", encoding="utf-8")

@@ -24,7 +24,7 @@ def test_defaults_file_then_command_line(tmp_path):
     [
         ("[argos]\nbeam_size = \n", "zhen.toml:2: not valid TOML"),
         ("[argos]\nbeam = 4\n", "unknown setting 'beam'"),
-        ("[argos]\nbeam_size = 0\n", "beam_size: must be at least 1"),
+        ("[argos]\nbeam_size = 0\n", "beam_size: must be a whole number from 1 to 64, not 0"),
         ("[argos]\ndevice = \"tpu\"\n", "device: must be one of cpu, cuda, auto"),
         ("[argos]\nintra_threads = \"4\"\n", "intra_threads: must be a whole number"),
         ("[argoss]\n", "unknown table(s) argoss"),
@@ -81,7 +81,7 @@ def test_llm_table_then_the_environment(tmp_path):
         ("[argos]\nbeam_size = 4\n\n[argos]\n", "zhen.toml:4: not valid TOML"),
         ("[argos]\nbeam_size = 4\n\n[llm]\nbase_url = \"http://h/v1\"\nmodel = \"m\"\n[argos.x]\n",
          "zhen.toml:7: [argos] unknown setting 'x'"),
-        ("[argos]\n\nbeam_size = 0\n", "zhen.toml:3: [argos] beam_size: must be at least 1"),
+        ("[argos]\n\nbeam_size = 0\n", "zhen.toml:3: [argos] beam_size: must be a whole number from 1 to 64, not 0"),
     ],
 )
 def test_a_wrong_llm_table_names_file_and_line(tmp_path, article_dir, text, message, monkeypatch):

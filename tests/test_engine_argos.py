@@ -2,6 +2,7 @@
 
 import http.server
 import json
+import socket
 import threading
 import time
 import zipfile
@@ -242,11 +243,20 @@ def test_download_from_a_loopback_index(package_file, packages):
     assert find_package("zh", "en") is not None
 
 
-def test_offline_download_fails_fast_with_one_line(packages, monkeypatch):
+def test_offline_download_fails_at_once_with_one_line(packages, monkeypatch):
+    """A refused connection is the answer: one attempt, no retry and no wait before saying so."""
     monkeypatch.setenv("ARGOS_PACKAGE_INDEX", "http://127.0.0.1:9/")  # discard port: connection refused
-    start = time.monotonic()
+    attempts, waits = [], []
+    connect = socket.create_connection  # what http.client opens its socket with
+
+    def counted(address, *args, **kwargs):
+        attempts.append(address)
+        return connect(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "create_connection", counted)
+    monkeypatch.setattr(time, "sleep", waits.append)
     result = CliRunner().invoke(main, ["model", "download"])
-    assert time.monotonic() - start < 5
+    assert attempts == [("127.0.0.1", 9)] and waits == []
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "zhen model install FILE.argosmodel" in lines[0] and "Traceback" not in result.output

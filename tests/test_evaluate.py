@@ -81,7 +81,7 @@ def random_argos(tmp_path_factory, glossary):
 
 def test_random_weight_argos_model_is_scored_and_labelled(random_argos, glossary, tmp_path):
     pairs = ev.read_tsv(write_tsv(tmp_path / "desk.tsv", DESK))
-    result, drafts = ev.evaluate(pairs, random_argos, glossary=glossary, test_set="desk.tsv")
+    result, drafts = ev.evaluate(pairs, random_argos, glossary=glossary, test_set="desk.tsv", place="天津")
     assert result.engine == "argos" and result.engine_signature.startswith("engine:argos|package:")
     assert_scored_like_sacrebleu(result, pairs, drafts)
     assert any("random-weight model" in c and "not a quality claim" in c for c in result.caveats)
@@ -92,7 +92,8 @@ def test_random_weight_argos_model_is_scored_and_labelled(random_argos, glossary
 
 def test_glossary_compliance_counts_required_renderings(glossary, tmp_path):
     pairs = ev.read_tsv(write_tsv(tmp_path / "desk.tsv", DESK))
-    result, drafts = ev.evaluate(pairs, DictionaryEngine(glossary), glossary=glossary, test_set="desk.tsv")
+    result, drafts = ev.evaluate(pairs, DictionaryEngine(glossary), glossary=glossary, test_set="desk.tsv",
+                                 place="天津")  # the desk's Tianjin sentences name no place
     assert (result.renderings_required, result.renderings_present) == (4, 4)
     assert result.glossary_compliance == 1.0
     assert set(result.qa_findings) == {"numbers", "glossary", "leftovers", "repetition", "length", "terms", "doubled",
@@ -131,7 +132,7 @@ def test_cli_json_is_one_object_with_every_measure(tmp_path):
 def test_cli_text_report_names_the_scores_and_says_what_the_engine_is(tmp_path):
     tsv = write_tsv(tmp_path / "desk.tsv", DESK)
     drafts = tmp_path / "drafts.tsv"
-    result = run("eval", "--engine", "dictionary", "--set", tsv, "--drafts", drafts)
+    result = run("eval", "--engine", "dictionary", "--set", tsv, "--drafts", drafts, "--place", "天津")
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "NOTE: dictionary engine: word-by-word glosses, not machine translation" in out
@@ -237,7 +238,7 @@ def test_an_llm_server_is_scored_through_the_same_command(tmp_path, monkeypatch)
     with LLMServer(answer=lambda source: references[source]) as server:
         monkeypatch.setenv("ZHEN_LLM_BASE_URL", server.base_url)
         monkeypatch.setenv("ZHEN_LLM_MODEL", server.model)
-        result = run("eval", "--engine", "llm", "--set", tsv, "--json")
+        result = run("eval", "--engine", "llm", "--set", tsv, "--json", "--place", "Tianjin")
     assert result.exit_code == 0, result.output
     obj = json.loads(result.stdout)
     assert obj["engine"] == "llm" and obj["pairs"] == len(DESK)
@@ -273,7 +274,7 @@ def test_eval_reads_the_projects_settings_from_any_folder(tmp_path, monkeypatch)
     monkeypatch.chdir(tsv.parent)
     result = run("eval", "--set", tsv.name, "--engine", "dictionary")
     assert result.exit_code == 2
-    assert result.stderr.strip() == f"error: {root / 'zhen.toml'}:2: [argos] beam_size: must be at least 1"
+    assert result.stderr.strip() == f"error: {root / 'zhen.toml'}:2: [argos] beam_size: must be a whole number from 1 to 64, not 0"
 
 
 def write_pud(folder: Path, pairs) -> Path:
@@ -311,3 +312,9 @@ def test_a_pud_folder_without_its_files_is_named(tmp_path):
     assert result.exit_code == 2 and str(tmp_path / ev.PUD_ZH) in " ".join(result.stderr.split())
     tsv = write_tsv(tmp_path / "desk.tsv", DESK)
     assert run("eval", "--set", tsv, "--pud", tmp_path).exit_code == 2
+
+
+def test_eval_scopes_the_glossary_like_an_article(glossary, tmp_path):
+    pairs = ev.read_tsv(write_tsv(tmp_path / "desk.tsv", DESK))
+    result, _ = ev.evaluate(pairs, DictionaryEngine(glossary), glossary=glossary, test_set="desk.tsv")
+    assert result.renderings_required == 0  # no place named: Tianjin's terms do not apply

@@ -6,7 +6,6 @@ A person or another gettext tool may add them; gettext keys an entry by
 """
 
 import gettext
-import shutil
 import subprocess
 
 import polib
@@ -22,7 +21,7 @@ from pipeline.model import Draft, Segment
 from tests.conftest import NOW
 from tests.test_cli import invoke
 
-pytestmark = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="needs GNU gettext (Debian: gettext)")
+pytestmark = pytest.mark.gettext
 
 FIELDS = ("msgctxt", "msgid", "msgid_plural", "msgstr", "msgstr_plural", "flags", "comment", "tcomment",
           "occurrences", "previous_msgctxt", "previous_msgid", "previous_msgid_plural", "obsolete")

@@ -6,7 +6,6 @@ every file is decoded that way before these functions see it, and bytes that
 do not decode are tested as bytes.
 """
 
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -183,7 +182,7 @@ def msgfmt_verdict(path: Path, *options: str) -> str:
     return "" if proc.returncode == 0 else proc.stderr or "rejected"
 
 
-@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="needs GNU gettext (Debian: gettext)")
+@pytest.mark.gettext
 @FUZZ
 @given(st.one_of(damaged_with_foreign(), damaged_catalogs()))
 def test_zhen_refuses_every_catalog_msgfmt_rejects_and_writes_none(text):

@@ -122,11 +122,11 @@ def test_lint_refuses_accepted_renderings_that_are_avoided_or_another_terms(tmp_
 
 def test_broken_rows_are_errors_with_file_and_line(tmp_path):
     path = tmp_path / "broken.tsv"
-    path.write_text(HEADER + "only\ttwo\n" + "term\t\t\t\t\tnote\tsrc\n", encoding="utf-8")
+    path.write_text("# scope: national\n" + HEADER + "only\ttwo\n" + "term\t\t\t\t\tnote\tsrc\n", encoding="utf-8")
     terms, problems = load_terms([path])
-    assert [p.line for p in problems] == [2, 3]
+    assert [p.line for p in problems] == [3, 4]
     assert "cells" in problems[0].message and "english" in problems[1].message
-    with pytest.raises(GlossaryError, match=r"broken.tsv:2:"):
+    with pytest.raises(GlossaryError, match=r"broken.tsv:3:"):
         load_glossary(path)
 
 

@@ -84,3 +84,27 @@ def test_audited_rows(glossary):
     assert "People's Daily" in rows["三個高地"].source
     for term in ("三個高地", "十大戰役", "創先爭優"):
         assert rows[term].source.startswith("zhen editorial rendering")
+
+
+@pytest.mark.parametrize("note", [
+    "Xinhua's English.", "The official English name.", "Officially rendered so.", "State-media usage.",
+    "The attested form.", "China Daily writes it so.",
+])
+def test_a_note_that_claims_usage_needs_a_url_in_its_row(note):
+    bare = Term("四風", "four forms of decadence", note=note, source=E)
+    assert any("no URL" in m for m in messages(bare))
+    cited = Term("四風", "four forms of decadence", note=note, source="Xinhua, https://english.news.cn/x.htm")
+    assert messages(cited) == []
+
+
+def test_the_noun_official_is_no_claim():
+    assert messages(Term("聯繫點", "contact point", note="A place a leading official visits.", source=E)) == []
+
+
+def test_an_avoided_rendering_the_rows_source_quotes_is_an_error():
+    row = Term("又好又快", "sound and rapid", avoid=("good and fast",),
+               source="Xinhua 'good and fast', https://english.news.cn/x.htm")
+    [problem] = check_conventions([row])
+    assert problem.severity == "error" and "'good and fast' is quoted in the row's own source" in problem.message
+    assert check_conventions([Term("又好又快", "sound and rapid", avoid=("fast and good",),
+                                   source="Xinhua 'good and fast', https://english.news.cn/x.htm")]) == []

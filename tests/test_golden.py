@@ -11,39 +11,23 @@ tests/golden/review-loop/ holds:
   approved, the rest machine drafts (saved by polib, which wraps long notes);
 - expected/: en.po and en.txt after the run.
 
-Regenerate with `pytest tests/test_golden.py --regen-golden`, then read the diff.
+This test only compares. `make golden` rewrites the expected files and prints the
+diff, and fails when anything changed, so that a person reads it (docs/testing.md).
 """
-
-import shutil
-from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
-from pipeline.workspace.articles import resolve
-from pipeline.engines.registry import EngineProvider
-from pipeline.glossary.table import load_glossary
-from pipeline.run import translate_article
-from tests.conftest import NOW
-
-GOLDEN = Path(__file__).resolve().parent / "golden"
-CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "expected").is_dir())
+from devkit.golden import cases, expected, produce
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_golden(case, tmp_path, request):
-    folder = GOLDEN / case
-    article_dir = tmp_path / case
-    article_dir.mkdir()
-    shutil.copy(folder / "source.zh.txt", article_dir / "source.zh.txt")
-    shutil.copy(folder / "en.po", article_dir / "en.po")
-    glossary = load_glossary(folder / "glossary.tsv")
-    result = translate_article(resolve(article_dir), glossary=glossary, engines=EngineProvider("dictionary", glossary),
-                               now=NOW + timedelta(days=1))
-    outputs = {name: (article_dir / name).read_text(encoding="utf-8") for name in ("en.po", "en.txt")}
-    if request.config.getoption("--regen-golden"):
-        for name, text in outputs.items():
-            (folder / "expected" / name).write_text(text, encoding="utf-8")
+@pytest.mark.parametrize("case", cases())
+def test_golden(case, tmp_path):
+    outputs, result = produce(case, tmp_path)
     for name, text in outputs.items():
-        assert text == (folder / "expected" / name).read_text(encoding="utf-8"), f"{case}/{name} differs"
+        assert text == expected(case, name), (f"{case}/{name} differs from its expected file; "
+                                              "`make golden` shows the diff")
     assert result.reviewed == 1 and result.drafted == 1
+
+
+def test_there_are_golden_cases():
+    assert cases(), "tests/golden/ holds no case with an expected/ folder"

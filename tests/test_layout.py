@@ -9,12 +9,12 @@ PACKAGE = ROOT / "pipeline"
 # The floors of the package, bottom first: a module imports from its own floor or below, never
 # from above. The ground floor is what every stage stands on: the error family, the shared
 # values, and the article folder itself (its file names, the paths of an article, names, links,
-# atomic writes). The rest of workspace/ (which articles a command names, which source a
+# atomic writes, whose project it is). The rest of workspace/ (which articles a command names, which source a
 # catalog belongs to, the up-to-date check, many articles at once) reads catalogs and engines,
 # so it sits above them.
 GROUND = ("pipeline.errors", "pipeline.model", "pipeline.workspace.layout", "pipeline.workspace.files",
           "pipeline.workspace.links", "pipeline.workspace.naming", "pipeline.workspace.articles",
-          "pipeline.workspace.project", "pipeline.workspace.outputs")
+          "pipeline.workspace.project", "pipeline.workspace.trust", "pipeline.workspace.outputs")
 FLOORS = (GROUND, ("pipeline.text",), ("pipeline.glossary",), ("pipeline.engines",), ("pipeline.config",),
           ("pipeline.catalog",), ("pipeline.tm",), ("pipeline.qa",), ("pipeline.workspace",), ("pipeline.render",),
           ("pipeline.evaluate",), ("pipeline.run", "pipeline.session"), ("pipeline.cli", "pipeline.__main__"))

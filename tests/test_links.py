@@ -110,7 +110,7 @@ def test_a_glossary_file_linking_outside_its_folder_is_refused(tree, command):
 
     (glossary / "extra.tsv").unlink()
     (glossary / "shared").mkdir()
-    (glossary / "shared" / "more.tsv").write_text("term\tvariants\tenglish\tavoid\tkind\tnote\tsource\n",
+    (glossary / "shared" / "more.tsv").write_text("# scope: national\nterm\tvariants\tenglish\tavoid\tkind\tnote\tsource\n",
                                                   encoding="utf-8")
     link(glossary / "extra.tsv", "shared/more.tsv")  # inside the folder: fine
     assert invoke(*args, "--glossary", glossary).exit_code == 0

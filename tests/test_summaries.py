@@ -26,6 +26,11 @@ def translate(*args):
     return result
 
 
+def summary(result) -> list[str]:
+    """The run's summary lines on stderr, without the line naming the settings file every run ends with."""
+    return [line for line in result.stderr.splitlines() if not line.startswith("settings: ")]
+
+
 def breakdown(line: str) -> tuple[int, dict[str, int]]:
     """The segment count of a summary line and its parts by name."""
     m = re.search(r"(\d+) segments = (.*?)(?: →|$)", line)
@@ -65,7 +70,7 @@ def test_every_state_counted_and_the_parts_add_up(project):
     source = Path("translations/tianjin/source.zh.txt")
     source.write_text(source.read_text(encoding="utf-8") + "\n新增加的一句話。\n", encoding="utf-8")
     result = translate("translations/tianjin")
-    (line,) = result.stderr.splitlines()
+    (line,) = summary(result)
     segments, parts = breakdown(line)
     assert segments == 46 and sum(parts.values()) == segments
     assert parts["reviewed"] == 3 and parts["edited"] == 1 and parts["drafted"] == 2  # the new one and the emptied
@@ -77,7 +82,7 @@ def test_a_skipped_article_says_it_is_up_to_date(project):
     first = translate("translations/tianjin")
     assert "up to date" not in first.stderr
     again = translate("translations/tianjin")
-    (line,) = again.stderr.splitlines()
+    (line,) = summary(again)
     assert line.startswith("tianjin: up to date, 45 segments = 0 drafted")
     segments, parts = breakdown(line)
     assert sum(parts.values()) == segments == 45 and parts["reused"] == 45
@@ -90,7 +95,7 @@ def test_a_skipped_article_says_it_is_up_to_date(project):
 def test_many_articles_end_with_one_total_line(project):
     translate("translations/repeat")
     result = translate()
-    lines = result.stderr.splitlines()
+    lines = summary(result)
     assert [line.split(":")[0] for line in lines] == ["repeat", "tianjin", "2 article(s) (1 up to date, 0 failed)"]
     segments, parts = breakdown(lines[-1])
     assert segments == 48 and sum(parts.values()) == 48 and parts["drafted"] == 45 and parts["reused"] == 3
@@ -98,7 +103,7 @@ def test_many_articles_end_with_one_total_line(project):
 
 def test_summary_shows_only_the_total(project):
     result = translate("--summary")
-    assert result.stderr.splitlines() == [
+    assert summary(result) == [
         "2 article(s) (0 up to date, 0 failed): 48 segments = 48 drafted + 0 from memory + 0 reused + "
         "0 reviewed + 0 edited + 0 untranslated"]
 

@@ -121,10 +121,13 @@ def test_json_contract_and_table(tmp_path):
     result = CliRunner().invoke(main, ["terms", "suggest", str(LOCAL), "--json", "--glossary", str(tmp_path / "empty")])
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.output.splitlines()]
-    assert all(set(r) == {"term", "kind", "count", "contexts", "english"} for r in rows)
+    assert all(set(r) == {"term", "kind", "count", "contexts", "english", "source", "literal"} for r in rows)
     first = rows[0]
     assert first["term"] == "三個高地" and first["kind"] == "formula" and first["count"] == 2
-    assert first["english"] == "three highlands"
+    # The article names no place, so Tianjin's row does not fix it; its English is offered, named as Tianjin's.
+    assert first["english"] == "three highlands" and not first["literal"]
+    assert "(a 天津 term: check it applies here) [tianjin.tsv:" in first["source"]
+    assert [r["literal"] for r in rows if r["term"] == "一崗雙責"] == [True]
     assert [c["reference"] for c in first["contexts"]] == [f"{LOCAL}:1", f"{LOCAL}:2"]
     assert "構築三個高地" in first["contexts"][1]["text"]
     table = CliRunner().invoke(main, ["terms", "suggest", str(LOCAL), "--glossary", str(tmp_path / "empty")])
@@ -140,10 +143,13 @@ def test_tsv_rows_are_glossary_rows_a_person_must_finish(tmp_path):
     rows = [line.split("\t") for line in lines[2:]]
     assert rows and all(len(r) == len(COLUMNS) for r in rows)
     record = {r[0]: dict(zip(COLUMNS, r)) for r in rows}
-    # The shipped glossary knows the sample's formulas; the national ones it lacks.
-    assert "三個高地" not in record and "兩學一做" in record
-    row = record["兩學一做"]
-    assert row["english"] == "" and row["source"] == "" and row["variants"] == "两学一做"
+    # The national 兩學一做 is known; Tianjin's 三個高地 is not in this unplaced article's scope, so it is
+    # suggested with Tianjin's English; 一崗雙責 is in no glossary.
+    assert "兩學一做" not in record and "一崗雙責" in record
+    assert record["三個高地"]["note"].startswith("From a shipped glossary: three highlands (")
+    assert "a 天津 term" in record["三個高地"]["note"] and record["三個高地"]["english"] == ""
+    row = record["一崗雙責"]
+    assert row["english"] == "" and row["source"] == "" and row["variants"] == "一岗双责"
     assert f"{LOCAL}:5" in row["note"] and "not official" in row["note"]
     # Saved as is, the file is a glossary: lint reads its header and refuses each row until
     # english and source are filled, naming the row.
@@ -155,8 +161,8 @@ def test_tsv_rows_are_glossary_rows_a_person_must_finish(tmp_path):
     assert len(complaints) == len(rows) and all("empty required field(s): english, source" in c for c in complaints)
     assert f"{saved}:3:" in complaints[0]
     # Filled in, the same file passes as a glossary.
-    head, body = lines[:2], [dict(zip(COLUMNS, r)) for r in rows if r[0] == "兩學一做"]
-    body[0].update(english="Two Studies, One Action", note="A study campaign.", source="https://www.gov.cn/")
+    head, body = lines[:2], [dict(zip(COLUMNS, r)) for r in rows if r[0] == "一崗雙責"]
+    body[0].update(english="dual responsibilities of a post", note="A duty of officials.", source="https://www.gov.cn/")
     saved.write_text("\n".join(head + ["\t".join(r[c] for c in COLUMNS) for r in body]) + "\n", encoding="utf-8")
     lint = CliRunner().invoke(main, ["glossary", "lint", "--glossary", str(saved)])
     assert lint.exit_code == 0, lint.output
@@ -220,13 +226,19 @@ def test_terms_warnings_reach_the_catalog_notes_and_the_page(tmp_path):
     folder.mkdir()
     shutil.copy(LOCAL, folder / "source.zh.txt")
     glossary = load_glossary(GLOSSARY_DIR)
-    translate_article(resolve(folder), glossary=glossary, engines=EngineProvider("dictionary", glossary))
+    # The article names only Tianjin's districts, which the gazetteer leaves out: declared, it takes Tianjin's terms.
+    from pipeline.glossary.scope import Scope
+
+    translate_article(resolve(folder), glossary=glossary, engines=EngineProvider("dictionary", glossary),
+                      place=Scope("天津", "declared"))
     catalog = (folder / "en.po").read_text(encoding="utf-8")
-    assert "#. qa: warning (terms): numbered formula 兩學一做 is not in the glossary" in catalog
-    assert "三個高地 is not in the glossary" not in catalog
+    assert "#. qa: warning (terms): numbered formula 一崗雙責 is not in the glossary" in catalog
+    # Tianjin's 三個高地 and the national 兩學一做 are in the shipped glossaries.
+    assert "三個高地 is not in the glossary" not in catalog and "兩學一做 is not in the glossary" not in catalog
     page = (folder / "en.html").read_text(encoding="utf-8")
-    assert "兩學一做 is not in the glossary" in page
+    assert "一崗雙責 is not in the glossary" in page
     result = CliRunner().invoke(main, ["check", str(folder), "--json", "--glossary", str(GLOSSARY_DIR)])
     terms = [json.loads(line) for line in result.output.splitlines() if '"terms"' in line]
-    assert {t["subject"] for t in terms} >= {"兩學一做", "三嚴三實", "一崗雙責"}
+    assert "一崗雙責" in {t["subject"] for t in terms}
+    assert not {t["subject"] for t in terms} & {"兩學一做", "三嚴三實"}
     assert all(t["severity"] == "warning" for t in terms)

@@ -5,11 +5,11 @@ import contextlib
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import polib
@@ -223,18 +223,22 @@ def test_the_index_is_rebuilt_after_deletion_or_damage(project):
         assert json.loads(cli("tm", "stats", "--json").stdout)["units"] == 4
 
 
-# The indexer in a child process, slowed down (each unit's bigrams take 2 ms) so
-# that the kill lands inside the transaction: after the old units of a changed
-# catalog are deleted, before the new ones are all written.
+# The indexer in a child process that stops itself inside the transaction: the first
+# bigrams it computes once SQLite's rollback journal exists (the old units of a
+# changed catalog deleted, the new ones not all written) it says so on stdout and
+# waits there for the kill, so that the kill lands inside on a machine of any speed.
 KILL_PROBE = """
 import sys, time
 from pathlib import Path
 from pipeline.tm import index
 fast = index.grams
-def slow(key):
-    time.sleep(0.002)
+journal = Path(sys.argv[1] + "-journal")
+def held(key):
+    if journal.exists():
+        print("inside", flush=True)
+        time.sleep(3600)
     return fast(key)
-index.grams = slow
+index.grams = held
 index.Memory(Path(sys.argv[1]), root=Path(sys.argv[2]), tm_dir=Path(sys.argv[3])).sync()
 """
 
@@ -257,16 +261,18 @@ def test_kill_9_during_indexing_leaves_the_old_index_or_the_new(project):
     Path("tm").mkdir()
     Path("tm/big.tmx").write_text(_big_tmx(5_000), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-c", KILL_PROBE, ".zhen/tm.sqlite", "translations", "tm"], env=env)
-    journal = Path(".zhen/tm.sqlite-journal")
-    deadline = time.monotonic() + 60
-    while not journal.exists() and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.002)
-    time.sleep(0.5)
-    killed = proc.poll() is None
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    assert killed and journal.exists(), "the indexer was not inside its transaction when killed"
+    proc = subprocess.Popen([sys.executable, "-c", KILL_PROBE, ".zhen/tm.sqlite", "translations", "tm"], env=env,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        ready, _, _ = select.select([proc.stdout], [], [], 600)  # a bound for a stuck child, not a timing
+        said = proc.stdout.readline() if ready else ""
+        inside = proc.poll() is None
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        proc.stdout.close()
+    assert said == "inside\n" and inside, "the indexer never reached its transaction"
+    assert Path(".zhen/tm.sqlite-journal").exists()
 
     after = Memory(root=Path("translations"))
     assert after.stats().units == 4  # the old index: SQLite rolled the half-done update back

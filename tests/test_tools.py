@@ -40,3 +40,17 @@ def test_every_tool_marker_is_declared():
     declared = tomllib.loads(Path(__file__).parent.parent.joinpath("pyproject.toml").read_text())
     names = {m.split(":")[0] for m in declared["tool"]["pytest"]["ini_options"]["markers"]}
     assert set(TOOLS) <= names
+
+
+def test_every_tool_skip_goes_through_the_gate():
+    """A test that looks for a program itself (skipif, `if shutil.which`) would skip, or drop a check,
+    where ZHEN_REQUIRE_TOOLS=1 must fail; it takes a marker instead."""
+    import re
+    from pathlib import Path
+
+    own = re.compile(r"skipif\([^)]*which|if (?:not )?shutil\.which|which\([^)]*\) is None")
+    tests = Path(__file__).parent
+    offenders = [f"{path.name}:{n}" for path in sorted(tests.glob("*.py")) if path.name != "conftest.py"
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if own.search(line) and path.name != Path(__file__).name]
+    assert offenders == []

@@ -16,8 +16,8 @@ import polib
 from pipeline import __version__
 from pipeline.catalog import po
 from pipeline.catalog.entries import is_machine_draft, needs_draft, owned, references, state
-from pipeline.catalog.notes import (NOTE_BUDGET, Shown, draft_lines, draft_note, kept_draft_lines, note_cost, notes,
-                                    term_lines)
+from pipeline.catalog.notes import (NOTE_BUDGET, Shown, draft_lines, draft_note, kept_draft_lines, note_cost, note_line,
+                                    notes, term_lines)
 from pipeline.errors import CatalogError
 from pipeline.model import Draft, MergeStats, Segment, TermHit
 from pipeline.text.placeables import substitute
@@ -73,8 +73,8 @@ def _body(catalog: polib.POFile) -> list[tuple]:
     write the same entries, without paying for writing them."""
     entries = [e for e in catalog if not e.obsolete] + [e for e in catalog if e.obsolete]
     return [(e.obsolete, e.msgctxt, e.msgid, e.msgstr, e.msgid_plural, sorted(e.msgstr_plural.items()),
-             tuple(e.flags), e.comment.rstrip(), e.tcomment.rstrip(), _references(e), e.previous_msgctxt or "",
-             e.previous_msgid or "", e.previous_msgid_plural or "") for e in entries]
+             tuple(e.flags), e.comment.rstrip(), e.tcomment.rstrip(), _references(e), e.previous_msgctxt,
+             e.previous_msgid, e.previous_msgid_plural) for e in entries]
 
 
 def _references(entry: polib.POEntry) -> str:
@@ -156,7 +156,7 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
         lines += draft_lines(d, shown)
     elif old_entry is not None and state(old_entry) != "untranslated":
         entry.msgstr = old_entry.msgstr
-        entry.flags = [f for f in old_entry.flags if f != "fuzzy" or state(old_entry) == "draft"]
+        entry.flags = list(old_entry.flags)  # a draft's fuzzy with it: a reviewed entry has none
         if state(old_entry) == "reviewed":
             counts["reviewed"] += n
         elif is_machine_draft(old_entry):
@@ -195,7 +195,7 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
     qa = list(annotate(first, entry.msgstr)) if annotate is not None and entry.msgstr else []
     room = NOTE_BUDGET - sum(note_cost(line) for line in qa + lines if line)
     terms = term_lines(hits.get(first.id, ()), nested.get(first.id, ()), shown, room=room)
-    entry.comment = "\n".join(line for line in qa + terms + lines[1:] + lines[:1] if line)
+    entry.comment = "\n".join(note_line(line) for line in qa + terms + lines[1:] + lines[:1] if line)
     return entry
 
 

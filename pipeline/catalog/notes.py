@@ -74,6 +74,20 @@ _NOTE_START = re.compile("(" + "|".join(re.escape(k) for k in sorted(NOTE_KEYS, 
 _TERM_LINE = re.compile(r'[^\s"=]*[^\s"=:] = "')
 
 
+# Everything a reader splits lines at: a value that came from outside (a TMX property,
+# a file name) must not start a note of its own.
+_BREAKS = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
+_INNER_NOTE = re.compile(" (" + "|".join(re.escape(k) for k in NOTE_KEYS) + r"):(?= |$)")
+
+
+def note_line(line: str) -> str:
+    """One note as one line, whatever its value holds; a note keyword inside the value is
+    bound to the word before it by a no-break space, so a tool that wraps ``#.`` lines
+    (polib does) never breaks the line there and makes it read back as a note."""
+    key, sep, value = _BREAKS.sub(" ", line).partition(": ")
+    return key + sep + _INNER_NOTE.sub("\u00a0\\1:", value)
+
+
 def notes(entry: polib.POEntry) -> dict[str, list[str]]:
     """The entry's ``#.`` notes by key.
 

@@ -57,13 +57,15 @@ def _restore_obsolete_previous(catalog: polib.POFile, infos: list[ParsedEntry]) 
             entry.previous_msgid_plural = info.previous.get("msgid_plural")
 
 
+MAX_CATALOG_BYTES = 64 * 1024 * 1024  # some 30,000 articles' worth of entries: anything larger is not a catalog
+
+
 def read_catalog(path: Path) -> polib.POFile:
     """Parse a catalog strictly; any doubt is a CatalogError naming file and line."""
+    from pipeline.workspace.files import read_regular
+
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise CatalogError(f"cannot read: {e.strerror}", path=path) from e
+    raw = read_regular(path, max_bytes=MAX_CATALOG_BYTES, error=CatalogError, what="a catalog")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:

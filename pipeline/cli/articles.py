@@ -24,6 +24,7 @@ from pipeline.cli.common import (
     _warn_loose_texts,
     _memory,
     _null,
+    _reads,
 )
 
 
@@ -36,7 +37,7 @@ from pipeline.cli.common import (
                    "installed, else the dictionary engine.")
 @click.option("--purge-obsolete", is_flag=True, help="Drop entries whose sentence left the article.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article on stdout.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
               help="Settings file (default: the project's zhen.toml when present).")
 @click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]),
               help="Argos: where CTranslate2 runs [cpu]; auto: CUDA when it sees a GPU.")
@@ -44,13 +45,15 @@ from pipeline.cli.common import (
 @click.option("--beam-size", type=click.IntRange(1), help="Argos: beam size [4].")
 @click.option("--threads", "intra_threads", type=click.IntRange(0), help="Argos: threads per translation [0: auto].")
 @click.option("--force", is_flag=True, help="Run every stage even where nothing changed since the last run.")
+@click.option("--place", help="The articles' place (天津, Zhejiang, 紹興…) or \"national\": which place-scoped "
+                              "glossary terms apply [zhen.toml's [places], else detected from the text].")
 @click.option("--summary", is_flag=True,
               help="Only the total line over all articles (with --json, only the totals object).")
 @glossary_option
 @follow_option
 @click.pass_obj
 def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, config_path, device, compute_type,
-              beam_size, intra_threads, force, summary, glossary_path, follow_symlinks) -> None:
+              beam_size, intra_threads, force, place, summary, glossary_path, follow_symlinks) -> None:
     """Draft and merge the review catalog, English text and bilingual page.
 
     SOURCES are article folders (holding source*.txt), text files, or folders
@@ -75,22 +78,37 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     from pipeline.session import open_run, read_settings
     from pipeline.workspace.batch import Failure, total
     from pipeline.workspace.locate import refuse_non_article, to_translate
-    from pipeline.workspace.outputs import check_articles
 
     for source in sources:  # before settings or a project are looked for: the mistake is the path
         refuse_non_article(source)
-
-    config, config_file = _settings(config_path, sources)
+    config, config_file = _settings(obj, config_path, sources)
     settings = read_settings(config, path=config_file, device=device, compute_type=compute_type,
                              beam_size=beam_size, intra_threads=intra_threads)
+    from pipeline.workspace.outputs import article_outputs, check_articles, refuse_overwrites
+    from pipeline.glossary import scope
+
+    forced = scope.option_scope(place) if place is not None else None
+    from pipeline.config import declared_places
+
+    places = declared_places(config, path=config_file)
+    base = config_file.parent if config_file is not None else None
+
+    def declared(article):
+        return forced or scope.declared_for(article.folder, places, base=base)
+
     glossary_path = _glossary(glossary_path, sources)
     files = glossary_files(glossary_path, follow_symlinks=follow_symlinks)
     _warn_loose_texts(obj, sources)
     articles = to_translate(sources, output=output, root=_root(sources), follow_symlinks=follow_symlinks)
     check_articles(articles)  # before anything is written: no output may be a source
+    refuse_overwrites([o for a in articles for o in article_outputs(a)],
+                      _reads(sources, config=config_file, glossary=glossary_path, follow_symlinks=follow_symlinks,
+                             catalogs=False))  # nor what the memory, the glossary or the settings are
     _warn_unread_settings(obj, sources, articles)
-    run = open_run(settings, glossary=glossary_path, engine=engine, memory=_memory(obj, sources, quiet=as_json),
-                   purge_obsolete=purge_obsolete, follow_symlinks=follow_symlinks, warn=obj.warn, say=obj.say)
+    run = open_run(settings, glossary=glossary_path, engine=engine,
+                   memory=_memory(obj, sources, quiet=as_json, follow_symlinks=follow_symlinks),
+                   purge_obsolete=purge_obsolete, follow_symlinks=follow_symlinks, warn=obj.warn, say=obj.say,
+                   place=declared, scope_key=f"|place:{forced}|places:{places}")
     bar = obj.progress(enabled=not as_json)
 
     def progress_for(article):
@@ -110,7 +128,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
             elif summary:
                 pass
             elif as_json:
-                _emit(result.as_json())
+                _emit({**result.as_json(), "settings": None if config_file is None else str(config_file)})
             else:
                 done = "up to date, " if result.up_to_date else ""
                 obj.err.print(printable(f"{result.article}: {done}{_breakdown(result)} → {result.catalog}"),
@@ -163,7 +181,7 @@ def segment_cmd(obj: Context, file, as_json, explain) -> None:
         if as_json:
             _emit({"id": seg.id, "paragraph": seg.paragraph, "role": seg.role, "text": seg.text})
         else:
-            click.echo(f"{seg.id:>3}  {seg.role:<8} {seg.text}")
+            click.echo(f"{seg.id:>3}  {seg.role:<8} {printable(seg.text)}")
 
 
 @click.command()

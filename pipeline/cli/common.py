@@ -4,8 +4,10 @@ reads, tables, and the common options. Only cli/ talks to the terminal: results 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sys
 import re
 from functools import cached_property
 from collections.abc import Callable, Sequence
@@ -41,6 +43,20 @@ def printable(text: object) -> str:
     return _UNSHOWABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
 
 
+_UNSHOWABLE_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(text: str) -> str:
+    """Text with lines and tabs (an exported article, a TSV) made safe for a terminal:
+    every other control character as an escape, as ``printable`` does."""
+    return _UNSHOWABLE_IN_TEXT.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _to_terminal() -> bool:
+    """Does stdout reach a terminal? Text meant for files goes to one as it is, to a terminal escaped."""
+    return sys.stdout.isatty()
+
+
 def labelled(out: Console, label: str, style: str, message: object) -> None:
     """Print ``label: message`` with only the label styled; the message is literal text."""
     from rich.text import Text
@@ -58,6 +74,7 @@ def cell(value: object):
 class Context:
     def __init__(self) -> None:
         self._warned: set[str] = set()
+        self.settings: str | None = None  # the settings file the run read, named when it ends
 
     @cached_property
     def err(self) -> Console:
@@ -89,7 +106,7 @@ class ZhenGroup(click.Group):
         from pipeline.errors import from_os_error
 
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
         except ZhenError as e:
             labelled(console(stderr=True), "error", "red", e)
             ctx.exit(e.exit_code)
@@ -97,6 +114,9 @@ class ZhenGroup(click.Group):
             error = from_os_error(e)
             labelled(console(stderr=True), "error", "red", error)
             ctx.exit(error.exit_code)
+        if isinstance(ctx.obj, Context) and ctx.obj.settings is not None:
+            ctx.obj.say(f"settings: {ctx.obj.settings}")
+        return result
 
 
 def _glossary(glossary_path: Path | None, paths=()) -> Path:
@@ -125,17 +145,20 @@ def _root(paths) -> Path:
     return project.translations if project is not None else Path(TRANSLATIONS)
 
 
-def _settings(config_path: Path | None, paths=()) -> tuple[dict, Path | None]:
+def _settings(obj: Context, config_path: Path | None, paths=()) -> tuple[dict, Path | None]:
     """The settings file given, else the project's zhen.toml (found like its glossary,
     so a command run from a subfolder or elsewhere reads the same settings); with the
-    file they came from, for messages (None: no file)."""
+    file they came from, for messages (None: no file). Every run names the file on
+    stderr when the run ends well (an error stays one line), so settings never act unseen."""
     from pipeline.config import load_config
 
     if config_path is None:
         project = _project(paths)
         if project is not None and os.path.lexists(project.config):  # a folder or a broken link says so
             config_path = project.config
-    return load_config(config_path), config_path
+    config = load_config(config_path, warn=obj.warn)
+    obj.settings = str(config_path) if config_path is not None else "none (the defaults)"
+    return config, config_path
 
 
 def _print_table(title: str, columns: tuple[str, ...], rows: Sequence[tuple[str, ...]], *, numeric=()) -> None:
@@ -150,6 +173,7 @@ def _print_table(title: str, columns: tuple[str, ...], rows: Sequence[tuple[str,
     from rich.text import Text
 
     out = console()
+    title = printable(title)
     rows = [tuple(map(printable, r)) for r in rows]
 
     def longest_word(text: str) -> int:
@@ -181,17 +205,26 @@ def _print_table(title: str, columns: tuple[str, ...], rows: Sequence[tuple[str,
 
 
 def _emit(obj: dict) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False))
+    # JSON escapes C0 controls itself; the rest that would act on a terminal (DEL, C1 controls such
+    # as the one-byte CSI, line separators, bidi overrides) are escaped too: the same data, as \uXXXX.
+    text = json.dumps(obj, ensure_ascii=False)
+    click.echo(_UNSHOWABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 def _deliver(text: str, output: Path | None) -> None:
-    """Write ``text`` atomically to ``output``, or to stdout when there is none."""
+    """Write ``text`` atomically to ``output`` (a file replaced is kept as ``NAME~``), or to stdout."""
     from pipeline.workspace.files import write_atomic
+    from pipeline.workspace.outputs import keep_backup
 
     if output:
+        with contextlib.suppress(OSError):
+            if output.is_file() and output.read_bytes() == text.encode("utf-8"):
+                return  # the same bytes: no backup of a file identical to the new one
+        keep_backup(output)
         write_atomic(output, text)
     else:
-        click.echo(text, nl=False)
+        # color=True: click would otherwise strip what looks like a colour code from text it pipes.
+        click.echo(terminal_text(text) if _to_terminal() else text, nl=False, color=True)
 
 
 
@@ -239,13 +272,34 @@ def _base(paths=(), *, required: bool = False) -> Path:
     return Path(os.path.relpath(project.root)) if project is not None else Path()
 
 
-def _memory(obj: Context, paths=(), *, quiet: bool = False, required: bool = False):
-    """The translation memory of the project (else of the working folder), brought up to date."""
+def _memory_of(paths=(), *, required: bool = False, follow_symlinks: bool = False):
+    """The translation memory of the project (else of the working folder), as it is."""
     from pipeline.workspace.project import TRANSLATIONS
     from pipeline.tm.index import DB_PATH, TM_DIR, Memory
 
     base = _base(paths, required=required)
-    memory = Memory(base / DB_PATH, root=base / TRANSLATIONS, tm_dir=base / TM_DIR, base=base)
+    return Memory(base / DB_PATH, root=base / TRANSLATIONS, tm_dir=base / TM_DIR, base=base,
+                  follow_symlinks=follow_symlinks)
+
+
+def _reads(paths=(), *, config: Path | None = None, glossary: Path | None = None,
+           follow_symlinks: bool = False, catalogs: bool = True) -> list[tuple[Path, str]]:
+    """What a command reads besides its own inputs, and what the memory reads: no output may be any of them."""
+    from pipeline.glossary.table import glossary_files
+    from pipeline.workspace.outputs import memory_reads
+
+    reads = memory_reads(_memory_of(paths), catalogs=catalogs)
+    if config is not None:
+        reads.append((config, "the settings file"))
+    if glossary is not None:
+        with contextlib.suppress(ZhenError):  # a glossary that cannot be listed says so when it is loaded
+            reads += [(f, "a glossary file") for f in glossary_files(glossary, follow_symlinks=follow_symlinks)]
+    return reads
+
+
+def _memory(obj: Context, paths=(), *, quiet: bool = False, required: bool = False, follow_symlinks: bool = False):
+    """The translation memory of the project (else of the working folder), brought up to date."""
+    memory = _memory_of(paths, required=required, follow_symlinks=follow_symlinks)
     bar = obj.progress(enabled=not quiet)
     with bar or _null():
         memory.sync(warn=obj.warn, progress=tick(bar, "translation memory", totals=True))

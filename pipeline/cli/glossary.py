@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
 from pipeline.cli.common import (
     tick,
+    console,
+    labelled,
     printable,
     Context,
     _glossary,
@@ -18,6 +21,7 @@ from pipeline.cli.common import (
     glossary_option,
     follow_option,
     _null,
+    _reads,
 )
 
 
@@ -72,6 +76,11 @@ def glossary_find(text_or_file, as_json, glossary_path, follow_symlinks) -> None
     from pipeline.text.source import read_article
 
     path = Path(text_or_file)
+    if os.path.lexists(path) and not path.is_file():  # a pipe, a device, a folder or a broken link: never text
+        from pipeline.errors import SourceError
+        from pipeline.workspace.files import not_a_file
+
+        raise SourceError(f"is {not_a_file(path) or 'a link to nothing'}, not a text file", path=path)
     g = load_glossary(_glossary(glossary_path, [path] if path.is_file() else []), follow_symlinks=follow_symlinks)
     units = ([(s.id, s.text) for s in segment(read_article(path))] if path.is_file()
              else [(1, text_or_file)])
@@ -104,18 +113,19 @@ def glossary_export(fmt, output, glossary_path, follow_symlinks) -> None:
     """Export the glossary as TBX (OmegaT, Trados, memoQ) or CSV (spreadsheets)."""
     from pipeline.glossary import formats as gf
     from pipeline.glossary.table import glossary_files, load_glossary
-    from pipeline.workspace.outputs import refuse_overwrites
+    from pipeline.workspace.outputs import refuse_overwrites, with_backup
 
     glossary_path = _glossary(glossary_path)
     if output:
-        refuse_overwrites([(output, "the export")], [(f, "a glossary file") for f in
-                                                     glossary_files(glossary_path, follow_symlinks=follow_symlinks)])
+        refuse_overwrites(with_backup([(output, "the export")]),
+                          [(f, "a glossary file") for f in glossary_files(glossary_path, follow_symlinks=follow_symlinks)]
+                          + _reads())
     terms = load_glossary(glossary_path, follow_symlinks=follow_symlinks).terms
     _deliver({"tbx": gf.to_tbx, "csv": gf.to_csv, "tsv": gf.to_tsv}[fmt](terms), output)
 
 
 @glossary.command("import")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="TSV file to write.")
 @click.option("--force", is_flag=True, help="Replace an existing OUTPUT (the old file is kept as OUTPUT~).")
 def glossary_import(file, output, force) -> None:
@@ -125,9 +135,13 @@ def glossary_import(file, output, force) -> None:
     refused with its file and line; an existing OUTPUT is replaced only with
     --force, and kept as OUTPUT~.
     """
-    from pipeline.glossary.formats import import_file
+    from pipeline.glossary.formats import import_file, invisible
+    from pipeline.workspace.outputs import refuse_overwrites, with_backup
 
+    refuse_overwrites(with_backup([(output, "the glossary written")]), [(file, "the file imported"), *_reads()])
     terms, kept = import_file(file, output, force=force)
+    for warning in invisible(terms):
+        labelled(console(stderr=True), "warning", "yellow", warning)
     kept_note = f" (previous file kept as {kept})" if kept else ""
     click.echo(printable(f"{len(terms)} terms → {output}{kept_note}"), err=True)
 
@@ -156,8 +170,11 @@ def terms_suggest(obj: Context, paths, as_json, as_tsv, glossary_path) -> None:
 
     PATHS are article folders, source text files or folders of articles
     (default: translations/). Terms the glossary already has, in either script
-    or as a listed variant, are left out. The English column is a literal
-    suggestion from CC-CEDICT and spelled-out numbers, never an official
+    or as a listed variant, are left out; each article counts only the terms
+    of its scope (national, and its place's). The English column comes from a
+    shipped glossary row with its source where one has the form (a place's
+    row outside the article's scope is named as such), else it is a literal
+    placeholder from CC-CEDICT and spelled-out numbers, never an official
     rendering. Nothing is written into glossary/: a person decides.
 
     \b
@@ -166,7 +183,7 @@ def terms_suggest(obj: Context, paths, as_json, as_tsv, glossary_path) -> None:
       zhen terms suggest new.txt --glossary empty/   # an empty folder: every candidate
     """
     from pipeline.workspace.articles import under
-    from pipeline.glossary.table import load_glossary
+    from pipeline.glossary.table import load_glossary, shipped_terms
     from pipeline.glossary.discovery import article_units, excerpt, suggest, tsv_rows
 
     if as_json and as_tsv:
@@ -175,19 +192,21 @@ def terms_suggest(obj: Context, paths, as_json, as_tsv, glossary_path) -> None:
     units = article_units(a.source for a in under(paths, root=_root(paths)))
     bar = obj.progress(enabled=not (as_json or as_tsv))
     with bar or _null():
-        found = suggest(units, glossary, progress=tick(bar, "finding terms", total=len(units)))
+        found = suggest(units, glossary, shipped=[*glossary.terms, *shipped_terms()],
+                        progress=tick(bar, "finding terms", total=len(units)))
     if as_json:
         for c in found:
             _emit(c.as_json())
     elif as_tsv:
-        click.echo(tsv_rows(found), nl=False)
+        _deliver(tsv_rows(found), None)
     else:
         rows = []
         for c in found:
             first = c.contexts[0]
             more = f" (+{len(c.contexts) - 1})" if len(c.contexts) > 1 else ""
-            rows.append((c.kind, str(c.count), c.term, c.english, first.reference + more,
+            english = c.english if c.literal or not c.english else f"{c.english} [attested: {c.source}]"
+            rows.append((c.kind, str(c.count), c.term, english, first.reference + more,
                          excerpt(first.text, c.term, width=10)))
-        _print_table("Term candidates (English: literal suggestion, not official)",
+        _print_table("Term candidates (English: a literal placeholder, not official, unless attested)",
                      ("kind", "count", "term", "suggested English", "first seen", "context"), rows, numeric=("count",))
         obj.err.print(f"{len(found)} candidate(s); `--tsv` gives rows to review and paste into the glossary")

@@ -18,6 +18,7 @@ from pipeline.cli.common import (
     follow_option,
     _base,
     _memory,
+    _reads,
 )
 
 
@@ -47,19 +48,22 @@ def export_text(paths, reviewed_only, output, glossary_path, follow_symlinks) ->
     from pipeline.glossary.table import load_glossary
     from pipeline.workspace.articles import SourcedArticle
     from pipeline.workspace.locate import with_catalogs
-    from pipeline.workspace.outputs import check_export
+    from pipeline.workspace.outputs import check_export, with_backup
 
     articles = with_catalogs(paths, root=_root(paths), follow_symlinks=follow_symlinks)
-    glossary = load_glossary(_glossary(glossary_path, paths), follow_symlinks=follow_symlinks)
+    glossary_path = _glossary(glossary_path, paths)
+    glossary = load_glossary(glossary_path, follow_symlinks=follow_symlinks)
+    reads = _reads(paths, glossary=glossary_path, follow_symlinks=follow_symlinks)
     if len(articles) == 1:
         if output:
-            check_export([(output, f"the English text of article {articles[0].slug}")], articles)
+            check_export(with_backup([(output, f"the English text of article {articles[0].slug}")]), articles,
+                         reads)
         _deliver(english_text(articles[0], glossary, reviewed_only=reviewed_only), output)
         return
     if output is None or (output.exists() and not output.is_dir()):
         raise ZhenError(f"{len(articles)} articles: give -o FOLDER to write one <article>.en.txt each")
     targets = [(output / f"{a.slug}.en.txt", f"the English text of article {a.source if isinstance(a, SourcedArticle) else None}") for a in articles]
-    check_export(targets, articles)
+    check_export(with_backup(targets), articles, reads)
     output.mkdir(parents=True, exist_ok=True)
     for article, (target, _) in zip(articles, targets):
         _deliver(english_text(article, glossary, reviewed_only=reviewed_only), target)
@@ -74,11 +78,12 @@ def export_tmx(paths, output, follow_symlinks) -> None:
     from pipeline.catalog import po
     from pipeline.tm.tmx import tmx
     from pipeline.workspace.locate import with_catalogs
-    from pipeline.workspace.outputs import check_export
+    from pipeline.workspace.outputs import check_export, with_backup
 
     articles = with_catalogs(paths, root=_root(paths), follow_symlinks=follow_symlinks)
     if output:
-        check_export([(output, "the TMX memory")], articles)
+        # tm/*.tmx among them: an export over the memory's own TMX would replace what it holds.
+        check_export(with_backup([(output, "the TMX export")]), articles, _reads(paths))
     _deliver(tmx((a.slug, po.read_catalog(a.catalog)) for a in articles), output)
 
 
@@ -104,7 +109,7 @@ def tm() -> None:
 @click.option("--min-score", type=click.IntRange(1, 100),
               help="Lowest fuzzy score shown [zhen.toml [tm] min_score, 75].")
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="Most hits shown.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
               help="Settings file (default: the project's zhen.toml when present).")
 @click.pass_obj
 def tm_search(obj: Context, text, as_json, min_score, limit, config_path) -> None:
@@ -121,7 +126,7 @@ def tm_search(obj: Context, text, as_json, min_score, limit, config_path) -> Non
     """
     from pipeline.config import tm_min_score
 
-    config, config_file = _settings(config_path)
+    config, config_file = _settings(obj, config_path)
     floor = min_score or tm_min_score(config, path=config_file)
     hits = _memory(obj, quiet=as_json, required=True).search(text, min_score=floor, limit=limit)
     for m in hits:
@@ -137,7 +142,7 @@ def tm_search(obj: Context, text, as_json, min_score, limit, config_path) -> Non
 
 
 @tm.command("import")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.pass_obj
 def tm_import(obj: Context, file) -> None:
     """Check a TMX file (as zhen, OmegaT or Trados write it) and copy it into tm/.
@@ -174,4 +179,4 @@ def tm_stats(obj: Context, as_json) -> None:
         _emit(record)
         return
     for name, value in record.items():
-        click.echo(f"{name}\t{value}")
+        click.echo(f"{name}\t{printable(value)}")

@@ -16,6 +16,8 @@ from pipeline.cli.common import (
     _emit,
     glossary_option,
     _null,
+    _reads,
+    terminal_text,
 )
 
 
@@ -90,15 +92,17 @@ def model_remove(name) -> None:
               help="Use the reviewed entries of these catalogs (files or folders) as the test set.")
 @click.option("--limit", type=click.IntRange(1), help="Evaluate this many pairs only.")
 @click.option("--seed", type=int, help="With --limit: a random sample drawn with this seed, not the first pairs.")
-@click.option("--drafts", "drafts_path", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--drafts", "drafts_path", type=click.Path(path_type=Path),
               help="Also write source, reference and draft per line to this TSV file.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--place", help="The test set's place (天津, Zhejiang…) or \"national\": which place-scoped glossary "
+                              "terms apply [detected from the sources].")
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
               help="Settings file (default: the project's zhen.toml when present).")
 @glossary_option
 @click.pass_obj
-def eval_cmd(obj: Context, engine, test_set, pud_folder, catalogs, limit, seed, drafts_path, as_json, config_path,
-             glossary_path) -> None:
+def eval_cmd(obj: Context, engine, test_set, pud_folder, catalogs, limit, seed, drafts_path, as_json, place,
+             config_path, glossary_path) -> None:
     """Score an engine's drafts on a parallel test set (chrF2, BLEU, glossary, QA).
 
     Each pair is drafted as one segment through the real pipeline (glossary,
@@ -114,6 +118,7 @@ def eval_cmd(obj: Context, engine, test_set, pud_folder, catalogs, limit, seed, 
     from pipeline.glossary.table import load_glossary
     from pipeline.session import open_run, read_settings
     from pipeline.workspace.files import write_atomic
+    from pipeline.workspace.outputs import keep_backup, refuse_overwrites, with_backup
 
     if pud_folder is not None and (catalogs or test_set != "pud"):
         raise click.UsageError("--pud is where --set pud reads its files; it does not go with another test set")
@@ -126,18 +131,31 @@ def eval_cmd(obj: Context, engine, test_set, pud_folder, catalogs, limit, seed, 
     pairs = ev.subset(pairs, limit=limit, seed=seed)
     # The project is the one the test set lies in, else the working folder's.
     paths = catalogs or ([] if test_set == "pud" else [Path(test_set)])
-    glossary = load_glossary(_glossary(glossary_path, paths))
-    config, config_file = _settings(config_path, paths)
+    glossary_path = _glossary(glossary_path, paths)
+    glossary = load_glossary(glossary_path)
+    config, config_file = _settings(obj, config_path, paths)
+    if drafts_path:  # before the engine drafts for minutes: the drafts may replace nothing this run reads
+        read = [(Path(test_set), "the test set")] if not catalogs and test_set != "pud" else []
+        read += [(c, "a catalog of the test set") for p in catalogs for c in ev.catalog_files(p)]
+        if test_set == "pud" and not catalogs:
+            folder = ev.REPOSITORY_UD if pud_folder is None else pud_folder
+            read += [(folder / ev.PUD_ZH, "the PUD test set"), (folder / ev.PUD_EN, "the PUD test set")]
+        refuse_overwrites(with_backup([(drafts_path, "the drafts")]),
+                          read + _reads(paths, config=config_file, glossary=glossary_path))
     run = open_run(read_settings(config, path=config_file), glossary=glossary, engine=engine, warn=obj.warn,
                    say=obj.say)
     drafter = run.engines.get(drafting=True)
     bar = obj.progress(enabled=not as_json)
     with bar or _null():
+        from pipeline.glossary.scope import option_scope
+
         result, drafts = ev.evaluate(pairs, drafter, glossary=glossary, test_set=name,
-                                     progress=tick(bar, "drafting", total=len(pairs)))
+                                     progress=tick(bar, "drafting", total=len(pairs)),
+                                     place=option_scope(place).place if place is not None else None)
     if drafts_path:
+        keep_backup(drafts_path)
         write_atomic(drafts_path, ev.drafts_tsv(pairs, drafts))
     if as_json:
-        _emit(result.as_json())
+        _emit({**result.as_json(), "settings": None if config_file is None else str(config_file)})
     else:
-        click.echo(ev.describe(result), nl=False)
+        click.echo(terminal_text(ev.describe(result)), nl=False)

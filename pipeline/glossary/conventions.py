@@ -9,6 +9,12 @@
   "Strive for Excellence campaign".
 - **Sources**: a claim of official usage is checkable, with a URL or a
   publication and its date; anything else is "zhen editorial rendering".
+- **Claims in notes**: a note that says a form is official, Xinhua's, state
+  media's or "attested" needs a URL in the row's source: the claim is checked
+  where it is made.
+- **Avoided forms**: an avoided rendering may not be one the row's own source
+  attests (quoted in the source cell): the gate would refuse the very usage the
+  row cites.
 
 These are warnings: ``glossary lint`` fails on them, translation does not.
 """
@@ -28,6 +34,12 @@ _SMALL_WORDS = frozenset("a an and as at by for in of on or the to with".split()
 _CLAIM = re.compile(r"\b(?:official|Xinhua|China Daily|People's Daily|government|State Council|Constitution|"
                     r"Ministry|work report|usage|naming pattern|English name)\b", re.IGNORECASE)
 _CITATION = re.compile(r"https?://\S+|\b(?:19|20)\d\d\b")
+_URL = re.compile(r"https?://[^\s/]+\.[^\s/]+\S*")
+# "official" as a claim (official English, officially rendered), not the noun ("a leading official").
+_NOTE_CLAIM = re.compile(r"\b(?:official(?= (?:\w+ )?(?:form|English|usage|rendering|translation|name|title|term|"
+                         r"wording|version|spelling))|officially|Xinhua|state[- ]media|attested|China Daily|"
+                         r"People's Daily|Beijing Review|white paper|China Keywords|CGTN)\b", re.IGNORECASE)
+_QUOTED = re.compile(r"[\'\"‘“]([^\'\"’”]{2,})[\'\"’”]")
 
 
 def is_local_formula(term: Term) -> bool:
@@ -69,11 +81,32 @@ def check_capitals(term: Term) -> str | None:
     return None
 
 
+def check_note_claim(term: Term) -> str | None:
+    claim = _NOTE_CLAIM.search(term.note)
+    if claim and not _URL.search(term.source) and not _URL.search(term.note):
+        return (f"note claims {claim.group(0)!r} usage but the row gives no URL: cite the page "
+                f"(https://…) in the source, or drop the claim")
+    return None
+
+
+def check_avoid_attested(term: Term) -> str | None:
+    """An avoided rendering that the row's own source quotes as used."""
+    quoted = {m.group(1).strip().lower() for m in _QUOTED.finditer(term.source)}
+    for form in term.avoid:
+        if form.strip().lower() in quoted:
+            return (f"avoided rendering {form!r} is quoted in the row's own source as used: move it to accept, "
+                    f"or cite a source that does not use it")
+    return None
+
+
 def check_conventions(terms: Sequence[Term]) -> list[Problem]:
     """Warnings for rows that break the capitalisation or citation conventions."""
     problems = []
     for t in terms:
-        for message in (check_capitals(t), check_source(t)):
+        for message in (check_capitals(t), check_source(t), check_note_claim(t)):
             if message:
                 problems.append(Problem(t.file, t.line, message, severity="warning"))
+        message = check_avoid_attested(t)
+        if message:
+            problems.append(Problem(t.file, t.line, message))
     return problems

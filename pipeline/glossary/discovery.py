@@ -10,12 +10,14 @@ paste.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.text.formulas import Mention, find_mentions
+from pipeline.glossary.places import NATIONAL
 from pipeline.glossary.table import COLUMNS, Glossary
+from pipeline.model import Term
 from pipeline.text.script import HAN_BMP, fold
 
 KINDS = ("formula", "quoted", "recurring")
@@ -30,10 +32,13 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class Unit:
-    """One sentence to search, and where it is: ``reference`` as in a catalog's ``#:`` line."""
+    """One sentence to search, and where it is: ``reference`` as in a catalog's ``#:`` line.
+
+    ``place``: its article's scope (``glossary.scope``): the glossary terms that count as known."""
 
     reference: str
     text: str
+    place: str = "national"
 
 
 @dataclass(frozen=True)
@@ -52,11 +57,18 @@ class Candidate:
     contexts: tuple[Context, ...]
     english: str = ""
     variants: tuple[str, ...] = ()  # other written forms seen (the other script)
+    # Where ``english`` comes from: a shipped glossary row's source (its scope
+    # named when it is a place's), or "" for a literal placeholder.
+    source: str = ""
+
+    @property
+    def literal(self) -> bool:
+        return not self.source
 
     def as_json(self) -> dict:
         return {"term": self.term, "kind": self.kind, "count": self.count,
                 "contexts": [{"reference": c.reference, "text": c.text} for c in self.contexts],
-                "english": self.english}
+                "english": self.english, "source": self.source, "literal": self.literal}
 
 
 @dataclass
@@ -122,18 +134,47 @@ def _recurring_spans(text: str, masked: Sequence[tuple[int, int]], dictionary) -
     return out
 
 
+def attested(terms: Iterable[Term]) -> dict[str, Term]:
+    """Rows by folded form, for a suggestion's English: national rows first, then places', cited before not."""
+    out: dict[str, Term] = {}
+    for t in sorted(terms, key=lambda t: (t.scope != NATIONAL, "http" not in t.source)):
+        for form in t.forms:
+            out.setdefault(fold(form), t)
+    return out
+
+
+def _attested_english(key: str, rows: Mapping[str, Term]) -> tuple[str, str] | None:
+    row = rows.get(key)
+    if row is None:
+        return None
+    where = "" if row.scope == NATIONAL else f" (a {row.scope} term: check it applies here)"
+    return row.english, f"{row.source}{where} [{Path(row.file).name}:{row.line}]"
+
+
 def suggest(units: Iterable[Unit], glossary: Glossary | None = None, *, recurring: bool = True,
-            progress: Progress | None = None) -> list[Candidate]:
+            shipped: Iterable[Term] = (), progress: Progress | None = None) -> list[Candidate]:
     """Candidates for the glossary from the sentences of one or more articles.
 
     Ranked by kind (formula, quoted, recurring), then count, then first
     occurrence. A counted noun phrase (三个高地) with no second sign in its own
-    sentence becomes a formula when it occurs twice in the input.
+    sentence becomes a formula when it occurs twice in the input. Each unit is
+    matched against ``glossary`` scoped to its place. A candidate's English
+    comes from a ``shipped`` row with its form (a place's row outside the
+    unit's scope included, named as such), else it is a literal placeholder.
     """
     from pipeline.text.lexicon import cedict
 
     units = list(units)
-    known = _known_forms(glossary)
+    rows = attested(shipped)
+    scoped: dict[str, Glossary | None] = {}
+
+    def glossary_for(place: str) -> Glossary | None:
+        if place not in scoped:
+            scoped[place] = glossary.for_place(place) if glossary is not None else None
+        return scoped[place]
+
+    known_by_place = {u.place: _known_forms(glossary_for(u.place)) for u in units}
+    known = set.intersection(*known_by_place.values()) if known_by_place else set()
     dictionary = cedict() if recurring else None
     tallies: dict[str, _Tally] = {}
     order: dict[str, int] = {}
@@ -152,10 +193,11 @@ def suggest(units: Iterable[Unit], glossary: Glossary | None = None, *, recurrin
         tally.certain = tally.certain or certain
 
     for n, unit in enumerate(units, start=1):
-        hits = glossary.match(unit.text) if glossary is not None else []
+        here = glossary_for(unit.place)
+        hits = here.match(unit.text) if here is not None else []
         spans = [(h.start, h.end) for h in hits]
         mentions = find_mentions(unit.text)
-        for m in _unknown(mentions, spans, known):
+        for m in _unknown(mentions, spans, known_by_place[unit.place]):
             add(tallies, m.key, m.kind, m.surface, unit, m.english, m.certain)
         if recurring:
             masked = spans + [(m.start, m.end) for m in mentions]
@@ -180,21 +222,28 @@ def suggest(units: Iterable[Unit], glossary: Glossary | None = None, *, recurrin
                 continue
             out.append((key, t))
     ranked = sorted(out, key=lambda kt: (KINDS.index(kt[1].kind), -kt[1].count, order[kt[0]]))
-    return [Candidate(term=t.surfaces[0], kind=t.kind, count=t.count, contexts=tuple(t.contexts),
-                      english=t.english,
-                      variants=tuple(dict.fromkeys(v for v in [*t.surfaces, key] if v != t.surfaces[0])))
-            for key, t in ranked]
+    out_candidates = []
+    for key, t in ranked:
+        found = _attested_english(key, rows)
+        out_candidates.append(Candidate(
+            term=t.surfaces[0], kind=t.kind, count=t.count, contexts=tuple(t.contexts),
+            english=found[0] if found else t.english, source=found[1] if found else "",
+            variants=tuple(dict.fromkeys(v for v in [*t.surfaces, key] if v != t.surfaces[0]))))
+    return out_candidates
 
 
 def article_units(sources: Iterable[Path]) -> list[Unit]:
-    """The segments of each source file, referenced as ``path:line``."""
+    """The segments of each source file, referenced as ``path:line``, with the place its text shows."""
+    from pipeline.glossary.scope import detect
     from pipeline.text.segment import segment
     from pipeline.text.source import read_article
 
     units: list[Unit] = []
     for path in sources:
-        for seg in segment(read_article(path)):
-            units.append(Unit(f"{path}:{seg.line}", seg.text))
+        segments = segment(read_article(path))
+        place = detect([seg.text for seg in segments]).place
+        for seg in segments:
+            units.append(Unit(f"{path}:{seg.line}", seg.text, place))
     return units
 
 
@@ -218,12 +267,16 @@ def tsv_rows(candidates: Iterable[Candidate]) -> str:
     of its own. ``english`` and ``source`` stay empty, so ``zhen glossary lint``
     refuses a row until a person has decided the rendering and where it comes from.
     """
-    lines = ["# Term candidates from zhen terms suggest: review every row; english and source are yours to fill.",
+    lines = ["# scope: national; term candidates from zhen terms suggest: review every row (and the scope); "
+             "english and source are yours to fill.",
              "\t".join(COLUMNS)]  # a real header, so the file reads as a glossary
     for c in candidates:
         contexts = " / ".join(f"{x.reference}: {excerpt(x.text, c.term)}" for x in c.contexts[:3])
         more = f" (+{len(c.contexts) - 3} more)" if len(c.contexts) > 3 else ""
-        hint = f"Literal suggestion, not official: {c.english}. " if c.english else ""
+        if c.source:
+            hint = f"From a shipped glossary: {c.english} ({c.source}). "
+        else:
+            hint = f"Literal placeholder, not official: {c.english}. " if c.english else ""
         note = f"{hint}Found {c.count}× as {c.kind}: {contexts}{more}"
         row = {"term": _cell(c.term), "variants": "|".join(_cell(v) for v in c.variants), "english": "", "accept": "",
                "avoid": "", "kind": "slogan" if c.kind == "quoted" else "", "note": _cell(note), "source": ""}

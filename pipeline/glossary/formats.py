@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ from xml.parsers import expat
 from pipeline.errors import GlossaryError
 from pipeline.glossary.table import COLUMNS, LIST_SEP, REQUIRED, breaking_char, lint_terms, read_text, split_list
 from pipeline.model import Term
+from pipeline.text.xmlsafe import Refused, harden
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 PREFERRED = "preferredTerm-admn-sts"
@@ -150,7 +152,21 @@ def _preferred(en: list[tuple[str, str]], entry: str | None, *, name: str, line:
                         f"others {ADMITTED} or {DEPRECATED}", path=name, line=line)
 
 
+def _refuse_entities(text: str, *, name: str) -> None:
+    """TBX comes from outside as TMX does, and is held to the same rule (``xmlsafe``):
+    ElementTree would expand an internal entity, a billion times over if it is told to."""
+    parser = expat.ParserCreate()
+    harden(parser)
+    try:
+        parser.Parse(text, True)
+    except Refused as e:
+        raise GlossaryError(f"not accepted as TBX: {e}", path=name, line=parser.CurrentLineNumber) from e
+    except expat.ExpatError as e:
+        raise GlossaryError(f"not valid XML: {expat.ErrorString(e.code)}", path=name, line=e.lineno) from e
+
+
 def from_tbx(text: str, *, name: str = "<tbx>") -> list[Term]:
+    _refuse_entities(text, name=name)
     try:
         root = ET.fromstring(text)
     except ET.ParseError as e:
@@ -194,6 +210,22 @@ def read_terms(path: Path) -> list[Term]:
     if problems:
         raise GlossaryError(problems[0].message, path=path, line=problems[0].line)
     return terms
+
+
+def invisible(terms: Sequence[Term]) -> list[str]:
+    """Warnings for values holding a character that shows nothing or reorders what follows
+    (U+200B zero-width space, U+202E right-to-left override...): a term that reads like
+    another but never matches, or a rendering that displays other than it is."""
+    found = []
+    for t in terms:
+        for column, value in (("term", t.term), ("variants", LIST_SEP.join(t.variants)), ("english", t.english),
+                              ("accept", LIST_SEP.join(t.accept)), ("avoid", LIST_SEP.join(t.avoid)),
+                              ("note", t.note), ("source", t.source)):
+            odd = sorted({f"U+{ord(ch):04X}" for ch in value if unicodedata.category(ch) == "Cf"})
+            if odd:
+                found.append(f"{t.file}:{t.line}: {column} holds the invisible or direction-changing character(s) "
+                             f"{', '.join(odd)}; check the term")
+    return found
 
 
 def import_file(source: Path, output: Path, *, force: bool = False) -> tuple[list[Term], Path | None]:

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import GlossaryError
+from pipeline.glossary.places import NATIONAL
 from pipeline.model import Segment, Term, TermHit
 from pipeline.text.script import fold
+from pipeline.glossary.scope import declared_scope, scope_key
 
 COLUMNS = ("term", "variants", "english", "accept", "avoid", "kind", "note", "source")
 REQUIRED = ("term", "english", "note", "source")
@@ -67,10 +69,18 @@ def parse_rows(text: str, *, name: str) -> tuple[list[Term], list[Problem]]:
     terms: list[Term] = []
     problems: list[Problem] = []
     header: tuple[str, ...] | None = None
+    scope: str | None = None
     # Rows end at LF (CRLF tolerated); splitlines would also end them at U+2028,
     # form feeds and the like, which are refused below instead.
     for number, raw in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
         if not raw.strip() or raw.lstrip().startswith("#"):
+            value = declared_scope(raw) if header is None else None
+            if value is not None:
+                scope = scope_key(value)
+                if scope is None:
+                    problems.append(Problem(name, number, f"scope {value!r} is neither \"national\" nor a place zhen "
+                                                          "knows (a province or a main city, in Chinese or English)"))
+                    return terms, problems
             continue
         cells = raw.split("\t")
         bad = next(filter(None, map(breaking_char, cells)), None)
@@ -112,6 +122,7 @@ def parse_rows(text: str, *, name: str) -> tuple[list[Term], list[Problem]]:
                 source=row["source"],
                 file=name,
                 line=number,
+                scope=scope or NATIONAL,
             )
         )
     if header is None and not problems:  # nothing but blank lines and comments
@@ -121,8 +132,32 @@ def parse_rows(text: str, *, name: str) -> tuple[list[Term], list[Problem]]:
     return terms, problems
 
 
+def scope_problem(text: str, *, name: str) -> Problem | None:
+    """A warning for a file that declares no scope: lint refuses it, translation reads it as national."""
+    for raw in text.replace("\r\n", "\n").split("\n"):
+        if raw.strip() and not raw.lstrip().startswith("#"):
+            break  # the header row: a declaration comes before it
+        if declared_scope(raw) is not None:
+            return None
+    return Problem(name, 1, "no scope: declare `# scope: national` or `# scope: <place>` (天津, Zhejiang…) "
+                            "in a comment above the header row", severity="warning")
+
+
 def lint_terms(terms: Sequence[Term]) -> list[Problem]:
-    """Duplicates, conflicting renderings, variants that are other terms, accepted renderings that clash."""
+    """Duplicates, conflicting renderings, variants that are other terms, accepted renderings that clash.
+
+    Terms are checked together as an article sees them: the national terms, and
+    for each place a file is scoped to, that place's terms over the national
+    ones (a local 市委 overrides the national one instead of clashing with it)."""
+    from pipeline.glossary.scope import views
+
+    problems: list[Problem] = []
+    for view in views(terms):
+        problems += [p for p in _lint_view(view) if p not in problems]
+    return problems
+
+
+def _lint_view(terms: Sequence[Term]) -> list[Problem]:
     problems: list[Problem] = []
     heads: dict[str, Term] = {}
     for t in terms:
@@ -234,6 +269,13 @@ class Glossary:
             h.update(b"\n")
         return h.hexdigest()[:8]
 
+    def for_place(self, place: str) -> Glossary:
+        """The terms an article of ``place`` uses ("national": national terms only); see ``glossary.scope``."""
+        from pipeline.glossary.scope import resolve
+
+        scoped = resolve(self.terms, place)
+        return self if len(scoped) == len(self.terms) else Glossary(scoped)
+
     def __len__(self) -> int:
         return len(self.terms)
 
@@ -283,12 +325,14 @@ class Glossary:
         return {seg.id: self.match(seg.text, seg.simplified) for seg in segments}
 
 
+MAX_GLOSSARY_BYTES = 16 * 1024 * 1024  # a hundred times the largest glossary a desk keeps
+
+
 def read_text(path: Path) -> str:
     """A glossary file's text; GlossaryError when unreadable, or not UTF-8 (citing the line)."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as e:
-        raise GlossaryError(f"cannot read: {e.strerror}", path=path) from e
+    from pipeline.workspace.files import read_regular
+
+    data = read_regular(path, max_bytes=MAX_GLOSSARY_BYTES, error=GlossaryError, what="a glossary file")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -309,6 +353,9 @@ def load_terms(paths: Iterable[Path]) -> tuple[list[Term], list[Problem]]:
         t, p = parse_rows(text, name=str(path))
         terms += t
         problems += p
+        missing = scope_problem(text, name=str(path))
+        if missing:
+            problems.append(missing)
     return terms, problems
 
 
@@ -316,11 +363,16 @@ def glossary_files(location: Path, *, follow_symlinks: bool = False) -> list[Pat
     """``location`` itself, or every ``*.tsv`` in it (refusing links out of it unless ``follow_symlinks``)."""
     from pipeline.workspace import links
 
+    from pipeline.workspace.files import not_a_file
+
     location = Path(location)
     if location.is_file():
         return [location]
     if not location.is_dir():
-        raise GlossaryError("no such glossary file or folder", path=location)
+        what = not_a_file(location)
+        raise GlossaryError(f"is {what}, not a glossary file or folder" if what else
+                            "a link to nothing" if location.is_symlink() else "no such glossary file or folder",
+                            path=location)
     found = sorted(location.glob("*.tsv"))
     return found if follow_symlinks else links.check_glossary(found, location)
 
@@ -335,3 +387,15 @@ def load_glossary(location: Path, *, follow_symlinks: bool = False) -> Glossary:
         more = f" (and {len(errors) - 1} more; run `zhen glossary lint`)" if len(errors) > 1 else ""
         raise GlossaryError(first.message + more, path=first.file, line=first.line)
     return Glossary(terms)
+
+
+# The glossaries that come with zhen's source tree (national and local); absent from a bare wheel.
+SHIPPED = Path(__file__).resolve().parents[2] / "glossary"
+
+
+def shipped_terms() -> list[Term]:
+    """Every term of the shipped glossaries, of every scope; [] where they are not installed."""
+    if not SHIPPED.is_dir():
+        return []
+    terms, _ = load_terms(sorted(SHIPPED.glob("*.tsv")))
+    return terms

@@ -254,12 +254,21 @@ def check_review(entries: Sequence[EntryInfo], *, path: str = "") -> list[Findin
 
 def check_files(paths: Sequence[Path], glossary, *, review: bool = False) -> list[Finding]:
     """Per-entry checks of each catalog, then consistency within and across them; with ``review``,
-    also one finding per catalog that still has untranslated or unreviewed segments."""
-    from pipeline.qa.consistency import check_catalogs
+    also one finding per catalog that still has untranslated or unreviewed segments.
 
-    catalogs = {str(p): read_entries(po.read_catalog(p)) for p in paths}
-    findings = [f for p, entries in catalogs.items() for f in check_catalog(entries, glossary, path=p)]
-    findings += check_catalogs(catalogs, glossary)
+    Each catalog is checked against the glossary scoped to its article's place
+    (its ``X-Zhen-Scope`` header, else detected from its source sentences)."""
+    from pipeline.glossary.scope import catalog_scope
+    from pipeline.qa.consistency import across_articles, term_forms
+
+    catalogs, scoped = {}, {}
+    for path in paths:
+        catalog = po.read_catalog(path)
+        catalogs[str(path)] = entries = read_entries(catalog)
+        scoped[str(path)] = glossary.for_place(catalog_scope(catalog.metadata, [e.msgid for e in entries]).place)
+    findings = [f for p, entries in catalogs.items() for f in check_catalog(entries, scoped[p], path=p)]
+    findings += [f for p, entries in catalogs.items() for f in term_forms(entries, scoped[p], path=p)]
+    findings += across_articles(catalogs)
     if review:
         findings += [f for p, entries in catalogs.items() for f in check_review(entries, path=p)]
     return sorted(findings, key=lambda f: (f.catalog, f.entry or 0))

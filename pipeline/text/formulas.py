@@ -52,6 +52,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.text import lexicon
+from pipeline.text.numbering import FRAME, NOT_COINED, proper_name, numbering_end
 from pipeline.text.dates import zh_dates
 from pipeline.text.numbers import chinese_numeral
 from pipeline.text.script import HAN_BMP, fold
@@ -453,6 +454,56 @@ def _hopeless(s: str, i: int) -> bool:
     return s[k:k + 1] in _PLAIN_UNITS and not compact_possible
 
 
+# --- proper names and coinages: read from the characters and the dictionaries, never from jieba's cuts
+
+
+def proper_name_end(s: str, i: int) -> int | None:
+    """Where a numeral-initial proper name starting at ``i`` ends (三峡工程 → after 三峡), or None."""
+    if _compact(s[:_stop(s, i)], i):
+        return None  # 三重一大 is a formula, though 三重 is also a town
+    for n in (4, 3, 2):
+        if i + n <= len(s) and proper_name(s[i:i + n]):
+            return i + n
+    return None
+
+
+def _framed(s: str, end: int, stop: int) -> bool:
+    return end >= stop or not _CJK.match(s[end]) or s.startswith(FRAME, end)
+
+
+def _coinage(s: str, i: int, stop: int) -> tuple[int, str] | None:
+    """A coinage: a numeral (two to ten, or 双) with one to three characters
+    (四风, 双循环, 五水共治), or a doubled numeral with a noun (八八战略),
+    that no dictionary knows as an ordinary word, closing a phrase (see ``FRAME``)."""
+    value = _value(s[i])
+    if value is None or not 2 <= value <= 10:
+        return None
+    doubled = i + 1 < stop and s[i + 1] == s[i]
+    j = i + 2 if doubled else i + 1
+    if j >= stop or not _CJK.match(s[j]) or s[j] in _NUMERAL_SET or s[j] in NOT_COINED or s[j] in _STOP_CHARS:
+        return None
+    if _starts_with_unit(s[j:stop]) or s[j] in MEASURES or s[j] == "大":
+        return None
+    for n in ((2, 1) if doubled else (1, 2, 3)):
+        end = j + n
+        if end > stop or any(c in _NUMERAL_SET or c in _STOP_CHARS or c in NOT_COINED or not _CJK.match(c)
+                             for c in s[j:end]):
+            break
+        word = s[i:end]
+        if not _framed(s, end, stop) or _IDIOM_GLOSS.search(" ".join(d for _, d in lexicon.cedict().definitions(word))):
+            continue
+        if lexicon.cedict().definitions(word) and lexeme(word).verdict != "formula":
+            continue  # 两国, 两岸, 四海: ordinary words
+        return end, lexeme(word).english or _gloss_coinage(value, s[j:end], doubled=doubled)
+    return None
+
+
+def _gloss_coinage(value: int, rest: str, *, doubled: bool = False) -> str:
+    gloss = _gloss(rest)
+    number = f"{_literal(value)}-{_literal(value)}" if doubled else "double" if value == 2 else _literal(value)
+    return f"{number} {gloss}" if gloss else ""
+
+
 def find_formulas(text: str, *, folded: str | None = None,
                   covered: Sequence[tuple[int, int]] = ()) -> list[Mention]:
     """Numbered formulas in running text, leftmost first, not overlapping.
@@ -474,8 +525,19 @@ def find_formulas(text: str, *, folded: str | None = None,
         if span is not None:
             i = span
             continue
-        found = (None if _hopeless(s, i) or _inside_word(s, i)
-                 else _formula_at(s, i, _stop(s, i), quoted=False))
+        skip = numbering_end(s, i)
+        hopeless = _hopeless(s, i)  # cheap rejections first: jieba and CC-CEDICT load lazily
+        if skip is None and not hopeless:
+            skip = proper_name_end(s, i)
+        if skip is not None:
+            i = skip
+            continue
+        stop = _stop(s, i)
+        inside = not hopeless and _inside_word(s, i)
+        found = None if hopeless or inside else _formula_at(s, i, stop, quoted=False)
+        if found is None and not (hopeless or inside or (i and s[i - 1] in _NUMERAL_SET)):
+            coined = _coinage(s, i, stop)
+            found = (coined[0], coined[1], True) if coined else None
         if found is None:
             i += 1
             continue

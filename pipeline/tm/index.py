@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.workspace import links
 from pipeline.errors import TMError, ZhenError
 from pipeline.model import Progress, Warn, no_progress
 from pipeline.text.script import fold
@@ -43,6 +44,7 @@ TM_DIR = Path("tm")
 PROBE_GRAMS = 20  # a lookup counts the postings of this many rarest bigrams (more for long sentences)
 CANDIDATES = 50  # and scores this many best-counted units exactly
 CONCORDANCE_SCAN = 500  # units containing a searched text that are scored, shortest first
+BUSY_TIMEOUT_S = 60.0  # how long a run waits for another that holds the index
 
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -180,6 +182,25 @@ def tmx_units(path: Path, origin: str) -> list[Unit]:
     return [Unit(u.source, u.target, origin, u.article) for u in read_tmx_file(path)]
 
 
+def _faults(method):
+    """Any SQLite failure (a full disk, a read-only file system, an index another process holds
+    past the busy timeout) as one TMError naming the index, never a traceback."""
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as e:
+            raise TMError(f"the memory index failed: {e}; the catalogs and tm/ are the memory, so the "
+                          "index may be deleted and is rebuilt", path=self.path) from e
+    return guarded
+
+
+def _rollback(db: sqlite3.Connection) -> None:
+    # SQLite has already rolled back after some failures (a full disk): a second rollback must not hide the first error.
+    with contextlib.suppress(sqlite3.Error):
+        db.execute("ROLLBACK")
+
+
 class Memory:
     """The memory index of one project folder: catalogs under ``root``, TMX files in ``tm_dir``.
 
@@ -189,28 +210,60 @@ class Memory:
     the notes that cite them stay as they are.
     """
 
-    def __init__(self, path: Path = DB_PATH, *, root: Path, tm_dir: Path = TM_DIR, base: Path | None = None):
+    def __init__(self, path: Path = DB_PATH, *, root: Path, tm_dir: Path = TM_DIR, base: Path | None = None,
+                 follow_symlinks: bool = False):
         self.path = Path(path)
         self.root = Path(root)
         self.tm_dir = Path(tm_dir)
         self.base = Path(os.path.abspath(self.root.parent if base is None else base))
+        self.follow_symlinks = follow_symlinks
         self._db: sqlite3.Connection | None = None
         self.digest = "-"
 
     # ------------------------------------------------------------ files
 
-    def sources(self) -> list[tuple[Path, str]]:
-        """(path, kind) of every file the memory is derived from, in a stable order."""
+    def sources(self, *, warn: Warn = lambda m: None) -> list[tuple[Path, str]]:
+        """(path, kind) of every file the memory is derived from, in a stable order.
+
+        As everywhere in zhen (``links``), a catalog that links out of its article
+        folder or the translations root, or a TMX file that links out of tm/, is not
+        read unless links are followed: it is left out, with a warning.
+        """
         found: list[tuple[Path, str]] = []
         if self.root.is_dir():
             found += [(p, "catalog") for p in sorted(self.root.rglob(CATALOG)) if p.is_file()]
         if self.tm_dir.is_dir():
             found += [(p, "tmx") for p in sorted(self.tm_dir.iterdir())
                       if p.suffix.lower() == ".tmx" and p.is_file()]
-        return found
+        if self.follow_symlinks:
+            return found
+        kept = []
+        for path, kind in found:
+            within = (path.parent, self.root) if kind == "catalog" else (self.tm_dir,)
+            if all(links.inside(path, (folder,)) for folder in within):
+                kept.append((path, kind))
+            else:
+                warn(f"{path}: is a link to {os.path.realpath(path)}, outside "
+                     f"{'its article folder and ' + str(self.root) if kind == 'catalog' else str(self.tm_dir)}; "
+                     f"left out of the translation memory ({links.HINT})")
+        return kept
 
+    def _check_index_path(self) -> None:
+        """The index is written, so it must lead where zhen writes: inside the project."""
+        if self.follow_symlinks:
+            return
+        folder = self.path.parent
+        if os.path.islink(folder) and not links.inside(folder, (Path(os.path.abspath(folder)).parent,)):
+            raise TMError(f"is a link to {os.path.realpath(folder)}, outside the project; zhen "
+                          f"would write its memory index there; {links.HINT}", path=self.path.parent)
+        if os.path.islink(self.path) and not links.inside(self.path, (self.path.parent,)):
+            raise TMError(f"is a link to {os.path.realpath(self.path)}, outside {self.path.parent}; zhen would write "
+                          f"its memory index there; {links.HINT}", path=self.path)
+
+    @_faults
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
+            self._check_index_path()
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as e:
@@ -220,7 +273,7 @@ class Memory:
 
     def _open(self) -> sqlite3.Connection:
         for attempt in (1, 2):
-            db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             try:
                 row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
                 if row and row[0] == SCHEMA:
@@ -260,7 +313,7 @@ class Memory:
             db.execute("INSERT INTO meta VALUES ('schema', ?), ('digest', '-')", (SCHEMA,))
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            _rollback(db)
             raise
 
     def close(self) -> None:
@@ -270,6 +323,7 @@ class Memory:
 
     # ------------------------------------------------------------ sync
 
+    @_faults
     def sync(self, *, warn: Warn = lambda m: None, progress: Progress | None = None) -> str:
         """Bring the index up to date with its files; returns the digest of what it holds.
 
@@ -277,8 +331,8 @@ class Memory:
         A file that does not parse is left out, with a warning. ``progress``
         hears (units indexed, units to index) while new units are indexed.
         """
-        files = self.sources()
-        if not files and not self.path.exists():
+        files = self.sources(warn=warn)
+        if not files and not os.path.lexists(self.path):
             self.digest = "-"
             return self.digest
         db = self._connect()
@@ -290,7 +344,7 @@ class Memory:
             self.digest = self._sync(db, files, warn, progress or no_progress)
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            _rollback(db)
             raise
         return self.digest
 
@@ -348,6 +402,7 @@ class Memory:
             return None
         return self._name(Path(absolute))
 
+    @_faults
     def written(self, path: Path, catalog) -> None:
         """A run has just written this catalog: record it from the catalog in hand, so that the
         next run finds the index up to date without parsing it again."""
@@ -371,7 +426,7 @@ class Memory:
             self.digest = db.execute("SELECT value FROM meta WHERE key = 'digest'").fetchone()[0]
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            _rollback(db)
             raise
 
     def _replace(self, db: sqlite3.Connection, changed, progress: Progress) -> None:
@@ -451,6 +506,7 @@ class Memory:
         # Ties go to the lower id, so one index state always gives the same answer.
         return [uid for _, uid in heapq.nsmallest(CANDIDATES, best)]
 
+    @_faults
     def matches(self, text: str, *, min_score: int) -> list[Match]:
         """Units at or above ``min_score``, best first; an exact match hides the fuzzy ones."""
         if not self.path.exists() or not text.strip():
@@ -483,6 +539,7 @@ class Memory:
         found = self.matches(text, min_score=min_score)
         return found[0] if found else None
 
+    @_faults
     def search(self, text: str, *, min_score: int, limit: int = 20) -> list[Match]:
         """Concordance: units whose source contains ``text``, and units matching it at ``min_score`` or more."""
         if not self.path.exists() or not text.strip():
@@ -495,6 +552,7 @@ class Memory:
                              Match(u, 100 if exact else similarity(key, ukey), containment=not exact))
         return sorted(found.values(), key=_order(text))[:limit]
 
+    @_faults
     def stats(self) -> Stats:
         if not self.path.exists():
             return Stats(0, 0, 0, 0, 0)

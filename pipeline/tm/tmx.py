@@ -20,6 +20,7 @@ drafts would teach the next translator the engine's mistakes.
 
 from __future__ import annotations
 
+import codecs
 import re
 import xml.parsers.expat
 from collections.abc import Callable, Iterable
@@ -34,6 +35,7 @@ from pipeline import __version__
 from pipeline.catalog.entries import EntryInfo, read_entries
 from pipeline.catalog.merge import DATE_FORMAT
 from pipeline.errors import CatalogError, TMError
+from pipeline.text.xmlsafe import Refused, harden
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_UNITS = 500_000
@@ -57,10 +59,6 @@ class TmxReport:
     skipped: int  # translation units without a usable zh/en pair
 
 
-class _Refused(Exception):
-    pass
-
-
 class _Reader:
     def __init__(self, line: Callable[[], int]) -> None:
         self.line = line  # the parser's current line, for the units' positions
@@ -76,12 +74,12 @@ class _Reader:
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if len(self.stack) >= MAX_DEPTH:
-            raise _Refused(f"elements nested deeper than {MAX_DEPTH}")
+            raise Refused(f"elements nested deeper than {MAX_DEPTH}")
         if not self.stack:
             if name != "tmx":
-                raise _Refused(f"the root element is <{name}>, not <tmx>")
+                raise Refused(f"the root element is <{name}>, not <tmx>")
             if attrs.get("version", "") not in VERSIONS:
-                raise _Refused(f"TMX version {attrs.get('version', '(none)')!r}; zhen reads {', '.join(VERSIONS)}")
+                raise Refused(f"TMX version {attrs.get('version', '(none)')!r}; zhen reads {', '.join(VERSIONS)}")
             self.seen_root = True
         self.stack.append(name)
         if name == "tu":
@@ -100,7 +98,7 @@ class _Reader:
         if name in _CODES and self._seg is not None:
             self._codes -= 1
         elif name == "prop" and self._prop is not None and self._tu is not None:
-            self._tu["article"] = "".join(self._prop).strip()
+            self._tu["article"] = " ".join("".join(self._prop).split())  # it becomes a note: one line
             self._prop = None
         elif name == "seg" and self._seg is not None and self._tu is not None:
             self._tu["tuvs"].append((self._lang, "".join(self._seg).strip()))
@@ -125,44 +123,59 @@ class _Reader:
             return
         self.units.append(TmxUnit(" ".join(zh.split()), " ".join(en.split()), tu["article"], tu["line"]))
         if len(self.units) > MAX_UNITS:
-            raise _Refused(f"more than {MAX_UNITS:,} translation units")
+            raise Refused(f"more than {MAX_UNITS:,} translation units")
 
 
-def _refuse(message: str):
-    def handler(*args):
-        raise _Refused(message)
-    return handler
+# What expat decodes itself; any other encoding a TMX declares is decoded here first.
+_EXPAT_ENCODINGS = frozenset({"utf8", "utf16", "usascii", "ascii", "iso88591", "latin1"})
+_DECLARATION = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*(["'])([A-Za-z][A-Za-z0-9._-]*)\1""")
+
+
+def _transcoded(data: bytes, *, name: str) -> bytes:
+    """``data`` as expat can read it: a TMX may declare any encoding XML allows (GB18030,
+    Big5, Shift_JIS...), which expat cannot decode; Python can, and the text goes to
+    expat as UTF-8 with its declaration changed to say so. Line numbers are kept."""
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data
+    m = _DECLARATION.match(data)
+    if m is None:
+        return data
+    declared = m.group(2).decode("ascii")
+    if re.sub(r"[^a-z0-9]", "", declared.lower()) in _EXPAT_ENCODINGS:
+        return data
+    try:
+        text = data.decode(codecs.lookup(declared).name)
+    except LookupError as e:
+        raise TMError(f"declares the encoding {declared!r}, which zhen cannot decode; save it as UTF-8",
+                      path=name, line=1) from e
+    except UnicodeDecodeError as e:
+        raise TMError(f"not {declared} as its declaration says (byte {e.start})", path=name,
+                      line=data[:e.start].count(b"\n") + 1) from e
+    start, end = m.span(2)
+    return data[:start] + b"UTF-8" + text[len(data[:end].decode("ascii")):].encode("utf-8")
 
 
 def read_tmx(data: bytes, *, name: str) -> TmxReport:
     """The usable units of a TMX document; ``TMError`` naming the file (and line) when it is not one."""
     if len(data) > MAX_BYTES:
         raise TMError(f"larger than {MAX_BYTES // 2**20} MiB; split it", path=name)
+    data = _transcoded(data, name=name)
     parser = xml.parsers.expat.ParserCreate()
     reader = _Reader(lambda: parser.CurrentLineNumber)
-    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
-
-    def doctype(doctype_name, system_id, public_id, has_internal_subset):
-        if has_internal_subset:
-            raise _Refused("the DOCTYPE declares an internal subset (entities are not expanded here)")
-
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = _refuse("entity declarations are refused")
-    parser.UnparsedEntityDeclHandler = _refuse("entity declarations are refused")
-    parser.ExternalEntityRefHandler = _refuse("external entities are refused")
-    # An undeclared entity in a file that names an external DTD is skipped by expat, not an error: refuse it.
-    parser.SkippedEntityHandler = _refuse("entity references other than the XML built-ins are refused")
+    harden(parser)
     parser.StartElementHandler = reader.start
     parser.EndElementHandler = reader.end
     parser.CharacterDataHandler = reader.text
     parser.buffer_text = True
     try:
         parser.Parse(data, True)
-    except _Refused as e:
+    except Refused as e:
         raise TMError(f"not accepted as TMX: {e}", path=name, line=parser.CurrentLineNumber) from e
     except xml.parsers.expat.ExpatError as e:
         raise TMError(f"not well-formed XML: {xml.parsers.expat.ErrorString(e.code)}", path=name,
                       line=e.lineno) from e
+    except (ValueError, LookupError) as e:  # an encoding expat was handed and cannot use
+        raise TMError(f"cannot be read: {e}", path=name) from e
     if not reader.seen_root:
         raise TMError("not a TMX file (no <tmx> element)", path=name)
     if not reader.units:
@@ -172,30 +185,20 @@ def read_tmx(data: bytes, *, name: str) -> TmxReport:
 
 
 def read_tmx_file(path: Path) -> tuple[TmxUnit, ...]:
+    from pipeline.workspace.files import read_regular
+
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise TMError(f"larger than {MAX_BYTES // 2**20} MiB; split it", path=path)
-        data = path.read_bytes()
-    except OSError as e:
-        raise TMError(f"cannot read: {e.strerror or e}", path=path) from e
-    return read_tmx(data, name=str(path)).units
+    return read_tmx(read_regular(path, max_bytes=MAX_BYTES, error=TMError, what="a TMX file"), name=str(path)).units
 
 
 def import_tmx(path: Path, tm_dir: Path) -> tuple[Path, TmxReport]:
     """Check a TMX file and copy it into ``tm_dir``; an identical copy already there is fine."""
-    from pipeline.workspace.files import write_atomic
+    from pipeline.workspace.files import read_regular, write_atomic
 
     path = Path(path)
     if path.suffix.lower() != ".tmx":
         raise TMError("a TMX file's name ends in .tmx", path=path)
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise TMError(f"larger than {MAX_BYTES // 2**20} MiB; split it", path=path)
-        data = path.read_bytes()
-    except OSError as e:
-        raise TMError(f"cannot read: {e.strerror or e}", path=path) from e
+    data = read_regular(path, max_bytes=MAX_BYTES, error=TMError, what="a TMX file")
     report = read_tmx(data, name=str(path))
     target = Path(tm_dir) / path.name
     if target.exists() and target.resolve() != path.resolve():

@@ -18,7 +18,7 @@ from typing import TypeVar
 from pipeline.workspace import links
 from pipeline.workspace import naming
 from pipeline.errors import SourceError
-from pipeline.workspace.files import member
+from pipeline.workspace.files import member, not_a_file
 from pipeline.workspace.layout import CATALOG, HTML, SOURCE_GLOB, TEXT
 
 
@@ -83,7 +83,10 @@ def resolve(path: Path, *, output: Path | None = None) -> SourcedArticle:
         folder = output or path
         return SourcedArticle(slug=slugify(path.resolve().name), source=source, folder=Path(folder))
     if not path.exists():
-        raise SourceError("no such file or directory", path=path)
+        raise SourceError("a link to nothing" if path.is_symlink() else "no such file or directory", path=path)
+    what = not_a_file(path)
+    if what is not None:  # refused before an article folder is made for it
+        raise SourceError(f"is {what}, not a text file", path=path)
     slug = naming.article_folder(path.name)  # readable, and distinct for distinct files in one folder
     if output is not None:
         return SourcedArticle(slug=slug, source=path, folder=Path(output))

@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.errors import LockError, WriteError
+from pipeline.errors import LockError, WriteError, ZhenError
 from pipeline.workspace.layout import BACKUP, LOCK
 
 
@@ -38,6 +38,42 @@ def not_a_file(path: Path) -> str | None:
     if stat.S_ISREG(mode):
         return None
     return next((what for test, what in _KINDS if test(mode)), "not a regular file")
+
+
+def read_regular(path: Path, *, max_bytes: int, error: type[ZhenError], what: str = "a file") -> bytes:
+    """The bytes of the regular file ``path``, at most ``max_bytes`` of them, or ``error`` in one line.
+
+    Every command that reads a file named from outside reads it through here: a named
+    pipe would wait for a writer forever, ``/dev/zero`` (through a link) would fill the
+    memory, a folder or a link to nothing would end in a traceback. The file is opened
+    without blocking and judged by what was opened, so nothing swapped in after a check
+    gets read.
+    """
+    path = Path(path)
+    if not os.path.exists(path):
+        raise error("a link to nothing" if os.path.islink(path) else "no such file", path=path)
+    kind = not_a_file(path)
+    if kind is not None:
+        raise error(f"is {kind}, not {what}", path=path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as e:
+        raise error(f"cannot read: {e.strerror or e}", path=path) from e
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise error(f"is {not_a_file(path) or 'not a regular file'}, not {what}", path=path)
+        if st.st_size > max_bytes:
+            raise error(f"{st.st_size:,} bytes is over the {max_bytes:,}-byte limit; split it", path=path)
+        with os.fdopen(os.dup(fd), "rb") as f:
+            data = f.read(max_bytes + 1)
+    except OSError as e:
+        raise error(f"cannot read: {e.strerror or e}", path=path) from e
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:  # it grew while being read
+        raise error(f"over the {max_bytes:,}-byte limit; split it", path=path)
+    return data
 
 
 def write_atomic(path: Path, data: str | bytes, *, encoding: str = "utf-8") -> None:

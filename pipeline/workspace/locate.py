@@ -82,7 +82,9 @@ def _articles_at(path: Path) -> list[Article]:
             return [here] if here is not None else []
         return [resolve(path)]  # a source file: its article's folder
     if not path.is_dir():
-        raise SourceError("no such file or directory", path=path)
+        what = not_a_file(path)
+        raise SourceError(f"is {what}, not an article, catalog or folder" if what else
+                          "a link to nothing" if path.is_symlink() else "no such file or directory", path=path)
     here = article_at(path)
     if here is not None:
         return [here]

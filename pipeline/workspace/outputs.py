@@ -68,3 +68,31 @@ def check_export(outputs: Sequence[tuple[Path, str]], articles: Sequence[Article
             raise SourceError(f"{seen[key]} and {what} would both be written here; export them separately",
                               path=path)
         seen[key] = what
+
+
+def memory_reads(memory, *, catalogs: bool = True) -> list[tuple[Path, str]]:
+    """Every file the translation memory reads or keeps: its catalogs (unless the command is the
+    one that writes them), its TMX files and its index."""
+    reads = [(path, "a catalog the translation memory reads" if kind == "catalog" else
+              "a TMX file of the translation memory") for path, kind in memory.sources()
+             if catalogs or kind != "catalog"]
+    return reads + [(Path(f"{memory.path}{suffix}"), "the translation memory's index")
+                    for suffix in ("", "-journal", "-wal", "-shm")]
+
+
+def with_backup(outputs: Iterable[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """The outputs and the ``NAME~`` backups kept of them (see ``keep_backup``), for ``refuse_overwrites``."""
+    out = []
+    for path, what in outputs:
+        out += [(path, what), (Path(path).with_name(Path(path).name + "~"), f"the backup of {what}")]
+    return out
+
+
+def keep_backup(path: Path) -> Path | None:
+    """Before a command replaces a regular file on purpose (``-o``, ``--drafts``), keep it as ``NAME~``."""
+    from pipeline.workspace.files import backup
+
+    path = Path(path)
+    if not path.is_file():  # nothing there, or a device such as /dev/stdout
+        return None
+    return backup(path)

@@ -7,11 +7,12 @@ Commands can then be run from any folder inside the project, on any path in it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ZhenError
+from pipeline.workspace import trust
 from pipeline.workspace.files import member
 
 CONFIG = "zhen.toml"
@@ -36,7 +37,7 @@ def is_project(folder: Path) -> bool:
     return (folder / CONFIG).is_file() or ((folder / GLOSSARY).exists() and (folder / TRANSLATIONS).is_dir())
 
 
-def project_of(path: Path) -> Project | None:
+def project_of(path: Path, *, uid: int | None = None, environ: Mapping[str, str] | None = None) -> Project | None:
     """The project holding ``path`` (a file or folder, existing or not), or None.
 
     The nearest folder that is a project, unless it lies inside an outer
@@ -44,13 +45,19 @@ def project_of(path: Path) -> Project | None:
     project among the articles) is one of that project's articles, so the
     glossary, settings, memory and articles of a run are the outer project's
     whichever path or working folder names it.
+
+    A project that another user owns, unless marked safe, is refused
+    (``trust.UntrustedProject``): its settings would choose where articles go.
     """
     here = Path(os.path.abspath(path))
     found: Path | None = None
     for folder in (here, *here.parents):
         if folder.is_dir() and is_project(folder) and (found is None or _within(found, folder / TRANSLATIONS)):
             found = folder
-    return Project(found) if found is not None else None
+    if found is None:
+        return None
+    trust.check_project(found, found / CONFIG, uid=uid, environ=environ)
+    return Project(found)
 
 
 def _within(path: Path, folder: Path) -> bool:

@@ -162,7 +162,10 @@ def install(archive: Path, *, from_code: str = "zh", to_code: str = "en", direct
     archive = Path(archive)
     directory = directory or packages_dir()
     if not archive.is_file():
-        raise ModelError("no such file", path=archive)
+        from pipeline.workspace.files import not_a_file
+
+        what = not_a_file(archive)
+        raise ModelError(f"is {what}, not an Argos package" if what else "no such file", path=archive)
     if not zipfile.is_zipfile(archive):
         raise ModelError("not an Argos package (not a zip archive)", path=archive)
     try:

@@ -1,0 +1,79 @@
+"""The shipped national glossary (glossary/national.tsv): size, script, citations, lint."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from pipeline.glossary.conventions import check_conventions
+from pipeline.glossary.table import lint_terms, parse_rows, read_text
+from pipeline.text.script import fold
+from tests.conftest import GLOSSARY_DIR
+
+NATIONAL = GLOSSARY_DIR / "national.tsv"
+# Every row is cited; the shipped file is meant to cover at least this many national terms
+# (see docs/glossary-sources.md).
+MIN_ROWS = 200
+# Official and state-media hosts a row may cite (a host matches itself or any subdomain).
+OUTLETS = (
+    "gov.cn", "china.org.cn", "china.com.cn", "chinadaily.com.cn", "people.cn", "xinhuanet.com", "news.cn",
+    "cgtn.com", "qstheory.cn", "theorychina.org.cn", "humanrights.cn", "beijingreview.com.cn", "fmprc.gov.cn",
+    "ecns.cn", "chinagate.cn", "globaltimes.cn", "newschinamag.com", "chinamil.com.cn", "taiwan.cn", "gmw.cn", "chinatoday.com.cn", "cctv.com", "cri.cn",
+)
+URL = re.compile(r"https://[^\s;,]+")
+DATE = re.compile(r"\b(?:19|20)\d\d-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?\b")
+
+
+@pytest.fixture(scope="module")
+def terms():
+    found, problems = parse_rows(read_text(NATIONAL), name=str(NATIONAL))
+    assert problems == []
+    return found
+
+
+def test_file_declares_its_scope_first():
+    assert read_text(NATIONAL).splitlines()[0] == "# scope: national"
+
+
+def test_holds_enough_rows(terms):
+    assert len(terms) >= MIN_ROWS
+
+
+def test_every_source_has_an_https_url_from_a_known_outlet_and_a_date(terms):
+    for t in terms:
+        urls = URL.findall(t.source)
+        assert urls, f"{t.term}: no https URL in {t.source!r}"
+        for url in urls:
+            parts = urlsplit(url)
+            assert parts.netloc and "." in parts.netloc and parts.path not in ("", "/"), (t.term, url)
+            host = parts.netloc.lower()
+            assert any(host == o or host.endswith("." + o) for o in OUTLETS), (t.term, host)
+        assert DATE.search(t.source), f"{t.term}: no date in {t.source!r}"
+
+
+def test_terms_are_traditional_with_the_simplified_form_as_a_variant(terms):
+    for t in terms:
+        if fold(t.term) != t.term:  # the term changes under t2s: its Simplified form must be listed
+            assert fold(t.term) in t.variants, t.term
+
+
+def test_no_row_claims_editorial_english(terms):
+    assert not [t.term for t in terms if "editorial" in t.source.lower()]
+
+
+def test_lints_clean_together_with_every_shipped_file():
+    shipped = []
+    for path in sorted(GLOSSARY_DIR.glob("*.tsv")):
+        found, problems = parse_rows(read_text(path), name=str(path))
+        assert problems == []
+        shipped += found
+    assert [str(p) for p in lint_terms(shipped) + check_conventions(shipped)] == []
+
+
+def test_tianjin_accepts_the_attested_forms_the_audit_found():
+    found, _ = parse_rows(read_text(GLOSSARY_DIR / "tianjin.tsv"), name="tianjin.tsv")
+    rows = {t.term: t for t in found}
+    assert "non-public enterprises" in rows["非公有制企業"].accept
+    assert "10 Major Projects" in rows["十大戰役"].accept
+    assert "good and fast" in rows["又好又快"].accept
+    assert not [t.term for t in found if "good and fast" in (a.lower() for a in t.avoid)]
