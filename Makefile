@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: translate test bench lint clean mutation golden
+.PHONY: translate test bench lint docs clean mutation golden
 
 # The venv is rebuilt when it is missing, broken (its Python moved or was
 # upgraded) or older than pyproject.toml.
@@ -50,6 +50,10 @@ mutation: $(VENV)/.mutation
 lint: $(VENV)/.test
 	$(PY) -m mypy
 	$(VENV)/bin/zhen glossary lint
+
+# docs/commands.md from every command's --help; tests/test_docs.py fails when it is stale.
+docs: $(VENV)/.test
+	$(PY) -m devkit.commands
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache mutants

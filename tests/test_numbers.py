@@ -552,3 +552,12 @@ def test_every_notation_survives_draft_english_and_qa_read_back(case):
 def test_a_glossary_term_written_in_numerals_is_no_term_inside_a_longer_number(text, held):
     assert any(h.term.term == "七一" for h in glossary().match(text)) == held
     assert any(d.surface == "七一" for d in zh_dates(text)) == held
+
+
+@pytest.mark.parametrize("text", ["「十三五」規劃", "“十二五”时期", "十四五時期", "十三五"])
+def test_a_five_year_plan_name_is_not_a_figure(text):
+    """十三五 names the 13th Five-Year Plan; read as a numeral it became "15" in drafts, and QA then agreed."""
+    assert chinese_numeral("十三五") is None
+    assert zh_figures(text) == []
+    english = draft(text)
+    assert "15" not in english and "fifteen" not in english.lower()

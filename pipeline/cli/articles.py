@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 from pathlib import Path
@@ -78,21 +77,17 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     Example:
       zhen translate translations/tianjin-chuangxian-zhengyou --json
     """
-    from pipeline.workspace import incremental
-    from pipeline.workspace.batch import Failure, total, translate_all
-    from pipeline.workspace.pool import default_jobs
-    from pipeline.config import argos_options, llm_options, tm_min_score
     from pipeline.glossary.table import glossary_files
+    from pipeline.session import open_run, read_settings
+    from pipeline.workspace.batch import Failure, total
     from pipeline.workspace.locate import refuse_non_article, to_translate
 
     for source in sources:  # before settings or a project are looked for: the mistake is the path
         refuse_non_article(source)
     config, config_file = _settings(obj, config_path, sources)
-    options = argos_options(config, path=config_file, device=device,
-                            compute_type=compute_type, beam_size=beam_size, intra_threads=intra_threads)
+    settings = read_settings(config, path=config_file, device=device, compute_type=compute_type,
+                             beam_size=beam_size, intra_threads=intra_threads)
     from pipeline.workspace.outputs import article_outputs, check_articles, refuse_overwrites
-
-    llm = llm_options(config, path=config_file)
     from pipeline.glossary import scope
 
     forced = scope.option_scope(place) if place is not None else None
@@ -104,7 +99,6 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     def declared(article):
         return forced or scope.declared_for(article.folder, places, base=base)
 
-    min_score = tm_min_score(config, path=config_file)
     glossary_path = _glossary(glossary_path, sources)
     files = glossary_files(glossary_path, follow_symlinks=follow_symlinks)
     _warn_loose_texts(obj, sources)
@@ -114,42 +108,17 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
                       _reads(sources, config=config_file, glossary=glossary_path, follow_symlinks=follow_symlinks,
                              catalogs=False))  # nor what the memory, the glossary or the settings are
     _warn_unread_settings(obj, sources, articles)
-    memory = _memory(obj, sources, quiet=as_json, follow_symlinks=follow_symlinks)
-    # LLMOptions holds the key's variable name, never the key: nothing secret reaches the state file.
-    settings = incremental.settings_key(engine=engine, options=(options, llm), purge_obsolete=purge_obsolete,
-                                        memory=f"{memory.digest}|min:{min_score}|place:{forced}|places:{places}")
-    @functools.cache
-    def engines():
-        # Loaded for the first article that needs a run, and only then.
-        from pipeline.engines.registry import EngineProvider
-        from pipeline.glossary.table import load_glossary
-
-        glossary = load_glossary(glossary_path, follow_symlinks=follow_symlinks)
-        return EngineProvider(engine, glossary, settings={"argos": {"options": options}, "llm": {"options": llm}},
-                              warn=obj.warn, say=obj.say)
-
-    @functools.cache
-    def recall():
-        from pipeline.tm.draft import MemoryDrafter
-
-        return MemoryDrafter(memory, engines().glossary, min_score)
-
     from pipeline.run import Recipe, now_utc
+    from pipeline.workspace.pool import default_jobs
 
+    memory = _memory(obj, sources, quiet=as_json, follow_symlinks=follow_symlinks)
     now = now_utc()  # one revision date for the run, whichever process writes an article
-
-    def run(article, key, progress):
-        from pipeline.run import translate_article
-
-        provider = engines()
-        return translate_article(article, glossary=provider.glossary, engines=provider, now=now,
-                                 purge_obsolete=purge_obsolete, progress=progress, state_key=key, memory=recall(),
-                                 place=declared(article))
-
-    recipe = Recipe(engine=engine, glossary=glossary_path, engine_settings={"argos": {"options": options},
-                    "llm": {"options": llm}}, memory=memory, min_score=min_score, follow_symlinks=follow_symlinks,
-                    purge_obsolete=purge_obsolete, now=now, forced_place=forced, places=tuple(places), base=base)
-
+    run = open_run(settings, glossary=glossary_path, engine=engine, memory=memory,
+                   purge_obsolete=purge_obsolete, follow_symlinks=follow_symlinks, warn=obj.warn, say=obj.say,
+                   place=declared, scope_key=f"|place:{forced}|places:{places}", now=now)
+    recipe = Recipe(engine=engine, glossary=glossary_path, engine_settings=settings.for_engines(), memory=memory,
+                    min_score=settings.min_score, follow_symlinks=follow_symlinks, purge_obsolete=purge_obsolete,
+                    now=now, forced_place=forced, places=tuple(places), base=base)
     # One bar over the run's articles on a terminal; in CI, and with --json, the lines alone.
     bar = obj.progress(enabled=not as_json and not os.environ.get("CI"))
     overall = bar.add_task("articles", total=len(articles)) if bar else None
@@ -162,8 +131,8 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
 
     results = []
     with bar or _null():
-        for result in translate_all(articles, run=run, glossary_files=files, settings=settings, force=force,
-                                    progress_for=progress_for, jobs=jobs or default_jobs(), recipe=recipe):
+        for result in run.translate_all(articles, glossary_files=files, force=force, progress_for=progress_for,
+                                        jobs=jobs or default_jobs(), recipe=recipe):
             results.append(result)
             if bar and overall is not None:
                 bar.update(overall, advance=1, description="articles")

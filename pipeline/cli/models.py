@@ -115,10 +115,9 @@ def eval_cmd(obj: Context, engine, test_set, pud_folder, catalogs, limit, seed, 
       zhen eval --from-catalogs translations/
     """
     from pipeline import evaluate as ev
-    from pipeline.config import argos_options, llm_options
-    from pipeline.workspace.files import write_atomic
     from pipeline.glossary.table import load_glossary
-    from pipeline.engines.registry import EngineProvider
+    from pipeline.session import open_run, read_settings
+    from pipeline.workspace.files import write_atomic
     from pipeline.workspace.outputs import keep_backup, refuse_overwrites, with_backup
 
     if pud_folder is not None and (catalogs or test_set != "pud"):
@@ -143,9 +142,9 @@ def eval_cmd(obj: Context, engine, test_set, pud_folder, catalogs, limit, seed, 
             read += [(folder / ev.PUD_ZH, "the PUD test set"), (folder / ev.PUD_EN, "the PUD test set")]
         refuse_overwrites(with_backup([(drafts_path, "the drafts")]),
                           read + _reads(paths, config=config_file, glossary=glossary_path))
-    settings: dict[str, dict] = {"argos": {"options": argos_options(config, path=config_file)},
-                "llm": {"options": llm_options(config, path=config_file)}}
-    drafter = EngineProvider(engine, glossary, settings=settings, warn=obj.warn, say=obj.say).get(drafting=True)
+    run = open_run(read_settings(config, path=config_file), glossary=glossary, engine=engine, warn=obj.warn,
+                   say=obj.say)
+    drafter = run.engines.get(drafting=True)
     bar = obj.progress(enabled=not as_json)
     with bar or _null():
         from pipeline.glossary.scope import option_scope

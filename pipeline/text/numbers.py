@@ -109,12 +109,19 @@ def _grouped(text: str, units: str, size: int, below: Callable[[str], int]) -> i
     return total
 
 
+# Two digits in a row inside a numeral with units; only a zero may stand before a digit (一百零五).
+_DIGIT_RUN = re.compile("[一二两兩三四五六七八九][零〇○一二两兩三四五六七八九]")
+
+
 def chinese_numeral(text: str) -> int | None:
     """Value of a Chinese numeral such as 三千億, 一萬二千 or 二〇一一; None when it is not one."""
     if not text or any(ch not in _CN_NUM_CHARS for ch in text):
         return None
     if all(ch in _DIGITS for ch in text):
         return _digit_string(text)  # 二〇一一, 三
+    if _DIGIT_RUN.search(text):
+        return None  # 十三五 (the 13th Five-Year Plan) is a name, not 15: a numeral with units never runs two digits
+
 
     def below_wan(part: str) -> int:
         return _section(part) if part else 0
