@@ -66,7 +66,7 @@ def measure_jobs(n: int) -> dict:
 def measure_pipeline(n: int) -> dict:
     """CPU milliseconds per article in one process, once the engine and dictionaries are loaded:
     a first run (the dictionary engine drafting) and a forced re-run (no drafting: the pipeline alone)."""
-    from pipeline.run import Recipe
+    from pipeline.session import Recipe
     from pipeline.workspace.articles import resolve
 
     with tempfile.TemporaryDirectory() as tmp:

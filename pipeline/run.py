@@ -6,8 +6,7 @@ source → segment → script → glossary → engine → catalog → qa → ren
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +18,7 @@ from pipeline.workspace import incremental
 from pipeline.workspace import naming
 from pipeline.workspace import ownership
 from pipeline.catalog import po
-from pipeline.config import TM_MIN_SCORE
+from pipeline.session import now_utc
 from pipeline.text import script
 from pipeline.workspace.articles import Article, SourcedArticle
 from pipeline.engines.registry import EngineProvider
@@ -34,11 +33,6 @@ from pipeline.text.source import read_article
 
 if TYPE_CHECKING:
     from pipeline.tm.draft import MemoryDrafter
-    from pipeline.tm.index import Memory
-
-
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc).replace(second=0, microsecond=0)
 
 
 def analyse(article: Article, glossary: Glossary) -> tuple[list[Segment], dict[int, list[TermHit]], str]:
@@ -208,43 +202,3 @@ def english_text(article: Article, glossary: Glossary, *, reviewed_only: bool = 
     segments, hits, _ = analyse(article, glossary)
     rows = render.rows(segments, catalog_entries.read_entries(require_catalog(article)), hits)
     return render.english_text(rows, reviewed_only=reviewed_only)
-
-
-@dataclass(frozen=True)
-class Recipe:
-    """What a worker process translates articles with, built in it once (``zhen translate --jobs``).
-
-    Picklable: paths and option values, no open files or models. The memory is read
-    only there; it was brought up to date before the run.
-    """
-
-    engine: str
-    glossary: Path
-    engine_settings: Mapping[str, Mapping]
-    memory: Memory | None = None
-    min_score: int = TM_MIN_SCORE
-    follow_symlinks: bool = False
-    purge_obsolete: bool = False
-    now: datetime | None = None
-    forced_place: Scope | None = None  # --place
-    places: tuple[tuple[str, str], ...] = ()  # zhen.toml's [places], read from ``base``
-    base: Path | None = None
-
-    def __call__(self) -> Callable[[SourcedArticle, str, Progress], ArticleResult]:
-        from pipeline.engines.registry import EngineProvider
-        from pipeline.glossary.table import load_glossary
-        from pipeline.tm.draft import MemoryDrafter
-
-        glossary = load_glossary(self.glossary, follow_symlinks=self.follow_symlinks)
-        engines = EngineProvider(self.engine, glossary, settings={name: dict(kw) for name, kw in self.engine_settings.items()})
-        recall = (MemoryDrafter(self.memory, glossary, self.min_score, record=False)
-                  if self.memory is not None else None)
-
-        def run(article: SourcedArticle, key: str, progress: Progress) -> ArticleResult:
-            from pipeline.glossary import scope
-
-            place = self.forced_place or scope.declared_for(article.folder, self.places, base=self.base)
-            return translate_article(article, glossary=glossary, engines=engines, now=self.now,
-                                     purge_obsolete=self.purge_obsolete, progress=progress, state_key=key,
-                                     memory=recall, place=place)
-        return run

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.config import argos_options, llm_options, tm_min_score
+from pipeline.config import TM_MIN_SCORE, argos_options, llm_options, tm_min_score
 from pipeline.engines.options import ArgosOptions, LLMOptions
 from pipeline.model import ArticleResult, Progress, no_progress
 
@@ -30,6 +30,11 @@ if TYPE_CHECKING:
 
 def _ignore(message: str) -> None:
     pass
+
+
+def now_utc() -> datetime:
+    """A run's revision date: now, to the minute."""
+    return datetime.now(timezone.utc).replace(second=0, microsecond=0)
 
 
 @dataclass(frozen=True)
@@ -149,3 +154,44 @@ def open_run(settings: Settings, *, glossary: Glossary | Path, engine: str = "au
     return Run(settings=settings, engine=engine, glossary_source=glossary, follow_symlinks=follow_symlinks,
                memory=memory, purge_obsolete=purge_obsolete, warn=warn, say=say, now=now,
                place=place, scope_key=scope_key)
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """What a worker process translates articles with, built in it once (``zhen translate --jobs``).
+
+    Picklable: paths and option values, no open files or models. The memory is read
+    only there; it was brought up to date before the run.
+    """
+
+    engine: str
+    glossary: Path
+    engine_settings: Mapping[str, Mapping]
+    memory: Memory | None = None
+    min_score: int = TM_MIN_SCORE
+    follow_symlinks: bool = False
+    purge_obsolete: bool = False
+    now: datetime | None = None
+    forced_place: Scope | None = None  # --place
+    places: tuple[tuple[str, str], ...] = ()  # zhen.toml's [places], read from ``base``
+    base: Path | None = None
+
+    def __call__(self) -> Callable[[SourcedArticle, str, Progress], ArticleResult]:
+        from pipeline.engines.registry import EngineProvider
+        from pipeline.run import translate_article
+        from pipeline.glossary.table import load_glossary
+        from pipeline.tm.draft import MemoryDrafter
+
+        glossary = load_glossary(self.glossary, follow_symlinks=self.follow_symlinks)
+        engines = EngineProvider(self.engine, glossary, settings={name: dict(kw) for name, kw in self.engine_settings.items()})
+        recall = (MemoryDrafter(self.memory, glossary, self.min_score, record=False)
+                  if self.memory is not None else None)
+
+        def run(article: SourcedArticle, key: str, progress: Progress) -> ArticleResult:
+            from pipeline.glossary import scope
+
+            place = self.forced_place or scope.declared_for(article.folder, self.places, base=self.base)
+            return translate_article(article, glossary=glossary, engines=engines, now=self.now,
+                                     purge_obsolete=self.purge_obsolete, progress=progress, state_key=key,
+                                     memory=recall, place=place)
+        return run

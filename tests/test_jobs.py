@@ -14,7 +14,7 @@ import polib
 
 from pipeline.errors import SourceError, ZhenError
 from pipeline.glossary.table import glossary_files
-from pipeline.run import Recipe
+from pipeline.session import Recipe
 from pipeline.workspace.articles import resolve
 from pipeline.workspace.batch import Failure, translate_all
 from pipeline.workspace.files import article_lock

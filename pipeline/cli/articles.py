@@ -108,7 +108,7 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
                       _reads(sources, config=config_file, glossary=glossary_path, follow_symlinks=follow_symlinks,
                              catalogs=False))  # nor what the memory, the glossary or the settings are
     _warn_unread_settings(obj, sources, articles)
-    from pipeline.run import Recipe, now_utc
+    from pipeline.session import Recipe, now_utc
     from pipeline.workspace.pool import default_jobs
 
     memory = _memory(obj, sources, quiet=as_json, follow_symlinks=follow_symlinks)
