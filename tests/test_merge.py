@@ -283,7 +283,9 @@ def test_a_draft_keeps_the_previous_source_it_was_made_from_on_later_runs(tmp_pa
     edited[0].msgstr = "415 were built this year."
     kept, stats = merge(segs("今年建了415個。", "乙。"), old=reread(tmp_path, edited, "3.po"))
     assert kept[0].previous_msgid == "今年建了387個。" and stats.edited == 1
-    assert kept[0].comment.startswith("role: body\ndraft: tm")  # its own notes stay above the draft's
+    # The draft's origin stays, and the reviewer's edit is said after it (body text has no role line).
+    assert kept[0].comment.splitlines()[:2] == ["draft: tm", "edited: a reviewer changed this draft; it is kept and no "
+                                                "longer refreshed"]
     left, _ = merge(segs("乙。"), old=reread(tmp_path, kept, "4.po"))
     gone = [e for e in reread(tmp_path, left, "5.po") if e.obsolete]
     assert [(e.msgid, e.previous_msgid) for e in gone] == [("今年建了415個。", "今年建了387個。")]

@@ -73,8 +73,13 @@ def _body(catalog: polib.POFile) -> list[tuple]:
     write the same entries, without paying for writing them."""
     entries = [e for e in catalog if not e.obsolete] + [e for e in catalog if e.obsolete]
     return [(e.obsolete, e.msgctxt, e.msgid, e.msgstr, e.msgid_plural, sorted(e.msgstr_plural.items()),
-             tuple(e.flags), e.comment.rstrip(), e.tcomment.rstrip(), _references(e), e.previous_msgctxt,
+             tuple(e.flags), _as_read(e.comment), _as_read(e.tcomment), _references(e), e.previous_msgctxt,
              e.previous_msgid, e.previous_msgid_plural) for e in entries]
+
+
+def _as_read(comment: str) -> str:
+    # The reader drops each note line's trailing space, wherever the line stands in the notes.
+    return "\n".join(line.rstrip() for line in comment.rstrip().splitlines())
 
 
 def _references(entry: polib.POEntry) -> str:
