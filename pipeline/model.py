@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime, timezone
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -247,3 +248,7 @@ class ArticleResult:
                       "faults": tuple(tuple(f) for f in data.get("faults", ())),
                       "usage": Usage(**usage) if usage else None})
 
+
+def now_utc() -> datetime:
+    """A run's revision date: now, to the minute (one per run, whichever process writes an article)."""
+    return datetime.now(timezone.utc).replace(second=0, microsecond=0)

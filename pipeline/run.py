@@ -18,7 +18,6 @@ from pipeline.workspace import incremental
 from pipeline.workspace import naming
 from pipeline.workspace import ownership
 from pipeline.catalog import po
-from pipeline.session import now_utc
 from pipeline.text import script
 from pipeline.workspace.articles import Article, SourcedArticle
 from pipeline.engines.registry import EngineProvider
@@ -26,7 +25,7 @@ from pipeline.workspace.files import article_lock, backup, write_if_changed
 from pipeline.glossary import scope
 from pipeline.glossary.scope import Scope
 from pipeline.glossary.table import Glossary
-from pipeline.model import ArticleResult, Progress, Segment, TermHit, Usage, no_progress
+from pipeline.model import ArticleResult, Progress, Segment, TermHit, Usage, no_progress, now_utc
 from pipeline.qa.article import SegmentQA
 from pipeline.text.segment import segment
 from pipeline.text.source import read_article

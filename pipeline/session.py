@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,11 +30,6 @@ if TYPE_CHECKING:
 
 def _ignore(message: str) -> None:
     pass
-
-
-def now_utc() -> datetime:
-    """A run's revision date: now, to the minute."""
-    return datetime.now(timezone.utc).replace(second=0, microsecond=0)
 
 
 @dataclass(frozen=True)

@@ -50,8 +50,8 @@ from pipeline.cli.common import (
                               "glossary terms apply [zhen.toml's [places], else detected from the text].")
 @click.option("--summary", is_flag=True,
               help="Only the total line over all articles (with --json, only the totals object).")
-@click.option("--jobs", "-j", type=click.IntRange(1),
-              help="Worker processes for the articles that need a run [the number of CPUs; see docs/scale.md].")
+@click.option("--jobs", "-j", type=click.IntRange(0), default=1, show_default=True,
+              help="Worker processes for the articles that need a run; 0: one per CPU (see docs/scale.md).")
 @glossary_option
 @follow_option
 @click.pass_obj
@@ -108,7 +108,8 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
                       _reads(sources, config=config_file, glossary=glossary_path, follow_symlinks=follow_symlinks,
                              catalogs=False))  # nor what the memory, the glossary or the settings are
     _warn_unread_settings(obj, sources, articles)
-    from pipeline.session import Recipe, now_utc
+    from pipeline.model import now_utc
+    from pipeline.session import Recipe
     from pipeline.workspace.pool import default_jobs
 
     memory = _memory(obj, sources, quiet=as_json, follow_symlinks=follow_symlinks)
