@@ -308,6 +308,37 @@ def bench_llm(console: Console) -> None:
                     f"{eight / one:.3f}", "≤ 1/6 (0.167)", eight / one <= 1 / 6))
 
 
+def bench_llm_real(console: Console) -> None:
+    """A real llama.cpp server and a small instruct model from PyPI, when devkit/install_llama_server.sh ran."""
+    from bench import llm
+
+    if not llm.real_server_available():
+        console.print("LLM engine against a real llama.cpp server: skipped (no server or model; run "
+                      "devkit/install_llama_server.sh)")
+        return
+    r = llm.measure_real()
+    s, u = r["sample"], r["sample"]["usage"]
+    console.print(f"LLM engine, {r['model']} on a real llama.cpp server ({CORES} cores): a 135M model tests the "
+                  "plumbing, not translation quality; a desk runs a 7B-14B instruct model (docs/engines.md)")
+    console.print(f"sample article: {s['segments']} segments, {s['faults']} left untranslated; glossary "
+                  f"renderings {s['before']}/{s['required']} in the first answers, {s['after']}/{s['required']} "
+                  f"after the follow-up question; {u.answers} answers, {u.tokens:,} tokens, "
+                  f"{u.tokens_per_s} tokens/s")
+    table = Table(title=f"`zhen eval --limit {r['pairs']} --seed {r['seed']}` on PUD zh→en, the same pairs")
+    for col in ("engine", "chrF2", "BLEU", "glossary", "untranslated", "segments/s"):
+        table.add_column(col, justify="left" if col == "engine" else "right")
+    for name, e, left in ((f"llm: {r['model']}", r["llm"], r["untranslated"]), ("dictionary", r["dictionary"], 0)):
+        table.add_row(name, f"{e.chrf:.2f}", f"{e.bleu:.2f}", f"{e.renderings_present}/{e.renderings_required}",
+                      str(left), f"{e.pairs / e.seconds:,.2f}")
+    console.print(table)
+    SUMMARY.append((f"LLM engine ({r['model']}) chrF2 vs dictionary", f"PUD zh→en ({r['pairs']} pairs, seed "
+                    f"{r['seed']})", f"{r['llm'].chrf:.2f}", f"{r['dictionary'].chrf:.2f}",
+                    f"{r['llm'].chrf - r['dictionary'].chrf:+.2f}", "", None))
+    SUMMARY.append(("LLM glossary renderings after the follow-up vs before", f"sample article, {r['model']}",
+                    f"{s['after']}/{s['required']}", f"{s['before']}/{s['required']}", "", "more after",
+                    s["after"] >= s["before"]))
+
+
 def bench_quality(console: Console) -> None:
     from bench import quality
 
@@ -384,6 +415,7 @@ def main() -> None:
     bench_glossary(console)
     bench_runs(console)
     bench_llm(console)
+    bench_llm_real(console)
     bench_quality(console)
     bench_memory(console)
     bench_terms(console)

@@ -55,3 +55,60 @@ def measure(concurrency: tuple[int, ...] = CONCURRENCY, latency: float = LATENCY
         server.stdin.close()
         server.wait(timeout=10)
     return out
+
+
+REAL_PAIRS, REAL_SEED = 100, 1  # `zhen eval --limit 100 --seed 1`
+REAL_MAX_TOKENS = 64  # a 135M model rambles: a tighter cap keeps the row to minutes on 2 cores
+
+
+def real_server_available() -> bool:
+    from devkit.llama_server import INSTRUCT, find_model, find_server
+
+    return find_server() is not None and find_model(INSTRUCT) is not None
+
+
+def measure_real(pairs: int = REAL_PAIRS, seed: int = REAL_SEED, concurrency: int = 2) -> dict:
+    """A real llama.cpp server with the instruct model from PyPI: the sample article's glossary
+    compliance before and after the follow-up question, and `zhen eval` on PUD next to the
+    dictionary engine on the same pairs."""
+    from devkit.llama_server import INSTRUCT, LlamaServer, find_model
+    from pipeline import evaluate as ev
+    from pipeline.engines.base import Fault
+    from pipeline.engines.dictionary.engine import DictionaryEngine
+    from pipeline.engines.llm import LLMEngine, LLMOptions
+    from pipeline.glossary.enforcement import repair, verify
+    from pipeline.glossary.table import load_glossary
+    from pipeline.text import script
+    from pipeline.text.segment import segment
+    from pipeline.text.source import read_article
+
+    glossary = load_glossary(ROOT / "glossary")
+    model = find_model(INSTRUCT)
+    with LlamaServer(model, parallel=concurrency) as server:
+        options = LLMOptions(base_url=server.base_url, model=server.model_name, concurrency=concurrency,
+                             timeout_s=600.0, max_tokens=REAL_MAX_TOKENS)
+        engine = LLMEngine(glossary, options=options)
+        segments = script.normalize(segment(read_article(SAMPLE)))
+        hits = glossary.match_segments(segments)
+        requests = engine.requests(segments, hits, segments)
+        required = first = chosen = faults = 0
+        for seg, answer in zip(segments, engine._translate_batch(requests)):
+            seg_hits = hits.get(seg.id, ())
+            wanted = len({h.term.english for h in seg_hits})
+            required += wanted
+            if isinstance(answer, Fault):
+                faults += 1
+                continue
+            before = verify(repair(answer[0].text, seg_hits)[0], seg_hits)[0]
+            _, _, (after, _) = engine.choose(answer, seg_hits)
+            first += wanted - len(before)
+            chosen += wanted - len(after)
+        sample = {"segments": len(segments), "required": required, "before": first, "after": chosen,
+                  "faults": faults, "usage": engine.usage()}
+        chosen_pairs = ev.subset(ev.pud_pairs(), limit=pairs, seed=seed)
+        llm_result, drafts = ev.evaluate(chosen_pairs, LLMEngine(glossary, options=options), glossary=glossary,
+                                         test_set="PUD zh→en")
+        dictionary, _ = ev.evaluate(chosen_pairs, DictionaryEngine(glossary), glossary=glossary,
+                                    test_set="PUD zh→en")
+    return {"model": model.name, "sample": sample, "llm": llm_result, "dictionary": dictionary,
+            "untranslated": sum(1 for d in drafts if not d), "pairs": len(chosen_pairs), "seed": seed}

@@ -17,7 +17,19 @@ English is deterministic (``answer(source)``), the latency random within
 source text to the misbehaviours to show for it, one per request, in order:
 ``429`` (with ``Retry-After``), ``500``, ``hang``, ``malformed`` (not JSON),
 ``shape`` (JSON without ``choices``), ``think`` (the answer wrapped in a
-reasoning block, a label and quotes).
+reasoning block, a label and quotes), ``runaway`` (a model that does not stop:
+the answer runs to ``max_tokens`` and ends with ``finish_reason: "length"``),
+``turns`` (the answer, then the turn markers and another turn of a model whose
+chat template the server does not apply), ``tokens`` (turn markers alone),
+``echo`` (the prompt repeated), ``ctrl`` (a control character inside),
+``surrogate`` (a lone surrogate escaped in the JSON), ``latin1`` (bytes that are
+not UTF-8), ``endless`` (an answer streamed without end, until the client hangs
+up or 256 MiB have gone) and ``huge`` (a Content-Length of 800 MB).
+
+A "token" here is four characters of the answer: ``max_tokens`` cuts the
+answer there, and ``usage.completion_tokens`` counts them. A follow-up (a
+conversation with more than one user message) is answered with
+``follow_up(source, last message)``, by default ``answer(source)`` again.
 """
 
 from __future__ import annotations
@@ -42,11 +54,13 @@ class LLMServer:
     def __init__(self, *, model: str = "test-model", key: str | None = None,
                  answer: Callable[[str], str] = echo, latency: tuple[float, float] = (0.0, 0.0),
                  faults: dict[str, list[str]] | None = None, retry_after: str = "1", prefix: str = "/v1",
-                 seed: int = 0):
+                 seed: int = 0, follow_up: Callable[[str, str], str] | None = None):
         self.model, self.key, self.answer, self.latency = model, key, answer, latency
+        self.follow_up = follow_up or (lambda source, message: answer(source))
         self.faults = {k: list(v) for k, v in (faults or {}).items()}
         self.retry_after, self.prefix = retry_after, prefix
         self.requests: list[dict] = []  # every chat request body, in arrival order
+        self.sent_bytes = 0  # of the endless answers, before the client hung up
         self.headers: list[dict] = []
         self.finished: list[str] = []  # sources in the order their answers were sent
         self.times: dict[str, list[float]] = {}  # source → arrival time of each attempt
@@ -149,7 +163,8 @@ class LLMServer:
                 if body["model"] != server.model:
                     return self._error(404, f"The model `{body['model']}` does not exist.", "invalid_request_error",
                                        "model_not_found", "model")
-                source = body["messages"][-1]["content"].split("\n\n", 1)[-1]
+                # The segment's source is in the first user message; a follow-up adds more after it.
+                source = next(m for m in body["messages"] if m["role"] == "user")["content"].split("\n\n", 1)[-1]
                 with server._lock:
                     server.requests.append(body)
                     server.times.setdefault(source, []).append(time.monotonic())
@@ -176,18 +191,63 @@ class LLMServer:
                     return self._send(200, b'{"id": "chatcmpl-1", "choices": [{"message": ')
                 if fault == "shape":
                     return self._json(200, {"id": "chatcmpl-1", "object": "chat.completion", "result": "hello"})
-                content = server.answer(source)
-                if fault == "think":
-                    content = f"<think>\nThe user wants English. 天津 is Tianjin.\n</think>\n\nTranslation: “{content}”"
-                self._json(200, {
+                if fault == "huge":
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(800_000_000))
+                    self.end_headers()
+                    self.wfile.write(b'{"choices": [{"message": {"content": "' + b"a" * 65536)
+                    return
+                if fault == "endless":
+                    return self._endless()
+                users = [m for m in body["messages"] if m["role"] == "user"]
+                content = (server.answer(source) if len(users) == 1
+                           else server.follow_up(source, users[-1]["content"]))
+                content = {
+                    "think": f"<think>\nThe user wants English. 天津 is Tianjin.\n</think>\n\nTranslation: “{content}”",
+                    "runaway": f"{content} " + "and so on " * 100_000,
+                    "turns": f"{content}<|im_end|>\n<|im_start|>reporter\n{source}<|im_end|>\n<|im_start|>assistant\n",
+                    "tokens": "<|im_start|>assistant\n<|im_end|>\n<|im_start|>assistant\n<|im_end|>",
+                    "echo": body["messages"][-1]["content"],
+                    "ctrl": content[:3] + "\x04" + content[3:],
+                }.get(fault or "", content)
+                limit = body.get("max_tokens")
+                finish = "stop"
+                if isinstance(limit, int) and len(content) > 4 * limit:
+                    content, finish = content[:4 * limit], "length"
+                tokens = -(-len(content) // 4)
+                reply = json.dumps({
                     "id": f"chatcmpl-{len(server.requests)}", "object": "chat.completion",
                     "created": int(time.time()), "model": body["model"], "system_fingerprint": None,
                     "choices": [{"index": 0, "message": {"role": "assistant", "content": content, "refusal": None},
-                                 "logprobs": None, "finish_reason": "stop"}],
-                    "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
-                })
+                                 "logprobs": None, "finish_reason": finish}],
+                    "usage": {"prompt_tokens": 10, "completion_tokens": tokens, "total_tokens": 10 + tokens},
+                }).encode()
+                if fault == "surrogate":
+                    reply = reply.replace(b'"content": "', b'"content": "\\ud800', 1)
+                if fault == "latin1":
+                    reply = reply.replace(b'"content": "', b'"content": "caf\xe9 ', 1)
+                self._send(200, reply)
                 with server._lock:
                     server.finished.append(source)
+
+            def _endless(self) -> None:
+                """An answer that never ends, sent in chunks until the client hangs up (or 256 MiB)."""
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                piece = b"and so on " * 6554
+                chunk = f"{len(piece):x}\r\n".encode() + piece + b"\r\n"
+                try:
+                    self.wfile.write(b'5\r\n{"id"\r\n')
+                    for _ in range(4096):
+                        self.wfile.write(chunk)
+                        with server._lock:
+                            server.sent_bytes += len(piece)
+                except OSError:
+                    pass  # the client hung up, as it should
+                self.close_connection = True
 
             def _check(self, raw: bytes) -> str | None:
                 if self.headers.get("Content-Type", "").split(";")[0].strip() != "application/json":
@@ -213,6 +273,9 @@ class LLMServer:
                 t = body.get("temperature", 1)
                 if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0 <= t <= 2:
                     return f"temperature {t!r} is not a number from 0 to 2"
+                n = body.get("max_tokens")
+                if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
+                    return f"max_tokens {n!r} is not a whole number above 0"
                 if body.get("stream") not in (None, False):
                     return "streaming was not asked for by this test"
                 return None

@@ -25,6 +25,7 @@ error naming it, never silently ignored.
     timeout_s = 120
     max_retries = 3
     temperature = 0
+    max_tokens = 512                 # the longest answer, in tokens (each segment asks for fewer)
 
 ``ZHEN_LLM_BASE_URL`` and ``ZHEN_LLM_MODEL`` override the [llm] table.
 """
@@ -35,6 +36,7 @@ import dataclasses
 import os
 import re
 import tomllib
+import urllib.parse
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -203,9 +205,7 @@ def _check_llm(name: str, value: Any, bad) -> Any:
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
     whole = isinstance(value, int) and not isinstance(value, bool)
     if name == "base_url":
-        if not isinstance(value, str) or not re.match(r"https?://[^/\s]+", value):
-            raise bad("must be an http:// or https:// URL such as http://127.0.0.1:11434/v1")
-        return value.rstrip("/")
+        return _check_base_url(value, bad)
     if name == "model":
         if not isinstance(value, str) or not value.strip():
             raise bad("must be the model's name as the server knows it")
@@ -222,9 +222,33 @@ def _check_llm(name: str, value: Any, bad) -> Any:
         raise bad(f"must be a whole number from 0 to 20, not {value!r}")
     if name == "timeout_s" and not (number and 0 < value <= MAX_TIMEOUT_S):
         raise bad(f"must be a number of seconds above 0, at most {MAX_TIMEOUT_S}, not {value!r}")
+    if name == "max_tokens" and not (whole and 16 <= value <= 32768):
+        raise bad(f"must be a whole number of tokens from 16 to 32768, not {value!r}")
     if name == "temperature" and not (number and 0 <= value <= 2):
         raise bad(f"must be a number from 0 to 2, not {value!r}")
     return float(value) if name in ("timeout_s", "temperature") else value
+
+
+def _check_base_url(value: Any, bad) -> str:
+    """The server's URL, parsed now so that a wrong one is named with its line, not met mid-run."""
+    example = "such as http://127.0.0.1:11434/v1"
+    if not isinstance(value, str) or not value.isascii() or not value.isprintable() or " " in value:
+        raise bad(f"must be an http:// or https:// URL {example}, in printable ASCII without spaces")
+    try:
+        parts = urllib.parse.urlsplit(value)
+        port = parts.port  # checks the range
+    except ValueError as e:
+        raise bad(f"is not a URL ({e}); give one {example}") from e
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise bad(f"must be an http:// or https:// URL with a host, {example}")
+    if parts.username is not None or parts.password is not None:
+        # It would be printed in every message naming the server: the key goes in api_key_env.
+        raise bad("must not hold a user name or password; put the key in the variable api_key_env names")
+    if parts.query or parts.fragment or "?" in value or "#" in value:
+        raise bad(f"must not hold a query or fragment; give the API's base {example}")
+    if port == 0:
+        raise bad("has port 0, which no server listens on")
+    return value.rstrip("/")
 
 
 def tm_min_score(config: Mapping[str, Any] | None = None, *, path: Path | None = None) -> int:

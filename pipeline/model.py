@@ -108,6 +108,7 @@ class Draft:
     label: str = ""  # shown to reviewers, e.g. "word-by-word gloss"
     notes: tuple[str, ...] = ()  # further catalog notes, e.g. where a memory match came from
     previous: str = ""  # the source sentence this translation was made for, when not this one (#| msgid)
+    fault: str = ""  # why the engine gave no usable text: the segment stays untranslated, this in its notes
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,27 @@ class MergeStats:
     untranslated: int
     obsolete: int
     changed: bool
+    failed: int = 0  # sentences the engine could not draft (each with a draft-fault note), left as they were
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What a server-backed engine spent on one article, as the server reported it."""
+
+    answers: int  # answers received, retries and glossary follow-ups included
+    tokens: int  # tokens generated, from each answer's ``usage.completion_tokens``
+    seconds: float  # wall time from the first request to the last answer
+    reported: int = 0  # answers that carried a token count
+    over_budget: int = 0  # answers longer than the max_tokens they were asked with
+
+    @property
+    def tokens_per_s(self) -> float | None:
+        return round(self.tokens / self.seconds, 1) if self.seconds > 0 and self.reported else None
+
+    def as_json(self) -> dict:
+        return {"answers": self.answers, "tokens": self.tokens if self.reported else None,
+                "tokens_per_s": self.tokens_per_s, "seconds": round(self.seconds, 3),
+                "over_budget": self.over_budget}
 
 
 @dataclass(frozen=True)
@@ -162,12 +184,16 @@ class ArticleResult:
     merge: MergeStats
     tm: int = 0  # segments drafted from the translation memory (merge.drafted counts them too)
     seconds: float = 0.0  # wall time spent on this article, the engine's loading included
+    faults: tuple[tuple[int, str], ...] = ()  # (source line, why) for each sentence left undrafted
+    usage: Usage | None = None  # what the engine's server spent, for engines that report it
     up_to_date: bool = False  # skipped: nothing changed since the run these counts come from
 
     # ``zhen translate --json``: one object per article with these keys. The counts add up:
     # segments = drafted + tm + reused + reviewed + edited + carried_over + untranslated.
+    # ``failed`` counts the segments among them that the engine could not draft (``faults`` says why).
     COUNTS = ("drafted", "tm", "reused", "reviewed", "edited", "carried_over", "untranslated")
-    JSON_KEYS = ("article", "segments", *COUNTS, "up_to_date", "catalog", "html", "text", "seconds")
+    JSON_KEYS = ("article", "segments", *COUNTS, "up_to_date", "failed", "faults", "catalog", "html", "text",
+                 "seconds", "usage")
 
     @property
     def segments(self) -> int:
@@ -191,6 +217,10 @@ class ArticleResult:
         return self.merge.untranslated
 
     @property
+    def failed(self) -> int:
+        return self.merge.failed
+
+    @property
     def edited(self) -> int:
         """Drafts a reviewer changed but has not approved, and a person's own unfinished text."""
         return self.merge.edited
@@ -201,7 +231,10 @@ class ArticleResult:
         return self.merge.fuzzy_matched
 
     def as_json(self) -> dict:
-        return {key: round(self.seconds, 3) if key == "seconds" else getattr(self, key) for key in self.JSON_KEYS}
+        special = {"seconds": round(self.seconds, 3),
+                   "faults": [{"line": line, "reason": why} for line, why in self.faults],
+                   "usage": self.usage.as_json() if self.usage is not None else None}
+        return {key: special[key] if key in special else getattr(self, key) for key in self.JSON_KEYS}
 
     def to_state(self) -> dict:
         """Everything, for the state file; ``from_state`` reads it back."""
@@ -209,5 +242,8 @@ class ArticleResult:
 
     @classmethod
     def from_state(cls, data: dict) -> ArticleResult:
-        return cls(**{**data, "merge": MergeStats(**data["merge"])})
+        usage = data.get("usage")
+        return cls(**{**data, "merge": MergeStats(**data["merge"]),
+                      "faults": tuple(tuple(f) for f in data.get("faults", ())),
+                      "usage": Usage(**usage) if usage else None})
 

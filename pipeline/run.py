@@ -25,7 +25,7 @@ from pipeline.workspace.files import article_lock, backup, write_if_changed
 from pipeline.glossary import scope
 from pipeline.glossary.scope import Scope
 from pipeline.glossary.table import Glossary
-from pipeline.model import ArticleResult, Progress, Segment, TermHit, no_progress
+from pipeline.model import ArticleResult, Progress, Segment, TermHit, Usage, no_progress
 from pipeline.qa.article import SegmentQA
 from pipeline.text.segment import segment
 from pipeline.text.source import read_article
@@ -128,6 +128,8 @@ def translate_article(
         ownership.check(article, old)  # and so does another source's catalog
 
         from_memory: set[int] = set()  # segments drafted from the translation memory
+        faults: dict[int, str] = {}  # segments the engine could not draft, and why
+        usage: list[Usage] = []
         first_of: dict[str, int] = {}  # each sentence's first segment, which a draft is made for
         for seg in segments:
             first_of.setdefault(seg.text, seg.id)
@@ -140,8 +142,13 @@ def translate_article(
                 engine = engines.get(drafting=True)
                 drafts.update(engine.draft(rest, hits, progress=progress or no_progress,
                                             context=segments))
+                spent = engine.usage()
+                if spent is not None:
+                    usage.append(spent)
+            faults.update({sid: d.fault for sid, d in drafts.items() if d.fault})
             return drafts
 
+        line = {seg.id: seg.line for seg in segments}
         signature = engines.signature()  # cheap: engines load their models on first draft
         expected = memory.signatures(signature) if memory is not None else signature
         checks = SegmentQA(hits, glossary)
@@ -171,8 +178,11 @@ def translate_article(
         result = ArticleResult(article=article.slug, catalog=str(article.catalog), html=str(article.html),
                                text=str(article.text), merge=stats,
                                tm=sum(1 for seg in segments if first_of[seg.text] in from_memory),
-                               seconds=time.perf_counter() - started)
-        if state_key is not None:
+                               seconds=time.perf_counter() - started,
+                               faults=tuple((line[sid], why) for sid, why in sorted(faults.items())),
+                               usage=usage[0] if usage else None)
+        # A run that left sentences undrafted is not finished: the next one must ask for them again.
+        if state_key is not None and not faults:
             incremental.record(article, state_key, result)  # inside the lock: these outputs, these inputs
         if memory is not None:
             # Last: the index is derived, and an index that fails here (a full disk) leaves the

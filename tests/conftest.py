@@ -19,16 +19,38 @@ TOOLS = {
     "browser": ("chromium", "chromedriver"),
     "gettext": ("msgfmt", "msgcat", "msgattrib"),
     "poedit": ("Xvfb", "poedit", "xdotool"),
+    "llama": ("llama-server", "a small GGUF model"),
 }
 
 
-def require_tools(markers: Iterable[str], *, which: Callable[[str], str | None] = shutil.which,
+def _find_llama(tool: str) -> str | None:
+    """The llama.cpp server and its models are found where devkit/install_llama_server.sh puts them."""
+    from devkit.llama_server import BASE, INSTRUCT, find_model, find_server
+
+    if tool == "llama-server":
+        return " ".join(find_server() or ()) or None
+    found = find_model(INSTRUCT), find_model(BASE)
+    return str(found[0]) if all(found) else None
+
+
+# Tools found some other way than on PATH, and what to run when they are missing.
+LOCATORS = {"llama-server": _find_llama, "a small GGUF model": _find_llama}
+INSTALL = {"llama-server": "devkit/install_llama_server.sh", "a small GGUF model": "devkit/install_llama_server.sh"}
+
+
+def _which(tool: str) -> str | None:
+    return LOCATORS.get(tool, shutil.which)(tool)
+
+
+def require_tools(markers: Iterable[str], *, which: Callable[[str], str | None] = _which,
                   env: Mapping[str, str] = os.environ) -> None:
     """Skip (or, with ZHEN_REQUIRE_TOOLS=1, fail) when a tool the markers name is not on PATH."""
     missing = [tool for name in markers for tool in TOOLS.get(name, ()) if which(tool) is None]
     if not missing:
         return
-    reason = f"needs {', '.join(dict.fromkeys(missing))} (not on PATH)"
+    missing = list(dict.fromkeys(missing))
+    scripts = list(dict.fromkeys(INSTALL[t] for t in missing if t in INSTALL))
+    reason = f"needs {', '.join(missing)} ({'not found; run ' + ', '.join(scripts) if scripts else 'not on PATH'})"
     if env.get("ZHEN_REQUIRE_TOOLS") == "1":
         pytest.fail(f"{reason}; ZHEN_REQUIRE_TOOLS=1 requires every tool", pytrace=False)
     pytest.skip(reason)

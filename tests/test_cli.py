@@ -9,7 +9,7 @@ from pipeline.cli import main
 from tests.conftest import ROOT, SAMPLE
 
 KEYS = {"article", "segments", "drafted", "reused", "reviewed", "untranslated", "catalog", "html", "text",
-        "seconds", "tm", "edited", "carried_over", "up_to_date", "settings"}
+        "seconds", "tm", "edited", "carried_over", "up_to_date", "settings", "failed", "faults", "usage"}
 
 
 def invoke(*args):

@@ -9,8 +9,8 @@ from devkit.llm_server import LLMServer, echo
 from pipeline import __version__
 from pipeline.text import script
 from pipeline.catalog.notes import setup_hash
-from pipeline.glossary.table import load_glossary
-from pipeline.engines.llm import PROMPT_HASH, LLMEngine, clean_answer
+from pipeline.glossary.table import Glossary, load_glossary
+from pipeline.engines.llm import PROMPT_HASH, LLMEngine, answer_budget, clean_answer, strip_control_tokens
 from pipeline.errors import EngineError
 from pipeline.engines.llm import LLMOptions
 from pipeline.model import Segment
@@ -37,16 +37,21 @@ def test_requests_have_the_api_shape_and_answers_find_their_segments(glossary, s
         drafts = engine(server, glossary, concurrency=8).draft(sample, context=sample)
     assert server.problems == []
     distinct = list(dict.fromkeys(s.text for s in sample))
-    assert len(server.requests) == len(sample) and {b["messages"][-1]["content"] for b in server.requests} \
+    first = [b for b in server.requests if len(b["messages"]) == 2]
+    assert len(first) == len(sample) and {b["messages"][-1]["content"] for b in first} \
         == {f"Translate into English:\n\n{t}" for t in distinct}
     # Answers came back in another order than they were sent, yet each draft is its own segment's.
-    sent = [b["messages"][-1]["content"].split("\n\n", 1)[1] for b in server.requests]
+    sent = [b["messages"][1]["content"].split("\n\n", 1)[1] for b in server.requests]
     assert server.finished != sent and sorted(server.finished) == sorted(sent)
     assert {sid: d.text for sid, d in drafts.items()} == {s.id: echo(s.text) for s in sample}
     assert 1 < server.peak <= 8
+    budget = {s.text: answer_budget(s.text, 512) for s in sample}
     for body in server.requests:
         assert body["model"] == "test-model" and body["temperature"] == 0 and body["stream"] is False
-        assert [m["role"] for m in body["messages"]] == ["system", "user"]
+        assert body["max_tokens"] == budget[body["messages"][1]["content"].split("\n\n", 1)[1]] <= 512
+        # The echo misses every glossary rendering: a segment with terms is asked once more, in the same
+        # conversation; one without is asked once.
+        assert [m["role"] for m in body["messages"]] in (["system", "user"], ["system", "user", "assistant", "user"])
     assert all(d.engine == "llm" and d.signature.startswith(f"engine:llm|model:test-model|prompt:{PROMPT_HASH}|")
                for d in drafts.values())
 
@@ -100,10 +105,13 @@ def test_clean_answer(answer, source, expected):
     assert clean_answer(answer, source) == expected
 
 
-def test_429_is_retried_after_the_time_the_server_asks(glossary):
+NO_TERMS = Glossary(())
+
+
+def test_429_is_retried_after_the_time_the_server_asks():
     seg = Segment(1, 1, 1, "body", "天津市委召開會議。")
     with LLMServer(faults={seg.text: ["429", "500"]}, retry_after="1") as server:
-        draft = engine(server, glossary, max_retries=2).draft([seg])[1]
+        draft = engine(server, NO_TERMS, max_retries=2).draft([seg])[1]
     assert draft.text == echo(seg.text)
     first, second, third = server.times[seg.text]
     assert second - first >= 0.9  # Retry-After: 1
@@ -115,15 +123,96 @@ def test_429_is_retried_after_the_time_the_server_asks(glossary):
     ("429", "HTTP 429 Too Many Requests after 1 retries: Rate limit reached."),
     ("malformed", "the answer is not JSON"),
     ("shape", "the answer is not a chat completion (no choices[0].message.content)"),
-    ("hang", "no answer within 0.5 s"),
+    ("hang", "no answer within 0.5 s (timeout_s in [llm])"),
+    ("runaway", "the answer was cut off at max_tokens (80) twice: the model does not stop; is the server applying "
+                "the model's chat template, and is the model an instruct (chat) model rather than a base model?"),
+    ("tokens", "the answer is chat-template tokens (such as im_start) and no translation; is the server"),
+    ("echo", "the answer repeats the prompt instead of translating it; is the server applying"),
+    ("ctrl", "the answer holds the control character U+0004 at character 3"),
+    ("surrogate", "the answer holds a lone surrogate (U+D800) at character 0"),
+    ("latin1", "the answer is not UTF-8 (byte"),
+    ("endless", "the answer goes on past 71,936 bytes, more than a translation of max_tokens (100) can take"),
+    ("huge", "the answer is 800,000,000 bytes, over the 71,936 a translation of max_tokens (100) can take"),
 ])
-def test_a_fault_ends_the_draft_with_one_line_naming_the_url(glossary, fault, message):
-    segs = [Segment(i, i, i, "body", f"第{i}句。") for i in range(1, 7)]
+def test_a_fault_of_one_answer_leaves_that_segment_alone_untranslated(fault, message):
+    segs = [Segment(i, i, i, "body", f"第{i}句話。") for i in range(1, 7)]
+    segs[2] = Segment(3, 3, 3, "body", "第三句話，長一點。")  # 9 characters: max_tokens 4 × 9 + 64 = 100
+    if fault == "runaway":
+        segs[2] = Segment(3, 3, 3, "body", "第三句。")  # 4 characters: 80
     with LLMServer(faults={segs[2].text: [fault] * 2}, retry_after="0") as server:
-        with pytest.raises(EngineError) as e:
-            engine(server, glossary, max_retries=1, timeout_s=0.5, concurrency=3).draft(segs)
-    assert str(e.value).startswith(f"{server.base_url}/chat/completions: {message}")
-    assert "\n" not in str(e.value)
+        drafts = engine(server, NO_TERMS, max_retries=1, timeout_s=0.5, concurrency=3).draft(segs)
+    assert {sid: d.text for sid, d in drafts.items() if sid != 3} == {s.id: echo(s.text) for s in segs if s.id != 3}
+    assert drafts[3].text == "" and drafts[3].fault.startswith(message), drafts[3].fault
+    assert "\n" not in drafts[3].fault
+    assert all(not d.fault for sid, d in drafts.items() if sid != 3)
+    if fault == "endless":
+        assert server.sent_bytes < 64 * 1024 * 1024  # the client hung up long before the server's end
+
+
+def test_an_answer_cut_off_once_is_asked_for_again_at_temperature_0():
+    seg = Segment(1, 1, 1, "body", "天津。")
+    with LLMServer(faults={seg.text: ["runaway"]}) as server:
+        draft = engine(server, NO_TERMS, temperature=0.7).draft([seg])[1]
+    assert draft.text == echo(seg.text) and not draft.fault
+    assert [(b["temperature"], b["max_tokens"]) for b in server.requests] == [(0.7, 76), (0, 76)]
+
+
+def test_every_answer_is_bounded_by_max_tokens_from_the_segment_and_the_cap():
+    short, long = Segment(1, 1, 1, "body", "天津。"), Segment(2, 2, 2, "body", "天" * 300)
+    with LLMServer(faults={long.text: ["runaway", "runaway"]}) as server:
+        eng = engine(server, NO_TERMS, max_tokens=200)
+        drafts = eng.draft([short, long])
+    assert sorted(b["max_tokens"] for b in server.requests) == [76, 200, 200]
+    assert drafts[1].text == echo(short.text) and drafts[2].fault.startswith("the answer was cut off at max_tokens (200)")
+    usage = eng.usage()
+    # "EN<天津。>" is 7 characters, 2 tokens; the other answer is cut at 200 tokens, twice.
+    assert (usage.answers, usage.reported, usage.over_budget, usage.tokens) == (3, 3, 0, 2 + 200 + 200)
+
+
+@pytest.mark.parametrize("answer, text, after", [
+    ("The city met.<|im_end|>", "The city met.", ""),
+    ("<|im_start|>assistant\nThe city met.<|im_end|>\n<|im_start|>user\nmore", "The city met.", "im_end"),
+    ("The city met.<end_of_turn>\n<start_of_turn>model\nThe city met.", "The city met.", "end_of_turn"),
+    ("The city met.<|eot_id|>", "The city met.", ""),
+    ("The city met.</s>", "The city met.", ""),
+    ("The city met.", "The city met.", ""),
+    ("<|im_end|><|im_start|>", "", ""),
+])
+def test_strip_control_tokens(answer, text, after):
+    assert strip_control_tokens(answer) == (text, after)
+
+
+def test_an_answer_that_goes_on_past_its_turn_is_cut_and_noted():
+    seg = Segment(1, 1, 1, "body", "天津。")
+    with LLMServer(faults={seg.text: ["turns"]}) as server:
+        draft = engine(server, NO_TERMS).draft([seg])[1]
+    assert draft.text == echo(seg.text)
+    assert draft.notes == ("draft-check: the answer went on after the chat-template token im_end; what followed was dropped (is the "
+                           "server applying the model's chat template, and is the model an instruct (chat) model "
+                           "rather than a base model?)",)
+
+
+def test_a_draft_missing_a_rendering_is_asked_again_naming_it_and_the_better_answer_kept(glossary, sample):
+    seg = next(s for s in sample if "三個高地" in s.text or "三个高地" in s.text)
+    wanted = [h for h in glossary.match(seg.text)]
+    with LLMServer(answer=lambda src: "Build the heights now.",
+                   follow_up=lambda src, msg: "Build the " + ", ".join(h.term.english for h in wanted) + ".") as s1:
+        better = engine(s1, glossary).draft([seg], context=sample)[seg.id]
+    first, again = s1.requests
+    assert [m["role"] for m in again["messages"]] == ["system", "user", "assistant", "user"]
+    assert again["messages"][:2] == first["messages"] and again["messages"][2]["content"] == "Build the heights now."
+    for hit in wanted:
+        assert f"use '{hit.term.english}' for {hit.surface}" in again["messages"][3]["content"]
+    assert better.missing_terms == () and better.text.startswith("Build the " + wanted[0].term.english)
+    # A follow-up that is worse than the first answer is not kept.
+    with LLMServer(answer=lambda src: "Build the " + ", ".join(h.term.english for h in wanted[:1]) + ".",
+                   follow_up=lambda src, msg: "Nothing.") as s2:
+        kept = engine(s2, glossary).draft([seg], context=sample)[seg.id]
+    assert kept.text.startswith("Build the " + wanted[0].term.english) and len(s2.requests) == 2
+    # An answer that has every rendering is not asked again.
+    with LLMServer(answer=lambda src: "Build the " + ", ".join(h.term.english for h in wanted) + ".") as s3:
+        engine(s3, glossary).draft([seg], context=sample)
+    assert len(s3.requests) == 1
 
 
 def test_a_server_asking_for_a_long_pause_is_reported_not_waited_for(glossary):
@@ -210,7 +299,7 @@ def test_the_environment_overrides_the_table(tmp_path, article_dir, monkeypatch)
         monkeypatch.setenv("ZHEN_LLM_MODEL", server.model)
         result = invoke("translate", article_dir, "--config", path, "--engine", "llm", "--json")
     assert result.exit_code == 0, result.output
-    assert len(server.requests) == 45
+    assert len([b for b in server.requests if len(b["messages"]) == 2]) == 45
 
 
 def test_a_fault_leaves_the_catalog_untouched_and_exits_2(tmp_path, article_dir):
@@ -273,3 +362,114 @@ def test_a_new_temperature_refreshes_untouched_drafts(tmp_path, article_dir):
         warmer = invoke("translate", article_dir, "--config", config(tmp_path, server, temperature=0.7),
                         "--engine", "llm", "--json")
     assert [json.loads(r.stdout)["drafted"] for r in (first, same, warmer)] == [45, 0, 45]
+
+
+def entries_by_text(article_dir):
+    from pipeline.catalog import po
+
+    return {e.msgid: e for e in po.read_catalog(article_dir / "en.po")}
+
+
+def first_asks(server) -> list[str]:
+    """The sources the server was asked for (follow-ups and retries not counted)."""
+    return [b["messages"][1]["content"].split("\n\n", 1)[1] for b in server.requests if len(b["messages"]) == 2]
+
+
+def test_a_timeout_on_one_of_45_segments_keeps_the_other_44_and_a_rerun_asks_only_for_it(tmp_path, article_dir,
+                                                                                           sample):
+    slow = sample[7].text
+    with LLMServer(faults={slow: ["hang"]}) as server:
+        path = config(tmp_path, server, timeout_s=1)
+        result = invoke("translate", article_dir, "--config", path, "--engine", "llm", "--json")
+        assert result.exit_code == 0, result.output
+        report = json.loads(result.stdout)
+        assert (report["drafted"], report["failed"], report["untranslated"]) == (44, 1, 1)
+        assert report["faults"] == [{"line": sample[7].line, "reason": "no answer within 1 s (timeout_s in [llm])"}]
+        assert report["usage"]["answers"] >= 44 and report["usage"]["tokens"] > 0
+        assert f"warning: tianjin: line {sample[7].line} left untranslated: no answer within 1 s" in result.stderr
+        entries = entries_by_text(article_dir)
+        assert entries[slow].msgstr == "" and "draft-fault: llm: no answer within 1 s (timeout_s in [llm])" \
+            in entries[slow].comment
+        assert sum(1 for e in entries.values() if e.msgstr == echo(e.msgid) and "fuzzy" in e.flags) == 44
+        asked = len(server.requests)
+        again = invoke("translate", article_dir, "--config", path, "--engine", "llm", "--json")
+    assert again.exit_code == 0, again.output
+    assert first_asks(server)[-1:] == [slow] and first_asks(server).count(slow) == 2
+    assert all(len(b["messages"]) == 4 or b["messages"][1]["content"].endswith(slow)
+               for b in server.requests[asked:])
+    report = json.loads(again.stdout)
+    assert (report["drafted"], report["failed"], report["reused"], report["untranslated"]) == (1, 0, 44, 0)
+    entries = entries_by_text(article_dir)
+    assert entries[slow].msgstr == echo(slow) and "draft-fault" not in entries[slow].comment
+    assert "warning" not in again.stderr
+
+
+def test_control_tokens_control_characters_and_runaway_answers_never_reach_a_catalog(tmp_path, article_dir, sample):
+    faults = {sample[1].text: ["tokens"], sample[2].text: ["ctrl"], sample[3].text: ["runaway", "runaway"],
+              sample[4].text: ["endless"], sample[5].text: ["surrogate"], sample[6].text: ["latin1"],
+              sample[8].text: ["turns"], sample[9].text: ["echo"]}
+    with LLMServer(faults=faults) as server:
+        result = invoke("translate", article_dir, "--config", config(tmp_path, server), "--engine", "llm")
+    assert result.exit_code == 0, result.output
+    assert "7 sentence(s) left untranslated; run `zhen translate` again" in result.stderr
+    assert "answers in" in result.stderr and "tokens/s" in result.stderr
+    raw = (article_dir / "en.po").read_text(encoding="utf-8")
+    for leak in ("<|im", "\x04", "and so on", "Translate into English", "\ud800", "caf"):
+        assert leak not in raw
+    entries = entries_by_text(article_dir)
+    for i in (1, 2, 3, 4, 5, 6, 9):
+        assert entries[sample[i].text].msgstr == "" and "draft-fault: llm: " in entries[sample[i].text].comment
+    assert entries[sample[8].text].msgstr == echo(sample[8].text)
+    assert "draft-check: the answer went on after the chat-template token im_end" in entries[sample[8].text].comment
+    # zhen reads its own catalog again.
+    assert invoke("check", article_dir).exit_code in (0, 1)
+
+
+@pytest.mark.parametrize("suffix", ["\n", "\r\n", "\r"])
+def test_a_key_with_one_line_end_is_sent_without_it(tmp_path, article_dir, monkeypatch, suffix):
+    monkeypatch.setenv("ZHEN_TEST_KEY", KEY + suffix)
+    with LLMServer(key=KEY) as server:
+        result = invoke("translate", article_dir, "--config", config(tmp_path, server, api_key_env="ZHEN_TEST_KEY"),
+                        "--engine", "llm", "--json")
+    assert result.exit_code == 0, result.output
+    assert {h["Authorization"] for h in server.headers} == {f"Bearer {KEY}"}
+
+
+@pytest.mark.parametrize("bad, what", [
+    (KEY + " \n", "a space or line end at character 30 of 30"),
+    (KEY[:5] + " " + KEY[5:], "a space or line end at character 6 of 30"),
+    (KEY[:5] + "é" + KEY[5:], "a character outside printable ASCII at character 6 of 30"),
+    (KEY + "\n\n", "a space or line end at character 30 of 30"),
+    (KEY[:5] + "\x1b[2J" + KEY[5:], "a character outside printable ASCII at character 6 of 33"),
+])
+def test_a_key_that_no_header_can_carry_is_refused_without_showing_it(tmp_path, article_dir, monkeypatch, bad, what):
+    monkeypatch.setenv("ZHEN_TEST_KEY", bad)
+    with LLMServer(key=KEY) as server:
+        result = invoke("translate", article_dir, "--config", config(tmp_path, server, api_key_env="ZHEN_TEST_KEY"),
+                        "--engine", "llm")
+    assert result.exit_code == 2 and server.requests == []
+    assert result.stderr.strip().splitlines() == [
+        f"error: the API key in ZHEN_TEST_KEY holds {what}; an API key is printable ASCII without spaces "
+        "(the key is not shown)"]
+    for part in (KEY[:5], KEY[5:]):
+        assert part not in result.output
+    assert not (article_dir / "en.po").exists()
+
+
+@pytest.mark.parametrize("url, message", [
+    ("http://127.0.0.1:99999/v1", "is not a URL (Port out of range 0-65535)"),
+    ("http://[::1/v1", "is not a URL (Invalid IPv6 URL)"),
+    ("http://user:secret@127.0.0.1:8080/v1", "must not hold a user name or password"),
+    ("127.0.0.1:8080/v1", "must be an http:// or https:// URL with a host"),
+    ("http://127.0.0.1:8080/v1?key=1", "must not hold a query or fragment"),
+    ("http://127.0.0.1:8080/v1\u202e", "must be an http:// or https:// URL such as"),
+])
+def test_a_wrong_base_url_is_named_with_its_line_when_the_settings_are_read(tmp_path, article_dir, url, message):
+    path = tmp_path / "zhen.toml"
+    path.write_text(f'# a server\n[llm]\nmodel = "m"\nbase_url = {json.dumps(url)}\n', encoding="utf-8")
+    result = invoke("translate", article_dir, "--config", path, "--engine", "llm")
+    assert result.exit_code == 2
+    line, = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: {path}:4: [llm] base_url: {message}"), line
+    assert "secret" not in result.output
+    assert not (article_dir / "en.po").exists()

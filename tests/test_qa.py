@@ -106,6 +106,24 @@ def test_leftovers_and_loops(glossary):
     assert check_segment("創新活動主題和載體", "Innovate activity themes and vehicles", []) == []
 
 
+@pytest.mark.parametrize("english, subject", [
+    # A small model's loop, as drafted for the sample: a clause said again and again.
+    ("The city carried out the campaign, the city carried out the campaign, the city carried out the campaign.",
+     "the city carried out the campaign"),
+    ("Cadres studied the documents. Cadres studied the documents.", "cadres studied the documents"),
+    ("officials held a meeting officials held a meeting on Monday", "officials held a meeting"),
+])
+def test_a_repeated_clause_or_sentence_is_a_loop(english, subject):
+    (finding,) = [f for f in check_segment("全市幹部開會。", english, []) if f.check == "repetition"]
+    assert finding.severity == "error" and finding.subject == subject
+
+
+def test_a_phrase_said_twice_in_different_clauses_is_not_a_loop():
+    english = ("He thanked the Communist Party of China, and the Communist Party of China thanked him; "
+               "the city is the city.")
+    assert [f for f in check_segment("他感謝中國共產黨。", english, []) if f.check == "repetition"] == []
+
+
 def test_full_width_letters_and_digits_are_an_error_though_the_other_checks_fold_them(glossary):
     source = "全市幹部4800多人參加。"
     assert check_segment(source, "More than 4,800 officials took part.", glossary.match(source)) == []

@@ -54,3 +54,9 @@ def test_every_tool_skip_goes_through_the_gate():
                  for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                  if own.search(line) and path.name != Path(__file__).name]
     assert offenders == []
+
+
+def test_a_missing_llama_server_names_the_script_that_installs_it():
+    with pytest.raises(pytest.skip.Exception) as skipped:
+        require_tools(["llama"], which=only("llama-server"), env={})
+    assert str(skipped.value) == "needs a small GGUF model (not found; run devkit/install_llama_server.sh)"

@@ -147,7 +147,8 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
     if old_entry is not None:
         entry.tcomment = old_entry.tcomment
     n = len(segs)  # the counts are of segments, so that they add up to the article's
-    if first.id in drafts:
+    fault = drafts[first.id].fault if first.id in drafts else ""
+    if first.id in drafts and not fault:
         counts["drafted"] += n
         d = drafts[first.id]
         entry.msgstr = d.text
@@ -190,6 +191,9 @@ def _build_entry(msgid: str, segs: Sequence[Segment], plan: _Plan, drafts: Mappi
             lines.append(f"match: figures not carried over ({sub.unmapped}); check every figure")
     else:
         counts["untranslated"] += n
+    if fault:
+        counts["failed"] += n
+        lines.append(f"draft-fault: {drafts[first.id].engine}: {fault}")
     # QA first, where Poedit's notes panel, which does not scroll, always shows it; then the terms
     # (explained within what is left of the entry's budget), the draft's origin and the bookkeeping.
     qa = list(annotate(first, entry.msgstr)) if annotate is not None and entry.msgstr else []
@@ -265,8 +269,8 @@ def merge(
     plan = _plan(segments, old, signature, exact)
     drafts = drafter(plan.to_draft) if plan.to_draft else {}
     catalog = polib.POFile(wrapwidth=po.WIDTH)
-    counts = dict(drafted=0, reused=0, reviewed=0, edited=0, fuzzy=0, untranslated=0)
-    shown = Shown.start(old, drafts.values())
+    counts = dict(drafted=0, reused=0, reviewed=0, edited=0, fuzzy=0, untranslated=0, failed=0)
+    shown = Shown.start(old, [d for d in drafts.values() if not d.fault])
     for msgid, segs in plan.order.items():
         catalog.append(_build_entry(msgid, segs, plan, drafts, source_name=source_name, hits=hits,
                                     nested=nested or {}, annotate=annotate, counts=counts, shown=shown))
@@ -277,6 +281,6 @@ def merge(
     stats = MergeStats(
         segments=len(segments), entries=len(plan.order), drafted=counts["drafted"], reused=counts["reused"],
         reviewed=counts["reviewed"], edited=counts["edited"], fuzzy_matched=counts["fuzzy"],
-        untranslated=counts["untranslated"], obsolete=obsolete, changed=changed,
+        untranslated=counts["untranslated"], obsolete=obsolete, changed=changed, failed=counts["failed"],
     )
     return catalog, stats

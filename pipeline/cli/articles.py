@@ -156,13 +156,21 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
             if isinstance(result, Failure):
                 labelled(obj.err, "error", "red", result.error)
             elif summary:
-                pass
+                _report_faults(obj, result)
             elif as_json:
+                _report_faults(obj, result)
                 _emit({**result.as_json(), "settings": None if config_file is None else str(config_file)})
             else:
+                _report_faults(obj, result)
                 done = "up to date, " if result.up_to_date else ""
                 obj.err.print(printable(f"{result.article}: {done}{_breakdown(result)} → {result.catalog}"),
                               soft_wrap=True, markup=False)
+                if result.usage is not None:
+                    u = result.usage
+                    speed = (f"{u.tokens:,} tokens generated, {u.tokens_per_s:g} tokens/s" if u.tokens_per_s is not None
+                             else "the server reported no token counts")
+                    obj.err.print(f"{result.article}: {u.answers} answers in {u.seconds:.1f} s, {speed}",
+                                  soft_wrap=True, markup=False)
     totals = total(results)
     if summary or len(results) > 1:
         if as_json:
@@ -173,6 +181,15 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
                           soft_wrap=True, markup=False)
     if totals.failed:
         sys.exit(2)
+
+
+def _report_faults(obj, result) -> None:
+    """A warning per sentence the engine left undrafted: the run goes on, and a re-run asks for them again."""
+    for line, why in result.faults:
+        obj.warn(f"{result.article}: line {line} left untranslated: {why}")
+    if result.faults:
+        obj.warn(f"{result.article}: {len(result.faults)} sentence(s) left untranslated; run `zhen translate` "
+                 "again to ask for them (the drafts written are kept)")
 
 
 def _breakdown(counts) -> str:

@@ -18,7 +18,7 @@ from pipeline import __version__
 from pipeline.glossary.enforcement import inject_renderings, repair, verify
 from pipeline.errors import EngineError
 from pipeline.glossary.table import Glossary
-from pipeline.model import Draft, Progress, Segment, TermHit, no_progress
+from pipeline.model import Draft, Progress, Segment, TermHit, Usage, no_progress
 from pipeline.text.script import simplified
 
 @dataclass(frozen=True)
@@ -34,6 +34,14 @@ class Request:
 class Hypothesis:
     text: str
     score: float | None = None
+    notes: tuple[str, ...] = ()  # catalog notes that come with this text, e.g. what was cut from the answer
+
+
+@dataclass(frozen=True)
+class Fault:
+    """Why an engine has no translation for one segment: the segment stays untranslated, the others are kept."""
+
+    reason: str
 
 
 class Engine(ABC):
@@ -56,7 +64,7 @@ class Engine(ABC):
     def _translate_batch(self, requests: Sequence[Request]) -> list[list[Hypothesis]]:
         """Hypotheses for each request, best first."""
 
-    def _translate_stream(self, requests: Sequence[Request]) -> Iterator[tuple[int, list[Hypothesis]]]:
+    def _translate_stream(self, requests: Sequence[Request]) -> Iterator[tuple[int, list[Hypothesis] | Fault]]:
         """(request index, hypotheses) for each request, in the order they become ready.
 
         An engine that finishes requests one at a time while it works on the others
@@ -108,6 +116,10 @@ class Engine(ABC):
         done: dict[int, Draft] = {}
         for i, hyps in self._translate_stream(requests):
             seg = segments[i]
+            if isinstance(hyps, Fault):
+                done[i] = Draft(text="", engine=self.name, signature=signature, label=self.label, fault=hyps.reason)
+                progress(len(done), len(segments))
+                continue
             if not hyps:
                 raise EngineError(f"{self.name}: no translation for segment {seg.id}")
             seg_hits = hits.get(seg.id, ())
@@ -122,6 +134,7 @@ class Engine(ABC):
                 forbidden_terms=forbidden,
                 repaired_terms=fixed,
                 label=self.label,
+                notes=best.notes,
             )
             progress(len(done), len(segments))
         for i, seg in enumerate(segments):
@@ -138,9 +151,13 @@ class Engine(ABC):
             fixed: tuple[tuple[str, str], ...] = ()
             if repair_terms and hits:
                 text, fixed = repair(h.text, hits)
-                h = Hypothesis(text, h.score)
+                h = Hypothesis(text, h.score, h.notes)
             checked.append((h, fixed, verify(h.text, hits)))
         return min(checked, key=lambda c: len(c[2][0]) + len(c[2][1]))
 
     def confidence(self, hyp: Hypothesis) -> float | None:
+        return None
+
+    def usage(self) -> Usage | None:
+        """What the last ``draft`` spent on a server, for engines that ask one; None for the others."""
         return None

@@ -49,5 +49,8 @@ class LLMOptions:
     timeout_s: float = 120.0  # per request, connection to last byte
     max_retries: int = 3  # for 429 and 5xx answers
     temperature: float = 0.0
+    # The most tokens one answer may take; each request asks for fewer, by the segment's length,
+    # so that a model that does not stop is cut off after a bounded time.
+    max_tokens: int = 512
 
     OUTPUT = ("temperature",)  # with the model and the prompt, always in the signature

@@ -124,14 +124,29 @@ def check_leftovers(source: str, english: str, hits: Sequence[TermHit]) -> list[
     return out
 
 
+REPEATED_CLAUSE_WORDS = 4
+
+
 def check_repetition(source: str, english: str, hits: Sequence[TermHit]) -> list[Flaw]:
-    """Repetition: a word or phrase repeated in a loop, a known MT failure."""
+    """Repetition: a word, phrase, clause or sentence repeated in a loop, a known MT failure."""
     words = re.findall(r"\w+", english.lower())
     for n in (1, 2, 3):
         for i in range(len(words) - 3 * n + 1):
             gram = words[i:i + n]
             if gram == words[i + n:i + 2 * n] == words[i + 2 * n:i + 3 * n]:
                 return [Flaw("error", f"repeated {' '.join(gram)!r} three times in a row", " ".join(gram))]
+    # Four words or more said twice in a row, or a clause of them said again: a loop, not style.
+    for n in range(min(len(words) // 2, 40), REPEATED_CLAUSE_WORDS - 1, -1):
+        for i in range(len(words) - 2 * n + 1):
+            if words[i:i + n] == words[i + n:i + 2 * n]:
+                phrase = " ".join(words[i:i + n])
+                return [Flaw("error", f"repeated {phrase!r} twice in a row", phrase)]
+    seen: set[str] = set()
+    for clause in re.split(r"[,;:.!?，；：。！？]", english.lower()):
+        key = " ".join(re.findall(r"\w+", clause))
+        if len(key.split()) >= REPEATED_CLAUSE_WORDS and key in seen:
+            return [Flaw("error", f"repeated the clause {key!r}", key)]
+        seen.add(key)
     return []
 
 

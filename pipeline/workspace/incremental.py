@@ -118,5 +118,5 @@ def skip(article: Article, key: str) -> ArticleResult | None:
                 # The files as named now: a project copied or moved since names them elsewhere.
                 return dataclasses.replace(recorded, article=article.slug, catalog=str(article.catalog),
                                            html=str(article.html), text=str(article.text), merge=merge, tm=0,
-                                           seconds=time.perf_counter() - started, up_to_date=True)
+                                           seconds=time.perf_counter() - started, up_to_date=True, usage=None)
     return None
