@@ -317,4 +317,5 @@ def test_a_pud_folder_without_its_files_is_named(tmp_path):
 def test_eval_scopes_the_glossary_like_an_article(glossary, tmp_path):
     pairs = ev.read_tsv(write_tsv(tmp_path / "desk.tsv", DESK))
     result, _ = ev.evaluate(pairs, DictionaryEngine(glossary), glossary=glossary, test_set="desk.tsv")
-    assert result.renderings_required == 0  # no place named: Tianjin's terms do not apply
+    # No place named: only the national 黨組織 counts, not Tianjin's 濱海新區, 十大戰役 or 創先爭優活動.
+    assert result.renderings_required == 1

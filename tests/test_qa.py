@@ -92,6 +92,7 @@ ACCEPTED = [
 
 @pytest.mark.parametrize("source, good, bad", ACCEPTED)
 def test_an_accepted_rendering_counts_as_present(glossary, source, good, bad):
+    glossary = glossary.for_place("天津")  # the forms the Tianjin rows accept ("basic-level" is Tianjin's only)
     for english in good:
         assert ("glossary", "error") not in checks(source, english, glossary), english
     (finding,) = [f for f in check_segment(source, bad, glossary.match(source)) if f.check == "glossary"]

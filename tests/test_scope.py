@@ -138,6 +138,27 @@ def test_translate_records_the_scope_and_keeps_tianjin_out_of_a_shaoxing_article
     assert '#. 市委 = "CPC Tianjin Municipal Committee"' in catalog
 
 
+def test_a_shaoxing_article_gets_the_national_renderings_of_the_generic_bodies(tmp_path):
+    glossary = load_glossary(ROOT / "glossary")
+    shaoxing, tianjin = glossary.for_place("绍兴"), glossary.for_place("天津")
+    assert [h.term.english for h in shaoxing.match("市委")] == ["municipal Party committee"]
+    assert [h.term.english for h in tianjin.match("市委")] == ["CPC Tianjin Municipal Committee"]
+    # Where the Tianjin file has the same term, the national row reads the same, so the sample keeps its English.
+    for term in ("區委", "基層黨組織", "幹部", "又好又快"):
+        assert shaoxing.match(term)[0].term.english == tianjin.match(term)[0].term.english, term
+
+    folder = _article(tmp_path, "shaoxing-2021")
+    result = invoke("translate", folder, "--engine", "dictionary", "--glossary", ROOT / "glossary")
+    assert result.exit_code == 0, result.output
+    catalog = (folder / "en.po").read_text(encoding="utf-8")
+    for line in ('#. 市委 = "municipal Party committee"', '#. 區委 = "district Party committee"',
+                 '#. 組織部 = "organization department"'):
+        assert line in catalog, line
+    text = (folder / "en.txt").read_text(encoding="utf-8")
+    assert "municipal Party committee, district Party committee" in text
+    assert "Tianjin" not in text and "Tianjin" not in catalog
+
+
 def test_zhen_toml_declares_places_for_folder_globs(tmp_path):
     folder = _article(tmp_path, "shaoxing-2021")
     (tmp_path / "zhen.toml").write_text('[places]\n"translations/shaoxing-*" = "Tianjin"\n', encoding="utf-8")
