@@ -15,12 +15,13 @@ $(VENV)/.base: pyproject.toml
 	@rm -f $(VENV)/.test $(VENV)/.bench $(VENV)/.mutation
 	@touch $@
 
+# The Ray extra too, so that the Ray executor's tests run (they skip where it is missing).
 $(VENV)/.test: $(VENV)/.base
-	$(PIP) -e '.[test]'
+	$(PIP) -e '.[test,ray]'
 	@touch $@
 
 $(VENV)/.mutation: $(VENV)/.test
-	$(PIP) -e '.[test,mutation]'
+	$(PIP) -e '.[test,ray,mutation]'
 	@touch $@
 
 $(VENV)/.bench: $(VENV)/.base

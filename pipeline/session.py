@@ -121,14 +121,14 @@ class Run:
                       force: bool = False,
                       progress_for: Callable[[SourcedArticle], Progress] = lambda article: no_progress,
                       jobs: int = 1, recipe: Callable[[], Callable] | None = None,
-                      ) -> Iterator[ArticleResult | Failure]:
+                      executor: Callable[..., Iterator] | None = None) -> Iterator[ArticleResult | Failure]:
         """One result or failure per article, skipping those already up to date (see ``batch``);
-        with ``jobs`` and a ``recipe`` (``run.Recipe``), in worker processes."""
+        with ``jobs`` and a ``recipe`` (``run.Recipe``), in worker processes, or by ``executor``."""
         from pipeline.workspace.batch import translate_all
 
         return translate_all(articles, run=lambda article, key, progress: self.translate(
             article, state_key=key, progress=progress), glossary_files=glossary_files, settings=self.state_key,
-            force=force, progress_for=progress_for, jobs=jobs, recipe=recipe)
+            force=force, progress_for=progress_for, jobs=jobs, recipe=recipe, executor=executor)
 
 
 def open_run(settings: Settings, *, glossary: Glossary | Path, engine: str = "auto", memory: Memory | None = None,

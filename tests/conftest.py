@@ -20,6 +20,7 @@ TOOLS = {
     "gettext": ("msgfmt", "msgcat", "msgattrib"),
     "poedit": ("Xvfb", "poedit", "xdotool"),
     "llama": ("llama-server", "a small GGUF model"),
+    "ray": ("the ray package",),
 }
 
 
@@ -33,9 +34,18 @@ def _find_llama(tool: str) -> str | None:
     return str(found[0]) if all(found) else None
 
 
+def _find_ray(tool: str) -> str | None:
+    """The optional extra zhen[ray]: found where this Python imports it from, never imported here."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("ray")
+    return spec.origin if spec is not None else None
+
+
 # Tools found some other way than on PATH, and what to run when they are missing.
-LOCATORS = {"llama-server": _find_llama, "a small GGUF model": _find_llama}
-INSTALL = {"llama-server": "devkit/install_llama_server.sh", "a small GGUF model": "devkit/install_llama_server.sh"}
+LOCATORS = {"llama-server": _find_llama, "a small GGUF model": _find_llama, "the ray package": _find_ray}
+INSTALL = {"llama-server": "devkit/install_llama_server.sh", "a small GGUF model": "devkit/install_llama_server.sh",
+           "the ray package": "pip install 'zhen[ray]'"}
 
 
 def _which(tool: str) -> str | None:

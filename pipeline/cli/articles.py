@@ -52,11 +52,15 @@ from pipeline.cli.common import (
               help="Only the total line over all articles (with --json, only the totals object).")
 @click.option("--jobs", "-j", type=click.IntRange(0), default=1, show_default=True,
               help="Worker processes for the articles that need a run; 0: one per CPU (see docs/scale.md).")
+@click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="ray: the workers are Ray actors on the cluster RAY_ADDRESS names (else a local Ray); "
+                   "--jobs is then the number of actors, 0: one per CPU of the cluster (see docs/scale.md).")
 @glossary_option
 @follow_option
 @click.pass_obj
 def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, config_path, device, compute_type,
-              beam_size, intra_threads, force, place, summary, jobs, glossary_path, follow_symlinks) -> None:
+              beam_size, intra_threads, force, place, summary, jobs, executor, glossary_path,
+              follow_symlinks) -> None:
     """Draft and merge the review catalog, English text and bilingual page.
 
     SOURCES are article folders (holding source*.txt), text files, or folders
@@ -87,6 +91,12 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     config, config_file = _settings(obj, config_path, sources)
     settings = read_settings(config, path=config_file, device=device, compute_type=compute_type,
                              beam_size=beam_size, intra_threads=intra_threads)
+    elsewhere = None
+    if executor == "ray":  # before any work: Ray may not be installed
+        from pipeline.workspace import cluster
+
+        argos = engine == "argos" or engine == "auto" and settings.llm is None
+        elsewhere = cluster.executor(device=settings.argos.device if argos else "cpu")
     from pipeline.workspace.outputs import article_outputs, check_articles, refuse_overwrites
     from pipeline.glossary import scope
 
@@ -133,7 +143,8 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
     results = []
     with bar or _null():
         for result in run.translate_all(articles, glossary_files=files, force=force, progress_for=progress_for,
-                                        jobs=jobs or default_jobs(), recipe=recipe):
+                                        jobs=jobs or (0 if elsewhere else default_jobs()), recipe=recipe,
+                                        executor=elsewhere):
             results.append(result)
             if bar and overall is not None:
                 bar.update(overall, advance=1, description="articles")

@@ -59,7 +59,7 @@ def total(results: Sequence[ArticleResult | Failure]) -> Totals:
 def translate_all(articles: Sequence[SourcedArticle], *, run: Runner, glossary_files: Sequence[Path], settings: str,
                   force: bool = False, progress_for: Callable[[SourcedArticle], Progress] = lambda article: no_progress,
                   jobs: int = 1, recipe: Callable[[], Runner] | None = None,
-                  ) -> Iterator[ArticleResult | Failure]:
+                  executor: Callable[..., Iterator] | None = None) -> Iterator[ArticleResult | Failure]:
     """One result (or failure) per article, in order.
 
     An article whose inputs and outputs hash as its last run left them is
@@ -70,11 +70,13 @@ def translate_all(articles: Sequence[SourcedArticle], *, run: Runner, glossary_f
     With ``jobs`` above 1 and a ``recipe`` (a picklable callable that builds a
     runner like ``run``), the articles that need a run are run in that many
     worker processes (see ``pool``); the results come in the same order, and are
-    the same, as without.
+    the same, as without. An ``executor`` (``pool.run_tasks``'s interface, e.g. a
+    ``cluster.executor``) runs them elsewhere, whatever their number; ``jobs`` 0
+    then lets it choose.
     """
-    if jobs > 1 and recipe is not None and len(articles) > 1:
+    if recipe is not None and (executor is not None or jobs > 1 and len(articles) > 1):
         yield from _in_workers(articles, run=run, recipe=recipe, jobs=jobs, glossary_files=glossary_files,
-                               settings=settings, force=force)
+                               settings=settings, force=force, executor=executor)
         return
     for article in articles:
         progress = progress_for(article)
@@ -93,7 +95,8 @@ def translate_all(articles: Sequence[SourcedArticle], *, run: Runner, glossary_f
 
 
 def _in_workers(articles: Sequence[SourcedArticle], *, run: Runner, recipe: Callable[[], Runner], jobs: int,
-                glossary_files: Sequence[Path], settings: str, force: bool) -> Iterator[ArticleResult | Failure]:
+                glossary_files: Sequence[Path], settings: str, force: bool,
+                executor: Callable[..., Iterator] | None = None) -> Iterator[ArticleResult | Failure]:
     from pipeline.workspace.pool import run_tasks
 
     ready: dict[int, ArticleResult | ZhenError] = {}
@@ -112,7 +115,9 @@ def _in_workers(articles: Sequence[SourcedArticle], *, run: Runner, recipe: Call
             ready[i] = skipped
         else:
             tasks.append((i, article, key))
-    if len(tasks) < 2:  # a worker would load what this process loads, and add its start-up
+    if executor is not None:  # asked for by name: even one article runs there (the engine may need its GPU)
+        finished = executor(tasks, recipe=recipe, jobs=jobs) if tasks else iter(())
+    elif len(tasks) < 2:  # a worker would load what this process loads, and add its start-up
         finished = _here(tasks, run)
     else:
         finished = run_tasks(tasks, recipe=recipe, jobs=min(jobs, len(tasks)))
