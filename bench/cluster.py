@@ -14,6 +14,8 @@ import json
 import os
 import sys
 import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.archive import SENTENCES, make_archive, zhen
@@ -28,6 +30,32 @@ def run(n: int, *args: str, env: dict | None = None) -> float:
     return seconds
 
 
+@dataclass(frozen=True)
+class Echo:
+    """A recipe whose runner does no work: what is left is the executor's cost per article."""
+
+    def __call__(self):
+        return lambda article, key, progress: article.slug
+
+
+def dispatch(n: int) -> dict:
+    """Milliseconds of wall time per article through each executor, two workers, no article work."""
+    from pipeline.workspace import cluster, pool
+    from pipeline.workspace.articles import SourcedArticle
+
+    tasks = [(i, SourcedArticle(slug=f"a{i}", source=Path(f"a{i}/source.zh.txt"), folder=Path(f"a{i}")), "k")
+             for i in range(n)]
+    out = {}
+    for name, run_tasks in {"jobs": pool.run_tasks, "ray": cluster.run_tasks}.items():
+        list(run_tasks(tasks[:4], recipe=Echo(), jobs=2))  # the workers' start-up is not what is measured
+        start = time.perf_counter()
+        done = list(run_tasks(tasks, recipe=Echo(), jobs=2))
+        out[name] = 1000 * (time.perf_counter() - start) / n
+        if len(done) != n:
+            raise RuntimeError(f"{name}: {len(done)} of {n} tasks came back")
+    return out
+
+
 def measure(n: int) -> dict:
     import ray
 
@@ -36,6 +64,7 @@ def measure(n: int) -> dict:
     try:
         address = {"RAY_ADDRESS": ray.get_runtime_context().gcs_address}
         out["ray, a running instance"] = {m: run(m, "--executor", "ray", env=address) for m in (n, 2 * n)}
+        out["dispatch"] = dispatch(20 * n)
     finally:
         ray.shutdown()
     return out
@@ -57,6 +86,9 @@ def rows(n: int) -> list[tuple]:
          "", None),
         ("wall time per added article, Ray (running instance) vs --jobs 2", f"{n} → {2 * n} articles",
          f"{per_ray:.0f} ms", f"{per_jobs:.0f} ms", "", "", None),
+        ("the executor's own cost per article (a runner that does nothing), Ray vs the process pool",
+         f"{20 * n} articles, 2 workers", f"{m['dispatch']['ray']:.1f} ms", f"{m['dispatch']['jobs']:.1f} ms",
+         "", "", None),
     ]
 
 
