@@ -227,6 +227,8 @@ def _figure(fig: Figure) -> str:
         number = _WORDS[int(fig.value) - 1]  # 三所 "three", as a desk spells out one to nine
     else:
         number = desk_number(abs(fig.value))
+        if fig.percent or fig.unit == "points":
+            number = _as_written(number, fig.surface)
         if fig.value < 0:
             number = f"minus {number}"
         if fig.unit == "points":
@@ -234,6 +236,20 @@ def _figure(fig: Figure) -> str:
         elif fig.percent:
             number += " percent"
     return f"{APPROX_WORDS[fig.approx]} {number}" if fig.approx else number
+
+
+_WRITTEN_DECIMALS = re.compile(r"[0-9０-９][.．]([0-9０-９]+)")
+
+
+def _as_written(number: str, surface: str) -> str:
+    """A rate keeps the decimal places its source gives it: 增長8.0% grew "8.0 percent", as
+    statistics are reported, not "8 percent", which claims less precision."""
+    m = _WRITTEN_DECIMALS.search(surface)
+    if m is None or not number.replace(".", "", 1).isdigit():
+        return number
+    places = len(m.group(1))
+    whole, _, frac = number.partition(".")
+    return f"{whole}.{frac.ljust(places, '0')}" if len(frac) < places else number
 
 
 def _special(fig: Figure) -> bool:
