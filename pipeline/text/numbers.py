@@ -424,10 +424,26 @@ def _en_figure(text: str, m: re.Match, value: Decimal, approx: str, *, end: int 
     return Figure(value, approx, kind == "pct", m.group(0), m.start(), unit=unit)
 
 
+# Every figure ``en_word_figures`` finds starts with or holds one of these words as a whole word, a
+# slash (3/4) or "fold" (threefold). In ASCII text, where \w and re.I mean what they say in ASCII,
+# a text holding none of them has no such figure, and its six scans are spared.
+_WORD_FIGURE_KEYS = frozenset([*_WORD_VALUES, *_WORD_SCALES, *_ORDINAL_WORDS, *_FRACTION_DEN, *_EN_MULTIPLE,
+                               "half"])
+
+
+def _no_word_figures(text: str) -> bool:
+    if not text.isascii() or "/" in text:
+        return False
+    lowered = text.lower()
+    return "fold" not in lowered and _WORD_FIGURE_KEYS.isdisjoint(re.findall(r"\w+", lowered))
+
+
 def en_word_figures(text: str) -> list[Figure]:
     """Figures English writes in words: "ninety percent", "two thousand", "a hundred and twenty",
     "twenty-first", "second", "a third", "twice", "threefold", "a year and a half"."""
-    out = []
+    out: list[Figure] = []
+    if _no_word_figures(text):
+        return out
     for m in _EN_WORDS.finditer(text):
         value = _words_value(m.group("words") + (" " + m.group("last") if m.group("last") else ""))
         if value is None:
