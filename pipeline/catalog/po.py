@@ -170,6 +170,8 @@ def _ascii_pieces(escaped: str) -> list[str]:
 def _display(s: str) -> int:
     if s.isascii():
         return len(s)  # no ASCII character is wide or combining, and English is most of a catalog
+    if len(s) == 1:
+        return _width(s)  # a Chinese line breaks between any two characters: most pieces are one
     return sum(_width(c) for c in s)
 
 
