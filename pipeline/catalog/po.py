@@ -172,7 +172,7 @@ def _display(s: str) -> int:
         return len(s)  # no ASCII character is wide or combining, and English is most of a catalog
     if len(s) == 1:
         return _width(s)  # a Chinese line breaks between any two characters: most pieces are one
-    return sum(_width(c) for c in s)
+    return sum(map(_width, s))
 
 
 def format_string(keyword: str, text: str, *, prefix: str = "") -> list[str]:
