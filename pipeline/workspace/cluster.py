@@ -145,7 +145,7 @@ def run_tasks(tasks: Sequence[Task], *, recipe: Callable[[], Callable], jobs: in
                 outcome = ray.get(ref)
             except ray.exceptions.RayTaskError:
                 raise  # a bug in zhen, not the article's fault: as in a serial run, it stops the run
-            except ray.exceptions.RayError:  # the actor died, or its node: nothing came back
+            except ray.exceptions.RayError as e:  # the actor died, or its node: nothing came back
                 _clear(task[1])
                 if actor is actors[n]:  # the first of its articles to say so: a fresh actor takes the slot
                     ray.kill(actor)
@@ -153,8 +153,10 @@ def run_tasks(tasks: Sequence[Task], *, recipe: Callable[[], Callable], jobs: in
                 if not was_alone:
                     suspects.append(task)
                     continue
+                said = (str(e).strip().splitlines() or [type(e).__name__])[0]  # zhen missing on a node, say
                 outcome = ZhenError("the Ray actor translating this article died, also when it ran alone; "
-                                    "its files are as the last complete run left them", path=task[1].folder)
+                                    f"its files are as the last complete run left them (Ray: {said})",
+                                    path=task[1].folder)
             yield task[0], outcome
     finally:
         for actor in actors:
