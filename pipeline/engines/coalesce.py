@@ -53,11 +53,10 @@ class Coalescer:
     def __init__(self, engine: Engine, *, target: int | None = None):
         self.engine = engine
         self.target = target if target is not None else engine.batch_target()
-        self.calls: list[int] = []  # requests per engine call, for benches and tests
         self._cond = threading.Condition()
         self._pending: dict[Hashable, list[_Ticket]] = {}
-        self._active = 0  # articles in flight
-        self._waiting = 0  # of them, those inside ``stream``: they submit nothing more until it ends
+        self._fresh = 0  # articles in flight that have not asked for drafts yet: they may add to a call
+        self._local = threading.local()  # whether this thread's article is one of them
         self._closed = False
         self._thread = threading.Thread(target=self._loop, name="zhen-drafting", daemon=True)
         self._thread.start()
@@ -66,12 +65,15 @@ class Coalescer:
     def article(self) -> Iterator[None]:
         """Around one article's work: while it runs, the coalescer may wait for its requests."""
         with self._cond:
-            self._active += 1
+            self._fresh += 1
+        self._local.fresh = True
         try:
             yield
         finally:
             with self._cond:
-                self._active -= 1
+                if self._local.fresh:
+                    self._local.fresh = False
+                    self._fresh -= 1
                 self._cond.notify_all()
 
     def stream(self, requests: Sequence[Request]) -> Iterator[tuple[int, list[Hypothesis] | Fault]]:
@@ -84,18 +86,16 @@ class Coalescer:
             if self._closed:
                 raise ZhenError("drafting has stopped: the run is over")
             self._pending.setdefault(ticket.key, []).append(ticket)
-            self._waiting += 1
+            if getattr(self._local, "fresh", False):
+                # An article asks for its drafts once (``merge`` calls its drafter once): it adds no more.
+                self._local.fresh = False
+                self._fresh -= 1
             self._cond.notify_all()
-        try:
-            for _ in requests:
-                item = ticket.results.get()
-                if isinstance(item, BaseException):
-                    raise item
-                yield item
-        finally:
-            with self._cond:
-                self._waiting -= 1
-                self._cond.notify_all()
+        for _ in requests:
+            item = ticket.results.get()
+            if isinstance(item, BaseException):
+                raise item
+            yield item
 
     def close(self) -> None:
         """Stop the drafting thread once the requests already submitted are drafted."""
@@ -105,15 +105,15 @@ class Coalescer:
         self._thread.join()
 
     def _ready(self) -> Hashable | None:
-        """The key of the requests to draft now, if any: a full batch, else whatever
-        waits once no article in flight can add to it (the oldest first)."""
+        """The key of the requests to draft now, if any: a full batch, else whatever waits
+        once every article in flight has asked for its drafts (the oldest first)."""
         keys = list(self._pending)
         if not keys:
             return None
         for key in keys:
             if sum(t.weight for t in self._pending[key]) >= self.target:
                 return key
-        return keys[0] if self._waiting >= self._active or self._closed else None
+        return keys[0] if self._fresh == 0 or self._closed else None
 
     def _loop(self) -> None:
         while True:
@@ -145,7 +145,6 @@ class Coalescer:
         owner = [(t, j) for t in tickets for j in range(len(t.requests)) if j not in t.delivered]
         if not owner:
             return
-        self.calls.append(len(owner))
         requests = [t.requests[j] for t, j in owner]
         for i, hyps in self.engine._translate_stream(requests):
             ticket, j = owner[i]
@@ -183,8 +182,13 @@ class Together:
         self.coalescer: Coalescer | None = None
 
     def start(self) -> int:
-        engine = self._engine()
-        if self.inflight < 2 or not engine.coalesce:
+        if self.inflight < 2:
+            return 1
+        try:
+            engine = self._engine()
+        except ZhenError:
+            return 1  # each article meets the error when it asks for its drafts, as one at a time
+        if not engine.coalesce:
             return 1
         self.coalescer = Coalescer(engine)
         engine.shared_stream = self.coalescer.stream
