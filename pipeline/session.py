@@ -121,14 +121,23 @@ class Run:
                       force: bool = False,
                       progress_for: Callable[[SourcedArticle], Progress] = lambda article: no_progress,
                       jobs: int = 1, recipe: Callable[[], Callable] | None = None,
-                      executor: Callable[..., Iterator] | None = None) -> Iterator[ArticleResult | Failure]:
+                      executor: Callable[..., Iterator] | None = None, inflight: int | None = None,
+                      ) -> Iterator[ArticleResult | Failure]:
         """One result or failure per article, skipping those already up to date (see ``batch``);
-        with ``jobs`` and a ``recipe`` (``run.Recipe``), in worker processes, or by ``executor``."""
+        with ``jobs`` and a ``recipe`` (``run.Recipe``), in worker processes, or by ``executor``;
+        else, where the engine drafts many articles in one call, ``inflight`` articles at once
+        (None: ``ARTICLES_IN_FLIGHT``)."""
+        from pipeline.engines.coalesce import ARTICLES_IN_FLIGHT, Together
         from pipeline.workspace.batch import translate_all
 
-        return translate_all(articles, run=lambda article, key, progress: self.translate(
-            article, state_key=key, progress=progress), glossary_files=glossary_files, settings=self.state_key,
-            force=force, progress_for=progress_for, jobs=jobs, recipe=recipe, executor=executor)
+        together = Together(self.engines.get, lambda article, key, progress: self.translate(
+            article, state_key=key, progress=progress), inflight=inflight or ARTICLES_IN_FLIGHT)
+        try:
+            yield from translate_all(articles, run=together, glossary_files=glossary_files,
+                                     settings=self.state_key, force=force, progress_for=progress_for, jobs=jobs,
+                                     recipe=recipe, executor=executor, inflight=together.start)
+        finally:
+            together.close()
 
 
 def open_run(settings: Settings, *, glossary: Glossary | Path, engine: str = "auto", memory: Memory | None = None,

@@ -11,7 +11,7 @@ forbidden one is flagged, never silently accepted.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from pipeline import __version__
@@ -52,6 +52,9 @@ class Engine(ABC):
     inject_terms: bool = True  # put renderings into the source before translating
     n_best: int = 1  # hypotheses asked for when a segment holds glossary terms
     repair_terms: bool = True  # swap avoided renderings for required ones in every hypothesis
+    coalesce: bool = False  # one call over many articles' requests pays off (see ``coalesce``)
+    # Set while a run shares this engine's calls between articles (``coalesce.Coalescer.stream``).
+    shared_stream: Callable[[Sequence[Request]], Iterator[tuple[int, list[Hypothesis] | Fault]]] | None = None
 
     def __init__(self, glossary: Glossary | None = None):
         self.glossary = glossary or Glossary(())
@@ -76,6 +79,19 @@ class Engine(ABC):
         if len(results) != len(requests):
             raise EngineError(f"{self.name}: {len(results)} results for {len(requests)} inputs")
         yield from enumerate(results)
+
+    def batch_key(self, requests: Sequence[Request]) -> Hashable:
+        """What one article's requests must share with another's to go into the same call: requests
+        are only put together where the call drafts each of them as the article's own call would."""
+        return max(r.n_best for r in requests)
+
+    def batch_weight(self, request: Request) -> int:
+        """What a request counts towards ``batch_target``."""
+        return 1
+
+    def batch_target(self) -> int:
+        """The weight of requests worth one call: a shared call is made once this much waits."""
+        return 1
 
     def signature(self) -> str:
         return f"engine:{self.name}|{self.identity()}|glossary:{self.glossary.revision}|zhen:{__version__}"
@@ -114,7 +130,8 @@ class Engine(ABC):
         requests = self.requests(segments, hits, context or segments)
         signature = self.signature()
         done: dict[int, Draft] = {}
-        for i, hyps in self._translate_stream(requests):
+        stream = self.shared_stream or self._translate_stream
+        for i, hyps in stream(requests):
             seg = segments[i]
             if isinstance(hyps, Fault):
                 done[i] = Draft(text="", engine=self.name, signature=signature, label=self.label, fault=hyps.reason)

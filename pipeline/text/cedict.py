@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -234,8 +235,18 @@ class Cedict:
 _PROPER_SENSE = re.compile(r"/(?!surname|variant|old variant|abbr|used |see )[A-Z]")
 
 
-@lru_cache(maxsize=1)
+_loading = threading.Lock()
+
+
 def load() -> Cedict:
+    """CC-CEDICT, parsed once per process: articles translated at once in threads
+    (``engines.coalesce``) wait for the one that parses it, rather than each parsing it."""
+    with _loading:
+        return _load()
+
+
+@lru_cache(maxsize=1)
+def _load() -> Cedict:
     raw: dict[str, dict[str, list[Raw]]] = {"simplified": {}, "traditional": {}}
     in_names: Counter[str] = Counter()
     in_words: Counter[str] = Counter()

@@ -12,6 +12,7 @@ so a changed unit refreshes the drafts nobody has touched.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,11 +77,14 @@ class MemoryDrafter:
     min_score: int = TM_MIN_SCORE
     record: bool = True  # False in worker processes: the memory is read-only while a run is under way
     _found: dict[str, Match | None] = field(default_factory=dict)
+    # Articles in flight at once (``engines.coalesce``) share the index's one connection.
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     def match(self, seg: Segment) -> Match | None:
-        if seg.text not in self._found:
-            self._found[seg.text] = self.memory.best(seg.text, min_score=self.min_score)
-        return self._found[seg.text]
+        with self._lock:
+            if seg.text not in self._found:
+                self._found[seg.text] = self.memory.best(seg.text, min_score=self.min_score)
+            return self._found[seg.text]
 
     def knows_exactly(self, seg: Segment) -> bool:
         """Does the memory hold a translation of this very sentence?"""
@@ -98,7 +102,8 @@ class MemoryDrafter:
         """Tell the memory about a catalog this run wrote (see ``Memory.written``)."""
         if not self.record:
             return
-        self.memory.written(path, catalog)
+        with self._lock:
+            self.memory.written(path, catalog)
 
     def draft(self, segments: Sequence[Segment], hits: Mapping[int, Sequence[TermHit]]) -> dict[int, Draft]:
         out = {}

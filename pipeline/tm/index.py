@@ -277,7 +277,8 @@ class Memory:
 
     def _open(self) -> sqlite3.Connection:
         for attempt in (1, 2):
-            db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            # Threads of one run may use it, one at a time (``MemoryDrafter`` holds a lock).
+            db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
             try:
                 row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
                 if row and row[0] == SCHEMA:

@@ -9,6 +9,7 @@ called only for an article that needs one.
 from __future__ import annotations
 
 import dataclasses
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +60,8 @@ def total(results: Sequence[ArticleResult | Failure]) -> Totals:
 def translate_all(articles: Sequence[SourcedArticle], *, run: Runner, glossary_files: Sequence[Path], settings: str,
                   force: bool = False, progress_for: Callable[[SourcedArticle], Progress] = lambda article: no_progress,
                   jobs: int = 1, recipe: Callable[[], Runner] | None = None,
-                  executor: Callable[..., Iterator] | None = None) -> Iterator[ArticleResult | Failure]:
+                  executor: Callable[..., Iterator] | None = None,
+                  inflight: Callable[[], int] | None = None) -> Iterator[ArticleResult | Failure]:
     """One result (or failure) per article, in order.
 
     An article whose inputs and outputs hash as its last run left them is
@@ -73,10 +75,18 @@ def translate_all(articles: Sequence[SourcedArticle], *, run: Runner, glossary_f
     the same, as without. An ``executor`` (``pool.run_tasks``'s interface, e.g. a
     ``cluster.executor``) runs them elsewhere, whatever their number; ``jobs`` 0
     then lets it choose.
+
+    ``inflight``, called once the first article needs a run, says how many
+    articles this process may run at once, in threads (see ``engines.coalesce``);
+    the results come in the same order, and are the same, as one at a time.
     """
     if recipe is not None and (executor is not None or jobs > 1 and len(articles) > 1):
         yield from _in_workers(articles, run=run, recipe=recipe, jobs=jobs, glossary_files=glossary_files,
                                settings=settings, force=force, executor=executor)
+        return
+    if inflight is not None and len(articles) > 1:
+        yield from _in_threads(articles, run=run, inflight=inflight, glossary_files=glossary_files,
+                               settings=settings, force=force, progress_for=progress_for)
         return
     for article in articles:
         progress = progress_for(article)
@@ -92,6 +102,70 @@ def translate_all(articles: Sequence[SourcedArticle], *, run: Runner, glossary_f
             yield Failure(article, e)
             continue
         yield result
+
+
+def _in_threads(articles: Sequence[SourcedArticle], *, run: Runner, inflight: Callable[[], int],
+                glossary_files: Sequence[Path], settings: str, force: bool,
+                progress_for: Callable[[SourcedArticle], Progress]) -> Iterator[ArticleResult | Failure]:
+    import concurrent.futures as cf
+
+    width = 0  # articles at once, decided when the first one needs a run
+    pool: cf.ThreadPoolExecutor | None = None
+    ahead: deque[tuple[SourcedArticle, cf.Future | ArticleResult | ZhenError]] = deque()  # in order
+    rest = iter(articles)
+    more = True
+    try:
+        while more or ahead:
+            while ahead and not (isinstance(ahead[0][1], cf.Future) and not ahead[0][1].done()):
+                article, outcome = ahead.popleft()
+                if isinstance(outcome, cf.Future):
+                    outcome = outcome.result()
+                if isinstance(outcome, GlossaryError):
+                    raise outcome
+                yield Failure(article, outcome) if isinstance(outcome, ZhenError) else outcome
+            running = [o for _, o in ahead if isinstance(o, cf.Future) and not o.done()]
+            # Finished articles behind a slow one wait in order; a bounded few, to bound what is held.
+            if more and len(running) < max(width, 1) and len(ahead) < 4 * max(width, 1):
+                upcoming = next(rest, None)
+                if upcoming is None:
+                    more = False
+                    continue
+                article = upcoming
+                try:
+                    try:
+                        key = incremental.input_key(article, glossary_files=glossary_files, settings=settings)
+                        skipped = None if force else incremental.skip(article, key)
+                    except OSError as e:
+                        raise from_os_error(e) from e
+                except ZhenError as e:
+                    ahead.append((article, e))
+                    continue
+                if skipped is not None:
+                    ahead.append((article, skipped))
+                    continue
+                if not width:
+                    width = max(1, inflight())
+                if width == 1:  # nothing gained from threads: this one, as a serial run does
+                    ahead.append((article, _guarded(run, article, key, progress_for(article))))
+                    continue
+                if pool is None:
+                    pool = cf.ThreadPoolExecutor(max_workers=width, thread_name_prefix="zhen-article")
+                ahead.append((article, pool.submit(_guarded, run, article, key, progress_for(article))))
+            elif running:
+                cf.wait(running, return_when=cf.FIRST_COMPLETED)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)  # an article under way finishes its writes
+
+
+def _guarded(run: Runner, article: SourcedArticle, key: str, progress: Progress) -> ArticleResult | ZhenError:
+    try:
+        try:
+            return run(article, key, progress)
+        except OSError as e:
+            raise from_os_error(e) from e
+    except ZhenError as e:
+        return e
 
 
 def _in_workers(articles: Sequence[SourcedArticle], *, run: Runner, recipe: Callable[[], Runner], jobs: int,
