@@ -14,7 +14,7 @@ from pipeline.text.numbers import (chinese_numeral, desk_number, en_figures, num
                               zh_figures)
 from pipeline.text.dates import zh_dates
 from pipeline.qa.checks import check_segment
-from tests.conftest import GLOSSARY_DIR
+from tests.conftest import GLOSSARY_DIR, property_examples
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "figures.md"
 
@@ -529,7 +529,7 @@ def figure_cases(draw):
     return f"{''.join(_CN[int(c)] for c in str(year))}年，全省開展活動。", Decimal(year), False, "", ""
 
 
-@settings(max_examples=2000, derandomize=True, deadline=None)
+@settings(max_examples=property_examples(2000), derandomize=True, deadline=None)
 @given(figure_cases())
 def test_every_notation_survives_draft_english_and_qa_read_back(case):
     source, value, percent, unit, approx = case
