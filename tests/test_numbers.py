@@ -593,6 +593,7 @@ def figure_rows(found):
     ("近3年來投入5000元", [("3", 1, 3, "", False, "", False), ("5000", 6, 5000, "", False, "", False)]),
     ("學校附近3000米內", [("3000", 4, 3000, "", False, "", False)]),
     ("十成", [("十成", 0, 100, "", True, "", False)]),
+    ("3成", [("3成", 0, 30, "", True, "", False)]),
     # A fraction, an ordinal or a multiple keeps no approximation of its own: English says "nearly a third".
     ("近三分之一的企業", [("三分之一", 1, 1, "", False, "/3", False)]),
     # Figures back to back are each read.
@@ -629,6 +630,8 @@ def test_a_range_or_a_zero_denominator_is_no_exact_figure_and_nothing_raises(tex
     ("an eighth", [("eighth", 3, 8, "", False, "ordinal"), ("an eighth", 0, 1, "", False, "/8")]),
     ("the twelfth", [("twelfth", 4, 12, "", False, "ordinal")]),
     ("the twenty-first", [("twenty-first", 4, 21, "", False, "ordinal")]),
+    ("the twenty-first of thirty", [("twenty-first", 4, 21, "", False, "ordinal"), ("thirty", 20, 30, "", False, "")]),
+    ("the two hundredth", [("two hundredth", 4, 200, "", False, "ordinal"), ("hundredth", 8, 100, "", False, "ordinal")]),
     ("two and a half percent", [("two and a half", 0, "2.5", "", True, ""), ("a half", 8, 1, "", False, "/2")]),
     ("two hundred thousand", [("two hundred thousand", 0, 200_000, "", False, "")]),
     ("a thousand people", [("a thousand", 0, 1000, "", False, "")]),
@@ -658,10 +661,12 @@ def test_number_words_at_every_boundary(n, words):
 
 @pytest.mark.parametrize("n, words", [
     (0, None), (1, "first"), (10, "tenth"), (100, "one hundredth"), (101, "one hundred and first"),
-    (1000, "one thousandth"), (1_000_000, None),
+    (1000, "one thousandth"), (200, "two hundredth"), (1100, "one thousand one hundredth"), (1_000_000, None),
 ])
 def test_ordinal_words_at_every_boundary(n, words):
     assert ordinal_words(n) == words
+    if words is not None:
+        assert (Decimal(n), "", False, "ordinal") in english(f"the {words} time")
 
 
 @pytest.mark.parametrize("n, written", [(10, "10th"), (20, "20th"), (121, "121st"), (212, "212th"), (1013, "1013th")])

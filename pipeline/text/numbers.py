@@ -421,7 +421,8 @@ def en_word_figures(text: str) -> list[Figure]:
     for m in _EN_WORDS.finditer(text):
         value = _words_value(m.group("words") + (" " + m.group("last") if m.group("last") else ""))
         last_word = re.split(r"[\s-]+", m.group("words").lower())[-1]
-        if m.group("last") and last_word in _TENS_AND_SCALES:  # twenty-first, hundred-and-first
+        # twenty-first, hundred-and-first, two hundredth; one-third is a count and a fraction (read below)
+        if m.group("last") and (last_word in _TENS_AND_SCALES or _ORDINAL_WORDS[m.group("last").lower()] >= 100):
             out.append(Figure(Decimal(value), "", False, m.group(0), m.start(), unit="ordinal"))
             continue
         end = m.end("words") if m.group("last") else m.end()  # one-third: the fraction is read below
@@ -463,8 +464,8 @@ def figure_keys(fig: Figure) -> set[Key]:
         return {(v, False, "times")} | ({(v + 1, False, "times")} if fig.growth else set())
     if fig.unit == "years":
         return {(v, False, ""), (scaled(v, 12), False, "months")}
-    if fig.unit == "ordinal":
-        return {(v, False, "ordinal"), (v, False, "")}
+    if fig.unit == "ordinal":  # "the 22nd" and "Article 22": keys_of gives every English ordinal its plain key
+        return {(v, False, "")}
     if fig.unit:
         return {(v, fig.percent, fig.unit)}
     return {(v, fig.percent, "")}
@@ -473,10 +474,8 @@ def figure_keys(fig: Figure) -> set[Key]:
 def keys_of(fig: Figure) -> set[Key]:
     """The (value, percent, unit) an English figure stands for; "2 times" and "18 months" also count as 2 and 18."""
     keys = {(fig.value, fig.percent, fig.unit)}
-    if fig.unit and fig.unit not in ("points",) and not fig.unit.startswith("/"):
+    if not fig.unit.startswith("/"):  # "12.5 points" is also 12.5 (a score); "3/4" is no 3
         keys.add((fig.value, fig.percent, ""))
-    if fig.unit == "points":
-        keys.add((fig.value, False, ""))
     return keys
 
 
