@@ -18,14 +18,16 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "mutation.md"
 SCRATCH = ROOT / "build" / "mutation"
-# What the tests read beside the code: fixtures, the glossary, the sample articles.
-COPIED = ("pipeline", "tests", "devkit", "glossary", "translations", "data", "pyproject.toml", "README.md")
+# What the tests read beside the code: fixtures, the glossary, the sample articles, the docs (test_numbers
+# reads the desk-style table of docs/figures.md).
+COPIED = ("pipeline", "tests", "devkit", "glossary", "translations", "data", "docs", "pyproject.toml", "README.md")
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,9 @@ class Target:
     code: dict[str, tuple[str, ...]]  # each module's file (relative to the repository) and the functions to
     # mutate in it; ("*",) for all of them
     tests: tuple[str, ...]  # the test files that guard them
+    # Set for the tests while mutmut runs: a property test runs to its last case for every mutant that
+    # survives it, so the target caps its cases (ZHEN_PROPERTY_EXAMPLES, tests/conftest.py).
+    env: tuple[tuple[str, str], ...] = ()
 
     def patterns(self) -> list[str]:
         """mutmut's names for the target's mutants (a module-level function f is x_f)."""
@@ -48,6 +53,7 @@ TARGETS = {
     "figures": Target(
         code={"pipeline/text/numbers.py": ("*",)},
         tests=("tests/test_numbers.py", "tests/test_qa.py", "tests/test_formulas.py"),
+        env=(("ZHEN_PROPERTY_EXAMPLES", "200"),),
     ),
     "merge": Target(
         code={"pipeline/catalog/entries.py": ("state", "owned", "is_machine_draft", "needs_draft"),
@@ -96,8 +102,9 @@ def _prepare(name: str, target: Target) -> Path:
     return where
 
 
-def _mutmut(where: Path, *args: str, capture: bool = False, log: Path | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+def _mutmut(where: Path, *args: str, capture: bool = False, log: Path | None = None,
+            extra_env: tuple[tuple[str, str], ...] = ()) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **dict(extra_env)}
     env.pop("PYTHONPATH", None)  # the scratch copy's code, never the repository's
     if log is None:
         return subprocess.run([sys.executable, "-m", "mutmut", *args], cwd=where, env=env, text=True,
@@ -121,7 +128,9 @@ def run_target(name: str, target: Target, *, jobs: int, listed: set[str]) -> boo
     where = _prepare(name, target)
     log = where / "mutmut.log"
     print(f"   mutmut runs; its progress goes to {log.relative_to(ROOT)}", flush=True)
-    done = _mutmut(where, "run", "--max-children", str(jobs), *target.patterns(), log=log)
+    started = time.monotonic()
+    done = _mutmut(where, "run", "--max-children", str(jobs), *target.patterns(), log=log, extra_env=target.env)
+    minutes = (time.monotonic() - started) / 60
     if done.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace").replace("\r", "\n").splitlines()[-20:]
         print("\n".join(tail))
@@ -139,7 +148,8 @@ def run_target(name: str, target: Target, *, jobs: int, listed: set[str]) -> boo
     unexplained = [k for k in survivors if k not in listed]
     total = len(status)
     print(f"== {name}: {total} mutants, {killed} killed, {len(survivors)} survived "
-          f"({len(equivalent)} of them listed as equivalent in docs/mutation.md)")
+          f"({len(equivalent)} of them listed as equivalent in docs/mutation.md) in {minutes:.0f} minutes "
+          f"with {jobs} jobs")
     if total:
         print(f"   score {100 * killed / total:.1f}%; "
               f"{100 * killed / (total - len(equivalent) or 1):.1f}% of the mutants that are not equivalent")

@@ -66,6 +66,20 @@ def require_tools(markers: Iterable[str], *, which: Callable[[str], str | None] 
     pytest.skip(reason)
 
 
+def property_examples(count: int, env: Mapping[str, str] = os.environ) -> int:
+    """How many cases a property test draws: ``count``, or fewer where ZHEN_PROPERTY_EXAMPLES caps it.
+
+    `make mutation` runs a property test once for every mutant that reaches it, to the last case when the
+    mutant survives; devkit/mutation.py sets the cap there so that one mutant costs seconds, not a minute.
+    """
+    cap = env.get("ZHEN_PROPERTY_EXAMPLES", "")
+    if not cap:
+        return count
+    if not cap.isdigit() or int(cap) < 1:
+        raise pytest.UsageError(f"ZHEN_PROPERTY_EXAMPLES={cap!r}: not a whole number of cases above 0")
+    return min(count, int(cap))
+
+
 @pytest.hookimpl(tryfirst=True)  # before fixtures start a browser or a screen
 def pytest_runtest_setup(item):
     require_tools(m.name for m in item.iter_markers())

@@ -122,12 +122,8 @@ def chinese_numeral(text: str) -> int | None:
     if _DIGIT_RUN.search(text):
         return None  # 十三五 (the 13th Five-Year Plan) is a name, not 15: a numeral with units never runs two digits
 
-
-    def below_wan(part: str) -> int:
-        return _section(part) if part else 0
-
-    def below_yi(part: str) -> int:
-        return _grouped(part, "万萬", 10_000, below_wan) if part else 0
+    def below_yi(part: str) -> int:  # an empty part (the 萬 of 萬億 starts it) reads as 0, as _section("") does
+        return _grouped(part, "万萬", 10_000, _section)
 
     return _grouped(text, "亿億", 100_000_000, below_yi)
 
@@ -251,11 +247,11 @@ def zh_number(text: str) -> Decimal | None:
     """Value of 12.5, 十二點五 or 兩: the numbers that 百分之 and 倍 take."""
     if text[0].isdigit():
         return Decimal(text)
-    whole, _, frac = text.replace("点", "點").partition("點")
+    whole, _, frac = text.replace("点", "點").partition("點")  # _ZH_NUMBER allows only digits after the point
     value = chinese_numeral(whole)
-    if value is None or any(c not in _DIGITS for c in frac):
+    if value is None:
         return None
-    return Decimal(f"{value}.{''.join(str(_DIGITS[c]) for c in frac)}") if frac else Decimal(value)
+    return Decimal(f"{value}.{''.join(str(_DIGITS[c]) for c in frac)}")  # Decimal("12.") is 12
 
 
 def zh_special_figures(text: str) -> list[Figure]:
@@ -295,9 +291,8 @@ def _special_figure(m: re.Match) -> Figure | None:  # noqa: C901 - one branch pe
         return fig(_digit_string(m.group("year")))
     if m.group("count"):
         return fig(_DIGITS[m.group("count")])
-    tens, digit = small_numeral(m.group("cnum")), m.group("cdigit")
-    if tens is None or tens > 10:
-        return None
+    cnum, digit = m.group("cnum"), m.group("cdigit")
+    tens = int(cnum) if cnum.isdigit() else _DIGITS.get(cnum, 10)  # one digit, or 十 (十成 is all of it)
     return fig(tens * 10 + (_DIGITS[digit] if digit else 0), percent=True)
 
 
@@ -326,12 +321,14 @@ _FRACTION_DEN = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, 
                  "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7,
                  "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9, "tenth": 10, "tenths": 10}
 _EN_FRACTION = re.compile(
-    r"\b(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|\d+)[\s-]+"
+    # "3 quarters" is no case here: en_figures keeps the digit figure that starts at the same place.
+    r"\b(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine)[\s-]+"
     r"(?P<d>" + "|".join(sorted(_FRACTION_DEN, key=len, reverse=True)) + r")\b"
     r"|(?<![\w./])(?P<dn>\d+)/(?P<dd>\d+)(?![\w/])"
     r"|\b(?P<half>half)\b(?![\s-]+(?:a\s+)?(?:year|month)s?\b)", re.I)
 _EN_FOLD = re.compile(rf"\b({_NUMBER_WORD})fold\b", re.I)
 _EN_HALF = re.compile(r"\b(?:a|one)\s+(?P<what>year|month)\s+and\s+a\s+half\b|\bhalf\s+a\s+(?P<half>year)\b", re.I)
+_FOLD = {**_WORD_VALUES, **_WORD_SCALES}  # threefold, tenfold, hundredfold, thousandfold
 _EN_MULTIPLE = {"both": 2, "twice": 2, "double": 2, "doubled": 2, "doubles": 2, "doubling": 2, "triple": 3, "tripled": 3,
                 "triples": 3, "tripling": 3, "treble": 3, "trebled": 3, "quadruple": 4, "quadrupled": 4}
 _EN_MULTIPLE_RE = re.compile(r"\b(?:" + "|".join(_EN_MULTIPLE) + r")\b", re.I)
@@ -389,15 +386,11 @@ def en_figures(text: str) -> list[Figure]:
     return out + [f for f in en_word_figures(text) if not any(s <= f.start < e for s, e in spans)]
 
 
-def _words_value(words: str) -> int | None:
+def _words_value(words: str) -> int:
+    """Value of number words as _EN_WORDS finds them; "a" and "and" count nothing ("a hundred" is a scale alone)."""
     total = section = 0
-    seen = False
     for w in re.split(r"[\s-]+", words.lower()):
-        if w in ("and", ""):
-            continue
-        if w in ("a", "an"):
-            section = 1
-        elif w in _WORD_VALUES:
+        if w in _WORD_VALUES:
             section += _WORD_VALUES[w]
         elif w in _ORDINAL_WORDS:
             value = _ORDINAL_WORDS[w]
@@ -409,10 +402,7 @@ def _words_value(words: str) -> int | None:
             section = (section or 1) * 100
         elif w in _WORD_SCALES:
             total, section = total + (section or 1) * _WORD_SCALES[w], 0
-        else:
-            continue
-        seen = True
-    return total + section if seen else None
+    return total + section
 
 
 def _en_figure(text: str, m: re.Match, value: Decimal, approx: str, *, end: int | None = None) -> Figure:
@@ -462,17 +452,14 @@ def en_word_figures(text: str) -> list[Figure]:
     words = _ascii_words(text)
     for m in _scan(_EN_WORDS, text, words, "words"):
         value = _words_value(m.group("words") + (" " + m.group("last") if m.group("last") else ""))
-        if value is None:
-            continue
         last_word = re.split(r"[\s-]+", m.group("words").lower())[-1]
-        if m.group("last") and last_word in _TENS_AND_SCALES:  # twenty-first, hundred-and-first
+        # twenty-first, hundred-and-first, two hundredth; one-third is a count and a fraction (read below)
+        if m.group("last") and (last_word in _TENS_AND_SCALES or _ORDINAL_WORDS[m.group("last").lower()] >= 100):
             out.append(Figure(Decimal(value), "", False, m.group(0), m.start(), unit="ordinal"))
             continue
         end = m.end("words") if m.group("last") else m.end()  # one-third: the fraction is read below
         if m.group("last"):
             value = _words_value(m.group("words"))
-            if value is None:
-                continue
         number = Decimal(value) + (Decimal("0.5") if m.group("half") else 0)
         number = _signed(text, m.start(), end, number)
         out.append(_en_figure(text, m, number, _qualifier(text, m.start(), end), end=end))
@@ -486,12 +473,11 @@ def en_word_figures(text: str) -> list[Figure]:
             numer, den = int(m.group("dn")), int(m.group("dd"))
         else:
             n = m.group("n").lower()
-            numer = int(n) if n.isdigit() else (1 if n in ("a", "an") else _WORD_VALUES[n])
+            numer = 1 if n in ("a", "an") else _WORD_VALUES[n]
             den = _FRACTION_DEN[m.group("d").lower()]
         out.append(Figure(Decimal(numer), "", False, m.group(0), m.start(), unit=f"/{den}"))
     for m in _scan(_EN_FOLD, text, words, "fold"):
-        out.append(Figure(Decimal(_WORD_VALUES.get(m.group(1).lower(), 0)), "", False, m.group(0), m.start(),
-                          unit="times"))
+        out.append(Figure(Decimal(_FOLD[m.group(1).lower()]), "", False, m.group(0), m.start(), unit="times"))
     for m in _scan(_EN_MULTIPLE_RE, text, words, "multiples"):
         out.append(Figure(Decimal(_EN_MULTIPLE[m.group(0).lower()]), "", False, m.group(0), m.start(), unit="times"))
     for m in _scan(_EN_HALF, text, words, "half"):
@@ -510,8 +496,8 @@ def figure_keys(fig: Figure) -> set[Key]:
         return {(v, False, "times")} | ({(v + 1, False, "times")} if fig.growth else set())
     if fig.unit == "years":
         return {(v, False, ""), (scaled(v, 12), False, "months")}
-    if fig.unit == "ordinal":
-        return {(v, False, "ordinal"), (v, False, "")}
+    if fig.unit == "ordinal":  # "the 22nd" and "Article 22": keys_of gives every English ordinal its plain key
+        return {(v, False, "")}
     if fig.unit:
         return {(v, fig.percent, fig.unit)}
     return {(v, fig.percent, "")}
@@ -520,10 +506,8 @@ def figure_keys(fig: Figure) -> set[Key]:
 def keys_of(fig: Figure) -> set[Key]:
     """The (value, percent, unit) an English figure stands for; "2 times" and "18 months" also count as 2 and 18."""
     keys = {(fig.value, fig.percent, fig.unit)}
-    if fig.unit and fig.unit not in ("points",) and not fig.unit.startswith("/"):
+    if not fig.unit.startswith("/"):  # "12.5 points" is also 12.5 (a score); "3/4" is no 3
         keys.add((fig.value, fig.percent, ""))
-    if fig.unit == "points":
-        keys.add((fig.value, False, ""))
     return keys
 
 
@@ -538,7 +522,7 @@ def plain(value: Decimal | int) -> str:
     d = Decimal(value)
     if d == d.to_integral_value():
         return f"{d.quantize(Decimal(1), context=EXACT):,f}"
-    return f"{d:,f}".rstrip("0").rstrip(".")
+    return f"{d.normalize(EXACT):,f}"
 
 
 _DESK_SCALES = ((12, "trillion"), (9, "billion"), (6, "million"))
