@@ -260,8 +260,9 @@ def test_a_model_the_server_lacks_is_named_with_what_it_serves(glossary):
             engine(server, glossary, model="qwen").draft([Segment(1, 1, 1, "body", "天津。")])
 
 
-def config(tmp_path, server, model=None, **extra) -> str:
-    lines = ["[llm]", f'base_url = "{server.base_url}"', f'model = "{model or server.model}"', "concurrency = 4",
+def config(tmp_path, server, model=None, concurrency=4, **extra) -> str:
+    lines = ["[llm]", f'base_url = "{server.base_url}"', f'model = "{model or server.model}"',
+             *([f"concurrency = {concurrency}"] if concurrency else []),
              *(f"{k} = {json.dumps(v)}" for k, v in extra.items())]
     path = tmp_path / "zhen.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -473,3 +474,61 @@ def test_a_wrong_base_url_is_named_with_its_line_when_the_settings_are_read(tmp_
     assert line.startswith(f"error: {path}:4: [llm] base_url: {message}"), line
     assert "secret" not in result.output
     assert not (article_dir / "en.po").exists()
+
+
+@pytest.mark.parametrize("setting, slots, expected, why", [
+    (None, None, 4, "the default 4: the server does not say"),
+    (None, 2, 2, "the server's 2 parallel slots"),
+    (None, 1000, 256, "the server's 1000 parallel slots, at most 256"),
+    (8, 2, 2, "[llm] concurrency 8, lowered to the server's 2 parallel slots"),
+    (1, 4, 1, "[llm] concurrency 1"),
+    (6, None, 6, "[llm] concurrency 6"),
+])
+def test_concurrency_is_the_servers_slots_unless_set_and_never_above_the_setting(setting, slots, expected, why):
+    from pipeline.engines.llm import choose_concurrency
+
+    n, said = choose_concurrency(setting, slots)
+    assert n == expected and said.startswith(why)
+
+
+@pytest.mark.parametrize("props, setting, expected", [
+    (None, None, 4),  # no /props (Ollama, vLLM, OpenAI): the default
+    (b'{"total_slots": 2, "chat_template": "..."}', None, 2),
+    (b'{"total_slots": 2}', 8, 2),
+    (b'{"total_slots": 3}', 1, 1),
+    (b'{"total_slots": "many"}', None, 4),
+    (b'{"total_slots": true}', None, 4),
+    (b'{"total_slots": 0}', None, 4),
+    (b'[1, 2]', None, 4),
+    (b'\xff\xfe', None, 4),
+    (b'{"total_slots": 2, "pad": "' + b"x" * 2_000_000 + b'"}', None, 4),
+])
+def test_requests_in_flight_follow_the_slots_the_server_reports(glossary, sample, props, setting, expected):
+    with LLMServer(latency=(0.05, 0.05), props=props) as server:
+        e = engine(server, glossary, **({} if setting is None else {"concurrency": setting}))
+        drafts = e.draft(sample[:12], context=sample)
+    assert server.problems == [] and all(d.text for d in drafts.values())
+    assert e.usage().concurrency[0] == expected and server.peak == expected
+
+
+def test_the_run_says_how_many_requests_it_keeps_in_flight_and_why(tmp_path, article_dir):
+    with LLMServer(props=b'{"total_slots": 3}') as server:
+        result = invoke("translate", article_dir, "--config", config(tmp_path, server, concurrency=None),
+                        "--engine", "llm")
+        as_json = invoke("translate", article_dir, "--config",
+                         config(tmp_path, server, concurrency=None, temperature=0.5), "--engine", "llm", "--json")
+    assert result.exit_code == 0, result.output
+    assert "3 requests in flight (the server's 3 parallel slots)" in result.stderr
+    usage = json.loads(as_json.stdout)["usage"]
+    assert usage["concurrency"] == {"requests": 3, "why": "the server's 3 parallel slots"}
+
+
+def test_a_stop_list_is_sent_with_every_request_and_joins_the_signature(glossary, sample):
+    with LLMServer() as server:
+        e = engine(server, glossary, stop=("\n\n",))
+        e.draft(sample[:3], context=sample)
+    assert server.requests and all(body["stop"] == ["\n\n"] for body in server.requests)
+    assert "|stop:" in e.signature()
+    with LLMServer() as server:
+        engine(server, glossary).draft(sample[:3], context=sample)
+    assert all("stop" not in body for body in server.requests)

@@ -28,7 +28,7 @@ def translate(tmp_path, server: LlamaServer, **settings) -> tuple[subprocess.Com
     folder.mkdir()
     (folder / "source.zh.txt").write_text(ARTICLE, encoding="utf-8")
     config = tmp_path / "zhen.toml"
-    lines = ["[llm]", f'base_url = "{server.base_url}"', f'model = "{server.model_name}"', "concurrency = 2",
+    lines = ["[llm]", f'base_url = "{server.base_url}"', f'model = "{server.model_name}"',
              *(f"{k} = {json.dumps(v)}" for k, v in settings.items())]
     config.write_text("\n".join(lines) + "\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZHEN_LLM_")}
@@ -54,10 +54,12 @@ def check_every_segment_ends_drafted_or_untranslated_with_its_reason(report, ent
 
 
 def test_an_instruct_model_drafts_the_article(tmp_path):
-    with LlamaServer(find_model(INSTRUCT), log=tmp_path / "server.log") as server:
+    with LlamaServer(find_model(INSTRUCT), parallel=2, log=tmp_path / "server.log") as server:
         done, report, entries = translate(tmp_path, server, max_tokens=64, timeout_s=300)
     assert done.returncode == 0, done.stderr
     check_every_segment_ends_drafted_or_untranslated_with_its_reason(report, entries)
+    # No concurrency in zhen.toml: as many requests in flight as the server has slots, read from it.
+    assert report["usage"]["concurrency"] == {"requests": 2, "why": "the server's 2 parallel slots"}
     # Asked for at most 64 tokens per answer, at most a follow-up and a retry per segment.
     assert report["usage"]["tokens"] <= 64 * report["usage"]["answers"] and report["usage"]["answers"] <= 3 * 3
     if report["failed"]:

@@ -23,6 +23,10 @@ characters or lone surrogates; chat-template tokens (``<|im_end|>`` …) are
 cut off, and an answer that is nothing but them, or that repeats the prompt,
 is refused with the likely cause.
 
+Requests in flight: ``concurrency`` from [llm] when set, never more than the server's parallel
+slots; unset, the slots when the server says (llama-server's ``/props``), else four. The run's
+summary says which.
+
 Faults: a fault that concerns one segment (a timeout, an answer cut off,
 malformed, too long or refused, a 5xx or 429 still there after ``max_retries``
 retries) leaves that segment untranslated with the reason, and every other
@@ -48,7 +52,7 @@ from dataclasses import dataclass, field
 
 from pipeline.glossary.enforcement import repair, verify
 from pipeline.engines.base import Engine, Fault, Hypothesis, Request
-from pipeline.engines.options import LLMOptions, changed
+from pipeline.engines.options import DEFAULT_CONCURRENCY, LLMOptions, changed
 from pipeline.errors import EngineError
 from pipeline.model import Progress, Segment, TermHit, Usage, no_progress
 
@@ -76,6 +80,8 @@ USE = "use '{english}' for {term}"
 PROMPT_HASH = hashlib.sha256("\0".join(
     (SYSTEM, CONTEXT, TITLE, PREVIOUS, GLOSSARY, TERM, AVOID, USER, FOLLOW_UP, USE)).encode()).hexdigest()[:8]
 
+MAX_CONCURRENCY = 256  # as many as [llm] concurrency may ask
+PROPS_BYTES = 1024 * 1024  # llama-server's /props carries the chat template: a few kB, rarely more
 MAX_RETRY_AFTER = 300.0  # seconds: a server asking for a longer pause is reported, not waited for
 # max_tokens for a segment: English takes one to two tokens per Chinese character; four, plus room
 # for a short sentence, leaves a wide margin, and a model that does not stop is cut off early.
@@ -233,6 +239,7 @@ class LLMEngine(Engine):
         self._progress: Progress = no_progress
         self._spent: _Spent | None = None
         self._usage: Usage | None = None
+        self._concurrency: tuple[int, str] | None = None  # asked of the server once per engine
 
     def identity(self) -> str:
         return f"model:{self.options.model}|prompt:{PROMPT_HASH}" + changed(self.options, self.options.OUTPUT)
@@ -268,12 +275,12 @@ class LLMEngine(Engine):
     async def _ask_all(self, requests: Sequence[LLMRequest]) -> list[list[Hypothesis] | Fault]:
         import httpx
 
-        n = self.options.concurrency
+        cap = self.options.concurrency or MAX_CONCURRENCY
         # Compressed answers are not asked for, so that the byte cap counts what is decoded.
         headers = {"Accept-Encoding": "identity"}
         if self._key:
             headers["Authorization"] = f"Bearer {self._key}"
-        limits = httpx.Limits(max_connections=n, max_keepalive_connections=n)
+        limits = httpx.Limits(max_connections=cap, max_keepalive_connections=cap)
         # A proxy from the environment cannot reach a server on this machine: bypass it there.
         host = httpx.URL(self.options.base_url).host
         loopback = host == "localhost" or host == "::1" or host.startswith("127.")
@@ -282,7 +289,9 @@ class LLMEngine(Engine):
         try:
             async with httpx.AsyncClient(headers=headers, limits=limits, trust_env=not loopback,
                                          timeout=httpx.Timeout(self.options.timeout_s)) as client:
-                slots = asyncio.Semaphore(n)
+                if self._concurrency is None:
+                    self._concurrency = choose_concurrency(self.options.concurrency, await self._slots(client))
+                slots = asyncio.Semaphore(self._concurrency[0])
 
                 async def one(request: LLMRequest) -> list[Hypothesis] | Fault:
                     nonlocal done
@@ -303,7 +312,26 @@ class LLMEngine(Engine):
         finally:
             self._usage = Usage(answers=spent.answers, tokens=spent.tokens,
                                 seconds=time.perf_counter() - spent.started, reported=spent.reported,
-                                over_budget=spent.over_budget)
+                                over_budget=spent.over_budget, concurrency=self._concurrency)
+
+    async def _slots(self, client) -> int | None:
+        """How many requests the server decodes in parallel, when it says: llama-server's /props
+        ``total_slots``. Ollama and vLLM do not say; anything else the server sends is ignored."""
+        root = self.options.base_url.removesuffix("/v1")
+        try:
+            async with client.stream("GET", f"{root}/props", timeout=min(10.0, self.options.timeout_s)) as response:
+                if response.status_code != 200:
+                    return None
+                raw = b""
+                async for chunk in response.aiter_raw():
+                    raw += chunk
+                    if len(raw) > PROPS_BYTES:
+                        return None
+            slots = json.loads(raw.decode("utf-8")).get("total_slots")
+        except Exception:  # a courtesy: without it the run goes on at the default concurrency
+            return None
+        whole = isinstance(slots, int) and not isinstance(slots, bool)
+        return slots if whole and 1 <= slots <= 100_000 else None
 
     async def _translate(self, client, request: LLMRequest) -> list[Hypothesis] | Fault:
         """The segment's answer, and a second one when the first lacks required renderings."""
@@ -330,6 +358,8 @@ class LLMEngine(Engine):
         o = self.options
         body = {"model": o.model, "temperature": o.temperature, "stream": False,
                 "max_tokens": request.max_tokens, "messages": messages}
+        if o.stop:
+            body["stop"] = list(o.stop)
         content, finish = await self._post(client, body)
         if finish == "length":
             content, finish = await self._post(client, {**body, "temperature": 0})
@@ -484,6 +514,21 @@ def read_key(value: str, variable: str) -> str:
     if not key:
         raise EngineError(f"[llm] api_key_env names {variable}, which holds only a line end")
     return key
+
+
+def choose_concurrency(setting: int | None, slots: int | None) -> tuple[int, str]:
+    """Requests in flight, and why: the server's slots unless [llm] concurrency is set, never more
+    than that setting, never more than the slots (a request beyond them waits on the server while
+    its timeout runs)."""
+    if setting is None:
+        if slots is None:
+            return DEFAULT_CONCURRENCY, (f"the default {DEFAULT_CONCURRENCY}: the server does not say how many "
+                                         "requests it serves in parallel")
+        n = min(slots, MAX_CONCURRENCY)
+        return n, f"the server's {slots} parallel slots" + (f", at most {MAX_CONCURRENCY}" if n < slots else "")
+    if slots is not None and slots < setting:
+        return slots, f"[llm] concurrency {setting}, lowered to the server's {slots} parallel slots"
+    return setting, f"[llm] concurrency {setting}"
 
 
 def _missing(text: str, hits: Sequence[TermHit]) -> tuple[str, ...]:
