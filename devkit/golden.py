@@ -51,7 +51,7 @@ def expected(case: str, name: str) -> str:
 
 
 def regenerate(names: list[str]) -> int:
-    from pipeline.files import write_atomic
+    from pipeline.workspace.files import write_atomic
 
     changed = []
     for case in names:

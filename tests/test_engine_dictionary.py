@@ -196,3 +196,17 @@ def test_preferred_senses_are_one_gloss_per_headword(glossary):
     engine = DictionaryEngine(glossary)
     # A sense from the table, and a word the table says has no English of its own.
     assert engine._gloss_word("抓住") == "seize" and engine._gloss_word("第") == ""
+
+
+@pytest.mark.parametrize("source, english", [
+    ("（記者 李明）", "(reporter Li Ming)"),
+    ("（记者李川通讯员王芳）", "(reporter Li Chuan, correspondent Wang Fang)"),
+    ("（记者 王建安、欧阳小华）", "(reporters Wang Jian'an and Ouyang Xiaohua)"),
+    ("本报成都1月24日讯（记者 李明）记者从省统计局获悉。", "Chengdu, January 24 -- (reporter Li Ming)"),
+])
+def test_a_credit_names_its_people_surname_first_and_apart(source, english):
+    """A reporter's name is a person's name, not a gloss ("plum river") nor one run of pinyin ("Lichuan")."""
+    from pipeline.engines.dictionary.engine import DictionaryEngine
+    from pipeline.model import Segment
+
+    assert english in DictionaryEngine().draft([Segment(1, 1, 1, "body", source)], {})[1].text

@@ -164,7 +164,7 @@ def test_a_glossary_without_accepted_renderings_exports_its_old_columns():
     from pipeline.glossary import formats as gf
 
     terms = [Term("七一", "July 1", avoid=("seven one",), note="n", source="s")]
-    assert gf.to_tsv(terms).splitlines()[0] == HEADER.strip()
+    assert gf.to_tsv(terms).splitlines()[:2] == ["# scope: national", HEADER.strip()]
     assert gf.to_csv(terms).splitlines()[0] == HEADER.strip().replace("\t", ",")
     assert gf.from_csv(gf.to_csv(terms))[0].avoid == ("seven one",)
 
@@ -201,14 +201,18 @@ def test_glossary_commands(tmp_path):
                                             "grassroots Party organizations, basic-level Party organizations)")
     found = runner.invoke(main, ["glossary", "find", "基層黨組織", "--json", "--glossary", tianjin])
     assert json.loads(found.stdout)["accept"] == ["grassroots Party organizations", "basic-level Party organizations"]
-    # TBX carries no scope, so each shipped file (one scope) makes the trip on its own.
+    # Each shipped file (one scope) makes the trip on its own, its scope line included.
     for shipped in sorted(GLOSSARY_DIR.glob("*.tsv")):
         out = tmp_path / f"{shipped.stem}.tbx"
         assert runner.invoke(main, ["glossary", "export", "--format", "tbx", "-o", str(out),
                                     "--glossary", str(shipped)]).exit_code == 0
         back = tmp_path / f"{shipped.stem}.back.tsv"
         assert runner.invoke(main, ["glossary", "import", str(out), "-o", str(back)]).exit_code == 0
-        assert len(back.read_text(encoding="utf-8").splitlines()) == len(load_glossary(shipped).terms) + 1
+        lines = back.read_text(encoding="utf-8").splitlines()
+        assert lines[0] == shipped.read_text(encoding="utf-8").splitlines()[0]  # "# scope: …"
+        assert len(lines) == len(load_glossary(shipped).terms) + 2
+        assert [(t.term, t.english, t.scope) for t in load_glossary(back).terms] == [
+            (t.term, t.english, t.scope) for t in load_glossary(shipped).terms]
 
 
 def test_catalog_of_the_sample_shows_every_listed_term(glossary, article_dir):
@@ -295,3 +299,40 @@ def test_glossary_find_of_one_term_prints_its_whole_row_in_either_script(glossar
     hit = json.loads(CliRunner().invoke(main, ["glossary", "find", text, "--json", "--glossary",
                                               str(GLOSSARY_DIR)]).stdout)
     assert (hit["note"], hit["source"], hit["avoid"]) == (term.note, term.source, list(term.avoid))
+
+
+def test_export_keeps_each_terms_scope_and_import_refuses_a_file_of_several(tmp_path):
+    """The shipped glossary has national and Tianjin rows for the same words (基層黨組織): exported
+    whole, each entry says its scope; a TSV (one scope per file) takes them only with --place."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    runner = CliRunner()
+    whole = load_glossary(GLOSSARY_DIR).terms
+    assert {t.scope for t in whole} == {"national", "天津"}
+    for fmt in ("tbx", "csv"):
+        out = tmp_path / f"all.{fmt}"
+        assert runner.invoke(main, ["glossary", "export", "--format", fmt, "-o", str(out),
+                                    "--glossary", str(GLOSSARY_DIR)]).exit_code == 0
+        from pipeline.glossary import formats as gf
+
+        back = gf.read_terms(out)
+        assert sorted((t.term, t.english, t.scope) for t in back) == sorted((t.term, t.english, t.scope) for t in whole)
+        refused = runner.invoke(main, ["glossary", "import", str(out), "-o", str(tmp_path / "x.tsv")])
+        assert refused.exit_code == 2 and "2 scopes (national, 天津)" in refused.output
+        assert not (tmp_path / "x.tsv").exists()
+    refused = runner.invoke(main, ["glossary", "export", "--format", "tsv", "--glossary", str(GLOSSARY_DIR)])
+    assert refused.exit_code == 2 and "--place" in refused.output
+    # --place: what a Tianjin article sees, one file scoped to Tianjin, loadable as it is.
+    out = tmp_path / "tianjin.csv"
+    assert runner.invoke(main, ["glossary", "export", "--format", "csv", "--place", "Tianjin", "-o", str(out),
+                                "--glossary", str(GLOSSARY_DIR)]).exit_code == 0
+    back_tsv = tmp_path / "tj.tsv"
+    assert runner.invoke(main, ["glossary", "import", str(out), "-o", str(back_tsv)]).exit_code == 0
+    assert back_tsv.read_text(encoding="utf-8").startswith("# scope: 天津\n")
+    seen = Glossary(__import__("pipeline.glossary.scope", fromlist=["resolve"]).resolve(whole, "天津"))
+    loaded = load_glossary(back_tsv)
+    assert sorted((t.term, t.english) for t in loaded.terms) == sorted((t.term, t.english) for t in seen.terms)
+    assert len({t.term for t in loaded.terms}) == len(loaded.terms)  # no term twice
+    assert runner.invoke(main, ["glossary", "export", "--place", "Atlantis"]).exit_code == 2

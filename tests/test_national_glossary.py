@@ -77,3 +77,21 @@ def test_tianjin_accepts_the_attested_forms_the_audit_found():
     assert "10 Major Projects" in rows["十大戰役"].accept
     assert "good and fast" in rows["又好又快"].accept
     assert not [t.term for t in found if "good and fast" in (a.lower() for a in t.avoid)]
+
+
+@pytest.mark.parametrize("text, english", [("「十三五」規劃實施良好。", "13th Five-Year Plan"),
+                                           ("十四五规划开局良好。", "14th Five-Year Plan")])
+def test_a_five_year_plan_is_drafted_by_its_name_and_passes_the_figure_check(text, english):
+    """十三五 is no figure; glossed word by word it was "thirteen five", and "13th" must not
+    then read to QA as a figure the source lacks."""
+    from pipeline.engines.dictionary.engine import DictionaryEngine
+    from pipeline.glossary.table import load_glossary
+    from pipeline.model import Segment
+    from pipeline.qa.checks import check_segment
+
+    glossary = load_glossary(GLOSSARY_DIR).for_place("national")
+    seg = Segment(1, 1, 1, "body", text)
+    hits = glossary.match_segments([seg])
+    draft = DictionaryEngine(glossary).draft([seg], hits)[1].text
+    assert english in draft and "thirteen" not in draft.lower() and "fourteen" not in draft.lower()
+    assert [f for f in check_segment(text, draft, hits.get(1, ())) if f.severity == "error"] == []

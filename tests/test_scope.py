@@ -97,6 +97,11 @@ def _detect(text: str) -> scope.Scope:
     ("标题\n本报讯 杭州、广州两地召开会议。", "national"),  # a tie across provinces
     ("标题\n新华社北京5月1日电 国务院召开常务会议。", "national"),  # Beijing in a Xinhua dateline
     ("标题\n本报讯 全国各地召开会议。", "national"),
+    # Districts name their municipality: a Tianjin article that never says 天津.
+    ("標題\n本報訊 濱海新區和南開區召開會議，西青區也有安排。", "天津"),
+    ("标题\n本报讯 河北区召开会议。", "天津"),  # a Tianjin district, not the province 河北
+    ("标题\n本报讯 浦东新区召开会议。", "上海"),
+    ("标题\n本报讯 和平区召开会议。", "national"),  # Tianjin's and Shenyang's: no place
 ])
 def test_an_articles_place_is_detected_from_its_dateline_then_its_text(text, place):
     assert _detect(text).place == place

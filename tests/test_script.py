@@ -52,6 +52,21 @@ def test_a_gloss_keeps_no_chinese_character_from_any_range():
         assert cedict.clean_sense(f"big {ch}[da4] house") == "big house"
 
 
+@pytest.mark.parametrize("sense, headword, gloss", [
+    ("Sichuan province in southwest China, abbr. 川[Chuan1] or 蜀[Shu3], capital Chengdu 成都[Cheng2 du1]", "四川",
+     "Sichuan"),
+    ("Zhejiang Province (Chekiang) in east China, abbr. 浙[Zhe4], capital Hangzhou 杭州", "浙江省", "Zhejiang Province"),
+    ("Chengdu subprovincial city and capital of Sichuan province 四川 in southwest China", "成都", "Chengdu"),
+    ("Chaoyang inner district of Beijing", "朝阳区", "Chaoyang District"),
+    ("Wuhan city on Changjiang, capital of Hubei province 湖北省", "武汉", "Wuhan"),
+    ("Yellow River or Huang He", "黄河", "Yellow River or Huang He"),  # a name, described by nothing
+    ("Paris, capital of France", "巴黎", "Paris"),
+])
+def test_a_places_description_gives_way_to_its_name(sense, headword, gloss):
+    """English copy writes "Chengdu", not CC-CEDICT's "Chengdu subprovincial city and…"."""
+    assert cedict.clean_sense(sense, proper=True, headword=headword) == gloss
+
+
 def test_a_dateline_place_is_written_in_unified_ideographs():
     assert mechanical.dateline("新华社天津7月15日电", str) is not None
     assert mechanical.dateline(f"新华社天{EXT_A}7月15日电", str) is None

@@ -107,11 +107,21 @@ def glossary_find(text_or_file, as_json, glossary_path, follow_symlinks) -> None
 @glossary.command("export")
 @click.option("--format", "fmt", type=click.Choice(["tbx", "csv", "tsv"]), default="tbx", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here (default: stdout).")
+@click.option("--place", metavar="PLACE",
+              help="Only the terms an article of PLACE uses (\"national\", a province or a main city), "
+                   "local rows over national ones, as one glossary scoped to PLACE.")
 @glossary_option
 @follow_option
-def glossary_export(fmt, output, glossary_path, follow_symlinks) -> None:
-    """Export the glossary as TBX (OmegaT, Trados, memoQ) or CSV (spreadsheets)."""
+def glossary_export(fmt, output, place, glossary_path, follow_symlinks) -> None:
+    """Export the glossary as TBX (OmegaT, Trados, memoQ), CSV (spreadsheets) or TSV.
+
+    Each term keeps its scope (TBX geographicalUsage, a CSV scope column). A TSV file has
+    one scope: a glossary with national and local rows exports to TSV only with --place.
+    """
+    import dataclasses
+
     from pipeline.glossary import formats as gf
+    from pipeline.glossary import scope
     from pipeline.glossary.table import glossary_files, load_glossary
     from pipeline.workspace.outputs import refuse_overwrites, with_backup
 
@@ -120,7 +130,12 @@ def glossary_export(fmt, output, glossary_path, follow_symlinks) -> None:
         refuse_overwrites(with_backup([(output, "the export")]),
                           [(f, "a glossary file") for f in glossary_files(glossary_path, follow_symlinks=follow_symlinks)]
                           + _reads())
-    terms = load_glossary(glossary_path, follow_symlinks=follow_symlinks).terms
+    terms = list(load_glossary(glossary_path, follow_symlinks=follow_symlinks).terms)
+    if place is not None:
+        where = scope.option_scope(place).place
+        terms = [dataclasses.replace(t, scope=where) for t in scope.resolve(terms, where)]
+    if fmt == "tsv":
+        gf.one_scope(terms, name=str(glossary_path))
     _deliver({"tbx": gf.to_tbx, "csv": gf.to_csv, "tsv": gf.to_tsv}[fmt](terms), output)
 
 

@@ -1,6 +1,9 @@
 """Glossary exchange formats: TBX (for CAT tools) and CSV (for spreadsheets), both ways.
 
-The round trip TSV → TBX/CSV → TSV loses nothing: every column survives.
+The round trip TSV → TBX/CSV → TSV loses nothing: every column survives, and so does
+each term's scope (a TBX ``geographicalUsage``, a CSV ``scope`` column, a TSV file's
+``# scope:`` line). A TSV file has one scope, so terms of several scopes (a national and a
+local row may define the same term) are refused there, never written as duplicates.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 from xml.parsers import expat
 
 from pipeline.errors import GlossaryError
+from pipeline.glossary.scope import NATIONAL, scope_key
 from pipeline.glossary.table import COLUMNS, LIST_SEP, REQUIRED, breaking_char, lint_terms, read_text, split_list
 from pipeline.model import Term
 from pipeline.text.xmlsafe import Refused, harden
@@ -25,6 +29,8 @@ DEPRECATED = "deprecatedTerm-admn-sts"
 # The accept column is optional: a glossary without accepted renderings is
 # written, and may be read, in the columns it always had.
 OPTIONAL = ("accept",)
+SCOPE = "scope"  # the CSV column a term's scope goes in, when the terms have a local one
+GEOGRAPHY = "geographicalUsage"  # TBX's data category for where a term is used
 
 
 def _columns(terms: Sequence[Term]) -> tuple[str, ...]:
@@ -38,19 +44,35 @@ def _row(t: Term, columns: Sequence[str]) -> list[str]:
     return [cells[c] for c in columns]
 
 
+def scopes(terms: Sequence[Term]) -> list[str]:
+    """The scopes ``terms`` belong to, national first."""
+    return sorted({t.scope for t in terms}, key=lambda s: (s != NATIONAL, s))
+
+
+def one_scope(terms: Sequence[Term], *, name: str = "") -> str:
+    """The one scope of ``terms``; GlossaryError when they have several, as one TSV file cannot hold them."""
+    found = scopes(terms) or [NATIONAL]
+    if len(found) > 1:
+        raise GlossaryError(f"holds terms of {len(found)} scopes ({', '.join(found)}), and a TSV glossary file has "
+                            "one: export with --place PLACE (the terms an article of PLACE uses), or one file per "
+                            "scope", path=name or None)
+    return found[0]
+
+
 def to_tsv(terms: Sequence[Term]) -> str:
     columns = _columns(terms)
-    lines = ["\t".join(columns)] + ["\t".join(_row(t, columns)) for t in terms]
+    lines = [f"# scope: {one_scope(terms)}", "\t".join(columns)] + ["\t".join(_row(t, columns)) for t in terms]
     return "\n".join(lines) + "\n"
 
 
 def to_csv(terms: Sequence[Term]) -> str:
     columns = _columns(terms)
+    local = scopes(terms) != [NATIONAL] and bool(terms)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow([*columns, SCOPE] if local else columns)
     for t in terms:
-        writer.writerow(_row(t, columns))
+        writer.writerow([*_row(t, columns), t.scope] if local else _row(t, columns))
     return out.getvalue()
 
 
@@ -59,9 +81,9 @@ def from_csv(text: str, *, name: str = "<csv>") -> list[Term]:
     try:
         header = next(reader, None)
         columns = tuple(h.strip().lower() for h in header or ())
-        if columns not in (COLUMNS, _columns(())):
-            raise GlossaryError(f"CSV header must be {','.join(COLUMNS)} (accept may be left out)",
-                                path=name, line=1)
+        if columns not in (COLUMNS, _columns(()), (*COLUMNS, SCOPE), (*_columns(()), SCOPE)):
+            raise GlossaryError(f"CSV header must be {','.join(COLUMNS)} (accept may be left out; a last column "
+                                f"{SCOPE} may follow)", path=name, line=1)
         terms = []
         number = reader.line_num + 1  # a quoted cell may span lines: rows are cited by their first
         for row in reader:
@@ -85,9 +107,14 @@ def _term(cells: dict[str, str], *, name: str, line: int) -> Term:
     empty = [c for c in REQUIRED if not cells.get(c)]
     if empty:
         raise GlossaryError(f"empty required field(s): {', '.join(empty)}", path=name, line=line)
+    where = scope_key(cells.get(SCOPE) or NATIONAL)
+    if where is None:
+        raise GlossaryError(f"scope {cells[SCOPE]!r} is neither \"national\" nor a place zhen knows",
+                            path=name, line=line)
     return Term(term=cells["term"], english=cells["english"], variants=split_list(cells.get("variants", "")),
                 avoid=split_list(cells.get("avoid", "")), accept=split_list(cells.get("accept", "")),
-                kind=cells.get("kind", ""), note=cells["note"], source=cells["source"], file=name, line=line)
+                kind=cells.get("kind", ""), note=cells["note"], source=cells["source"], file=name, line=line,
+                scope=where)
 
 
 def to_tbx(terms: Sequence[Term], *, source_lang: str = "zh", target_lang: str = "en") -> str:
@@ -101,6 +128,8 @@ def to_tbx(terms: Sequence[Term], *, source_lang: str = "zh", target_lang: str =
         entry = ET.SubElement(body, "termEntry", {"id": f"t{n}"})
         if t.kind:
             ET.SubElement(entry, "descrip", {"type": "subjectField"}).text = t.kind
+        if t.scope != NATIONAL:
+            ET.SubElement(entry, "descrip", {"type": GEOGRAPHY}).text = t.scope
         ET.SubElement(entry, "descrip", {"type": "definition"}).text = t.note
         ET.SubElement(entry, "admin", {"type": "source"}).text = t.source
         zh = ET.SubElement(entry, "langSet", {XML_LANG: source_lang})
@@ -195,7 +224,7 @@ def from_tbx(text: str, *, name: str = "<tbx>") -> list[Term]:
                             "accept": LIST_SEP.join(f for f, s in en if s == ADMITTED),
                             "avoid": LIST_SEP.join(f for f, s in en if s == DEPRECATED),
                             "kind": fields.get("subjectField", ""), "note": fields.get("definition", ""),
-                            "source": source}, name=name, line=line))
+                            "source": source, SCOPE: fields.get(GEOGRAPHY, "")}, name=name, line=line))
     return terms
 
 
@@ -236,6 +265,7 @@ def import_file(source: Path, output: Path, *, force: bool = False) -> tuple[lis
     from pipeline.workspace.files import backup, write_atomic
 
     terms = read_terms(source)
+    one_scope(terms, name=str(source))
     if output.is_dir():
         raise GlossaryError("is a folder; give the TSV file to write", path=output)
     if output.exists() and not force:

@@ -71,6 +71,29 @@ _CITIES = """河北: 石家庄 Shijiazhuang, 唐山 Tangshan, 保定 Baoding, �
 内蒙古: 呼和浩特 Hohhot, 包头 Baotou, 鄂尔多斯 Ordos, 赤峰 Chifeng"""
 
 
+# Districts and new areas that name one municipality (or province) and nothing else, so
+# that an article about 南开区 or 滨海新区 is a Tianjin article. They decide detection
+# only; a glossary is scoped to the municipality. Names shared by two cities (和平区:
+# Tianjin and Shenyang; 通州区: Beijing and Nantong; 江北区, 普陀区, 宝山区, 朝阳区) are
+# left out, and so are names that are also words (大港).
+_DISTRICTS = """天津: 河西区, 南开区, 河北区, 红桥区, 东丽区, 西青区, 津南区, 北辰区, 武清区, 宝坻区, 宁河区,
+静海区, 蓟州区, 滨海新区, 塘沽, 汉沽
+北京: 东城区, 西城区, 海淀区, 丰台区, 石景山区, 门头沟区, 房山区, 顺义区, 昌平区, 大兴区, 怀柔区, 平谷区,
+密云区, 延庆区, 中关村
+上海: 黄浦区, 徐汇区, 长宁区, 静安区, 虹口区, 杨浦区, 闵行区, 嘉定区, 浦东新区, 金山区, 松江区, 青浦区,
+奉贤区, 崇明区
+重庆: 渝中区, 万州区, 涪陵区, 沙坪坝区, 九龙坡区, 南岸区, 北碚区, 渝北区, 巴南区, 黔江区, 长寿区, 两江新区
+河北: 雄安新区"""
+
+
+def _districts() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for line in _DISTRICTS.replace(",\n", ", ").splitlines():
+        place, names = line.split(": ")
+        found.update(dict.fromkeys(names.split(", "), place))
+    return found
+
+
 def _gazetteer() -> dict[str, Place]:
     places: dict[str, Place] = {}
     for item in _PROVINCES.replace("\n", "").split("|"):
@@ -85,6 +108,7 @@ def _gazetteer() -> dict[str, Place]:
 
 
 PLACES: dict[str, Place] = _gazetteer()
+DISTRICTS: dict[str, str] = _districts()  # a district's name → the place it is in
 _NAMES: dict[str, str] = {}
 for _p in PLACES.values():
     for _form in (_p.name, _p.name + _p.suffix, _p.english.lower(), _p.english.lower().replace("'", "")):

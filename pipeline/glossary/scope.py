@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError
-from pipeline.glossary.places import NATIONAL, PLACES, place_named, rank, within
+from pipeline.glossary.places import DISTRICTS, NATIONAL, PLACES, place_named, rank, within
 from pipeline.model import Term
 from pipeline.text.script import fold
 
@@ -80,7 +80,8 @@ def views(terms: Sequence[Term]) -> list[list[Term]]:
 
 # --- detection ------------------------------------------------------------------------------------
 
-_NAMES = sorted(PLACES, key=len, reverse=True)
+# Longest first: 河北区 is a district of Tianjin, not 河北 and a 区.
+_NAMES = sorted([*PLACES, *DISTRICTS], key=len, reverse=True)
 _NAME_RE = re.compile("|".join(map(re.escape, _NAMES)))
 # A dateline: an outlet with its place before the first colon or bracket
 # (天津北方网讯：, 新华社广州3月5日电, 本报杭州讯). 北京 in a Xinhua or People's
@@ -95,7 +96,7 @@ def _dateline(paragraphs: Sequence[str]) -> tuple[str | None, str]:
         m = _DATELINE.match(fold(para))
         if not m:
             continue
-        names = _NAME_RE.findall(m.group(0))
+        names = [DISTRICTS.get(n, n) for n in _NAME_RE.findall(m.group(0))]
         if not names or (names[0] == "北京" and _NATIONAL_DESKS.search(m.group(0))):
             return None, m.group(0)  # 本报讯: the body decides
         return names[0], m.group(0)
@@ -103,7 +104,7 @@ def _dateline(paragraphs: Sequence[str]) -> tuple[str | None, str]:
 
 
 def count_places(text: str) -> Counter[str]:
-    return Counter(_NAME_RE.findall(fold(text)))
+    return Counter(DISTRICTS.get(n, n) for n in _NAME_RE.findall(fold(text)))
 
 
 def _most_named(counts: Counter[str]) -> str | None:

@@ -274,7 +274,7 @@ def check_files(paths: Sequence[Path], glossary, *, review: bool = False) -> lis
     Each catalog is checked against the glossary scoped to its article's place
     (its ``X-Zhen-Scope`` header, else detected from its source sentences)."""
     from pipeline.glossary.scope import catalog_scope
-    from pipeline.qa.consistency import across_articles, term_forms
+    from pipeline.qa.consistency import check_catalogs
 
     catalogs, scoped = {}, {}
     for path in paths:
@@ -282,8 +282,7 @@ def check_files(paths: Sequence[Path], glossary, *, review: bool = False) -> lis
         catalogs[str(path)] = entries = read_entries(catalog)
         scoped[str(path)] = glossary.for_place(catalog_scope(catalog.metadata, [e.msgid for e in entries]).place)
     findings = [f for p, entries in catalogs.items() for f in check_catalog(entries, scoped[p], path=p)]
-    findings += [f for p, entries in catalogs.items() for f in term_forms(entries, scoped[p], path=p)]
-    findings += across_articles(catalogs)
+    findings += check_catalogs(catalogs, scoped)
     if review:
         findings += [f for p, entries in catalogs.items() for f in check_review(entries, path=p)]
     return sorted(findings, key=lambda f: (f.catalog, f.entry or 0))

@@ -102,9 +102,11 @@ def term_forms(entries: Sequence[EntryInfo], glossary: Glossary, *, path: str = 
     return out
 
 
-def check_catalogs(catalogs: Mapping[str, Sequence[EntryInfo]], glossary: Glossary) -> list[Finding]:
+def check_catalogs(catalogs: Mapping[str, Sequence[EntryInfo]],
+                   glossary: Glossary | Mapping[str, Glossary]) -> list[Finding]:
+    """Each catalog's own term forms, against its own glossary (one per catalog, keyed like
+    ``catalogs``, or one for all), then the sentences translated differently across them."""
     out: list[Finding] = []
     for path, entries in catalogs.items():
-        out += term_forms(entries, glossary, path=path)
+        out += term_forms(entries, glossary if isinstance(glossary, Glossary) else glossary[path], path=path)
     return out + across_articles(catalogs)
-

@@ -45,12 +45,20 @@ _WORDS_MAX = 5  # a gloss longer than this is an explanation, not a rendering
 
 
 _NAME_HEAD = re.compile(r"^(?:[A-Z][\w'.-]*)(?: (?:of |the |de |la )?[A-Z][\w'.-]*)*")
+# What follows a place's name in its sense: "Sichuan province in southwest China", "Chengdu
+# subprovincial city and capital of …": a description, where English copy writes the name.
+_PLACE_DESCRIPTION = re.compile(r" (?:inner |outer |former |ancient )?(?:province|(?:sub-?provincial |prefecture[- ]level "
+                                r"|county[- ]level )?city|county|district|municipality|autonomous|township|town|"
+                                r"village|prefecture|region)\b| (?:in|on) [a-z]*")
+# The administrative word a headword ends in, which copy keeps after the name (四川省: Sichuan Province).
+_ADMIN_SUFFIX = {"省": "Province", "区": "District", "區": "District", "县": "County", "縣": "County"}
 
 
-def clean_sense(sense: str, *, proper: bool = False) -> str | None:
+def clean_sense(sense: str, *, proper: bool = False, headword: str = "") -> str | None:
     """One short English rendering from a CC-CEDICT sense, or None when the sense is a note.
 
-    For a proper name, the name alone: "Wuhan city on Changjiang, …" → "Wuhan".
+    For a proper name, the name alone: "Wuhan city on Changjiang, …" → "Wuhan"; a place
+    whose headword ends in 省, 区 or 县 keeps that word: 四川省 → "Sichuan Province".
     """
     sense = sense.strip()
     if not sense or _SKIP_SENSE.match(sense) or _OUTDATED.search(sense):
@@ -63,6 +71,9 @@ def clean_sense(sense: str, *, proper: bool = False) -> str | None:
     plain = [a for a in alternatives if not a.strip().startswith(("lit.", "fig."))]
     sense = " ".join((plain or alternatives or [""])[0].split())
     sense = sense.rstrip(".,:").strip()
+    if proper and (m := _NAME_HEAD.match(sense)) and _PLACE_DESCRIPTION.match(sense, m.end()):
+        admin = _ADMIN_SUFFIX.get(headword[-1:], "")
+        return f"{m.group()} {admin}" if admin and not m.group().endswith(admin) else m.group()
     if sense.startswith("to "):
         sense = sense[3:]
     if not sense or "(" in sense or ")" in sense or sense.endswith(" of"):
@@ -121,7 +132,7 @@ def parse_line(line: str) -> Entry | None:
 def _entry(traditional: str, simplified: str, pinyin: str, defs: str) -> Entry:
     raw = defs.rstrip("/\n").split("/")
     proper = pinyin[:1].isupper()
-    senses = tuple(s for s in (clean_sense(d, proper=proper) for d in raw) if s)
+    senses = tuple(s for s in (clean_sense(d, proper=proper, headword=simplified) for d in raw) if s)
     counter = not senses and any(d.lower().startswith(("classifier", "(classifier", "cl:")) for d in raw)
     return Entry(traditional, simplified, pinyin, senses, counter)
 

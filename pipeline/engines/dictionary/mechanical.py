@@ -180,6 +180,50 @@ def dateline(text: str, gloss: Callable[[str], str]) -> Span | None:
     return (m.start(), m.end(), f"{place}{when}{f' ({agency})' if agency else ''} --")
 
 
+# A credit in brackets: （记者 李明 通讯员 王芳）. Each role with the English copy gives it.
+_ROLES = {"记者": ("reporter", "reporters"), "本报记者": ("reporter", "reporters"),
+          "特约记者": ("special correspondent", "special correspondents"),
+          "通讯员": ("correspondent", "correspondents"), "实习生": ("intern", "interns"),
+          "编辑": ("editor", "editors"), "责任编辑": ("editor", "editors")}
+_ROLE = "|".join(sorted(_ROLES, key=len, reverse=True))
+_PERSON = rf"(?:(?!{_ROLE})[{HAN_UNIFIED}]){{2,4}}"  # a name runs up to the next role
+_CREDIT = re.compile(rf"[（(]\s*(?P<body>(?:(?:{_ROLE})\s*{_PERSON}(?:\s*[、，,\s]\s*{_PERSON})*\s*)+)[）)]")
+_CREDIT_PART = re.compile(rf"(?P<role>{_ROLE})\s*(?P<names>{_PERSON}(?:\s*[、，,\s]\s*{_PERSON})*)")
+_NAME_SEPARATOR = re.compile(r"[、，,\s]+")
+# Two-character surnames; any other name's surname is its first character.
+_COMPOUND_SURNAMES = frozenset("欧阳 司马 诸葛 上官 东方 皇甫 令狐 慕容 夏侯 尉迟 公孙 长孙 宇文 司徒 端木 南宫 "
+                               "西门 独孤 轩辕 闻人 赫连 呼延 钟离 申屠 澹台 百里 东郭".split())
+
+
+def person_name(name: str, reading: Callable[[str], str]) -> str:
+    """A Chinese person's name as English copy writes it, surname first and apart: 李明 "Li Ming",
+    欧阳小华 "Ouyang Xiaohua", 王建安 "Wang Jian'an" (an apostrophe where a syllable would run on)."""
+    cut = 2 if name[:2] in _COMPOUND_SURNAMES and len(name) > 2 else 1
+
+    def joined(chars: str) -> str:
+        out = ""
+        for ch in chars:
+            syllable = reading(ch)
+            out += ("'" if out and syllable[:1] in "aeo" else "") + syllable
+        return out.capitalize()
+
+    return f"{joined(name[:cut])} {joined(name[cut:])}"
+
+
+def credits(text: str, reading: Callable[[str], str]) -> list[Span]:
+    """Bracketed credits (（记者 李明）), rendered "(reporter Li Ming)"."""
+    out = []
+    for m in _CREDIT.finditer(text):
+        parts = []
+        for part in _CREDIT_PART.finditer(m.group("body")):
+            names = [person_name(n, reading) for n in _NAME_SEPARATOR.split(part.group("names").strip()) if n]
+            one, many = _ROLES[part.group("role")]
+            listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+            parts.append(f"{one if len(names) == 1 else many} {listed}")
+        out.append((m.start(), m.end(), f"({', '.join(parts)})"))
+    return out
+
+
 def dates(text: str, taken: list[Span]) -> list[Span]:
     out: list[Span] = []
     for pattern, kind in _DATES:
@@ -227,6 +271,8 @@ def _figure(fig: Figure) -> str:
         number = _WORDS[int(fig.value) - 1]  # 三所 "three", as a desk spells out one to nine
     else:
         number = desk_number(abs(fig.value))
+        if fig.percent or fig.unit == "points":
+            number = _as_written(number, fig.surface)
         if fig.value < 0:
             number = f"minus {number}"
         if fig.unit == "points":
@@ -234,6 +280,20 @@ def _figure(fig: Figure) -> str:
         elif fig.percent:
             number += " percent"
     return f"{APPROX_WORDS[fig.approx]} {number}" if fig.approx else number
+
+
+_WRITTEN_DECIMALS = re.compile(r"[0-9０-９][.．]([0-9０-９]+)")
+
+
+def _as_written(number: str, surface: str) -> str:
+    """A rate keeps the decimal places its source gives it: 增長8.0% grew "8.0 percent", as
+    statistics are reported, not "8 percent", which claims less precision."""
+    m = _WRITTEN_DECIMALS.search(surface)
+    if m is None or not number.replace(".", "", 1).isdigit():
+        return number
+    places = len(m.group(1))
+    whole, _, frac = number.partition(".")
+    return f"{whole}.{frac.ljust(places, '0')}" if len(frac) < places else number
 
 
 def _special(fig: Figure) -> bool:
