@@ -389,7 +389,7 @@ class LLMEngine(Engine):
         if not text.strip() and token:
             raise SegmentFault(f"the answer is chat-template tokens (such as {_token_name(token.group())}) and no "
                                f"translation; {_NO_TEMPLATE}")
-        notes = (f"draft-check: the answer went on after the chat-template token {after}; what followed was "
+        notes: tuple[str, ...] = (f"draft-check: the answer went on after the chat-template token {after}; what followed was "
                  f"dropped ({_NO_TEMPLATE})",) if after else ()
         text = clean_answer(text, request.text)
         if not text:
