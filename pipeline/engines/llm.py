@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from pipeline.glossary.enforcement import repair, verify
 from pipeline.engines.base import Engine, Fault, Hypothesis, Request
 from pipeline.engines.llm_guard import borrowed, from_context, quote, same_answers
-from pipeline.engines.options import DEFAULT_CONCURRENCY, LLMOptions, changed
+from pipeline.engines.options import MAX_CONCURRENCY, LLMOptions, changed, choose_concurrency
 from pipeline.errors import EngineError
 from pipeline.model import Progress, Segment, TermHit, Usage, no_progress
 
@@ -84,7 +84,6 @@ USE = "use '{english}' for {term}"
 PROMPT_HASH = hashlib.sha256("\0".join(
     (SYSTEM, CONTEXT, TITLE, PREVIOUS, GLOSSARY, TERM, AVOID, USER, FOLLOW_UP, USE)).encode()).hexdigest()[:8]
 
-MAX_CONCURRENCY = 256  # as many as [llm] concurrency may ask
 PROPS_BYTES = 1024 * 1024  # llama-server's /props carries the chat template: a few kB, rarely more
 MAX_RETRY_AFTER = 300.0  # seconds: a server asking for a longer pause is reported, not waited for
 # max_tokens for a segment: English takes one to two tokens per Chinese character; four, plus room
@@ -389,8 +388,10 @@ class LLMEngine(Engine):
         if not text.strip() and token:
             raise SegmentFault(f"the answer is chat-template tokens (such as {_token_name(token.group())}) and no "
                                f"translation; {_NO_TEMPLATE}")
-        notes: tuple[str, ...] = (f"draft-check: the answer went on after the chat-template token {after}; what followed was "
-                 f"dropped ({_NO_TEMPLATE})",) if after else ()
+        notes: tuple[str, ...] = ()
+        if after:
+            notes = (f"draft-check: the answer went on after the chat-template token {after}; what followed was "
+                     f"dropped ({_NO_TEMPLATE})",)
         text = clean_answer(text, request.text)
         if not text:
             raise SegmentFault(f"the answer holds no translation ({_excerpt(content)})")
@@ -535,21 +536,6 @@ def read_key(value: str, variable: str) -> str:
     if not key:
         raise EngineError(f"[llm] api_key_env names {variable}, which holds only a line end")
     return key
-
-
-def choose_concurrency(setting: int | None, slots: int | None) -> tuple[int, str]:
-    """Requests in flight, and why: the server's slots unless [llm] concurrency is set, never more
-    than that setting, never more than the slots (a request beyond them waits on the server while
-    its timeout runs)."""
-    if setting is None:
-        if slots is None:
-            return DEFAULT_CONCURRENCY, (f"the default {DEFAULT_CONCURRENCY}: the server does not say how many "
-                                         "requests it serves in parallel")
-        n = min(slots, MAX_CONCURRENCY)
-        return n, f"the server's {slots} parallel slots" + (f", at most {MAX_CONCURRENCY}" if n < slots else "")
-    if slots is not None and slots < setting:
-        return slots, f"[llm] concurrency {setting}, lowered to the server's {slots} parallel slots"
-    return setting, f"[llm] concurrency {setting}"
 
 
 def _missing(text: str, hits: Sequence[TermHit]) -> tuple[str, ...]:

@@ -35,6 +35,7 @@ class ArgosOptions:
 
 
 DEFAULT_CONCURRENCY = 4  # requests in flight when neither zhen.toml nor the server says
+MAX_CONCURRENCY = 256  # as many as [llm] concurrency may ask
 
 
 @dataclass(frozen=True)
@@ -62,3 +63,18 @@ class LLMOptions:
     stop: tuple[str, ...] = ()
 
     OUTPUT = ("temperature", "stop")  # with the model and the prompt, always in the signature
+
+
+def choose_concurrency(setting: int | None, slots: int | None) -> tuple[int, str]:
+    """Requests in flight, and why: the server's slots unless [llm] concurrency is set, never more
+    than that setting, never more than the slots (a request beyond them waits on the server while
+    its timeout runs)."""
+    if setting is None:
+        if slots is None:
+            return DEFAULT_CONCURRENCY, (f"the default {DEFAULT_CONCURRENCY}: the server does not say how many "
+                                         "requests it serves in parallel")
+        n = min(slots, MAX_CONCURRENCY)
+        return n, f"the server's {slots} parallel slots" + (f", at most {MAX_CONCURRENCY}" if n < slots else "")
+    if slots is not None and slots < setting:
+        return slots, f"[llm] concurrency {setting}, lowered to the server's {slots} parallel slots"
+    return setting, f"[llm] concurrency {setting}"
