@@ -502,3 +502,17 @@ def test_a_term_line_wrapped_by_another_tool_is_read_whole_and_written_back_as_i
     assert catalog_entries.read_entry(entry, 1).terms == ("科學發展觀",)
     again, stats = cat.merge(old=po.read_catalog(path), drafter=Recorder(), **kw)
     assert stats.reused == 1 and again[0].comment == first[0].comment
+
+
+@pytest.mark.parametrize("escaped, pieces", [
+    ("well-known fact", ["well-", "known ", "fact"]),
+    ("two  spaces", ["two  ", "spaces"]),  # a break after the last space of a run
+    ("a -b", ["a ", "-b"]),
+    ("a\\n-b", ["a\\n", "-b"]),  # the hyphen after a line break has no letter before it on its line
+    ("x\\t-y", ["x\\t-", "y"]),  # gettext's wrapping treats the t of \\t as a letter
+    ("\\\\n-a", ["\\\\n-", "a"]),  # an escaped backslash and an n: no line break
+    ("ends\\n", ["ends\\n"]),
+    ("報告指出，改革-開放", ["報", "告", "指", "出，", "改", "革", "-", "開", "放"]),
+])
+def test_strings_break_where_msgcat_breaks_them(escaped, pieces):
+    assert po._pieces(escaped) == pieces

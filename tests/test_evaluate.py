@@ -340,7 +340,12 @@ def test_a_pud_folder_without_its_files_is_named(tmp_path):
 
 
 def test_eval_scopes_the_glossary_like_an_article(glossary, tmp_path):
-    pairs = ev.read_tsv(write_tsv(tmp_path / "desk.tsv", DESK))
+    unplaced = [(zh.replace("濱海新區", "該區"), en) for zh, en in DESK]
+    pairs = ev.read_tsv(write_tsv(tmp_path / "desk.tsv", unplaced))
     result, _ = ev.evaluate(pairs, DictionaryEngine(glossary), glossary=glossary, test_set="desk.tsv")
-    # No place named: only the national 黨組織 counts, not Tianjin's 濱海新區, 十大戰役 or 創先爭優活動.
+    # No place named: only the national 黨組織 counts, not Tianjin's 十大戰役 or 創先爭優活動.
     assert result.renderings_required == 1
+    # 濱海新區 is a district of Tianjin alone: named, it makes the set Tianjin's, and its terms count.
+    pairs = ev.read_tsv(write_tsv(tmp_path / "tianjin.tsv", DESK))
+    result, _ = ev.evaluate(pairs, DictionaryEngine(glossary), glossary=glossary, test_set="tianjin.tsv")
+    assert result.renderings_required == 4

@@ -229,7 +229,7 @@ def test_a_full_disk_is_one_line_and_exit_2(article_dir, tmp_path):
     full = tmp_path / "full"
     full.symlink_to("/dev/full")
     assert _invoke("translate", article_dir, "--engine", "dictionary").exit_code == 0
-    for args in (("glossary", "export", "--format", "tsv"), ("export", "text", article_dir), ("export", "tmx")):
+    for args in (("glossary", "export", "--format", "csv"), ("export", "text", article_dir), ("export", "tmx")):
         result = _invoke(*args, "-o", full)
         assert result.exit_code == 2, (args, result.output)
         assert result.stderr.strip().splitlines() == [f"error: {full}: cannot write: No space left on device"]

@@ -171,6 +171,16 @@ def test_english_figures_read_as_values(text, value, approx, percent, unit):
     assert (Decimal(value), approx, percent, unit) in english(text)
 
 
+@pytest.mark.parametrize("text, value, unit", [
+    ("grew threefold", "3", "times"), ("twice as many", "2", "times"), ("half a year", "0.5", ""),
+    ("a year and a half", "1.5", ""), ("3/4 of them", "3", "/4"), ("a quarter", "1", "/4"),
+    ("the First plenum", "1", "ordinal"), ("Two Thousand", "2000", ""),
+])
+@pytest.mark.parametrize("around", ["{}", "“{}”"])  # ASCII text skips the scans whose words it lacks; the rest does not
+def test_each_word_figure_is_found_in_ascii_and_other_text(text, value, unit, around):
+    assert (Decimal(value), "", False, unit) in english(around.format(text))
+
+
 @pytest.mark.parametrize("n, written", [
     (1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"), (13, "13th"), (21, "21st"),
     (22, "22nd"), (23, "23rd"), (89, "89th"), (101, "101st"), (111, "111th"), (112, "112th"), (113, "113th"),

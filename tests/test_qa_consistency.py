@@ -32,6 +32,16 @@ def test_a_term_written_two_ways_in_one_article(glossary):
     assert term_forms(one_way, glossary) == []
 
 
+def test_hits_already_found_for_a_sentence_are_not_looked_up_again(glossary):
+    two_ways = catalog(("濱海新區發展很快。", "Binhai New Area grew fast."),
+                       ("支持濱海新區。", "Support the Binhai new area."))
+    first = glossary.match("濱海新區發展很快。")
+    # The page passes the hits of its own scoped glossary: a sentence said to hold no term is not matched here.
+    assert term_forms(two_ways, glossary, known={"支持濱海新區。": []}) == []
+    found = term_forms(two_ways, glossary, known={"濱海新區發展很快。": first})
+    assert {f.entry for f in found} == {1, 2}
+
+
 def test_sentence_case_and_nested_renderings_are_not_a_second_spelling(glossary):
     # "Strive for excellence" opens a sentence; "strive for excellence" inside the
     # campaign's name belongs to the campaign.

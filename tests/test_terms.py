@@ -136,7 +136,11 @@ def test_json_contract_and_table(tmp_path):
 
 def test_tsv_rows_are_glossary_rows_a_person_must_finish(tmp_path):
     glossary_before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in GLOSSARY_DIR.iterdir()}
-    result = CliRunner().invoke(main, ["terms", "suggest", str(LOCAL), "--tsv"])
+    # The article with its districts (濱海新區, 東麗區: Tianjin's) left unnamed, so that it names no place.
+    unplaced = tmp_path / "unplaced.zh-hant.txt"
+    unplaced.write_text(LOCAL.read_text(encoding="utf-8").replace("濱海新區", "該區").replace("東麗區", "該區"),
+                        encoding="utf-8")
+    result = CliRunner().invoke(main, ["terms", "suggest", str(unplaced), "--tsv"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("#") and lines[1].split("\t") == list(COLUMNS)
@@ -150,7 +154,7 @@ def test_tsv_rows_are_glossary_rows_a_person_must_finish(tmp_path):
     assert "a 天津 term" in record["三個高地"]["note"] and record["三個高地"]["english"] == ""
     row = record["一崗雙責"]
     assert row["english"] == "" and row["source"] == "" and row["variants"] == "一岗双责"
-    assert f"{LOCAL}:5" in row["note"] and "not official" in row["note"]
+    assert f"{unplaced}:5" in row["note"] and "not official" in row["note"]
     # Saved as is, the file is a glossary: lint reads its header and refuses each row until
     # english and source are filled, naming the row.
     saved = tmp_path / "candidates.tsv"

@@ -30,6 +30,7 @@ well, and rewritten in this form.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
@@ -100,8 +101,12 @@ def notes(entry: polib.POEntry) -> dict[str, list[str]]:
     wrapped piece that happens to start like a note ("… an earlier draft: kept")
     cannot be told from one here; ``draft_note`` guards the note that matters.
     """
+    return _notes(entry.comment or "")
+
+
+def _notes(comment: str) -> dict[str, list[str]]:
     pairs: list[list[str]] = []
-    for line in (entry.comment or "").split("\n"):
+    for line in comment.split("\n"):
         m = _NOTE_START.match(line)
         if m:
             pairs.append([m.group(1), line[m.end():]])
@@ -143,7 +148,12 @@ def draft_note(entry: polib.POEntry) -> DraftNote:
     """The entry's draft line, read so that text merely looking like one cannot pass for it: a
     line carrying the bookkeeping bracket wins, then one of the line's shape, and text a tool
     glued on after the bracket is ignored."""
-    n = notes(entry)
+    return _draft_note(entry.comment or "")
+
+
+@functools.lru_cache(maxsize=4096)  # a merge reads each entry's draft line several times
+def _draft_note(comment: str) -> DraftNote:
+    n = _notes(comment)
     values = n.get("draft", [])
     for value in values:
         brackets = list(_BRACKET.finditer(value))

@@ -115,40 +115,64 @@ def _is_ideographic(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
+_TOKEN = re.compile(r"\\.|.", re.S)
+# In ASCII text only three places allow a break: after an escaped newline, after a space
+# before a non-space, and after a hyphen between letters. ``_pieces`` finds them with one scan
+# (escapes matched whole, so a backslash never starts a token in the middle of one).
+_ASCII_BREAK = re.compile(r"\\n(?=.)|\\.| (?=[^ ])|(?<=[A-Za-z])-(?=[A-Za-z])", re.S)
+
+
 def _pieces(escaped: str) -> list[str]:
     """Split an escaped string into unbreakable pieces (break allowed between pieces)."""
-    tokens = re.findall(r"\\.|.", escaped, flags=re.S)
+    if escaped.isascii():
+        return _ascii_pieces(escaped)
+    tokens = _TOKEN.findall(escaped)
     pieces: list[str] = []
     current = ""
-    for i, tok in enumerate(tokens):
+    for tok, nxt in zip(tokens, tokens[1:]):
         current += tok
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if nxt is None:
-            break
         prev = tok[-1]
-        breakable = False
-        if tok == "\\n":
-            breakable = True
-        elif prev == " " and nxt != " ":
-            breakable = True
+        if tok == "\\n" or (prev == " " and nxt != " "):
+            pass
         elif nxt[0] in _NO_START or nxt == " " or prev in _NO_END:
-            breakable = False
-        elif _is_ideographic(nxt[0]) or (_is_ideographic(prev) and len(tok) == 1):
-            breakable = True
-        elif prev == "-" and nxt[0].isalpha() and len(current) > 1 and current[-2].isalpha():
-            breakable = True
-        if breakable:
-            pieces.append(current)
-            current = ""
+            continue
+        elif not (_is_ideographic(nxt[0]) or (_is_ideographic(prev) and len(tok) == 1)
+                  or (prev == "-" and nxt[0].isalpha() and len(current) > 1 and current[-2].isalpha())):
+            continue
+        pieces.append(current)
+        current = ""
+    if tokens:
+        current += tokens[-1]
     if current:
         pieces.append(current)
+    return pieces
+
+
+def _ascii_pieces(escaped: str) -> list[str]:
+    """``_pieces`` for ASCII text: no character there is wide or forbidden at a line's start
+    but the punctuation the three break rules never look at."""
+    pieces: list[str] = []
+    cut = 0
+    after_newline = -1  # where the last escaped newline ended: a hyphen there starts a piece alone
+    for m in _ASCII_BREAK.finditer(escaped):
+        tok = m.group()
+        if tok == "\\n" and m.end() < len(escaped):
+            after_newline = m.end()
+        elif tok[0] == "\\" or (tok == "-" and m.start() == after_newline):
+            continue
+        pieces.append(escaped[cut:m.end()])
+        cut = m.end()
+    if cut < len(escaped):
+        pieces.append(escaped[cut:])
     return pieces
 
 
 def _display(s: str) -> int:
     if s.isascii():
         return len(s)  # no ASCII character is wide or combining, and English is most of a catalog
-    return sum(_width(c) for c in s)
+    if len(s) == 1:
+        return _width(s)  # a Chinese line breaks between any two characters: most pieces are one
+    return sum(map(_width, s))
 
 
 def format_string(keyword: str, text: str, *, prefix: str = "") -> list[str]:

@@ -259,6 +259,8 @@ class Glossary:
                 # First definition wins; lint reports the clash.
                 node.setdefault("", t)
         self.revision = self._revision()
+        # Every article of a place sees the same terms: scope them (and build their trie) once a run.
+        self._scoped: dict[str, Glossary] = {}
 
     def _revision(self) -> str:
         h = hashlib.sha256()
@@ -271,10 +273,13 @@ class Glossary:
 
     def for_place(self, place: str) -> Glossary:
         """The terms an article of ``place`` uses ("national": national terms only); see ``glossary.scope``."""
-        from pipeline.glossary.scope import resolve
+        found = self._scoped.get(place)
+        if found is None:
+            from pipeline.glossary.scope import resolve
 
-        scoped = resolve(self.terms, place)
-        return self if len(scoped) == len(self.terms) else Glossary(scoped)
+            scoped = resolve(self.terms, place)
+            found = self._scoped[place] = self if len(scoped) == len(self.terms) else Glossary(scoped)
+        return found
 
     def __len__(self) -> int:
         return len(self.terms)

@@ -43,6 +43,7 @@ class SegmentQA:
             segs_of: dict[str, list[Segment]] = {}
             for seg in segments:
                 segs_of.setdefault(seg.text, []).append(seg)
-            found += [dataclasses.replace(f, segment=seg.id) for f in term_forms(entries, self.glossary)
+            known = {seg.text: self.hits[seg.id] for seg in segments if seg.id in self.hits}
+            found += [dataclasses.replace(f, segment=seg.id) for f in term_forms(entries, self.glossary, known=known)
                       for seg in segs_of.get(msgid_of.get(f.entry, ""), ())]
         return found

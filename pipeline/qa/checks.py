@@ -132,13 +132,16 @@ def check_repetition(source: str, english: str, hits: Sequence[TermHit]) -> list
     words = re.findall(r"\w+", english.lower())
     for n in (1, 2, 3):
         for i in range(len(words) - 3 * n + 1):
+            # The first words compared first: slicing at every offset made this the check's main cost.
+            if words[i] != words[i + n] or words[i] != words[i + 2 * n]:
+                continue
             gram = words[i:i + n]
             if gram == words[i + n:i + 2 * n] == words[i + 2 * n:i + 3 * n]:
                 return [Flaw("error", f"repeated {' '.join(gram)!r} three times in a row", " ".join(gram))]
     # Four words or more said twice in a row, or a clause of them said again: a loop, not style.
     for n in range(min(len(words) // 2, 40), REPEATED_CLAUSE_WORDS - 1, -1):
         for i in range(len(words) - 2 * n + 1):
-            if words[i:i + n] == words[i + n:i + 2 * n]:
+            if words[i] == words[i + n] and words[i:i + n] == words[i + n:i + 2 * n]:
                 phrase = " ".join(words[i:i + n])
                 return [Flaw("error", f"repeated {phrase!r} twice in a row", phrase)]
     seen: set[str] = set()

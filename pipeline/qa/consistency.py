@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from pipeline.catalog.entries import EntryInfo
 from pipeline.glossary.enforcement import as_words
 from pipeline.glossary.table import Glossary
-from pipeline.model import Finding
+from pipeline.model import Finding, TermHit
 
 
 def _live(entries: Sequence[EntryInfo]) -> list[EntryInfo]:
@@ -81,13 +81,17 @@ def _written(english: str, hits) -> list[tuple[str, str]]:
             if not any(s2 <= s and e <= e2 and e2 - s2 > e - s for s2, e2, _, _ in found)]
 
 
-def term_forms(entries: Sequence[EntryInfo], glossary: Glossary, *, path: str = "") -> list[Finding]:
-    """Consistency: a glossary term's rendering written two ways in one article (its catalog's entries)."""
+def term_forms(entries: Sequence[EntryInfo], glossary: Glossary, *, path: str = "",
+               known: Mapping[str, Sequence[TermHit]] | None = None) -> list[Finding]:
+    """Consistency: a glossary term's rendering written two ways in one article (its catalog's entries).
+
+    ``known``: the hits ``glossary`` already gave for some source texts, so they are not matched again."""
     forms: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     refs: dict[int, str] = {}
     for entry in _live(entries):
         refs[entry.number] = entry.reference
-        for term, form in _written(entry.msgstr, glossary.match(entry.msgid)):
+        hits = known[entry.msgid] if known is not None and entry.msgid in known else glossary.match(entry.msgid)
+        for term, form in _written(entry.msgstr, hits):
             forms[term][form].append(entry.number)
     out = []
     for term, written in forms.items():

@@ -10,7 +10,7 @@ a float would turn 1286.4億 into 128,640,000,000.000015.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 
@@ -330,6 +330,7 @@ _EN_FRACTION = re.compile(
     r"(?P<d>" + "|".join(sorted(_FRACTION_DEN, key=len, reverse=True)) + r")\b"
     r"|(?<![\w./])(?P<dn>\d+)/(?P<dd>\d+)(?![\w/])"
     r"|\b(?P<half>half)\b(?![\s-]+(?:a\s+)?(?:year|month)s?\b)", re.I)
+_EN_FOLD = re.compile(rf"\b({_NUMBER_WORD})fold\b", re.I)
 _EN_HALF = re.compile(r"\b(?:a|one)\s+(?P<what>year|month)\s+and\s+a\s+half\b|\bhalf\s+a\s+(?P<half>year)\b", re.I)
 _EN_MULTIPLE = {"both": 2, "twice": 2, "double": 2, "doubled": 2, "doubles": 2, "doubling": 2, "triple": 3, "tripled": 3,
                 "triples": 3, "tripling": 3, "treble": 3, "trebled": 3, "quadruple": 4, "quadrupled": 4}
@@ -424,11 +425,42 @@ def _en_figure(text: str, m: re.Match, value: Decimal, approx: str, *, end: int 
     return Figure(value, approx, kind == "pct", m.group(0), m.start(), unit=unit)
 
 
+# Each scan of ``en_word_figures`` matches only where one of its words stands whole ("/" and
+# "fold" stand for 3/4 and threefold). In ASCII text, where \w and re.I mean what they say in
+# ASCII, a scan whose words the text lacks finds nothing, and is skipped.
+_SCAN_KEYS = {
+    "words": frozenset([*_WORD_VALUES, *_WORD_SCALES]),
+    "ordinals": frozenset(_ORDINAL_WORDS),
+    "fractions": frozenset([*_FRACTION_DEN, "half", "/"]),
+    "fold": frozenset(["fold"]),
+    "multiples": frozenset(_EN_MULTIPLE),
+    "half": frozenset(["half"]),
+}
+
+
+def _scan(pattern: re.Pattern, text: str, words: set[str] | None, keys: str) -> Iterable[re.Match]:
+    """``pattern``'s matches in ``text``; none, without looking, where ``words`` (an ASCII text's
+    words, else None) hold none of the scan's keys."""
+    if words is not None and words.isdisjoint(_SCAN_KEYS[keys]):
+        return ()
+    return pattern.finditer(text)
+
+
+def _ascii_words(text: str) -> set[str] | None:
+    if not text.isascii():
+        return None
+    lowered = text.lower()
+    words = set(re.findall(r"\w+", lowered))
+    words.update(mark for mark in ("/", "fold") if mark in lowered)
+    return words
+
+
 def en_word_figures(text: str) -> list[Figure]:
     """Figures English writes in words: "ninety percent", "two thousand", "a hundred and twenty",
     "twenty-first", "second", "a third", "twice", "threefold", "a year and a half"."""
     out = []
-    for m in _EN_WORDS.finditer(text):
+    words = _ascii_words(text)
+    for m in _scan(_EN_WORDS, text, words, "words"):
         value = _words_value(m.group("words") + (" " + m.group("last") if m.group("last") else ""))
         if value is None:
             continue
@@ -444,10 +476,10 @@ def en_word_figures(text: str) -> list[Figure]:
         number = Decimal(value) + (Decimal("0.5") if m.group("half") else 0)
         number = _signed(text, m.start(), end, number)
         out.append(_en_figure(text, m, number, _qualifier(text, m.start(), end), end=end))
-    for m in _EN_ORDINAL_WORD.finditer(text):
+    for m in _scan(_EN_ORDINAL_WORD, text, words, "ordinals"):
         out.append(Figure(Decimal(_ORDINAL_WORDS[m.group(0).lower()]), "", False, m.group(0), m.start(),
                           unit="ordinal"))
-    for m in _EN_FRACTION.finditer(text):
+    for m in _scan(_EN_FRACTION, text, words, "fractions"):
         if m.group("half"):
             numer, den = 1, 2
         elif m.group("dn"):
@@ -457,12 +489,12 @@ def en_word_figures(text: str) -> list[Figure]:
             numer = int(n) if n.isdigit() else (1 if n in ("a", "an") else _WORD_VALUES[n])
             den = _FRACTION_DEN[m.group("d").lower()]
         out.append(Figure(Decimal(numer), "", False, m.group(0), m.start(), unit=f"/{den}"))
-    for m in re.finditer(rf"\b({_NUMBER_WORD})fold\b", text, re.I):
+    for m in _scan(_EN_FOLD, text, words, "fold"):
         out.append(Figure(Decimal(_WORD_VALUES.get(m.group(1).lower(), 0)), "", False, m.group(0), m.start(),
                           unit="times"))
-    for m in _EN_MULTIPLE_RE.finditer(text):
+    for m in _scan(_EN_MULTIPLE_RE, text, words, "multiples"):
         out.append(Figure(Decimal(_EN_MULTIPLE[m.group(0).lower()]), "", False, m.group(0), m.start(), unit="times"))
-    for m in _EN_HALF.finditer(text):
+    for m in _scan(_EN_HALF, text, words, "half"):
         out.append(Figure(Decimal("0.5") if m.group("half") else Decimal("1.5"), "", False, m.group(0), m.start(),
                           unit="" if m.group("half") or m.group("what") == "year" else "months"))
     return out

@@ -73,10 +73,18 @@ def simplify(text: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=65536)
-def _fold_char(ch: str) -> str:
-    folded = unicodedata.normalize("NFKC", ch).casefold()
-    return folded if len(folded) == 1 else ch
+class _FoldTable(dict):
+    """Code point → its half-width, case-folded character (itself where that is not one
+    character), filled as characters are met: ``str.translate`` folds a text in one call."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        folded = unicodedata.normalize("NFKC", ch).casefold()
+        value = self[code] = folded if len(folded) == 1 else ch
+        return value
+
+
+_FOLD = _FoldTable()  # bounded by the characters there are
 
 
 def fold(text: str, simplified: str = "") -> str:
@@ -87,7 +95,7 @@ def fold(text: str, simplified: str = "") -> str:
     """
     if text.isascii():
         return text.lower()  # NFKC leaves ASCII alone, and casefold is lower() there
-    return "".join(_fold_char(ch) for ch in (simplified or simplify(text)))
+    return (simplified or simplify(text)).translate(_FOLD)
 
 
 # Share of Chinese characters that t2s changes: Traditional news text runs at
