@@ -318,8 +318,9 @@ def bench_llm_real(console: Console) -> None:
         return
     r = llm.measure_real()
     s, u = r["sample"], r["sample"]["usage"]
-    console.print(f"LLM engine, {r['model']} on a real llama.cpp server ({CORES} cores): a 135M model tests the "
-                  "plumbing, not translation quality; a desk runs a 7B-14B instruct model (docs/engines.md)")
+    console.print(f"LLM engine, {r['model']} on a real llama.cpp server ({CORES} cores; {r['settings']}): a 135M "
+                  "model tests the plumbing, not translation quality; a desk runs a 7B-14B instruct model on "
+                  "Ollama or vLLM (docs/engines.md)")
     console.print(f"sample article: {s['segments']} segments, {s['faults']} left untranslated; glossary "
                   f"renderings {s['before']}/{s['required']} in the first answers, {s['after']}/{s['required']} "
                   f"after the follow-up question; {u.answers} answers, {u.tokens:,} tokens, "

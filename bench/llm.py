@@ -58,7 +58,10 @@ def measure(concurrency: tuple[int, ...] = CONCURRENCY, latency: float = LATENCY
 
 
 REAL_PAIRS, REAL_SEED = 100, 1  # `zhen eval --limit 100 --seed 1`
-REAL_MAX_TOKENS = 64  # a 135M model rambles: a tighter cap keeps the row to minutes on 2 cores
+# A 135M model rambles: at temperature 0 it goes on after its one-line answer with a blank line and
+# more ("The translation is: …"), so "\n\n" ends the answer, and 128 tokens bound the rest.
+REAL_MAX_TOKENS = 128
+REAL_STOP = ("\n\n",)
 
 
 def real_server_available() -> bool:
@@ -67,15 +70,17 @@ def real_server_available() -> bool:
     return find_server() is not None and find_model(INSTRUCT) is not None
 
 
-def measure_real(pairs: int = REAL_PAIRS, seed: int = REAL_SEED, concurrency: int = 2) -> dict:
-    """A real llama.cpp server with the instruct model from PyPI: the sample article's glossary
-    compliance before and after the follow-up question, and `zhen eval` on PUD next to the
-    dictionary engine on the same pairs."""
-    from devkit.llama_server import INSTRUCT, LlamaServer, find_model
-    from pipeline import evaluate as ev
+def real_options(server, concurrency: int):
+    from pipeline.engines.llm import LLMOptions
+
+    return LLMOptions(base_url=server.base_url, model=server.model_name, concurrency=concurrency, timeout_s=600.0,
+                      max_tokens=REAL_MAX_TOKENS, stop=REAL_STOP, temperature=0.0)
+
+
+def measure_sample(options) -> dict:
+    """The sample article's glossary compliance in the first answers and after the follow-up question."""
     from pipeline.engines.base import Fault
-    from pipeline.engines.dictionary.engine import DictionaryEngine
-    from pipeline.engines.llm import LLMEngine, LLMOptions
+    from pipeline.engines.llm import LLMEngine
     from pipeline.glossary.enforcement import repair, verify
     from pipeline.glossary.table import load_glossary
     from pipeline.text import script
@@ -83,32 +88,69 @@ def measure_real(pairs: int = REAL_PAIRS, seed: int = REAL_SEED, concurrency: in
     from pipeline.text.source import read_article
 
     glossary = load_glossary(ROOT / "glossary")
+    engine = LLMEngine(glossary, options=options)
+    segments = script.normalize(segment(read_article(SAMPLE)))
+    hits = glossary.match_segments(segments)
+    requests = engine.requests(segments, hits, segments)
+    started = time.perf_counter()
+    required = first = chosen = faults = cut = 0
+    for seg, answer in zip(segments, engine._translate_batch(requests)):
+        seg_hits = hits.get(seg.id, ())
+        wanted = len({h.term.english for h in seg_hits})
+        required += wanted
+        if isinstance(answer, Fault):
+            faults += 1
+            cut += "cut off" in answer.reason
+            continue
+        before = verify(repair(answer[0].text, seg_hits)[0], seg_hits)[0]
+        _, _, (after, _) = engine.choose(answer, seg_hits)
+        first += wanted - len(before)
+        chosen += wanted - len(after)
+    return {"segments": len(segments), "required": required, "before": first, "after": chosen,
+            "faults": faults, "cut_off": cut, "usage": engine.usage(), "seconds": time.perf_counter() - started}
+
+
+def measure_eval(options, pairs: int = REAL_PAIRS, seed: int = REAL_SEED) -> dict:
+    """`zhen eval` on PUD with the LLM engine, next to the dictionary engine on the same pairs."""
+    from pipeline import evaluate as ev
+    from pipeline.engines.dictionary.engine import DictionaryEngine
+    from pipeline.engines.llm import LLMEngine
+    from pipeline.glossary.table import load_glossary
+
+    glossary = load_glossary(ROOT / "glossary")
+    chosen_pairs = ev.subset(ev.pud_pairs(), limit=pairs, seed=seed)
+    llm_result, _ = ev.evaluate(chosen_pairs, LLMEngine(glossary, options=options), glossary=glossary,
+                                test_set="PUD zh→en")
+    dictionary, _ = ev.evaluate(chosen_pairs, DictionaryEngine(glossary), glossary=glossary, test_set="PUD zh→en")
+    return {"llm": llm_result, "dictionary": dictionary, "untranslated": llm_result.untranslated,
+            "pairs": len(chosen_pairs), "seed": seed}
+
+
+def measure_real(pairs: int = REAL_PAIRS, seed: int = REAL_SEED, concurrency: int = 2) -> dict:
+    """A real llama.cpp server with the instruct model from PyPI: the sample article's glossary
+    compliance before and after the follow-up question, and `zhen eval` on PUD next to the
+    dictionary engine on the same pairs."""
+    from devkit.llama_server import INSTRUCT, LlamaServer, find_model
+
     model = find_model(INSTRUCT)
     with LlamaServer(model, parallel=concurrency) as server:
-        options = LLMOptions(base_url=server.base_url, model=server.model_name, concurrency=concurrency,
-                             timeout_s=600.0, max_tokens=REAL_MAX_TOKENS)
-        engine = LLMEngine(glossary, options=options)
-        segments = script.normalize(segment(read_article(SAMPLE)))
-        hits = glossary.match_segments(segments)
-        requests = engine.requests(segments, hits, segments)
-        required = first = chosen = faults = 0
-        for seg, answer in zip(segments, engine._translate_batch(requests)):
-            seg_hits = hits.get(seg.id, ())
-            wanted = len({h.term.english for h in seg_hits})
-            required += wanted
-            if isinstance(answer, Fault):
-                faults += 1
-                continue
-            before = verify(repair(answer[0].text, seg_hits)[0], seg_hits)[0]
-            _, _, (after, _) = engine.choose(answer, seg_hits)
-            first += wanted - len(before)
-            chosen += wanted - len(after)
-        sample = {"segments": len(segments), "required": required, "before": first, "after": chosen,
-                  "faults": faults, "usage": engine.usage()}
-        chosen_pairs = ev.subset(ev.pud_pairs(), limit=pairs, seed=seed)
-        llm_result, drafts = ev.evaluate(chosen_pairs, LLMEngine(glossary, options=options), glossary=glossary,
-                                         test_set="PUD zh→en")
-        dictionary, _ = ev.evaluate(chosen_pairs, DictionaryEngine(glossary), glossary=glossary,
-                                    test_set="PUD zh→en")
-    return {"model": model.name, "sample": sample, "llm": llm_result, "dictionary": dictionary,
-            "untranslated": sum(1 for d in drafts if not d), "pairs": len(chosen_pairs), "seed": seed}
+        options = real_options(server, concurrency)
+        sample = measure_sample(options)
+        quality = measure_eval(options, pairs, seed)
+    return {"model": model.name, "settings": {"max_tokens": REAL_MAX_TOKENS, "stop": REAL_STOP, "temperature": 0,
+                                              "concurrency": concurrency, "threads": 1},
+            "sample": sample, **quality}
+
+
+if __name__ == "__main__":
+    # python -m bench.llm sample|eval [pairs]: one part of the real-server row, printed as JSON.
+    import dataclasses
+
+    from devkit.llama_server import INSTRUCT, LlamaServer, find_model
+
+    part = sys.argv[1]
+    with LlamaServer(find_model(INSTRUCT), parallel=2) as server:
+        opts = real_options(server, 2)
+        got = measure_sample(opts) if part == "sample" else measure_eval(opts, int(sys.argv[2]))
+    print(json.dumps(got, default=lambda o: dataclasses.asdict(o) if dataclasses.is_dataclass(o) else str(o),
+                     indent=1))

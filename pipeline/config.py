@@ -218,6 +218,12 @@ def _check_llm(name: str, value: Any, bad) -> Any:
         return value
     if name == "concurrency" and not (whole and 1 <= value <= 256):
         raise bad(f"must be a whole number from 1 to 256, not {value!r}")
+    if name == "stop":
+        if not (isinstance(value, list) and len(value) <= 4
+                and all(isinstance(v, str) and 0 < len(v) <= 32 and "|" not in v for v in value)):
+            raise bad("must be a list of at most 4 strings, each 1 to 32 characters without '|', "
+                      'such as ["\\n\\n"]')
+        return tuple(value)
     if name == "max_retries" and not (whole and 0 <= value <= 20):
         raise bad(f"must be a whole number from 0 to 20, not {value!r}")
     if name == "timeout_s" and not (number and 0 < value <= MAX_TIMEOUT_S):

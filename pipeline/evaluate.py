@@ -76,6 +76,10 @@ class EvalResult:
     qa_findings: dict[str, int]  # check name → findings over all segments
     seconds: float  # drafting time, the engine's loading included
     source_chars: int
+    # Pairs the engine left untranslated because of a fault (a timeout, an answer cut off or refused):
+    # scored as empty hypotheses, which lowers chrF2 and BLEU for a reason that is not the translation.
+    untranslated: int = 0
+    first_fault: str = ""  # the reason given for the first of them
 
     @property
     def glossary_compliance(self) -> float | None:
@@ -101,6 +105,7 @@ class EvalResult:
             "glossary": {"required": self.renderings_required, "present": self.renderings_present,
                          "compliance": None if rate is None else round(rate, 4)},
             "qa_per_100_segments": {k: round(v, 2) for k, v in self.qa_per_100().items()},
+            "untranslated": {"pairs": self.untranslated, "first_fault": self.first_fault or None},
             "seconds": round(self.seconds, 3),
             "segments_per_second": round(self.pairs / self.seconds, 1) if self.seconds else None,
             "source_chars_per_second": round(self.source_chars / self.seconds) if self.seconds else None,
@@ -279,6 +284,7 @@ def evaluate(pairs: Sequence[Pair], engine: Engine, *, glossary: Glossary, test_
     drafts = engine.draft(segments, hits, progress=progress or no_progress)
     seconds = time.perf_counter() - started
     english = [drafts[seg.id].text for seg in segments]
+    faults = [drafts[seg.id].fault for seg in segments if drafts[seg.id].fault]
     required = present = 0
     found: Counter[str] = Counter({name: 0 for name in qa.CHECKS})
     for seg, text in zip(segments, english):
@@ -297,6 +303,7 @@ def evaluate(pairs: Sequence[Pair], engine: Engine, *, glossary: Glossary, test_
         bleu=scores["bleu"], bleu_signature=scores["bleu_signature"], floor_chrf=floor,
         length_ratio=scores["length_ratio"], renderings_required=required, renderings_present=present,
         qa_findings=dict(found), seconds=seconds, source_chars=sum(len(p.source) for p in pairs),
+        untranslated=len(faults), first_fault=faults[0] if faults else "",
     )
     return result, english
 
@@ -317,6 +324,8 @@ def describe(result: EvalResult) -> str:
         f"BLEU   {result.bleu:6.2f}  {result.bleu_signature}",
         f"floor  {result.floor_chrf:6.2f}  chrF2 of the source copied through unchanged",
         f"glossary compliance: {compliance}",
+        f"untranslated: {result.untranslated:,} of {result.pairs:,} (engine faults, scored as empty drafts)"
+        + (f"; first: {result.first_fault}" if result.first_fault else ""),
         f"QA findings per 100 segments: {per_100}",
         f"length ratio: {result.length_ratio:.3f} (hypothesis/reference, BLEU tokens)",
         f"throughput: {result.pairs:,} segments in {result.seconds:.2f} s ({speed:,.1f} segments/s, "

@@ -163,6 +163,7 @@ class Usage:
     seconds: float  # wall time from the first request to the last answer
     reported: int = 0  # answers that carried a token count
     over_budget: int = 0  # answers longer than the max_tokens they were asked with
+    concurrency: tuple[int, str] | None = None  # requests in flight, and why that many
 
     @property
     def tokens_per_s(self) -> float | None:
@@ -171,7 +172,9 @@ class Usage:
     def as_json(self) -> dict:
         return {"answers": self.answers, "tokens": self.tokens if self.reported else None,
                 "tokens_per_s": self.tokens_per_s, "seconds": round(self.seconds, 3),
-                "over_budget": self.over_budget}
+                "over_budget": self.over_budget,
+                "concurrency": None if self.concurrency is None else
+                {"requests": self.concurrency[0], "why": self.concurrency[1]}}
 
 
 @dataclass(frozen=True)
@@ -244,6 +247,8 @@ class ArticleResult:
     @classmethod
     def from_state(cls, data: dict) -> ArticleResult:
         usage = data.get("usage")
+        if usage and usage.get("concurrency"):
+            usage = {**usage, "concurrency": tuple(usage["concurrency"])}
         return cls(**{**data, "merge": MergeStats(**data["merge"]),
                       "faults": tuple(tuple(f) for f in data.get("faults", ())),
                       "usage": Usage(**usage) if usage else None})

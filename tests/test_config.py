@@ -63,6 +63,10 @@ def test_llm_table_then_the_environment(tmp_path):
     assert llm_options({}, environ=env).model == "Qwen/Qwen2.5-14B-Instruct"
     assert llm_options({}, environ={"ZHEN_LLM_MODEL": "x"}) is None
     assert llm_options({}, environ={}) is None
+    # No concurrency: the engine asks the server; a stop list is kept as the API's "stop".
+    path.write_text(LLM + 'stop = ["\\n\\n", "Note:"]\n', encoding="utf-8")
+    options = llm_options(load_config(path), path=path, environ={})
+    assert options.concurrency is None and options.stop == ("\n\n", "Note:")
 
 
 @pytest.mark.parametrize(
@@ -73,6 +77,9 @@ def test_llm_table_then_the_environment(tmp_path):
         (LLM + "max_retries = 1.5\n", "zhen.toml:4: [llm] max_retries: must be a whole number from 0 to 20"),
         (LLM + "temperature = 3\n", "zhen.toml:4: [llm] temperature: must be a number from 0 to 2, not 3"),
         (LLM + "tempreature = 0\n", "zhen.toml:4: [llm] unknown setting 'tempreature'"),
+        (LLM + 'stop = "\\n\\n"\n', "zhen.toml:4: [llm] stop: must be a list of at most 4 strings"),
+        (LLM + 'stop = ["a|b"]\n', "zhen.toml:4: [llm] stop: must be a list of at most 4 strings"),
+        (LLM + 'stop = [""]\n', "zhen.toml:4: [llm] stop: must be a list of at most 4 strings"),
         ("\n[llm]\nmodel = \"m\"\nbase_url = \"localhost:8080\"\n",
          "zhen.toml:4: [llm] base_url: must be an http:// or https:// URL"),
         ("[llm]\nmodel = \"m\"\n", "zhen.toml:1: [llm] needs base_url (or the environment variable ZHEN_LLM_BASE_URL)"),

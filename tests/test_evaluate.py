@@ -246,6 +246,31 @@ def test_an_llm_server_is_scored_through_the_same_command(tmp_path, monkeypatch)
     assert obj["glossary"] == {"required": 4, "present": 4, "compliance": 1.0}
 
 
+def test_pairs_left_untranslated_by_engine_faults_are_counted_and_said(tmp_path, monkeypatch):
+    from devkit.llm_server import LLMServer
+
+    references = dict(DESK)
+    tsv = write_tsv(tmp_path / "desk.tsv", DESK)
+    broken = {DESK[1][0]: ["malformed"] * 4, DESK[3][0]: ["tokens"] * 4}
+    with LLMServer(answer=lambda source: references[source], faults=broken) as server:
+        monkeypatch.setenv("ZHEN_LLM_BASE_URL", server.base_url)
+        monkeypatch.setenv("ZHEN_LLM_MODEL", server.model)
+        as_json = run("eval", "--engine", "llm", "--set", tsv, "--json", "--place", "Tianjin")
+        text = run("eval", "--engine", "llm", "--set", tsv, "--place", "Tianjin")
+    assert as_json.exit_code == 0 and text.exit_code == 0, as_json.output + text.output
+    obj = json.loads(as_json.stdout)
+    assert obj["untranslated"]["pairs"] == 2 and "not JSON" in obj["untranslated"]["first_fault"]
+    assert obj["chrf"] < 100.0  # the two empty drafts are scored, as they must be, and now explained
+    assert "untranslated: 2 of 4 (engine faults, scored as empty drafts); first: the answer is not JSON" in text.stdout
+
+
+def test_a_clean_run_reports_no_untranslated_pair(glossary):
+    result, _ = ev.evaluate([ev.Pair(zh, en, f"desk:{n}") for n, (zh, en) in enumerate(DESK, 1)],
+                            DictionaryEngine(glossary), glossary=glossary, test_set="desk")
+    assert result.untranslated == 0 and result.as_json()["untranslated"] == {"pairs": 0, "first_fault": None}
+    assert "untranslated: 0 of 4" in ev.describe(result)
+
+
 def test_eval_reads_the_projects_settings_from_any_folder(tmp_path, monkeypatch):
     """zhen.toml is the project's, found from the test set's path or the working folder,
     not a file that happens to sit in the working folder."""

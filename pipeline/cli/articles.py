@@ -164,7 +164,9 @@ def translate(obj: Context, sources, output, engine, purge_obsolete, as_json, co
                     u = result.usage
                     speed = (f"{u.tokens:,} tokens generated, {u.tokens_per_s:g} tokens/s" if u.tokens_per_s is not None
                              else "the server reported no token counts")
-                    obj.err.print(f"{result.article}: {u.answers} answers in {u.seconds:.1f} s, {speed}",
+                    flight = (f"; {u.concurrency[0]} requests in flight ({u.concurrency[1]})"
+                              if u.concurrency else "")
+                    obj.err.print(f"{result.article}: {u.answers} answers in {u.seconds:.1f} s, {speed}{flight}",
                                   soft_wrap=True, markup=False)
     totals = total(results)
     if summary or len(results) > 1:

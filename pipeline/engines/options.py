@@ -34,6 +34,10 @@ class ArgosOptions:
     OUTPUT = ("n_best", "max_input_tokens", "max_decoding_length", "min_decoding_length")
 
 
+DEFAULT_CONCURRENCY = 4  # requests in flight when neither zhen.toml nor the server says
+MAX_CONCURRENCY = 256  # as many as [llm] concurrency may ask
+
+
 @dataclass(frozen=True)
 class LLMOptions:
     """Settings of the LLM engine, from zhen.toml's [llm] table and the environment.
@@ -45,12 +49,32 @@ class LLMOptions:
     base_url: str  # e.g. http://127.0.0.1:11434/v1; requests go to {base_url}/chat/completions
     model: str
     api_key_env: str = ""  # the NAME of an environment variable; empty: no Authorization header
-    concurrency: int = 4  # requests in flight
+    # Requests in flight; None: as many as the server has parallel slots, when it says (llama-server's
+    # /props), else DEFAULT_CONCURRENCY. A number set here is a cap: never more than the server's slots.
+    concurrency: int | None = None
     timeout_s: float = 120.0  # per request, connection to last byte
     max_retries: int = 3  # for 429 and 5xx answers
     temperature: float = 0.0
     # The most tokens one answer may take; each request asks for fewer, by the segment's length,
     # so that a model that does not stop is cut off after a bounded time.
     max_tokens: int = 512
+    # Strings that end an answer (the API's "stop"): "\n\n" stops a small model that goes on after
+    # its one-line translation, since a translated sentence holds no blank line.
+    stop: tuple[str, ...] = ()
 
-    OUTPUT = ("temperature",)  # with the model and the prompt, always in the signature
+    OUTPUT = ("temperature", "stop")  # with the model and the prompt, always in the signature
+
+
+def choose_concurrency(setting: int | None, slots: int | None) -> tuple[int, str]:
+    """Requests in flight, and why: the server's slots unless [llm] concurrency is set, never more
+    than that setting, never more than the slots (a request beyond them waits on the server while
+    its timeout runs)."""
+    if setting is None:
+        if slots is None:
+            return DEFAULT_CONCURRENCY, (f"the default {DEFAULT_CONCURRENCY}: the server does not say how many "
+                                         "requests it serves in parallel")
+        n = min(slots, MAX_CONCURRENCY)
+        return n, f"the server's {slots} parallel slots" + (f", at most {MAX_CONCURRENCY}" if n < slots else "")
+    if slots is not None and slots < setting:
+        return slots, f"[llm] concurrency {setting}, lowered to the server's {slots} parallel slots"
+    return setting, f"[llm] concurrency {setting}"
