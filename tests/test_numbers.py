@@ -730,3 +730,24 @@ def test_qa_names_the_figure_as_the_source_writes_it(source, english, subject):
 def test_the_memory_carries_a_new_figure_into_the_english_where_the_old_one_stood(tm_source, tm_target, source,
                                                                                   expected):
     assert substitute(source, tm_source, tm_target).text == expected
+
+
+@pytest.mark.parametrize("text", ["ſix thirds", "ſixty-ſeven ſeconds", "\u212aILOS", "ſ1 million"])
+def test_english_letters_that_only_match_ascii_case_blind_read_without_crashing(text):
+    """ſ (long s) and K (Kelvin sign) match s and k when case is ignored; the tables are keyed by
+    ASCII words, so such a draft once raised KeyError inside QA."""
+    en_figures(text)
+    assert all(isinstance(f.value, Decimal) for f in en_word_figures_of(text))
+
+
+def en_word_figures_of(text):
+    from pipeline.text.numbers import en_word_figures
+
+    return en_word_figures(text)
+
+
+def test_an_approximation_after_the_percent_sign_qualifies_the_figure():
+    (fig,) = zh_figures("失業率為3.5%左右")
+    assert fig.value == Decimal("3.5") and fig.percent and fig.approx and fig.surface == "3.5%左右"
+    assert check_segment("失業率為3.5%左右。", "The jobless rate was about 3.5 percent.", ()) == []
+    assert any(f.check == "numbers" for f in check_segment("失業率為3.5%左右。", "The jobless rate was more than 3.5 percent.", ()))

@@ -43,6 +43,7 @@ _ZH_FIGURE = re.compile(
     rf"(?P<num>{_MIXED}|{_ARABIC}|[{_CN_NUM_CHARS}]*[十拾百佰千仟][{_CN_NUM_CHARS}]*"
     rf"|[{ZH_DIGITS}两兩][{_CN_NUM_CHARS}]*[万萬亿億])"
     rf"(?:(?P<mid>[多余餘])(?=[万萬亿億]))?(?P<mult>[万萬亿億]*)(?P<approx>[多余餘]|左右)?(?P<pct>%)?"
+    r"(?P<around>(?(approx)(?!)|左右))?"  # 3.5%左右: "about 3.5 percent"
 )
 _EN_MULT = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 1_000_000_000_000}
 _EN_FIGURE = re.compile(
@@ -153,8 +154,8 @@ _RECENT = re.compile(r"(?:個|个)?(?:年|月|日|天|期|周|週)")
 
 
 def _approx(m: re.Match, text: str) -> str:
-    if m.group("mid") or m.group("approx"):
-        return _ZH_AFTER[m.group("mid") or m.group("approx")]
+    if m.group("mid") or m.group("approx") or m.group("around"):
+        return _ZH_AFTER[m.group("mid") or m.group("approx") or m.group("around")]
     pre = m.group("pre")
     if not pre:
         return ""
@@ -373,6 +374,7 @@ def _signed(text: str, start: int, end: int, value: Decimal) -> Decimal:
 def en_figures(text: str) -> list[Figure]:
     """Figures in English text: digits with a scale word, number words, ordinals, fractions."""
     out = []
+    text = text.translate(_CASE_ALIKE)
     for m in _EN_FIGURE.finditer(text):
         value = decimal(m.group("num"))
         if m.group("mult"):
@@ -445,10 +447,16 @@ def _ascii_words(text: str) -> set[str] | None:
     return words
 
 
+_CASE_ALIKE = {0x17F: "s", 0x212A: "K", 0x130: "I", 0x131: "i"}
+
+
 def en_word_figures(text: str) -> list[Figure]:
     """Figures English writes in words: "ninety percent", "two thousand", "a hundred and twenty",
     "twenty-first", "second", "a third", "twice", "threefold", "a year and a half"."""
     out = []
+    # Letters outside ASCII that a case-blind match takes for ASCII ones (ſ for s, K for k) would
+    # find no entry in the tables below: read as the letters they match, one for one.
+    text = text.translate(_CASE_ALIKE)
     words = _ascii_words(text)
     for m in _scan(_EN_WORDS, text, words, "words"):
         value = _words_value(m.group("words") + (" " + m.group("last") if m.group("last") else ""))
