@@ -109,12 +109,13 @@ class KillOnce:
         return killing
 
 
-def _after_a_kill(tmp_path, *, once: bool):
+def after_a_kill(tmp_path, *, once: bool, executor=None):
+    """Translate, review, kill the worker (or actor) translating "b" and run again."""
     articles = project(tmp_path / "p")
     list(translate_all(articles, run=RECIPE(), glossary_files=FILES, settings="s"))
     reviewed = review_first(articles[1].folder)
     results = list(translate_all(articles, run=RECIPE(), glossary_files=FILES, settings="s2", jobs=2,
-                                 recipe=KillOnce("b", tmp_path / "killed", once=once)))
+                                 recipe=KillOnce("b", tmp_path / "killed", once=once), executor=executor))
     assert (tmp_path / "killed").exists()  # the worker was killed
     for article in articles:
         assert not (article.folder / LOCK).exists()
@@ -125,13 +126,13 @@ def _after_a_kill(tmp_path, *, once: bool):
 
 
 def test_a_killed_worker_loses_no_reviewed_line_and_its_article_runs_again(tmp_path):
-    results = _after_a_kill(tmp_path, once=True)
+    results = after_a_kill(tmp_path, once=True)
     assert [isinstance(r, Failure) for r in results] == [False, False, False, True, False]
     assert results[1].reviewed == 1
 
 
 def test_an_article_that_kills_every_worker_fails_alone(tmp_path):
-    results = _after_a_kill(tmp_path, once=False)
+    results = after_a_kill(tmp_path, once=False)
     assert [isinstance(r, Failure) for r in results] == [False, True, False, True, False]
     assert "worker process" in str(results[1].error)
 

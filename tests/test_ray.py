@@ -9,16 +9,14 @@ import shutil
 import subprocess
 import sys
 
-import polib
 import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.errors import SourceError, ZhenError
 from pipeline.workspace.batch import Failure, translate_all
-from pipeline.workspace.layout import LOCK
 from tests.conftest import GLOSSARY_DIR, ROOT
-from tests.test_jobs import FILES, RECIPE, KillOnce, outcomes, project, review_first, snapshot
+from tests.test_jobs import FILES, RECIPE, after_a_kill, outcomes, project, snapshot
 
 
 @pytest.fixture(scope="module")
@@ -63,31 +61,16 @@ def test_ray_writes_the_same_bytes_in_the_same_order_as_workers_and_a_serial_run
     assert [r.up_to_date for r in again if not isinstance(r, Failure)] == [True] * 4
 
 
-def _after_a_kill(tmp_path, *, once: bool):
-    articles = project(tmp_path / "p")
-    list(translate_all(articles, run=RECIPE(), glossary_files=FILES, settings="s"))
-    reviewed = review_first(articles[1].folder)
-    results = list(translate_all(articles, run=RECIPE(), glossary_files=FILES, settings="s2", jobs=2,
-                                 recipe=KillOnce("b", tmp_path / "killed", once=once), executor=on_ray()))
-    assert (tmp_path / "killed").exists()  # the actor was killed
-    for article in articles:
-        assert not (article.folder / LOCK).exists()
-        assert not list(article.folder.glob(".*.tmp"))
-    entry = polib.pofile(str(articles[1].folder / "en.po")).find(reviewed)
-    assert entry.msgstr == "Reviewed by a person" and "fuzzy" not in entry.flags
-    return results
-
-
 @pytest.mark.ray
 def test_a_killed_actor_loses_no_reviewed_line_and_its_article_runs_again(tmp_path, ray_instance):
-    results = _after_a_kill(tmp_path, once=True)
+    results = after_a_kill(tmp_path, once=True, executor=on_ray())
     assert [isinstance(r, Failure) for r in results] == [False, False, False, True, False]
     assert results[1].reviewed == 1 and not results[1].up_to_date
 
 
 @pytest.mark.ray
 def test_an_article_that_kills_every_actor_fails_alone(tmp_path, ray_instance):
-    results = _after_a_kill(tmp_path, once=False)
+    results = after_a_kill(tmp_path, once=False, executor=on_ray())
     assert [isinstance(r, Failure) for r in results] == [False, True, False, True, False]
     assert "Ray actor" in str(results[1].error) and str(results[1].article.folder) in str(results[1].error)
     assert [(r.segments, r.up_to_date) for r in results if not isinstance(r, Failure)] == [(45, False), (8, False),

@@ -131,26 +131,19 @@ def _in_threads(articles: Sequence[SourcedArticle], *, run: Runner, inflight: Ca
                     more = False
                     continue
                 article = upcoming
-                try:
-                    try:
-                        key = incremental.input_key(article, glossary_files=glossary_files, settings=settings)
-                        skipped = None if force else incremental.skip(article, key)
-                    except OSError as e:
-                        raise from_os_error(e) from e
-                except ZhenError as e:
-                    ahead.append((article, e))
+                checked = _checked(article, glossary_files=glossary_files, settings=settings, force=force)
+                if not isinstance(checked, str):  # up to date, or unreadable
+                    ahead.append((article, checked))
                     continue
-                if skipped is not None:
-                    ahead.append((article, skipped))
-                    continue
+                key = checked
                 if not width:
                     width = max(1, inflight())
                 if width == 1:  # nothing gained from threads: this one, as a serial run does
-                    ahead.append((article, _guarded(run, article, key, progress_for(article))))
+                    ahead.append((article, guarded(run, article, key, progress_for(article))))
                     continue
                 if pool is None:
                     pool = cf.ThreadPoolExecutor(max_workers=width, thread_name_prefix="zhen-article")
-                ahead.append((article, pool.submit(_guarded, run, article, key, progress_for(article))))
+                ahead.append((article, pool.submit(guarded, run, article, key, progress_for(article))))
             elif running:
                 cf.wait(running, return_when=cf.FIRST_COMPLETED)
     finally:
@@ -158,7 +151,23 @@ def _in_threads(articles: Sequence[SourcedArticle], *, run: Runner, inflight: Ca
             pool.shutdown(wait=True, cancel_futures=True)  # an article under way finishes its writes
 
 
-def _guarded(run: Runner, article: SourcedArticle, key: str, progress: Progress) -> ArticleResult | ZhenError:
+def _checked(article: SourcedArticle, *, glossary_files: Sequence[Path], settings: str,
+             force: bool) -> str | ArticleResult | ZhenError:
+    """The article's state key when it needs a run; else its up-to-date result, or the error
+    that fails it."""
+    try:
+        try:
+            key = incremental.input_key(article, glossary_files=glossary_files, settings=settings)
+            skipped = None if force else incremental.skip(article, key)
+        except OSError as e:
+            raise from_os_error(e) from e
+    except ZhenError as e:
+        return e
+    return key if skipped is None else skipped
+
+
+def guarded(run: Runner, article: SourcedArticle, key: str, progress: Progress) -> ArticleResult | ZhenError:
+    """``run``'s result, or the ZhenError that fails the article (an OS error wrapped as one)."""
     try:
         try:
             return run(article, key, progress)
@@ -176,19 +185,11 @@ def _in_workers(articles: Sequence[SourcedArticle], *, run: Runner, recipe: Call
     ready: dict[int, ArticleResult | ZhenError] = {}
     tasks = []
     for i, article in enumerate(articles):  # the up-to-date check stays here: two hashes, no pipeline
-        try:
-            try:
-                key = incremental.input_key(article, glossary_files=glossary_files, settings=settings)
-                skipped = None if force else incremental.skip(article, key)
-            except OSError as e:
-                raise from_os_error(e) from e
-        except ZhenError as e:
-            ready[i] = e
-            continue
-        if skipped is not None:
-            ready[i] = skipped
+        checked = _checked(article, glossary_files=glossary_files, settings=settings, force=force)
+        if isinstance(checked, str):
+            tasks.append((i, article, checked))
         else:
-            tasks.append((i, article, key))
+            ready[i] = checked
     if executor is not None:  # asked for by name: even one article runs there (the engine may need its GPU)
         finished = executor(tasks, recipe=recipe, jobs=jobs) if tasks else iter(())
     elif len(tasks) < 2:  # a worker would load what this process loads, and add its start-up
@@ -212,10 +213,4 @@ def _in_workers(articles: Sequence[SourcedArticle], *, run: Runner, recipe: Call
 
 def _here(tasks, run: Runner) -> Iterator[tuple[int, ArticleResult | ZhenError]]:
     for i, article, key in tasks:
-        try:
-            try:
-                yield i, run(article, key, no_progress)
-            except OSError as e:
-                raise from_os_error(e) from e
-        except ZhenError as e:
-            yield i, e
+        yield i, guarded(run, article, key, no_progress)

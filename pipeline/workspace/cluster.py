@@ -28,12 +28,11 @@ from typing import Any
 
 from pipeline.engines.argos.packages import packages_dir
 from pipeline.errors import ZhenError, from_os_error
-from pipeline.model import ArticleResult, no_progress
+from pipeline.model import no_progress
 from pipeline.workspace.articles import SourcedArticle
-from pipeline.workspace.files import article_lock
+from pipeline.workspace.batch import guarded
+from pipeline.workspace.pool import Outcome, Task, clear_lock
 
-Task = tuple[int, SourcedArticle, str]  # (position in the run, article, state key)
-Outcome = ArticleResult | ZhenError
 Executor = Callable[..., Iterator[tuple[int, Outcome]]]
 
 MISSING = "--executor ray needs Ray, which is not installed: pip install 'zhen[ray]'"
@@ -85,13 +84,7 @@ class Drafter:
             return self.broken
         if self.runner is None:
             return ZhenError("actor started without a runner")
-        try:
-            try:
-                return self.runner(article, key, no_progress)
-            except OSError as e:
-                raise from_os_error(e) from e
-        except ZhenError as e:
-            return e
+        return guarded(self.runner, article, key, no_progress)
 
 
 def run_tasks(tasks: Sequence[Task], *, recipe: Callable[[], Callable], jobs: int,
@@ -146,7 +139,7 @@ def run_tasks(tasks: Sequence[Task], *, recipe: Callable[[], Callable], jobs: in
             except ray.exceptions.RayTaskError:
                 raise  # a bug in zhen, not the article's fault: as in a serial run, it stops the run
             except ray.exceptions.RayError as e:  # the actor died, or its node: nothing came back
-                _clear(task[1])
+                clear_lock(task[1])
                 if actor is actors[n]:  # the first of its articles to say so: a fresh actor takes the slot
                     ray.kill(actor)
                     actors[n] = remote.remote(recipe, *where)
@@ -180,12 +173,3 @@ def _slots(ray: Any, gpus: int) -> int:
     """The actors the whole cluster runs at once (``--jobs 0``)."""
     resources = ray.cluster_resources()
     return max(1, int(resources.get("GPU", 0) if gpus else resources.get("CPU", 1)))
-
-
-def _clear(article: SourcedArticle) -> None:
-    """Take the dead actor's lock and let it go: the lock file and its temporary files are removed."""
-    try:
-        with article_lock(article.folder):
-            pass
-    except (ZhenError, OSError):
-        pass  # held by another run, or gone: nothing of ours to clear

@@ -115,18 +115,18 @@ def _outcome(future: cf.Future) -> Outcome | None:
 
 def _alone(task: Task, recipe: Callable[[], Callable]) -> Outcome:
     """Run one article that was in flight when a worker died, in a worker of its own."""
-    _clear(task[1])
+    clear_lock(task[1])
     with _pool(recipe, 1) as pool:
         outcome = _outcome(pool.submit(_work, task[1], task[2]))
     if outcome is None:
-        _clear(task[1])
+        clear_lock(task[1])
         return ZhenError("the worker process translating this article died; its files are as the last "
                          "complete run left them", path=task[1].folder)
     return outcome
 
 
-def _clear(article: SourcedArticle) -> None:
-    """Take the dead worker's lock and let it go: the lock file and its temporary files are removed."""
+def clear_lock(article: SourcedArticle) -> None:
+    """Take a dead worker's (or actor's) lock and let it go: the lock file and its temporary files are removed."""
     try:
         with article_lock(article.folder):
             pass
