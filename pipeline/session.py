@@ -19,6 +19,7 @@ from pipeline.engines.options import ArgosOptions, LLMOptions
 from pipeline.model import ArticleResult, Progress, no_progress
 
 if TYPE_CHECKING:
+    from pipeline.engines.coalesce import Together
     from pipeline.engines.registry import EngineProvider
     from pipeline.glossary.scope import Scope
     from pipeline.glossary.table import Glossary
@@ -180,7 +181,10 @@ class Recipe:
     places: tuple[tuple[str, str], ...] = ()  # zhen.toml's [places], read from ``base``
     base: Path | None = None
 
-    def __call__(self) -> Callable[[SourcedArticle, str, Progress], ArticleResult]:
+    def __call__(self) -> Together:
+        """The worker's runner: one article per call, which runs with other articles in flight
+        in threads, sharing engine calls, once ``start`` says the engine gains from that."""
+        from pipeline.engines.coalesce import Together
         from pipeline.engines.registry import EngineProvider
         from pipeline.run import translate_article
         from pipeline.glossary.table import load_glossary
@@ -198,4 +202,4 @@ class Recipe:
             return translate_article(article, glossary=glossary, engines=engines, now=self.now,
                                      purge_obsolete=self.purge_obsolete, progress=progress, state_key=key,
                                      memory=recall, place=place)
-        return run
+        return Together(engines.get, run)

@@ -6,54 +6,44 @@ engines, the glossary, the memory's drafter). The parent keeps the up-to-date
 check (two hashes an article) and the order of the results; the workers keep the
 lock, the atomic writes and the state record of each article, as a serial run does.
 
-A worker that dies (killed, out of memory, a crash in native code) breaks the
-whole pool: every article it had in flight is then run again, alone, in a fresh
-worker, so that only the article that kills its worker fails, and the lock file
-and temporary files a killed worker left are cleared by the parent first.
+Each worker is a process with a pipe of its own to the parent. Once its runner is
+built it says how many articles it runs at once: where the engine drafts many
+articles in one call (``engines.coalesce``) that is as many as one process runs in
+threads, so that the worker's engine calls carry many articles' sentences; else one,
+with the next article waiting behind it. Each article's outcome comes back as soon
+as it is finished, whatever the others in the worker are doing.
+
+A worker that dies (killed, out of memory, a crash in native code) takes with it
+only the articles it had in flight that had not come back: each is run again, alone,
+in a fresh worker, so that only the article that kills its worker fails, and the
+lock file and temporary files the dead worker left are cleared by the parent first.
+The other workers go on, and a fresh worker takes the dead one's place.
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
+import math
 import multiprocessing
 import os
+import pickle
+import signal
+import threading
+import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 
+from pipeline.engines.coalesce import Together
 from pipeline.errors import ZhenError, from_os_error
 from pipeline.model import ArticleResult, no_progress
 from pipeline.workspace.articles import SourcedArticle
+from pipeline.workspace.batch import guarded
 from pipeline.workspace.files import article_lock
 
 Task = tuple[int, SourcedArticle, str]  # (position in the run, article, state key)
 Outcome = ArticleResult | ZhenError
-
-# One runner per worker process, built by ``_start``: a worker is a process of its own,
-# so this is the process's state, not a cache shared between runs.
-_runner: Callable | None = None
-_broken: ZhenError | None = None
-
-
-def _start(recipe: Callable[[], Callable]) -> None:
-    global _runner, _broken
-    try:
-        _runner = recipe()
-    except ZhenError as e:  # a broken glossary: every article's problem, reported by each
-        _broken = e
-    except OSError as e:
-        _broken = from_os_error(e)
-
-
-def _work(article: SourcedArticle, key: str) -> ArticleResult:
-    if _broken is not None:
-        raise _broken
-    if _runner is None:
-        raise ZhenError("worker started without a runner")
-    try:
-        return _runner(article, key, no_progress)
-    except OSError as e:
-        raise from_os_error(e) from e
 
 
 def context() -> multiprocessing.context.BaseContext:
@@ -63,61 +53,182 @@ def context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
+def build(recipe: Callable[[], Callable]) -> tuple[Callable | None, ZhenError | None, int]:
+    """(runner, the error every article reports instead, articles it runs at once) in a worker
+    or an actor: the runner built once, and its engine asked whether articles share its calls."""
+    try:
+        runner = recipe()
+        return runner, None, runner.start() if isinstance(runner, Together) else 1
+    except ZhenError as e:  # a broken glossary: every article's problem, reported by each
+        return None, e, 1
+    except OSError as e:
+        return None, from_os_error(e), 1
+
+
+def attempt(runner: Callable | None, broken: ZhenError | None, article: SourcedArticle, key: str) -> Outcome:
+    """One article's outcome in a worker or an actor (an error as a value: it keeps its type and line)."""
+    if broken is not None:
+        return broken
+    if runner is None:
+        return ZhenError("worker started without a runner")
+    return guarded(runner, article, key, no_progress)
+
+
+@dataclass(frozen=True)
+class _Bug:
+    """An exception that is not the article's fault, from a worker: the parent raises it, as a serial run would."""
+
+    error: BaseException
+
+
+def _serve(recipe: Callable[[], Callable], conn: Connection) -> None:
+    """A worker's life: build the runner, say how many articles it runs at once, then run the
+    tasks that come (None, or the parent gone: finish those under way and stop)."""
+    # Ctrl-C reaches the whole process group: the parent stops handing out work, and the articles
+    # under way here finish their writes rather than die mid-way.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    runner, broken, width = build(recipe)
+    sending = threading.Lock()
+
+    def run(task: Task) -> None:
+        try:
+            message: tuple[int, Outcome | _Bug] = (task[0], attempt(runner, broken, task[1], task[2]))
+        except BaseException as e:  # noqa: BLE001 - a bug in zhen: sent to the parent, which raises it
+            e.add_note(traceback.format_exc())
+            try:
+                pickle.dumps(e)
+            except Exception:  # noqa: BLE001 - what the parent gets is its text
+                e = RuntimeError(traceback.format_exc())
+            message = (task[0], _Bug(e))
+        with sending:
+            conn.send(message)
+
+    import concurrent.futures as cf
+
+    threads = cf.ThreadPoolExecutor(width, thread_name_prefix="zhen-article") if width > 1 else None
+    try:
+        conn.send(width)
+        while True:
+            try:
+                task = conn.recv()
+            except (EOFError, OSError):
+                break
+            if task is None:
+                break
+            if threads is None:
+                run(task)
+            else:
+                threads.submit(run, task)
+    finally:
+        if threads is not None:
+            threads.shutdown(wait=True, cancel_futures=True)
+        if isinstance(runner, Together):
+            runner.close()
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    width: int = 0  # articles it runs at once; 0 while it starts
+    tasks: dict[int, Task] = field(default_factory=dict)  # handed to it and not come back, by position
+
+
+def _spawn(recipe: Callable[[], Callable]) -> _Worker:
+    ctx = context()
+    ours, theirs = ctx.Pipe()
+    process = ctx.Process(target=_serve, args=(recipe, theirs), name="zhen-worker")
+    process.start()
+    theirs.close()  # the worker's end lives in the worker alone: its death reads as the pipe's end
+    return _Worker(process, ours)
+
+
+def _received(worker: _Worker) -> Iterator[object]:
+    """What the worker has sent so far, then nothing; a message cut short by its death is not one."""
+    try:
+        while worker.conn.poll():
+            yield worker.conn.recv()
+    except (EOFError, OSError, pickle.UnpicklingError):
+        return
+
+
+def _stop(worker: _Worker) -> None:
+    try:
+        worker.conn.send(None)
+    except OSError:
+        pass  # dead already
+    worker.process.join()
+    worker.conn.close()
+
+
 def run_tasks(tasks: Sequence[Task], *, recipe: Callable[[], Callable], jobs: int) -> Iterator[tuple[int, Outcome]]:
     """(position, result or error) for each task, in the order they finish."""
     queue = deque(tasks)
-    window = 2 * jobs  # enough to keep every worker busy; few to run again if the pool breaks
-    pool = _pool(recipe, jobs)
-    inflight: dict[cf.Future, Task] = {}
+    # A worker that runs articles at once takes its share of a small run, not the whole of it.
+    share = max(1, math.ceil(len(tasks) / max(jobs, 1)))
+    workers = [_spawn(recipe) for _ in range(jobs)]
     try:
-        while queue or inflight:
-            while queue and len(inflight) < window:
-                task = queue.popleft()
-                inflight[pool.submit(_work, task[1], task[2])] = task
-            done, _ = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)
-            broken: list[Task] = []
-            for future in done:
-                task = inflight.pop(future)
-                outcome = _outcome(future)
-                if outcome is None:
-                    broken.append(task)
-                else:
-                    yield task[0], outcome
-            if broken:
-                for future, task in inflight.items():  # the pool is gone: these end now, most as broken
-                    outcome = _outcome(future)
-                    if outcome is None:
-                        broken.append(task)
-                    else:
-                        yield task[0], outcome
-                inflight.clear()
-                pool.shutdown(wait=True, cancel_futures=True)
-                for task in sorted(broken, key=lambda t: t[0]):
+        while queue or any(w.tasks for w in workers):
+            if not workers:  # every worker died starting: each article says so, run alone
+                yield from ((task[0], _alone(task, recipe)) for task in [*queue])
+                return
+            for worker in workers:
+                # One waiting behind those running, so that a worker never waits for the parent.
+                while queue and worker.width and len(worker.tasks) < min(worker.width, share) + 1:
+                    task = queue.popleft()
+                    worker.tasks[task[0]] = task
+                    try:
+                        worker.conn.send(task)
+                    except OSError:
+                        break  # it died: its sentinel says so below
+            wait([w.conn for w in workers] + [w.process.sentinel for w in workers])
+            for worker in list(workers):
+                for message in _received(worker):
+                    if isinstance(message, int):
+                        worker.width = max(1, message)
+                        continue
+                    position, outcome = message  # type: ignore[misc]
+                    if isinstance(outcome, _Bug):
+                        raise outcome.error
+                    del worker.tasks[position]
+                    yield position, outcome
+                if worker.process.is_alive():
+                    continue
+                workers.remove(worker)
+                _stop(worker)
+                lost = sorted(worker.tasks.values(), key=lambda t: t[0])
+                for task in lost:
                     yield task[0], _alone(task, recipe)
-                pool = _pool(recipe, jobs)
+                if worker.width:  # one that died starting is not replaced: its successors would too
+                    workers.append(_spawn(recipe))
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _pool(recipe: Callable[[], Callable], jobs: int) -> cf.ProcessPoolExecutor:
-    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context(), initializer=_start, initargs=(recipe,))
-
-
-def _outcome(future: cf.Future) -> Outcome | None:
-    """The future's result or ZhenError; None when its worker died."""
-    try:
-        return future.result()
-    except BrokenProcessPool:
-        return None
-    except ZhenError as e:
-        return e
+        for worker in workers:
+            _stop(worker)
 
 
 def _alone(task: Task, recipe: Callable[[], Callable]) -> Outcome:
     """Run one article that was in flight when a worker died, in a worker of its own."""
     clear_lock(task[1])
-    with _pool(recipe, 1) as pool:
-        outcome = _outcome(pool.submit(_work, task[1], task[2]))
+    worker = _spawn(recipe)
+    outcome: Outcome | None = None
+    try:
+        sent = False
+        while outcome is None:
+            wait([worker.conn, worker.process.sentinel])
+            for message in _received(worker):
+                if isinstance(message, int):
+                    continue
+                _, answer = message  # type: ignore[misc]
+                if isinstance(answer, _Bug):
+                    raise answer.error
+                outcome = answer
+            if outcome is None and not sent and worker.process.is_alive():
+                worker.conn.send(task)
+                sent = True
+            elif outcome is None and not worker.process.is_alive():
+                break
+    finally:
+        _stop(worker)
     if outcome is None:
         clear_lock(task[1])
         return ZhenError("the worker process translating this article died; its files are as the last "
