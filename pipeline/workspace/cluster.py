@@ -11,7 +11,9 @@ Each actor is one worker: it builds its runner from the recipe once, as a worker
 it works in the folder zhen was started in: every node must read and write the project folder
 at the same absolute path (and find the glossary, the memory and the Argos packages as this
 machine does). Ray places the actors; the parent
-keeps the up-to-date check and hands each actor at most two articles at a time.
+keeps the up-to-date check and hands each actor at most two articles at a time, or, where the
+engine drafts many articles in one call (``engines.coalesce``), as many as the actor runs at
+once: it runs them in threads, and their engine calls are shared.
 
 An actor that dies (killed, out of memory, its node lost) is replaced by a fresh one, which
 first runs each article the dead one had in flight again, alone, so that only an article
@@ -21,22 +23,23 @@ that kills its actor every time fails.
 from __future__ import annotations
 
 import functools
+import math
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from pipeline.engines.argos.packages import packages_dir
 from pipeline.errors import ZhenError, from_os_error
-from pipeline.model import no_progress
 from pipeline.workspace.articles import SourcedArticle
-from pipeline.workspace.batch import guarded
-from pipeline.workspace.pool import Outcome, Task, clear_lock
+from pipeline.engines.coalesce import ARTICLES_IN_FLIGHT
+from pipeline.workspace.pool import Outcome, Task, attempt, build, clear_lock
 
 Executor = Callable[..., Iterator[tuple[int, Outcome]]]
 
 MISSING = "--executor ray needs Ray, which is not installed: pip install 'zhen[ray]'"
-WINDOW = 2  # articles handed to an actor at a time: one running, one waiting behind it
+WINDOW = 2  # articles handed to an actor at a time: one running, one waiting behind it (more where they share calls)
 
 
 def executor(*, device: str = "cpu") -> Executor:
@@ -61,30 +64,37 @@ def _ray() -> Any:
 
 
 class Drafter:
-    """One worker of the run, as a Ray actor: the runner built once, then one article per call."""
+    """One worker of the run, as a Ray actor: the runner built once, then one article per call.
+
+    A threaded actor: where its engine drafts many articles in one call, the calls handed to
+    it run at once, up to ``width()``, and share the engine's calls; else one at a time."""
 
     def __init__(self, recipe: Callable[[], Callable], cwd: str, packages: str) -> None:
         self.runner: Callable | None = None
         self.broken: ZhenError | None = None
+        self.inflight = 1
+        self.one = threading.Lock()  # an engine that gains nothing from articles at once sees one at a time
         try:
             # The run's paths (articles, glossary, memory) may be relative to where zhen was started,
             # and a node's own environment may name other Argos packages: the actor's process is its
             # own, so it stands where zhen stands and reads the packages zhen reads.
             os.chdir(cwd)
             os.environ["ARGOS_PACKAGES_DIR"] = packages
-            self.runner = recipe()
-        except ZhenError as e:  # a broken glossary: every article's problem, reported by each
-            self.broken = e
         except OSError as e:
             self.broken = from_os_error(e)
+            return
+        self.runner, self.broken, self.inflight = build(recipe)
+
+    def width(self) -> int:
+        """The articles it runs at once."""
+        return self.inflight
 
     def translate(self, article: SourcedArticle, key: str) -> Outcome:
         """The article's result, or its error as a value (it keeps its type and its line)."""
-        if self.broken is not None:
-            return self.broken
-        if self.runner is None:
-            return ZhenError("actor started without a runner")
-        return guarded(self.runner, article, key, no_progress)
+        if self.inflight > 1:
+            return attempt(self.runner, self.broken, article, key)
+        with self.one:
+            return attempt(self.runner, self.broken, article, key)
 
 
 def run_tasks(tasks: Sequence[Task], *, recipe: Callable[[], Callable], jobs: int,
@@ -106,9 +116,14 @@ def run_tasks(tasks: Sequence[Task], *, recipe: Callable[[], Callable], jobs: in
         # No restarts by Ray: a dead actor's slot gets a fresh actor from here, which first runs
         # the articles the dead one had in flight, one at a time (a restarted actor would be
         # handed work while that slot's resources were still being given back).
-        remote = ray.remote(Drafter).options(num_cpus=1, num_gpus=gpus, max_restarts=0, max_task_retries=0)
+        remote = ray.remote(Drafter).options(num_cpus=1, num_gpus=gpus, max_restarts=0, max_task_retries=0,
+                                             max_concurrency=ARTICLES_IN_FLIGHT + 1)
         where = (os.getcwd(), str(packages_dir()))
         actors = [remote.remote(recipe, *where) for _ in range(jobs)]
+        # Each actor is asked how many articles it runs at once; until it answers, it is handed WINDOW.
+        window = [WINDOW] * jobs
+        share = math.ceil(len(tasks) / jobs)  # an actor that runs articles at once takes its share of a small run
+        probes: dict[Any, tuple[int, Any]] = {actor.width.remote(): (n, actor) for n, actor in enumerate(actors)}
         queue = deque(tasks)
         suspects: deque[Task] = deque()  # in flight on an actor that died: each runs again, alone
         load = [0] * jobs  # articles in flight per slot
@@ -124,11 +139,20 @@ def run_tasks(tasks: Sequence[Task], *, recipe: Callable[[], Callable], jobs: in
                         inflight[actor.translate.remote(task[1], task[2])] = (task, n, actor)
                         load[n] = 1
                     continue
-                while queue and load[n] < WINDOW:
+                while queue and load[n] < window[n]:
                     task = queue.popleft()
                     inflight[actor.translate.remote(task[1], task[2])] = (task, n, actor)
                     load[n] += 1
-            [ref], _ = ray.wait(list(inflight), num_returns=1)
+            [ref], _ = ray.wait([*inflight, *probes], num_returns=1)
+            if ref in probes:
+                n, actor = probes.pop(ref)
+                try:
+                    width = ray.get(ref)
+                except ray.exceptions.RayError:
+                    continue  # it died starting: the articles handed to it say so
+                if actor is actors[n] and width > 1:
+                    window[n] = min(width, share) + 1  # one waiting behind those running
+                continue
             task, n, actor = inflight.pop(ref)
             load[n] -= 1
             was_alone = alone.get(n) is task
@@ -143,6 +167,8 @@ def run_tasks(tasks: Sequence[Task], *, recipe: Callable[[], Callable], jobs: in
                 if actor is actors[n]:  # the first of its articles to say so: a fresh actor takes the slot
                     ray.kill(actor)
                     actors[n] = remote.remote(recipe, *where)
+                    window[n] = WINDOW
+                    probes[actors[n].width.remote()] = (n, actors[n])
                 if not was_alone:
                     suspects.append(task)
                     continue
