@@ -143,13 +143,16 @@ def _spawn(recipe: Callable[[], Callable]) -> _Worker:
     return _Worker(process, ours)
 
 
-def _received(worker: _Worker) -> Iterator[object]:
-    """What the worker has sent so far, then nothing; a message cut short by its death is not one."""
+def _received(worker: _Worker) -> tuple[list, bool]:
+    """(what the worker has sent so far, whether it is gone); a message cut short by its death is not one."""
+    messages: list = []
     try:
         while worker.conn.poll():
-            yield worker.conn.recv()
+            messages.append(worker.conn.recv())
     except (EOFError, OSError, pickle.UnpicklingError):
-        return
+        worker.process.join()  # its end of the pipe is closed: it is exiting
+        return messages, True
+    return messages, not worker.process.is_alive()
 
 
 def _stop(worker: _Worker) -> None:
@@ -183,7 +186,8 @@ def run_tasks(tasks: Sequence[Task], *, recipe: Callable[[], Callable], jobs: in
                         break  # it died: its sentinel says so below
             wait([w.conn for w in workers] + [w.process.sentinel for w in workers])
             for worker in list(workers):
-                for message in _received(worker):
+                messages, gone = _received(worker)
+                for message in messages:
                     if isinstance(message, int):
                         worker.width = max(1, message)
                         continue
@@ -192,7 +196,7 @@ def run_tasks(tasks: Sequence[Task], *, recipe: Callable[[], Callable], jobs: in
                         raise outcome.error
                     del worker.tasks[position]
                     yield position, outcome
-                if worker.process.is_alive():
+                if not gone:
                     continue
                 workers.remove(worker)
                 _stop(worker)
@@ -215,18 +219,22 @@ def _alone(task: Task, recipe: Callable[[], Callable]) -> Outcome:
         sent = False
         while outcome is None:
             wait([worker.conn, worker.process.sentinel])
-            for message in _received(worker):
+            messages, gone = _received(worker)
+            for message in messages:
                 if isinstance(message, int):
                     continue
                 _, answer = message  # type: ignore[misc]
                 if isinstance(answer, _Bug):
                     raise answer.error
                 outcome = answer
-            if outcome is None and not sent and worker.process.is_alive():
-                worker.conn.send(task)
-                sent = True
-            elif outcome is None and not worker.process.is_alive():
+            if outcome is not None or gone:
                 break
+            if not sent:
+                try:
+                    worker.conn.send(task)
+                except OSError:
+                    break  # it died: nothing came back
+                sent = True
     finally:
         _stop(worker)
     if outcome is None:
