@@ -409,13 +409,13 @@ def bench_terms(console: Console) -> None:
 
 
 def bench_archive(console: Console) -> None:
-    from bench import archive
+    from bench import archive, workers
 
     table = Table(title=f"An archive of small articles (ZHEN_BENCH_ARTICLES={archive.ARTICLES:,}; load "
                         f"{os.getloadavg()[0]:.1f} on {CORES} cores)")
     for col in ("claim", "input", "ours", "baseline", "ratio", "goal"):
         table.add_column(col)
-    for row in archive.rows():
+    for row in [*archive.rows(), *workers.rows()]:
         table.add_row(*row[:6])
         SUMMARY.append(row)
     console.print(table)

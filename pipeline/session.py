@@ -180,11 +180,12 @@ class Recipe:
     forced_place: Scope | None = None  # --place
     places: tuple[tuple[str, str], ...] = ()  # zhen.toml's [places], read from ``base``
     base: Path | None = None
+    inflight: int | None = None  # articles a worker runs at once where they share engine calls (None: the default)
 
     def __call__(self) -> Together:
         """The worker's runner: one article per call, which runs with other articles in flight
         in threads, sharing engine calls, once ``start`` says the engine gains from that."""
-        from pipeline.engines.coalesce import Together
+        from pipeline.engines.coalesce import ARTICLES_IN_FLIGHT, Together
         from pipeline.engines.registry import EngineProvider
         from pipeline.run import translate_article
         from pipeline.glossary.table import load_glossary
@@ -202,4 +203,4 @@ class Recipe:
             return translate_article(article, glossary=glossary, engines=engines, now=self.now,
                                      purge_obsolete=self.purge_obsolete, progress=progress, state_key=key,
                                      memory=recall, place=place)
-        return Together(engines.get, run)
+        return Together(engines.get, run, inflight=self.inflight or ARTICLES_IN_FLIGHT)
