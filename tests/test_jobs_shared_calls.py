@@ -208,3 +208,19 @@ def test_a_worker_that_dies_starting_fails_each_article_alone(tmp_path):
     assert sorted(done) == [0, 1, 2]
     assert all("worker process" in str(e) for e in done.values())
     assert not any((a.folder / LOCK).exists() for a in articles)
+
+
+@dataclass(frozen=True)
+class Buggy:
+    """A runner with a bug (not the article's fault): the run stops with it, as a serial run would."""
+
+    def __call__(self):
+        def run(article, key, progress):
+            raise KeyError(article.slug)
+        return run
+
+
+def test_a_bug_in_a_worker_stops_the_run_with_its_exception(tmp_path):
+    articles = project(tmp_path / "p")[1:4]
+    with pytest.raises(KeyError, match="a0"):
+        list(pool.run_tasks([(i, a, "k") for i, a in enumerate(articles)], recipe=Buggy(), jobs=2))

@@ -46,11 +46,12 @@ Task = tuple[int, SourcedArticle, str]  # (position in the run, article, state k
 Outcome = ArticleResult | ZhenError
 
 
-def context() -> multiprocessing.context.BaseContext:
+def context() -> multiprocessing.context.ForkServerContext | multiprocessing.context.SpawnContext:
     """Forkserver where the platform has it: a worker forked from a threaded parent (rich's
     progress bar, CTranslate2's pools) can inherit a lock held mid-operation; spawn elsewhere."""
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("spawn")
 
 
 def build(recipe: Callable[[], Callable]) -> tuple[Callable | None, ZhenError | None, int]:
