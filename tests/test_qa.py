@@ -230,3 +230,18 @@ def test_an_inflected_rendering_satisfies_the_glossary_check(glossary):
                                                         "under the Scientific Outlook on Development.", glossary)
     assert ("glossary", "error") in checks(source, "Seeking excellence in serving the people, "
                                                     "under the Scientific Outlook on Development.", glossary)
+
+
+@pytest.mark.parametrize("source, english, errors", [
+    ("投資增長百分之二三十。", "Investment grew by 20 to 30 percent.", 0),
+    ("投資增長百分之二三十。", "Investment grew by 20%-30%.", 0),
+    ("投資增長百分之二三十。", "Investment grew by 20 percent.", 1),
+    ("約二三十家企業參加。", "About 20 to 30 companies took part.", 0),
+    ("三五年內建成。", "It will be built within three to five years.", 0),
+    ("三五年內建成。", "It will be built within three years.", 1),
+    ("一萬三人參加培訓。", "13,000 people took part in the training.", 0),
+    ("一萬三人參加培訓。", "10,003 people took part in the training.", 1),
+])
+def test_ranges_and_spoken_numerals_are_checked_as_said(source, english, errors):
+    found = [f for f in check_segment(source, english, ()) if f.check == "numbers" and f.severity == "error"]
+    assert len(found) == errors, found

@@ -17,8 +17,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pipeline.text.numbers import (EXACT, Figure, decimals, en_figures, figure_keys, keys_of, number_words, ordinal,
-                              ordinal_words, plain, zh_figures)
+from pipeline.text.numbers import EXACT, Figure, decimals, en_figures, figure_keys, keys_of, ordinal, plain, zh_figures
+from pipeline.text.spelling import number_words, ordinal_words
 
 _EN_SURFACE = re.compile(r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?P<space>\s*)(?P<mult>thousand|million|billion|trillion)?",
                          re.I)
