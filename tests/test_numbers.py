@@ -754,10 +754,23 @@ def test_qa_names_the_figure_as_the_source_writes_it(source, english, subject):
     ("選派120名黨員。", "A hundred and twenty members were sent.", "選派130名黨員。",
      "One hundred and thirty members were sent."),
     ("投資1286.4億元。", "It invested 128.64 billion yuan.", "投資1286.5億元。", "It invested 128.65 billion yuan."),
+    # 增長兩倍 is "threefold" (grew by two times): 增長三倍 is "fourfold", never "threefold" again.
+    ("產值增長兩倍。", "Output grew threefold.", "產值增長三倍。", "Output grew fourfold."),
+    ("產值增長兩倍。", "Output grew by 2 times.", "產值增長三倍。", "Output grew by 3 times."),
+    ("投資增長百分之二三十。", "Investment grew 20 to 30 percent.", "投資增長百分之三四十。",
+     "Investment grew 30 to 40 percent."),
+    ("一萬三人參加。", "13,000 people took part.", "一萬五人參加。", "15,000 people took part."),
 ])
 def test_the_memory_carries_a_new_figure_into_the_english_where_the_old_one_stood(tm_source, tm_target, source,
                                                                                   expected):
     assert substitute(source, tm_source, tm_target).text == expected
+
+
+@pytest.mark.parametrize("tm_target", ["Output was twice last year's.", "Output doubled."])
+def test_a_multiple_said_in_a_word_is_not_carried_into_a_wrong_one(tm_target):
+    """"twice" for 兩倍 does not become "three" for 三倍 ("three last year's"): it is left, with the reason."""
+    carried = substitute("產值是去年的三倍。", "產值是去年的兩倍。", tm_target)
+    assert carried.text == tm_target and "cannot be written" in carried.unmapped
 
 
 @pytest.mark.parametrize("text", ["ſix thirds", "ſixty-ſeven ſeconds", "\u212aILOS", "ſ1 million"])
