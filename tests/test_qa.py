@@ -245,3 +245,23 @@ def test_an_inflected_rendering_satisfies_the_glossary_check(glossary):
 def test_ranges_and_spoken_numerals_are_checked_as_said(source, english, errors):
     found = [f for f in check_segment(source, english, ()) if f.check == "numbers" and f.severity == "error"]
     assert len(found) == errors, found
+
+
+@pytest.mark.parametrize("source, english, severity", [
+    ("生產總值18245.07億元。", "GDP reached 1.82 trillion yuan.", "warning"),
+    ("生產總值18245.07億元。", "GDP reached 1,824.5 billion yuan.", "warning"),
+    ("生產總值18245.07億元。", "GDP reached 1.824507 trillion yuan.", None),
+    ("生產總值18245.07億元。", "GDP reached 1.83 trillion yuan.", "error"),
+    ("生產總值18245.07億元。", "GDP reached 2 trillion yuan.", "error"),
+    ("生產總值18245.07億元。", "GDP reached 1.8 trillion yuan.", "error"),  # two digits say too little
+    ("增長12.35%。", "It grew 12.4 percent.", "warning"),
+    ("增長12.35%。", "It grew 12.4 percentage points.", "error"),
+    ("增長7.35%。", "It grew 7.4 percent.", "error"),
+    ("投資18245億元。", "It invested 1.824 trillion yuan.", "warning"),  # half to even
+    ("投資18245億元。", "It invested 1.825 trillion yuan.", "warning"),  # half up
+])
+def test_a_figure_rounded_as_desks_round_is_a_warning_and_a_wrong_one_an_error(source, english, severity):
+    found = [f for f in check_segment(source, english, ()) if f.check == "numbers"]
+    assert [f.severity for f in found] == ([severity] if severity else []), found
+    if severity == "warning":
+        assert "rounded" in found[0].message

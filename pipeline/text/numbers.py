@@ -571,14 +571,15 @@ def decimals(value: Decimal) -> int:
 def desk_number(value: Decimal | int) -> str:
     """A figure as a news desk writes it: 12,000; 115 million; 128.64 billion; 2.3 trillion.
 
-    From a million up the figure takes a scale word when at most three decimals
-    say it exactly (12.345678 million stays 12,345,678); nothing is rounded.
+    From a million up the figure takes the largest scale word in which at most three
+    decimals say it exactly, with fewer than five digits before the point below
+    trillions (1,824.507 billion; 12.345678 million stays 12,345,678); nothing is rounded.
     """
     d = Decimal(value)
     for power, word in _DESK_SCALES:
         if abs(d) >= 10 ** power:
             short = d.scaleb(-power, EXACT)
-            if decimals(short) <= 3:
+            # Below the largest scale only as a desk writes it: 1,824.507 billion, not 1,824,507.1 million.
+            if decimals(short) <= 3 and (power == 12 or abs(short) < 10_000):
                 return f"{plain(short)} {word}"
-            break
     return plain(d)
