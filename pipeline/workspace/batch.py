@@ -109,6 +109,8 @@ def _in_threads(articles: Sequence[SourcedArticle], *, run: Runner, inflight: Ca
                 progress_for: Callable[[SourcedArticle], Progress]) -> Iterator[ArticleResult | Failure]:
     import concurrent.futures as cf
 
+    from pipeline.workspace.pool import guarded
+
     width = 0  # articles at once, decided when the first one needs a run
     pool: cf.ThreadPoolExecutor | None = None
     ahead: deque[tuple[SourcedArticle, cf.Future | ArticleResult | ZhenError]] = deque()  # in order
@@ -166,17 +168,6 @@ def _checked(article: SourcedArticle, *, glossary_files: Sequence[Path], setting
     return key if skipped is None else skipped
 
 
-def guarded(run: Runner, article: SourcedArticle, key: str, progress: Progress) -> ArticleResult | ZhenError:
-    """``run``'s result, or the ZhenError that fails the article (an OS error wrapped as one)."""
-    try:
-        try:
-            return run(article, key, progress)
-        except OSError as e:
-            raise from_os_error(e) from e
-    except ZhenError as e:
-        return e
-
-
 def _in_workers(articles: Sequence[SourcedArticle], *, run: Runner, recipe: Callable[[], Runner], jobs: int,
                 glossary_files: Sequence[Path], settings: str, force: bool,
                 executor: Callable[..., Iterator] | None = None) -> Iterator[ArticleResult | Failure]:
@@ -212,5 +203,7 @@ def _in_workers(articles: Sequence[SourcedArticle], *, run: Runner, recipe: Call
 
 
 def _here(tasks, run: Runner) -> Iterator[tuple[int, ArticleResult | ZhenError]]:
+    from pipeline.workspace.pool import guarded
+
     for i, article, key in tasks:
         yield i, guarded(run, article, key, no_progress)

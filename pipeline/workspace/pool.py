@@ -35,11 +35,9 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
-from pipeline.engines.coalesce import Together
 from pipeline.errors import ZhenError, from_os_error
-from pipeline.model import ArticleResult, no_progress
+from pipeline.model import ArticleResult, Progress, no_progress
 from pipeline.workspace.articles import SourcedArticle
-from pipeline.workspace.batch import guarded
 from pipeline.workspace.files import article_lock
 
 Task = tuple[int, SourcedArticle, str]  # (position in the run, article, state key)
@@ -54,9 +52,22 @@ def context() -> multiprocessing.context.ForkServerContext | multiprocessing.con
     return multiprocessing.get_context("spawn")
 
 
+def guarded(run: Callable, article: SourcedArticle, key: str, progress: Progress) -> ArticleResult | ZhenError:
+    """``run``'s result, or the ZhenError that fails the article (an OS error wrapped as one)."""
+    try:
+        try:
+            return run(article, key, progress)
+        except OSError as e:
+            raise from_os_error(e) from e
+    except ZhenError as e:
+        return e
+
+
 def build(recipe: Callable[[], Callable]) -> tuple[Callable | None, ZhenError | None, int]:
     """(runner, the error every article reports instead, articles it runs at once) in a worker
     or an actor: the runner built once, and its engine asked whether articles share its calls."""
+    from pipeline.engines.coalesce import Together
+
     try:
         runner = recipe()
         return runner, None, runner.start() if isinstance(runner, Together) else 1
@@ -88,6 +99,8 @@ def _serve(recipe: Callable[[], Callable], conn: Connection) -> None:
     # Ctrl-C reaches the whole process group: the parent stops handing out work, and the articles
     # under way here finish their writes rather than die mid-way.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from pipeline.engines.coalesce import Together
+
     runner, broken, width = build(recipe)
     sending = threading.Lock()
 
