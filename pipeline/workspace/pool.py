@@ -217,7 +217,7 @@ def run_tasks(tasks: Sequence[Task], *, recipe: Callable[[], Callable], jobs: in
                 lost = sorted(worker.tasks.values(), key=lambda t: t[0])
                 for task in lost:
                     yield task[0], _alone(task, recipe)
-                if worker.width:  # one that died starting is not replaced: its successors would too
+                if worker.width and queue:  # one that died starting is not replaced: its successors would too
                     workers.append(_spawn(recipe))
     finally:
         for worker in workers:
