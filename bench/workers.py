@@ -31,8 +31,18 @@ MODES = ("shared", "per article")
 
 
 def _count_calls() -> None:
-    """In a worker: each CTranslate2 call's sentences, to stderr."""
+    """In a worker: each CTranslate2 call's sentences, and at its end the CPU time of all its
+    threads, to stderr (the forkserver, not the timed process, reaps the workers)."""
+    import resource
+    from multiprocessing.util import Finalize
+
     from pipeline.engines.argos.engine import ArgosEngine
+
+    def spent() -> None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        print(json.dumps({"cpu": usage.ru_utime + usage.ru_stime}), file=sys.stderr, flush=True)
+
+    Finalize(None, spent, exitpriority=1)
 
     finished = ArgosEngine._finished
 
@@ -74,7 +84,8 @@ def drive(mode: str) -> None:
 
 
 def measure(n: int = ARTICLES, *, rounds: int = ROUNDS) -> dict[str, dict]:
-    """Per mode: the best wall seconds of ``rounds`` (the modes alternating) and its calls' sizes."""
+    """Per mode: the best wall seconds of ``rounds`` (the modes alternating) and its calls' sizes, and
+    the least CPU time its workers spent."""
     from bench.argos import build
 
     out: dict[str, dict] = {mode: {"seconds": float("inf")} for mode in MODES}
@@ -92,9 +103,12 @@ def measure(n: int = ARTICLES, *, rounds: int = ROUNDS) -> dict[str, dict]:
                 seconds = time.perf_counter() - start
                 if proc.returncode != 0:
                     raise RuntimeError(f"bench.workers {mode} failed: {proc.stderr[-500:]}")
-                calls = [json.loads(line)["call"] for line in proc.stderr.splitlines() if line.startswith('{"call"')]
+                said = [json.loads(line) for line in proc.stderr.splitlines() if line.startswith("{")]
+                calls = [d["call"] for d in said if "call" in d]
+                cpu = sum(d["cpu"] for d in said if "cpu" in d)
                 if seconds < out[mode]["seconds"]:
-                    out[mode] = {"seconds": seconds, "calls": calls}
+                    out[mode] = {**out[mode], "seconds": seconds, "calls": calls}
+                out[mode]["cpu"] = min(out[mode].get("cpu", cpu), cpu)
     return out
 
 
@@ -108,7 +122,9 @@ def rows(n: int = ARTICLES) -> list[tuple]:
              "article (speed-up)", where,
              f"{shared['seconds']:.1f} s, {len(shared['calls'])} calls of ≤ {max(shared['calls'])} sentences",
              f"{alone['seconds']:.1f} s, {len(alone['calls'])} calls of ≤ {max(alone['calls'])}",
-             f"{ratio:.2f}×", "", None)]
+             f"{ratio:.2f}×", "", None),
+            ("the same, CPU time of the two workers (all their threads)", where, f"{shared['cpu']:.1f} s",
+             f"{alone['cpu']:.1f} s", f"{alone['cpu'] / shared['cpu']:.2f}×", "", None)]
 
 
 def main() -> None:
