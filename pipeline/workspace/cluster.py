@@ -31,9 +31,9 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from pipeline.engines.argos.packages import packages_dir
+from pipeline.engines.coalesce import ARTICLES_IN_FLIGHT
 from pipeline.errors import ZhenError, from_os_error
 from pipeline.workspace.articles import SourcedArticle
-from pipeline.engines.coalesce import ARTICLES_IN_FLIGHT
 from pipeline.workspace.pool import Outcome, Task, attempt, build, clear_lock
 
 Executor = Callable[..., Iterator[tuple[int, Outcome]]]
