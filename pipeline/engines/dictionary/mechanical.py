@@ -34,12 +34,16 @@ _YEAR = r"(?:\d{4}|[一二三四五六七八九〇零○]{4})"
 AGENCIES = {
     "新华社": "Xinhua", "中新社": "China News Service", "中新网": "Chinanews", "人民网": "People's Daily Online",
     "新华网": "Xinhuanet", "北方网": "Enorth", "央视网": "CCTV", "中国日报网": "China Daily", "本报": "",
-    "本网": "",
+    "本网": "", "大河网": "Dahe.cn", "东方网": "Eastday", "南方网": "Southcn.com", "千龙网": "Qianlong.com",
+    "红网": "Rednet", "荆楚网": "Cnhubei", "光明网": "Guangming Online", "中国网": "China.org.cn",
+    "澎湃新闻": "The Paper", "浙江在线": "Zhejiang Online", "四川在线": "Sichuan Online", "国际在线": "CRI Online",
 }
 _AGENCY = "|".join(sorted(AGENCIES, key=len, reverse=True))
 _DATELINE_AGENCY_FIRST = re.compile(
     rf"^\s*(?P<agency>{_AGENCY})(?P<place>[{HAN_UNIFIED}]{{2,8}}?)(?P<m>{_N})月(?P<d>{_N})日(?:电|讯)\s*[：:]?\s*")
 _DATELINE_PLACE_FIRST = re.compile(rf"^\s*(?P<place>[{HAN_UNIFIED}]{{2,6}}?)(?P<agency>{_AGENCY})(?:讯|消息|电)\s*[：:]\s*")
+# 【大河网讯】: the agency alone, in brackets.
+_DATELINE_BRACKETED = re.compile(rf"^\s*[【\[]\s*(?P<agency>{_AGENCY})(?:讯|消息|电)\s*[】\]]\s*")
 
 _HALF = {"上": "first", "下": "second"}
 _QUARTER = {"一": "first", "1": "first", "二": "second", "2": "second", "三": "third", "3": "third",
@@ -192,7 +196,11 @@ def dateline(text: str, gloss: Callable[[str], str]) -> Span | None:
     """A dateline at the start of ``text``, rendered "Place, Month D (Agency) -- "."""
     m = _DATELINE_AGENCY_FIRST.match(text) or _DATELINE_PLACE_FIRST.match(text)
     if not m:
-        return None
+        bracketed = _DATELINE_BRACKETED.match(text)  # 【本报讯】 ("our own report") says nothing English keeps
+        if bracketed is None:
+            return None
+        agency = AGENCIES[bracketed.group("agency")]
+        return bracketed.start(), bracketed.end(), f"({agency}) --" if agency else ""
     place = gloss(m.group("place"))
     place = place[:1].upper() + place[1:]
     agency = AGENCIES[m.group("agency")]
@@ -246,6 +254,27 @@ def _names(listed: str) -> list[str]:
         elif name:
             out.append(name)
     return out
+
+
+# Officials named after their title (省委书记卢展工主持…): the name in pinyin, not glossed
+# character by character ("black spread out work"). A name is a common surname and one or two
+# characters, followed by what a report says an official does, or by a list's punctuation.
+_TITLES = ("总书记|国家主席|副主席|主席|总理|副总理|委员长|国务委员|部长|副部长|省委书记|市委书记|县委书记|区委书记|"
+           "党委书记|党组书记|副书记|书记|省长|副省长|市长|副市长|县长|副县长|区长|主任|副主任|厅长|局长|秘书长|"
+           "常委|院长|校长|董事长|总经理|大使|发言人")
+_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+             "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔"
+             "向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童"
+             "凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项"
+             "连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲"
+             "虞敖巩明佘池查麻苑迟邝习")
+_OFFICIAL = re.compile(rf"(?:{_TITLES})(?P<name>(?:{'|'.join(sorted(_COMPOUND_SURNAMES))}|[{_SURNAMES}])"
+                       rf"[{HAN_UNIFIED}]{{1,2}}?)(?=主持|指出|强调|表示|说|出席|会见|会晤|讲话|调研|考察|参加|要求|提出|"
+                       r"介绍|宣布|代表|一行|同志|等|在|对|向|与|和|[、，,。：:])")
+
+
+def officials(text: str, reading: Callable[[str], str]) -> list[Span]:
+    return [(m.start("name"), m.end("name"), person_name(m.group("name"), reading)) for m in _OFFICIAL.finditer(text)]
 
 
 # The dispatch's closing mark (（完）): "(End)", not the verb "finish".
@@ -313,6 +342,8 @@ def _figure(fig: Figure) -> str:
     elif fig.unit == "ordinal":
         n = int(fig.value)
         number = "the " + (_ORDINALS[n - 1] if n <= 10 else ordinal(n))
+    elif fig.surface.startswith("翻") and fig.unit == "times":  # 翻一番 "double", 翻两番 "quadruple"
+        number = {2: "double", 4: "quadruple"}.get(int(fig.value), f"increase {plain(fig.value)}-fold")
     elif _count(fig):
         number = _WORDS[int(fig.value) - 1]  # 三所 "three", as a desk spells out one to nine
     elif fig.to is not None:  # 二三十 "20 to 30", 三五年 "three to five years", 一两个 "one or two"
