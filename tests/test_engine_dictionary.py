@@ -230,6 +230,7 @@ def test_the_closing_mark_of_a_dispatch_reads_end(source):
     ("省委常委、秘书长李明指出，要加强领导。", "Li Ming"),
     ("市长王向东、副市长欧阳小华出席会议。", "Wang Xiangdong"),
     ("市长王向东、副市长欧阳小华出席会议。", "Ouyang Xiaohua"),
+    ("省長馬興瑞作政府工作報告時說。", "Ma Xingrui"),
 ])
 def test_an_official_named_after_the_title_is_a_name_in_pinyin(source, english):
     """省委書記盧展工 was glossed "black spread out work" character by character."""

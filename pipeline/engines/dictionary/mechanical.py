@@ -58,6 +58,8 @@ _DATE_PATTERNS = [
     # 2024年7月15日, 7月15日, 15日 are handled in one pattern so that the longest wins.
     ("date", rf"(?:(?P<y>{_YEAR})年)?(?P<m>{_N})月(?:份)?(?P<d>{_N})[日号]"),
     ("date", rf"(?:(?P<y>{_YEAR})年)?(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})(?![\d日号])"),
+    # 上午9时30分 "9:30 a.m.", 下午3时 "3 p.m.": a time needs its part of the day or its minutes.
+    ("time", rf"(?P<part>上午|下午|晚上|凌晨|中午)?(?P<h>\d{{1,2}}|{_SMALL})[时点](?:(?P<mi>\d{{1,2}}|{_SMALL})分)?"),
     # A day of the dateline's month (记者25日获悉): "on the 25th".
     ("day", r"(?<![月\d.])(?P<d>\d{1,2})[日号](?![\d])"),
     ("half", rf"(?P<y>{_YEAR})年(?P<half>[上下])半年"),
@@ -107,6 +109,7 @@ _SMALL_COUNT = re.compile(r"(?<![零〇一二三四五六七八九十百千万�
                           r"(?P<unit>个月|个小时|小时|分钟|年|天|周|岁|倍|人|名|个|位|家|次)")
 
 
+_SESSION = re.compile(rf"(?<!第)(?P<n>{_N})(?:(?P<term>届)|(?P<plenum>中全会)|次(?P<full>全体)?(?P<meeting>会议))")
 _AND_A_HALF = re.compile(r"(?<![\d.])(?P<num>\d+|[一二三四五六七八九十两]{1,3})(?P<unit>个月|个小时|小时|年|天|周)半")
 
 
@@ -138,6 +141,14 @@ def _date(kind: str, m: re.Match) -> str | None:
         if not month or not 1 <= month <= 12 or not first or not last or not 1 <= first < last <= 31:
             return None
         return f"{MONTHS[month - 1]} {first} to {last}" + (f", {year}" if year else "")
+    if kind == "time":
+        hour, minute = small_numeral(g["h"]), small_numeral(g["mi"]) if g.get("mi") else None
+        if hour is None or not 0 <= hour <= 24 or (minute is not None and not 0 <= minute < 60) \
+                or (minute is None and not g.get("part")):
+            return None
+        when = f"{hour}:{minute:02d}" if minute is not None else str(hour)
+        noon = {"上午": "a.m.", "凌晨": "a.m.", "下午": "p.m.", "晚上": "p.m."}.get(g.get("part") or "")
+        return f"{when} {noon}" if noon and 1 <= hour <= 12 else when if minute is not None else f"{hour} o'clock"
     if kind == "day":
         nth = int(g["d"])
         return f"on the {ordinal(nth)}" if 1 <= nth <= 31 else None
@@ -270,7 +281,8 @@ _SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁
              "虞敖巩明佘池查麻苑迟邝习")
 _OFFICIAL = re.compile(rf"(?:{_TITLES})(?P<name>(?:{'|'.join(sorted(_COMPOUND_SURNAMES))}|[{_SURNAMES}])"
                        rf"[{HAN_UNIFIED}]{{1,2}}?)(?=主持|指出|强调|表示|说|出席|会见|会晤|讲话|调研|考察|参加|要求|提出|"
-                       r"介绍|宣布|代表|一行|同志|等|在|对|向|与|和|[、，,。：:])")
+                       r"介绍|宣布|代表|一行|同志|等|在|对|向|与|和|作|到|率|带领|召开|视察|听取|看望|慰问|签署|致辞|"
+                       r"批示|回答|接受|宣读|[、，,。：:])")
 
 
 def officials(text: str, reading: Callable[[str], str]) -> list[Span]:
@@ -402,7 +414,17 @@ def figures(text: str, taken: list[Span]) -> list[Span]:
                 end += u.end()
             word = _ORDINALS[n - 1] if n <= 10 else ordinal(n)
             time = " time" if text[m.end():end] == "次" else ""
+            if time and (session := re.match(r"(全体)?会议", text[end:])) and "届" in text[max(0, m.start() - 16):m.start()]:
+                time, end = " plenary session" if session.group(1) else " session", end + session.end()
             out.append((m.start(), end, f"the {word}{time}"))
+    # 十三届人大四次会议 "the 13th ... the fourth session"; 四中全会 "the fourth plenary session".
+    for m in _SESSION.finditer(text):
+        n = small_numeral(m.group("n"))
+        meeting = m.group("meeting") and "届" not in text[max(0, m.start() - 16):m.start()]
+        if n and not meeting and not _overlaps(m.start(), m.end(), taken + out):
+            word = _ORDINALS[n - 1] if n <= 10 else ordinal(n)
+            kind = "" if m.group("term") else " plenary session" if m.group("plenum") or m.group("full") else " session"
+            out.append((m.start(), m.end(), f"the {word}{kind}"))
     for m in _AND_A_HALF.finditer(text):
         n = small_numeral(m.group("num"))
         if n and not _overlaps(m.start(), m.end(), taken + out):
@@ -415,7 +437,9 @@ def figures(text: str, taken: list[Span]) -> list[Span]:
         if n is None:
             continue  # not a numeral the rules read
         unit = UNITS.get(m.group("unit"), "")
-        if n == 1:
+        if n == 1 and m.group("unit") == "倍" and re.search(r"(?:增长|增加|提高|扩大|翻)了?$", text[:m.start()]):
+            english = "double"  # 增长一倍: grew by one time, that is, doubled
+        elif n == 1:
             english = {"次": "once", "倍": "once"}.get(m.group("unit")) or (f"one {_SINGULAR.get(unit, unit.rstrip('s'))}"
                                                                           if unit else "a")
         else:
