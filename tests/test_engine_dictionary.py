@@ -231,6 +231,7 @@ def test_the_closing_mark_of_a_dispatch_reads_end(source):
     ("市长王向东、副市长欧阳小华出席会议。", "Wang Xiangdong"),
     ("市长王向东、副市长欧阳小华出席会议。", "Ouyang Xiaohua"),
     ("省長馬興瑞作政府工作報告時說。", "Ma Xingrui"),
+    ("省長朱小丹就規劃建議稿作說明。", "Zhu Xiaodan"),
 ])
 def test_an_official_named_after_the_title_is_a_name_in_pinyin(source, english):
     """省委書記盧展工 was glossed "black spread out work" character by character."""
@@ -244,6 +245,7 @@ def test_an_official_named_after_the_title_is_a_name_in_pinyin(source, english):
     ("【大河網訊】11月20日上午，會議召開。", "(Dahe.cn) --", "river"),
     ("【本报讯】会议召开。", "The meeting", "newspaper"),
     ("郑州大河网讯：会议召开。", "Zhengzhou (Dahe.cn) --", "river"),
+    ("本报讯（记者 王晓明）会议召开。", "(reporter Wang Xiaoming)", "newspaper"),
 ])
 def test_a_bracketed_or_web_dateline_names_its_source(source, english, absent):
     from pipeline.engines.dictionary.engine import DictionaryEngine

@@ -43,7 +43,7 @@ _DATELINE_AGENCY_FIRST = re.compile(
     rf"^\s*(?P<agency>{_AGENCY})(?P<place>[{HAN_UNIFIED}]{{2,8}}?)(?P<m>{_N})月(?P<d>{_N})日(?:电|讯)\s*[：:]?\s*")
 _DATELINE_PLACE_FIRST = re.compile(rf"^\s*(?P<place>[{HAN_UNIFIED}]{{2,6}}?)(?P<agency>{_AGENCY})(?:讯|消息|电)\s*[：:]\s*")
 # 【大河网讯】: the agency alone, in brackets.
-_DATELINE_BRACKETED = re.compile(rf"^\s*[【\[]\s*(?P<agency>{_AGENCY})(?:讯|消息|电)\s*[】\]]\s*")
+_DATELINE_BRACKETED = re.compile(rf"^\s*(?:[【\[]\s*(?P<agency>{_AGENCY})(?:讯|消息|电)\s*[】\]]|(?P<bare>本报讯|本网讯))\s*")
 
 _HALF = {"上": "first", "下": "second"}
 _QUARTER = {"一": "first", "1": "first", "二": "second", "2": "second", "三": "third", "3": "third",
@@ -109,7 +109,7 @@ _SMALL_COUNT = re.compile(r"(?<![零〇一二三四五六七八九十百千万�
                           r"(?P<unit>个月|个小时|小时|分钟|年|天|周|岁|倍|人|名|个|位|家|次)")
 
 
-_SESSION = re.compile(rf"(?<!第)(?P<n>{_N})(?:(?P<term>届)|(?P<plenum>中全会)|次(?P<full>全体)?(?P<meeting>会议))")
+_SESSION = re.compile(rf"(?<!第)(?P<n>{_N})(?:(?P<term>届)|(?P<plenum>中全会)|次(?:(?P<full>全体)?(?P<meeting>会议)|(?P<plenary>全会)))")
 _AND_A_HALF = re.compile(r"(?<![\d.])(?P<num>\d+|[一二三四五六七八九十两]{1,3})(?P<unit>个月|个小时|小时|年|天|周)半")
 
 
@@ -210,7 +210,7 @@ def dateline(text: str, gloss: Callable[[str], str]) -> Span | None:
         bracketed = _DATELINE_BRACKETED.match(text)  # 【本报讯】 ("our own report") says nothing English keeps
         if bracketed is None:
             return None
-        agency = AGENCIES[bracketed.group("agency")]
+        agency = AGENCIES[bracketed.group("agency")] if bracketed.group("agency") else ""
         return bracketed.start(), bracketed.end(), f"({agency}) --" if agency else ""
     place = gloss(m.group("place"))
     place = place[:1].upper() + place[1:]
@@ -282,7 +282,8 @@ _SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁
 _OFFICIAL = re.compile(rf"(?:{_TITLES})(?P<name>(?:{'|'.join(sorted(_COMPOUND_SURNAMES))}|[{_SURNAMES}])"
                        rf"[{HAN_UNIFIED}]{{1,2}}?)(?=主持|指出|强调|表示|说|出席|会见|会晤|讲话|调研|考察|参加|要求|提出|"
                        r"介绍|宣布|代表|一行|同志|等|在|对|向|与|和|作|到|率|带领|召开|视察|听取|看望|慰问|签署|致辞|"
-                       r"批示|回答|接受|宣读|[、，,。：:])")
+                       r"批示|回答|接受|宣读|就|为|将|于|也|还|已|亲自|前往|来到|分别|先后|深入|一同|陪同|参观|观看|"
+                       r"检查|指导|部署|督导|谈|称|认为|希望|[、，,。：:])")
 
 
 def officials(text: str, reading: Callable[[str], str]) -> list[Span]:
@@ -420,10 +421,11 @@ def figures(text: str, taken: list[Span]) -> list[Span]:
     # 十三届人大四次会议 "the 13th ... the fourth session"; 四中全会 "the fourth plenary session".
     for m in _SESSION.finditer(text):
         n = small_numeral(m.group("n"))
-        meeting = m.group("meeting") and "届" not in text[max(0, m.start() - 16):m.start()]
+        meeting = (m.group("meeting") or m.group("plenary")) and "届" not in text[max(0, m.start() - 16):m.start()]
         if n and not meeting and not _overlaps(m.start(), m.end(), taken + out):
             word = _ORDINALS[n - 1] if n <= 10 else ordinal(n)
-            kind = "" if m.group("term") else " plenary session" if m.group("plenum") or m.group("full") else " session"
+            plenary = m.group("plenum") or m.group("full") or m.group("plenary")
+            kind = "" if m.group("term") else " plenary session" if plenary else " session"
             out.append((m.start(), m.end(), f"the {word}{kind}"))
     for m in _AND_A_HALF.finditer(text):
         n = small_numeral(m.group("num"))
