@@ -210,18 +210,12 @@ def test_preferred_senses_are_one_gloss_per_headword(glossary):
 ])
 def test_a_credit_names_its_people_surname_first_and_apart(source, english):
     """A reporter's name is a person's name, not a gloss ("plum river") nor one run of pinyin ("Lichuan")."""
-    from pipeline.engines.dictionary.engine import DictionaryEngine
-    from pipeline.model import Segment
-
-    assert english in DictionaryEngine().draft([Segment(1, 1, 1, "body", source)], {})[1].text
+    assert english in _drafted(source)
 
 
 @pytest.mark.parametrize("source", ["（完）", "(完)", "【完】", "（ 完 ）"])
 def test_the_closing_mark_of_a_dispatch_reads_end(source):
-    from pipeline.engines.dictionary.engine import DictionaryEngine
-    from pipeline.model import Segment
-
-    english = DictionaryEngine().draft([Segment(1, 1, 1, "body", source)], {})[1].text
+    english = _drafted(source)
     assert "(End)" in english and "finish" not in english
 
 
@@ -235,10 +229,7 @@ def test_the_closing_mark_of_a_dispatch_reads_end(source):
 ])
 def test_an_official_named_after_the_title_is_a_name_in_pinyin(source, english):
     """省委書記盧展工 was glossed "black spread out work" character by character."""
-    from pipeline.engines.dictionary.engine import DictionaryEngine
-    from pipeline.model import Segment
-
-    assert english in DictionaryEngine().draft([Segment(1, 1, 1, "body", source)], {})[1].text
+    assert english in _drafted(source)
 
 
 @pytest.mark.parametrize("source, english, absent", [
@@ -248,8 +239,13 @@ def test_an_official_named_after_the_title_is_a_name_in_pinyin(source, english):
     ("本报讯（记者 王晓明）会议召开。", "(reporter Wang Xiaoming)", "newspaper"),
 ])
 def test_a_bracketed_or_web_dateline_names_its_source(source, english, absent):
+    draft = _drafted(source)
+    assert english in draft and absent not in draft.lower()
+
+
+def _drafted(source: str) -> str:
+    """The dictionary engine's draft of one body segment, without a glossary."""
     from pipeline.engines.dictionary.engine import DictionaryEngine
     from pipeline.model import Segment
 
-    draft = DictionaryEngine().draft([Segment(1, 1, 1, "body", source)], {})[1].text
-    assert english in draft and absent not in draft.lower()
+    return DictionaryEngine().draft([Segment(1, 1, 1, "body", source)], {})[1].text
