@@ -94,7 +94,8 @@ def measure_sample(options) -> dict:
     requests = engine.requests(segments, hits, segments)
     started = time.perf_counter()
     required = first = chosen = faults = cut = 0
-    for seg, answer in zip(segments, engine._translate_batch(requests)):
+    spent: list = []
+    for seg, answer in zip(segments, engine.answers(requests, usage=spent.append)):
         seg_hits = hits.get(seg.id, ())
         wanted = len({h.term.english for h in seg_hits})
         required += wanted
@@ -107,7 +108,7 @@ def measure_sample(options) -> dict:
         first += wanted - len(before)
         chosen += wanted - len(after)
     return {"segments": len(segments), "required": required, "before": first, "after": chosen,
-            "faults": faults, "cut_off": cut, "usage": engine.usage(), "seconds": time.perf_counter() - started}
+            "faults": faults, "cut_off": cut, "usage": spent[0], "seconds": time.perf_counter() - started}
 
 
 def measure_eval(options, pairs: int = REAL_PAIRS, seed: int = REAL_SEED) -> dict:
