@@ -6,7 +6,9 @@ delay, as a model that takes that long per sentence would, and serves requests
 in parallel, as vLLM or ``llama-server --parallel N`` do. What is
 measured is how well the engine keeps ``concurrency`` requests in flight: the
 sample article's 45 segments, drafted end to end by ``LLMEngine.draft`` (prompt
-building, HTTP, answer cleaning, repair and verification), at each concurrency.
+building, HTTP, answer cleaning, repair and verification), at each concurrency;
+and ``translate`` over many short articles, one at a time against several in flight,
+whose requests share the server's slots (``pipeline/engines/llm_channel.py``).
 """
 
 from __future__ import annotations
@@ -51,6 +53,59 @@ def measure(concurrency: tuple[int, ...] = CONCURRENCY, latency: float = LATENCY
             if len(drafts) != len(segments) or stats["problems"]:
                 raise SystemExit(f"LLM bench: {len(drafts)} drafts for {len(segments)} segments; {stats['problems']}")
             out[n] = {"segments": len(segments), "seconds": seconds, "peak": stats["peak"]}
+    finally:
+        server.stdin.close()
+        server.wait(timeout=10)
+    return out
+
+
+ARTICLES, ARTICLE_SENTENCES, SLOTS = 40, 3, 8  # short articles: fewer sentences than the server has slots
+
+
+def measure_articles(articles: int = ARTICLES, sentences: int = ARTICLE_SENTENCES, slots: int = SLOTS,
+                     latency: float = LATENCY) -> dict[str, dict]:
+    """``translate`` over short articles of PUD sentences against a server of ``slots`` parallel slots
+    (which it reports in /props), one article at a time and with articles in flight (the default):
+    wall seconds, and the most requests the server saw at once. No glossary, so one request per sentence."""
+    import tempfile
+    from pathlib import Path
+
+    from bench.ud import UD, sentences as read
+    from pipeline.engines.options import LLMOptions
+    from pipeline.glossary.table import Glossary
+    from pipeline.model import ArticleResult
+    from pipeline.session import Settings, open_run, read_settings
+    from pipeline.workspace.articles import resolve
+
+    pool = [t for _, t in read(UD / "zh_pud-ud-test.conllu")]
+    out = {}
+    server = subprocess.Popen([sys.executable, "-m", "devkit.llm_server", str(latency), str(slots)], cwd=ROOT,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        base_url = server.stdout.readline().strip()
+        stats_url = base_url.rsplit("/", 1)[0] + "/_stats"
+        settings = Settings(argos=read_settings(None).argos, llm=LLMOptions(base_url=base_url, model="test-model"),
+                            min_score=read_settings(None).min_score)
+        for label, inflight in (("one at a time", 1), ("in flight", None)):
+            with tempfile.TemporaryDirectory() as tmp:
+                folders = []
+                for a in range(articles):
+                    folder = Path(tmp) / f"a{a:03d}"
+                    folder.mkdir()
+                    chunk = pool[a * sentences:(a + 1) * sentences]
+                    (folder / "source.zh.txt").write_text("\n".join(chunk) + "\n", encoding="utf-8")
+                    folders.append(resolve(folder))
+                run = open_run(settings, glossary=Glossary(()), engine="llm")
+                start = time.perf_counter()
+                results = list(run.translate_all(folders, glossary_files=[], inflight=inflight))
+                seconds = time.perf_counter() - start
+            with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(stats_url) as response:
+                stats = json.load(response)
+            drafted = sum(r.drafted for r in results if isinstance(r, ArticleResult))
+            if drafted != articles * sentences or stats["problems"]:
+                raise SystemExit(f"LLM articles bench: {drafted} drafts for {articles * sentences} sentences; "
+                                 f"{stats['problems']}")
+            out[label] = {"articles": articles, "segments": drafted, "seconds": seconds, "peak": stats["peak"]}
     finally:
         server.stdin.close()
         server.wait(timeout=10)
