@@ -48,6 +48,7 @@ import hashlib
 import json
 import os
 import re
+import ssl
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -55,7 +56,7 @@ from dataclasses import dataclass, field
 
 from pipeline.glossary.enforcement import repair, verify
 from pipeline.engines.base import Engine, Fault, Hypothesis, Request
-from pipeline.engines.llm_channel import Channel, close_client, http_client, server_slots
+from pipeline.engines.llm_channel import Channel, close_client, http_client, server_slots, tls_context
 from pipeline.engines.llm_guard import borrowed, from_context, quote, same_answers
 from pipeline.engines.options import LLMOptions, changed, choose_concurrency
 from pipeline.errors import EngineError
@@ -256,7 +257,8 @@ class LLMEngine(Engine):
         if options.api_key_env:
             self._key = read_key(environ.get(options.api_key_env, ""), options.api_key_env)
         self._concurrency: tuple[int, str] | None = None  # asked of the server once per engine
-        self._channel = Channel(lambda: http_client(options, self._key), self._requests_in_flight, close_client)
+        self._channel = Channel(self._connect, self._requests_in_flight, close_client)
+        self._tls: ssl.SSLContext | None = None
         self._overlapping = False  # the channel held open between articles (``overlap``)
 
     def identity(self) -> str:
@@ -335,6 +337,11 @@ class LLMEngine(Engine):
             for future in futures:
                 future.cancel()
         return answers
+
+    def _connect(self):
+        if self._tls is None:
+            self._tls = tls_context(self.options)
+        return http_client(self.options, self._key, self._tls)
 
     async def _requests_in_flight(self, client) -> int:
         if self._concurrency is None:
