@@ -203,6 +203,10 @@ def test_preferred_senses_are_one_gloss_per_headword(glossary):
     ("（记者李川通讯员王芳）", "(reporter Li Chuan, correspondent Wang Fang)"),
     ("（记者 王建安、欧阳小华）", "(reporters Wang Jian'an and Ouyang Xiaohua)"),
     ("本报成都1月24日讯（记者 李明）记者从省统计局获悉。", "Chengdu, January 24 -- (reporter Li Ming)"),
+    # A two-character name spaced out to the width of three, with a half- or full-width space.
+    ("（記者 陳 強）", "(reporter Chen Qiang)"),
+    ("（记者　陈　强　李明）", "(reporters Chen Qiang and Li Ming)"),
+    ("（记者 陈 强、王建安 通讯员 刘 洋）", "(reporters Chen Qiang and Wang Jian'an, correspondent Liu Yang)"),
 ])
 def test_a_credit_names_its_people_surname_first_and_apart(source, english):
     """A reporter's name is a person's name, not a gloss ("plum river") nor one run of pinyin ("Lichuan")."""
@@ -210,3 +214,12 @@ def test_a_credit_names_its_people_surname_first_and_apart(source, english):
     from pipeline.model import Segment
 
     assert english in DictionaryEngine().draft([Segment(1, 1, 1, "body", source)], {})[1].text
+
+
+@pytest.mark.parametrize("source", ["（完）", "(完)", "【完】", "（ 完 ）"])
+def test_the_closing_mark_of_a_dispatch_reads_end(source):
+    from pipeline.engines.dictionary.engine import DictionaryEngine
+    from pipeline.model import Segment
+
+    english = DictionaryEngine().draft([Segment(1, 1, 1, "body", source)], {})[1].text
+    assert "(End)" in english and "finish" not in english

@@ -10,8 +10,8 @@ import pytest
 from pipeline.engines.dictionary.engine import DictionaryEngine
 from pipeline.glossary.table import load_glossary
 from pipeline.model import Segment
-from pipeline.text.numbers import (chinese_numeral, desk_number, en_figures, number_words, ordinal, ordinal_words,
-                              zh_figures)
+from pipeline.text.numbers import chinese_numeral, desk_number, en_figures, ordinal, zh_figures
+from pipeline.text.spelling import number_words, ordinal_words
 from pipeline.text.dates import zh_dates
 from pipeline.qa.checks import check_segment
 from tests.conftest import GLOSSARY_DIR, property_examples
@@ -616,10 +616,38 @@ def test_each_chinese_figure_knows_its_surface_place_and_kind(text, expected):
     assert figure_rows(zh_figures(text)) == [(s, i, Decimal(v), a, p, u, g) for s, i, v, a, p, u, g in expected]
 
 
-@pytest.mark.parametrize("text", ["增長百分之二三十", "零下二三十度", "二三十年半", "零分之一"])
-def test_a_range_or_a_zero_denominator_is_no_exact_figure_and_nothing_raises(text):
-    """二三十 is "twenty or thirty": no exact figure to check, so none is made up."""
-    assert not [f for f in zh_figures(text) if f.percent or f.value < 0 or f.unit]
+@pytest.mark.parametrize("text", ["零下二三十度", "零分之一", "三五成群", "二四十人", "三四月份"])
+def test_no_exact_figure_is_made_up_for_what_is_no_range_and_nothing_raises(text):
+    """零下二三十度 and a zero denominator have no figure to check; 三五成群 and 三四月份 are words."""
+    assert not [f for f in zh_figures(text) if f.percent or f.value < 0 or f.unit or f.to is not None]
+
+
+@pytest.mark.parametrize("text, ends", [
+    ("增長百分之二三十", [("百分之二三十", 20, 30, True, ""), ("三十", 30, None, True, "")]),
+    ("百分之三四", [("百分之三四", 3, 4, True, ""), ("四", 4, None, True, "")]),
+    ("二三十人", [("二三十", 20, 30, False, ""), ("三十", 30, None, False, "")]),
+    ("七八成", [("七八成", 70, 80, True, ""), ("八成", 80, None, True, "")]),
+    ("三五年", [("三五", 3, 5, False, ""), ("五", 5, None, False, "")]),
+    ("一兩個縣", [("一兩", 1, 2, False, ""), ("兩", 2, None, False, "")]),
+    ("三四百萬元", [("三四百萬", 3_000_000, 4_000_000, False, ""), ("四百萬", 4_000_000, None, False, "")]),
+    ("增長三四倍", [("三四倍", 3, 4, False, "times"), ("四倍", 4, None, False, "times")]),
+])
+def test_a_range_reads_as_both_its_ends(text, ends):
+    """二三十 is "20 to 30": the lower end spans the range and carries the upper one, which stands alone."""
+    assert [(f.surface, f.value, f.to, f.percent, f.unit) for f in zh_figures(text)] == \
+        [(s, Decimal(lo), None if hi is None else Decimal(hi), p, u) for s, lo, hi, p, u in ends]
+
+
+def test_a_qualifier_before_a_range_qualifies_it_once():
+    low, high = zh_figures("約二三十家企業")
+    assert (low.approx, low.surface, high.approx) == ("about", "約二三十", "")
+
+
+@pytest.mark.parametrize("text, value", [("一萬三人", 13_000), ("兩萬五", 25_000), ("三億五", 350_000_000),
+                                         ("一万零三人", 10_003), ("一萬三千", 13_000), ("十萬三", 103_000)])
+def test_a_lone_digit_after_wan_or_yi_counts_in_the_unit_below(text, value):
+    """一萬三 is 13,000 as it is said, not 10,003 (一萬零三) nor 10,000 and a three."""
+    assert [f.value for f in zh_figures(text)] == [Decimal(value)]
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -726,10 +754,23 @@ def test_qa_names_the_figure_as_the_source_writes_it(source, english, subject):
     ("選派120名黨員。", "A hundred and twenty members were sent.", "選派130名黨員。",
      "One hundred and thirty members were sent."),
     ("投資1286.4億元。", "It invested 128.64 billion yuan.", "投資1286.5億元。", "It invested 128.65 billion yuan."),
+    # 增長兩倍 is "threefold" (grew by two times): 增長三倍 is "fourfold", never "threefold" again.
+    ("產值增長兩倍。", "Output grew threefold.", "產值增長三倍。", "Output grew fourfold."),
+    ("產值增長兩倍。", "Output grew by 2 times.", "產值增長三倍。", "Output grew by 3 times."),
+    ("投資增長百分之二三十。", "Investment grew 20 to 30 percent.", "投資增長百分之三四十。",
+     "Investment grew 30 to 40 percent."),
+    ("一萬三人參加。", "13,000 people took part.", "一萬五人參加。", "15,000 people took part."),
 ])
 def test_the_memory_carries_a_new_figure_into_the_english_where_the_old_one_stood(tm_source, tm_target, source,
                                                                                   expected):
     assert substitute(source, tm_source, tm_target).text == expected
+
+
+@pytest.mark.parametrize("tm_target", ["Output was twice last year's.", "Output doubled."])
+def test_a_multiple_said_in_a_word_is_not_carried_into_a_wrong_one(tm_target):
+    """"twice" for 兩倍 does not become "three" for 三倍 ("three last year's"): it is left, with the reason."""
+    carried = substitute("產值是去年的三倍。", "產值是去年的兩倍。", tm_target)
+    assert carried.text == tm_target and "cannot be written" in carried.unmapped
 
 
 @pytest.mark.parametrize("text", ["ſix thirds", "ſixty-ſeven ſeconds", "\u212aILOS", "ſ1 million"])

@@ -230,3 +230,38 @@ def test_an_inflected_rendering_satisfies_the_glossary_check(glossary):
                                                         "under the Scientific Outlook on Development.", glossary)
     assert ("glossary", "error") in checks(source, "Seeking excellence in serving the people, "
                                                     "under the Scientific Outlook on Development.", glossary)
+
+
+@pytest.mark.parametrize("source, english, errors", [
+    ("投資增長百分之二三十。", "Investment grew by 20 to 30 percent.", 0),
+    ("投資增長百分之二三十。", "Investment grew by 20%-30%.", 0),
+    ("投資增長百分之二三十。", "Investment grew by 20 percent.", 1),
+    ("約二三十家企業參加。", "About 20 to 30 companies took part.", 0),
+    ("三五年內建成。", "It will be built within three to five years.", 0),
+    ("三五年內建成。", "It will be built within three years.", 1),
+    ("一萬三人參加培訓。", "13,000 people took part in the training.", 0),
+    ("一萬三人參加培訓。", "10,003 people took part in the training.", 1),
+])
+def test_ranges_and_spoken_numerals_are_checked_as_said(source, english, errors):
+    found = [f for f in check_segment(source, english, ()) if f.check == "numbers" and f.severity == "error"]
+    assert len(found) == errors, found
+
+
+@pytest.mark.parametrize("source, english, severity", [
+    ("生產總值18245.07億元。", "GDP reached 1.82 trillion yuan.", "warning"),
+    ("生產總值18245.07億元。", "GDP reached 1,824.5 billion yuan.", "warning"),
+    ("生產總值18245.07億元。", "GDP reached 1.824507 trillion yuan.", None),
+    ("生產總值18245.07億元。", "GDP reached 1.83 trillion yuan.", "error"),
+    ("生產總值18245.07億元。", "GDP reached 2 trillion yuan.", "error"),
+    ("生產總值18245.07億元。", "GDP reached 1.8 trillion yuan.", "error"),  # two digits say too little
+    ("增長12.35%。", "It grew 12.4 percent.", "warning"),
+    ("增長12.35%。", "It grew 12.4 percentage points.", "error"),
+    ("增長7.35%。", "It grew 7.4 percent.", "error"),
+    ("投資18245億元。", "It invested 1.824 trillion yuan.", "warning"),  # half to even
+    ("投資18245億元。", "It invested 1.825 trillion yuan.", "warning"),  # half up
+])
+def test_a_figure_rounded_as_desks_round_is_a_warning_and_a_wrong_one_an_error(source, english, severity):
+    found = [f for f in check_segment(source, english, ()) if f.check == "numbers"]
+    assert [f.severity for f in found] == ([severity] if severity else []), found
+    if severity == "warning":
+        assert "rounded" in found[0].message

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 
+from pipeline.text.spelling import NTH, ONES, TENS, TENTHS
+
 # Products of exact values never round: 1286.4 × 10⁸ is 128640000000.0, and a
 # numeral of 400 digits keeps all of them. Only multiplication and scaleb run
 # in it (a division could ask for infinitely many digits).
@@ -41,7 +43,7 @@ _MIXED = r"\d+(?:\.\d+)?[万萬亿億](?:\d+[千百万萬])+"
 _ZH_FIGURE = re.compile(
     rf"(?P<pre>{_PRE})?"
     rf"(?P<num>{_MIXED}|{_ARABIC}|[{_CN_NUM_CHARS}]*[十拾百佰千仟][{_CN_NUM_CHARS}]*"
-    rf"|[{ZH_DIGITS}两兩][{_CN_NUM_CHARS}]*[万萬亿億])"
+    rf"|[{ZH_DIGITS}两兩][{_CN_NUM_CHARS}]*[万萬亿億](?:零?[一二三四五六七八九两兩](?![{_CN_NUM_CHARS}\d]))?)"
     rf"(?:(?P<mid>[多余餘])(?=[万萬亿億]))?(?P<mult>[万萬亿億]*)(?P<approx>[多余餘]|左右)?(?P<pct>%)?"
     r"(?P<around>(?(approx)(?!)|左右))?"  # 3.5%左右: "about 3.5 percent"
 )
@@ -63,6 +65,7 @@ class Figure:
     # "ordinal" (第二, "second"), "/3" (三分之一: the value is the numerator)
     unit: str = ""
     growth: bool = False  # 增長兩倍: "grew by two times", which English also says as "tripled"
+    to: Decimal | None = None  # 二三十 "20 to 30": the upper end of the range this figure starts
 
 
 def decimal(text: str) -> Decimal:
@@ -105,6 +108,8 @@ def _grouped(text: str, units: str, size: int, below: Callable[[str], int]) -> i
         value = below(part)
         if i < len(parts) - 1:
             total += (value if part or i else 1) * size
+        elif i and len(part) == 1:  # 一萬三 (13,000), 三億五 (350 million): a lone digit counts in the unit below
+            total += value * size // 10
         else:
             total += value
     return total
@@ -225,17 +230,21 @@ COUNTERS = ("個月|个月|個小時|个小时|小時|小时|分鐘|分钟|個|�
             "章|節|节|類|类|區|区|縣|县|市|省|國|国|方面|大")
 # Numbers start where no number goes on: a regex that tried every digit of a long run would take quadratic time.
 _NOT_MID = rf"(?<![\d.{ZH_DIGITS}两兩十百千万萬亿億])"
+# 成 as tenths (三成 30%), not the words it starts: 一成不變, 三五成群, 成為.
+_CHENG = "成(?![不為为立功果長长績绩員员本熟交就效型品分語语群人家事器份形])"
 _ZH_SPECIAL = re.compile(
-    rf"(?P<per>百分之|千分之|萬分之|万分之)(?P<pnum>{_ZH_NUMBER})"
+    # A range as Chinese says it, two neighbouring digits: 二三十 (20 to 30), 百分之二三十, 七八成, 三五年, 一兩個.
+    rf"(?P<rper>百分之)?(?<![{ZH_DIGITS}两兩十百千万萬亿億第\d.])(?P<rlo>[一二三四五六七八九])(?P<rhi>[二三四五六七八九两兩])"
+    rf"(?:(?P<rnum>[十百千][万萬亿億]*|[万萬亿億]+)|(?P<rcheng>{_CHENG})|(?P<rtimes>倍)|(?(rper)|(?={COUNTERS})))"
+    rf"|(?P<per>百分之|千分之|萬分之|万分之)(?P<pnum>{_ZH_NUMBER})"
     rf"|{_NOT_MID}(?P<pp>{_ZH_NUMBER})(?:個|个)?百分[點点]"
     rf"|{_NOT_MID}(?P<den>{_ZH_INT})分之(?P<numer>{_ZH_INT})"
     rf"|(?P<sign>零下|零上)(?P<snum>{_ZH_NUMBER})"
     rf"|第(?P<ord>{_ZH_INT})(?!時間|时间|線|线)"
-    rf"|(?P<growth>(?:增長|增长|增加|提高|擴大|扩大|上升|翻)了?)?{_NOT_MID}(?P<tnum>{_ZH_NUMBER})倍"
+    rf"|(?P<growth>(?:增長|增长|增加|提高|擴大|扩大|上升|翻)了?)?{_NOT_MID}(?![一二三四五六七八九][二三四五六七八九两兩]倍)(?P<tnum>{_ZH_NUMBER})倍"
     rf"|{_NOT_MID}(?P<ynum>\d+|[一二三四五六七八九十两兩]+)(?:個|个)?年半"
     # 三成 (30%), 七成五 (75%); not 一成不變, 三五成群, 成為 and the other words 成 starts.
-    rf"|(?<![{ZH_DIGITS}两兩十\d])(?P<cnum>[一二三四五六七八九十两兩]|\d)成(?P<cdigit>[一二三四五六七八九](?!成))?"
-    rf"(?![不為为立功果長长績绩員员本熟交就效型品分語语群人家事器份形])"
+    rf"|(?<![{ZH_DIGITS}两兩十\d])(?P<cnum>[一二三四五六七八九十两兩]|\d){_CHENG}(?P<cdigit>[一二三四五六七八九](?!成))?"
     # A year in Chinese digits: 二〇一一年.
     rf"|(?P<year>[{ZH_DIGITS}]{{4}})(?=年)"
     # Two to nine before a measure word: 三所, 兩家 (一 is "a", which English does not write as a figure).
@@ -257,8 +266,29 @@ def zh_number(text: str) -> Decimal | None:
 
 def zh_special_figures(text: str) -> list[Figure]:
     """Figures Chinese writes with words around them: 百分之九十, 千分之五, 12.5個百分點,
-    三分之一, 零下五度, 第二, 三成, 兩倍, 一年半, 二〇一一年, 三所."""
-    return [f for f in map(_special_figure, _ZH_SPECIAL.finditer(text)) if f is not None]
+    三分之一, 零下五度, 第二, 三成, 兩倍, 一年半, 二〇一一年, 三所, and ranges (二三十)."""
+    out: list[Figure] = []
+    for m in _ZH_SPECIAL.finditer(text):
+        if m.group("rlo"):
+            out += _range(m, text)
+        elif (fig := _special_figure(m)) is not None:
+            out.append(fig)
+    return out
+
+
+def _range(m: re.Match, text: str) -> list[Figure]:
+    """Both ends of 二三十 (20 and 30): the lower one spans the range and carries the upper one, which
+    stands alone (三十), so that a qualifier before the range (約二三十) qualifies it once. Neighbouring
+    digits only, and 三五."""
+    lo, hi = _DIGITS[m.group("rlo")], _DIGITS[m.group("rhi")]
+    if hi != lo + 1 and (lo, hi) != (3, 5):
+        return []
+    unit = m.group("rnum") or ""
+    factor = _multiplier(unit.lstrip("十百千")) * (10 if m.group("rcheng") else _SMALL_UNITS.get(unit[:1], 1))
+    percent = bool(m.group("rper") or m.group("rcheng"))
+    unit = "times" if m.group("rtimes") else ""
+    high = Figure(Decimal(hi * factor), "", percent, text[m.start("rhi"):m.end()], m.start("rhi"), unit=unit)
+    return [Figure(Decimal(lo * factor), "", percent, m.group(0), m.start(), unit=unit, to=high.value), high]
 
 
 def _special_figure(m: re.Match) -> Figure | None:  # noqa: C901 - one branch per notation
@@ -297,16 +327,10 @@ def _special_figure(m: re.Match) -> Figure | None:  # noqa: C901 - one branch pe
     return fig(tens * 10 + (_DIGITS[digit] if digit else 0), percent=True)
 
 
-_WORD_VALUES = {w: n for n, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen".split())}
-_WORD_VALUES.update({w: 10 * n for n, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(),
-                                                     start=2)})
-_ORDINAL_WORDS = {w: n for n, w in enumerate(
-    "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
-    "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth".split())}
-_ORDINAL_WORDS.update({w: 10 * n for n, w in enumerate(
-    "twentieth thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth".split(), start=2)})
+_WORD_VALUES = {w: n for n, w in enumerate(ONES)}
+_WORD_VALUES.update({w: 10 * n for n, w in enumerate(TENS) if n >= 2})
+_ORDINAL_WORDS = {w: n for n, w in enumerate(NTH)}
+_ORDINAL_WORDS.update({w: 10 * n for n, w in enumerate(TENTHS) if n >= 2})
 _ORDINAL_WORDS.update({"hundredth": 100, "thousandth": 1000, "millionth": 1_000_000})
 _WORD_SCALES = {"hundred": 100, **_EN_MULT}
 _TENS_AND_SCALES = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", *_WORD_SCALES}
@@ -500,6 +524,8 @@ Key = tuple[Decimal, bool, str]
 def figure_keys(fig: Figure) -> set[Key]:
     """What an English figure may be, as (value, percent, unit), to render a Chinese one."""
     v = fig.value
+    if fig.to is not None:  # "20 to 30 percent": the lower end stands without the percent
+        return {(v, fig.percent, fig.unit), (v, False, "")}
     if fig.unit == "times":
         return {(v, False, "times")} | ({(v + 1, False, "times")} if fig.growth else set())
     if fig.unit == "years":
@@ -545,48 +571,15 @@ def decimals(value: Decimal) -> int:
 def desk_number(value: Decimal | int) -> str:
     """A figure as a news desk writes it: 12,000; 115 million; 128.64 billion; 2.3 trillion.
 
-    From a million up the figure takes a scale word when at most three decimals
-    say it exactly (12.345678 million stays 12,345,678); nothing is rounded.
+    From a million up the figure takes the largest scale word in which at most three
+    decimals say it exactly, with fewer than five digits before the point below
+    trillions (1,824.507 billion; 12.345678 million stays 12,345,678); nothing is rounded.
     """
     d = Decimal(value)
     for power, word in _DESK_SCALES:
         if abs(d) >= 10 ** power:
             short = d.scaleb(-power, EXACT)
-            if decimals(short) <= 3:
+            # Below the largest scale only as a desk writes it: 1,824.507 billion, not 1,824,507.1 million.
+            if decimals(short) <= 3 and (power == 12 or abs(short) < 10_000):
                 return f"{plain(short)} {word}"
-            break
     return plain(d)
-
-
-_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
-        "seventeen eighteen nineteen".split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
-_ORDINAL_OF = {w: o for o, w in ((o, next(k for k, v in _WORD_VALUES.items() if v == n))
-                                 for o, n in _ORDINAL_WORDS.items() if n < 100)}
-
-
-def number_words(n: int) -> str | None:
-    """0 to 999,999 in words: 4 "four", 21 "twenty-one", 120 "one hundred and twenty"; None beyond."""
-    if not 0 <= n < 1_000_000:
-        return None
-    if n < 20:
-        return _ONES[n]
-    if n < 100:
-        return _TENS[n // 10] + (f"-{_ONES[n % 10]}" if n % 10 else "")
-    if n < 1000:
-        rest = f" and {number_words(n % 100)}" if n % 100 else ""
-        return f"{_ONES[n // 100]} hundred{rest}"
-    below = n % 1000
-    joiner = " and " if 0 < below < 100 else " "
-    return f"{number_words(n // 1000)} thousand" + (f"{joiner}{number_words(below)}" if below else "")
-
-
-def ordinal_words(n: int) -> str | None:
-    """1 "first", 22 "twenty-second", 100 "one hundredth"; None beyond 999,999 or below 1."""
-    words = number_words(n) if n >= 1 else None
-    if words is None:
-        return None
-    head, sep, last = max(words.rpartition("-"), words.rpartition(" "), key=lambda p: len(p[0]))
-    if last in ("hundred", "thousand"):
-        return f"{words}th"
-    return f"{head}{sep}{_ORDINAL_OF[last]}"

@@ -17,8 +17,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pipeline.text.numbers import (EXACT, Figure, decimals, en_figures, figure_keys, keys_of, number_words, ordinal,
-                              ordinal_words, plain, zh_figures)
+from pipeline.text.numbers import EXACT, Figure, decimals, en_figures, figure_keys, keys_of, ordinal, plain, zh_figures
+from pipeline.text.spelling import number_words, ordinal_words
 
 _EN_SURFACE = re.compile(r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?P<space>\s*)(?P<mult>thousand|million|billion|trillion)?",
                          re.I)
@@ -55,6 +55,10 @@ def _render_words(value: Decimal, fig: Figure) -> str | None:
         joiner = "-" if "-" in fig.surface else " "
         first = "a" if n == 1 and fig.surface.lower().startswith(("a ", "a-")) else number_words(n)
         words = f"{first}{joiner}{one if n == 1 else many}"
+    elif fig.unit == "times":
+        if not fig.surface.lower().endswith("fold"):
+            return None  # "twice", "tripled": no word says every other multiple in the same sentence
+        words = None if (w := number_words(n)) is None else f"{w}fold"
     else:
         words = number_words(n)
     return None if words is None else _like_case(words, fig.surface)
@@ -107,7 +111,10 @@ def substitute(source: str, tm_source: str, tm_target: str) -> Substitution:
         if same_source != 1 or len(found) != 1:
             return Substitution(tm_target, unmapped=f"{was.surface} cannot be paired with one figure in the English")
         fig = found[0]
-        rendered = _render(now.value, fig)
+        value = now.value
+        if was.growth and (was.value + 1, False, "times") in keys_of(fig):
+            value += 1  # 增長兩倍 was "threefold": 增長三倍 is "fourfold"
+        rendered = _render(value, fig)
         if rendered is None:
             return Substitution(tm_target, unmapped=f"{now.surface} cannot be written as {fig.surface} is")
         edits.append((fig.start, fig.start + len(fig.surface), fig.surface, rendered))

@@ -92,7 +92,7 @@ _LATIN_NEIGHBOUR = re.compile(r"[A-Za-z\-_/:.]")
 _WORDS = "one two three four five six seven eight nine ten".split()
 _ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
 # One to nine written in characters, before a unit or measure word: 三年 "three years", 两个 "two".
-_SMALL_COUNT = re.compile(r"(?<![一二三四五六七八九十百千万亿两\d第])(?P<num>[一二三四五六七八九两])"
+_SMALL_COUNT = re.compile(r"(?<![零〇一二三四五六七八九十百千万亿两\d第])(?P<num>[一二三四五六七八九两])"
                           r"(?P<unit>个月|个小时|小时|分钟|年|天|周|岁|倍|人|名|个|位|家|次)")
 
 
@@ -186,7 +186,9 @@ _ROLES = {"记者": ("reporter", "reporters"), "本报记者": ("reporter", "rep
           "通讯员": ("correspondent", "correspondents"), "实习生": ("intern", "interns"),
           "编辑": ("editor", "editors"), "责任编辑": ("editor", "editors")}
 _ROLE = "|".join(sorted(_ROLES, key=len, reverse=True))
-_PERSON = rf"(?:(?!{_ROLE})[{HAN_UNIFIED}]){{2,4}}"  # a name runs up to the next role
+# A name runs up to the next role; a two-character name may be spaced out to the width of three (陈 强).
+_PERSON = (rf"(?:(?:(?!{_ROLE})[{HAN_UNIFIED}]){{2,4}}"
+           rf"|(?!{_ROLE})[{HAN_UNIFIED}]\s{{1,2}}(?!{_ROLE})[{HAN_UNIFIED}](?![{HAN_UNIFIED}]))")
 _CREDIT = re.compile(rf"[（(]\s*(?P<body>(?:(?:{_ROLE})\s*{_PERSON}(?:\s*[、，,\s]\s*{_PERSON})*\s*)+)[）)]")
 _CREDIT_PART = re.compile(rf"(?P<role>{_ROLE})\s*(?P<names>{_PERSON}(?:\s*[、，,\s]\s*{_PERSON})*)")
 _NAME_SEPARATOR = re.compile(r"[、，,\s]+")
@@ -210,13 +212,32 @@ def person_name(name: str, reading: Callable[[str], str]) -> str:
     return f"{joined(name[:cut])} {joined(name[cut:])}"
 
 
+def _names(listed: str) -> list[str]:
+    """The names of a credit: 李明、王芳 two; 陈 强 one, spaced out (no name is one character)."""
+    out: list[str] = []
+    for name in _NAME_SEPARATOR.split(listed.strip()):
+        if out and len(out[-1]) == 1:
+            out[-1] += name
+        elif name:
+            out.append(name)
+    return out
+
+
+# The dispatch's closing mark (（完）): "(End)", not the verb "finish".
+_END_MARK = re.compile(r"[（(【\[]\s*完\s*[）)】\]]")
+
+
+def end_marks(text: str) -> list[Span]:
+    return [(m.start(), m.end(), "(End)") for m in _END_MARK.finditer(text)]
+
+
 def credits(text: str, reading: Callable[[str], str]) -> list[Span]:
     """Bracketed credits (（记者 李明）), rendered "(reporter Li Ming)"."""
     out = []
     for m in _CREDIT.finditer(text):
         parts = []
         for part in _CREDIT_PART.finditer(m.group("body")):
-            names = [person_name(n, reading) for n in _NAME_SEPARATOR.split(part.group("names").strip()) if n]
+            names = [person_name(n, reading) for n in _names(part.group("names"))]
             one, many = _ROLES[part.group("role")]
             listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
             parts.append(f"{one if len(names) == 1 else many} {listed}")
@@ -269,6 +290,11 @@ def _figure(fig: Figure) -> str:
         number = "the " + (_ORDINALS[n - 1] if n <= 10 else ordinal(n))
     elif _count(fig):
         number = _WORDS[int(fig.value) - 1]  # 三所 "three", as a desk spells out one to nine
+    elif fig.to is not None:  # 二三十 "20 to 30", 三五年 "three to five years", 一两个 "one or two"
+        low, high = ((_WORDS[int(v) - 1] for v in (fig.value, fig.to)) if fig.to <= 9 and not fig.percent
+                     else (desk_number(v) for v in (fig.value, fig.to)))
+        number = f"{low} {'or' if fig.value == 1 else 'to'} {high}" + (" percent" if fig.percent else "")
+        number += " times" if fig.unit == "times" else ""
     else:
         number = desk_number(abs(fig.value))
         if fig.percent or fig.unit == "points":
