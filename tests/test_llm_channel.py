@@ -181,3 +181,25 @@ def test_a_server_that_is_gone_fails_each_article_cleanly(tmp_path):
     assert "5 article(s) (0 up to date, 5 failed)" in result.stderr
     assert not any((d / "en.po").exists() for d in dirs)
     assert channel_threads() == []
+
+
+def test_draft_calls_from_several_threads_share_one_limit_of_requests_in_flight():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pipeline.engines.llm import LLMEngine
+    from pipeline.glossary.table import Glossary
+    from pipeline.model import Segment
+
+    calls = [[Segment(i, i, i, "body", sentence(a, i)) for i in range(1, 4)] for a in range(4)]
+    with LLMServer(latency=(0.2, 0.2)) as server:
+        engine = LLMEngine(Glossary(()), options=LLMOptions(base_url=server.base_url, model=server.model,
+                                                            concurrency=4))
+        spent: list = []
+        with ThreadPoolExecutor(4) as pool:
+            drafts = list(pool.map(lambda segs: engine.draft(segs, usage=spent.append), calls))
+    # Twelve requests from four calls at once, and never more than four in flight: the limit is the engine's.
+    assert server.peak == 4
+    assert [{sid: d.text for sid, d in got.items()} for got in drafts] == \
+        [{s.id: echo(s.text) for s in segs} for segs in calls]
+    assert sorted(u.answers for u in spent) == [3, 3, 3, 3]
+    assert channel_threads() == []
