@@ -265,3 +265,32 @@ def test_a_figure_rounded_as_desks_round_is_a_warning_and_a_wrong_one_an_error(s
     assert [f.severity for f in found] == ([severity] if severity else []), found
     if severity == "warning":
         assert "rounded" in found[0].message
+
+
+@pytest.mark.parametrize("source, english, errors", [
+    ("2019年1-9月，生產總值增長6.6%。", "GDP grew 6.6 percent in the first nine months of 2019.", 0),
+    ("2019年1-9月，生產總值增長6.6%。", "GDP grew 6.6 percent in the first three quarters of 2019.", 0),
+    ("2019年1-9月，生產總值增長6.6%。", "GDP grew 6.6 percent from January to September 2019.", 0),
+    ("2019年1-9月，生產總值增長6.6%。", "GDP grew 6.6 percent in the first eight months of 2019.", 1),
+    ("一至六月，投資增長。", "Investment grew in the first half.", 0),
+    ("一至六月，投資增長。", "Investment grew in the first quarter.", 1),
+    ("3-5月，投資增長。", "Investment grew in the first five months.", 1),  # from March, not January
+    ("3-5月，投資增長。", "Investment grew from March to May.", 0),
+    ("3至5月，投資增長。", "Investment grew in May.", 1),
+    ("十至十二月，投資增長。", "Investment grew from October to December.", 0),
+])
+def test_months_from_january_read_as_statistics_report_them(source, english, errors):
+    found = [f for f in check_segment(source, english, ()) if f.check == "numbers" and f.severity == "error"]
+    assert len(found) == errors, found
+
+
+@pytest.mark.parametrize("source, english, severity", [
+    ("網絡零售額占全國的比重近兩成。", "Online sales were nearly a fifth of the national total.", None),
+    ("網絡零售額占全國的比重近兩成。", "Online sales were a fifth of the national total.", "warning"),
+    ("占比為百分之五十。", "It accounted for half.", None),
+    ("占比為百分之二十五。", "It accounted for a quarter.", None),
+    ("占比為百分之二十五。", "It accounted for a third.", "error"),
+])
+def test_a_share_may_be_said_as_a_fraction(source, english, severity):
+    found = [f.severity for f in check_segment(source, english, ()) if f.check == "numbers"]
+    assert found == ([severity] if severity else []), found

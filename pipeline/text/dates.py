@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.text.numbers import ZH_DIGITS, ordinal, small_numeral
+from pipeline.text.spelling import number_words
 
 _MONTHS = ("January February March April May June July August September October November December").split()
 _SMALL_CN = r"[一二三四五六七八九十两兩〇○零]{1,3}"
@@ -17,6 +18,10 @@ _ZH_DATE = re.compile(
     rf"|(?P<years>\d{{1,4}}|{_SMALL_CN})[周週]年"
 )
 _HOLIDAYS = {"五一": (5, 1), "七一": (7, 1), "八一": (8, 1)}
+# A span of months (3-5月, 3至5月): both months; from January, as statistics report them
+# (1-9月), "the first nine months" too.
+_MONTH_FROM = re.compile(rf"(?<![\d{ZH_DIGITS}十两兩])(?P<first>\d{{1,2}}|{_SMALL_CN})\s*(?:[-－—–~～]|至|到)\s*$")
+_QUARTERS = {3: "first quarter", 6: "first half", 9: "first three quarters"}
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,12 @@ def zh_dates(text: str) -> list[DateMention]:
             if not month or not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
                 continue
             name = _MONTHS[month - 1]
+            since = _MONTH_FROM.search(text, max(0, m.start() - 6), m.start()) if day is None else None
+            first = small_numeral(since.group("first")) if since else None
+            if since and first and 1 <= first < month:
+                out.append(DateMention(text[since.start():m.end()], since.start(), m.end(),
+                                       f"{_MONTHS[first - 1]} to {name}", _span(first, month)))
+                continue
             if day is None:
                 english, pattern = name, re.compile(rf"\b{name}\b|\b{name[:3]}\.", re.I)
             else:
@@ -61,3 +72,16 @@ def zh_dates(text: str) -> list[DateMention]:
                     re.I)
         out.append(DateMention(m.group(0), m.start(), m.end(), english, pattern))
     return out
+
+
+def _span(first: int, last: int) -> re.Pattern:
+    """What the English of a span of months must hold: both months, or, from January, the last
+    one or "the first N months" ("first half", "first three quarters")."""
+    def month(n: int) -> str:
+        return rf"\b{_MONTHS[n - 1]}\b|\b{_MONTHS[n - 1][:3]}\."
+
+    if first > 1:
+        return re.compile(rf"(?s)^(?=.*(?:{month(first)}))(?=.*(?:{month(last)}))", re.I)
+    said = [str(last), number_words(last) or str(last)]
+    quarter = rf"|\b{_QUARTERS[last]}\b" if last in _QUARTERS else ""
+    return re.compile(rf"{month(last)}|\bfirst\s+(?:{'|'.join(said)})\s+months\b{quarter}", re.I)

@@ -507,7 +507,8 @@ def en_word_figures(text: str) -> list[Figure]:
             n = m.group("n").lower()
             numer = 1 if n in ("a", "an") else _WORD_VALUES[n]
             den = _FRACTION_DEN[m.group("d").lower()]
-        out.append(Figure(Decimal(numer), "", False, m.group(0), m.start(), unit=f"/{den}"))
+        out.append(Figure(Decimal(numer), _qualifier(text, m.start(), m.end()), False, m.group(0), m.start(),
+                          unit=f"/{den}"))
     for m in _scan(_EN_FOLD, text, words, "fold"):
         out.append(Figure(Decimal(_FOLD[m.group(1).lower()]), "", False, m.group(0), m.start(), unit="times"))
     for m in _scan(_EN_MULTIPLE_RE, text, words, "multiples"):
@@ -542,6 +543,8 @@ def keys_of(fig: Figure) -> set[Key]:
     keys = {(fig.value, fig.percent, fig.unit)}
     if not fig.unit.startswith("/"):  # "12.5 points" is also 12.5 (a score); "3/4" is no 3
         keys.add((fig.value, fig.percent, ""))
+    elif (den := int(fig.unit[1:])) and not (100 * fig.value) % den:
+        keys.add((100 * fig.value / den, True, ""))  # "a fifth" is 20 percent (兩成), "half" 50
     return keys
 
 

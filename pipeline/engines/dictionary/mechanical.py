@@ -47,9 +47,15 @@ _QUARTER = {"一": "first", "1": "first", "二": "second", "2": "second", "三":
 _PART = {"初": "early", "上旬": "early", "中旬": "mid-", "下旬": "late", "底": "late", "末": "late"}
 # (kind, pattern), tried in this order: a span an earlier pattern took is not read again.
 _DATE_PATTERNS = [
+    # Spans: 2019年1-9月 "the first nine months of 2019", 3至5月 "March to May", 3月5日至7日 "March 5 to 7".
+    ("months", rf"(?:(?P<y>{_YEAR})年)?(?<![\d.])(?P<m1>{_N})\s*(?:[-－—–~～]|至|到)\s*(?P<m>{_N})月(?:份)?"),
+    ("days", rf"(?:(?P<y>{_YEAR})年)?(?P<m>{_N})月(?P<d1>{_N})[日号]?\s*(?:[-－—–~～]|至|到)\s*(?P<d>{_N})[日号]"),
+    ("quarters", rf"(?:(?P<y>{_YEAR})年)?前(?P<q>[二三两])(?:个)?季度"),
     # 2024年7月15日, 7月15日, 15日 are handled in one pattern so that the longest wins.
     ("date", rf"(?:(?P<y>{_YEAR})年)?(?P<m>{_N})月(?:份)?(?P<d>{_N})[日号]"),
     ("date", rf"(?:(?P<y>{_YEAR})年)?(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})(?![\d日号])"),
+    # A day of the dateline's month (记者25日获悉): "on the 25th".
+    ("day", r"(?<![月\d.])(?P<d>\d{1,2})[日号](?![\d])"),
     ("half", rf"(?P<y>{_YEAR})年(?P<half>[上下])半年"),
     ("half", r"(?P<rel>[今去明])年(?P<half>[上下])半年"),
     ("half", r"(?<!\d年)(?P<half>[上下])半年"),
@@ -90,6 +96,7 @@ _LATIN_NEIGHBOUR = re.compile(r"[A-Za-z\-_/:.]")
 
 
 _WORDS = "one two three four five six seven eight nine ten".split()
+_COUNT_WORDS = {n: w for n, w in enumerate([*_WORDS, "eleven", "twelve"], start=1)}
 _ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
 # One to nine written in characters, before a unit or measure word: 三年 "three years", 两个 "two".
 _SMALL_COUNT = re.compile(r"(?<![零〇一二三四五六七八九十百千万亿两\d第])(?P<num>[一二三四五六七八九两])"
@@ -115,6 +122,24 @@ def english_number(value: Decimal | int) -> str:
 def _date(kind: str, m: re.Match) -> str | None:
     g = m.groupdict()
     year = _year(g["y"]) if g.get("y") else ""
+    if kind == "months":
+        first, last = small_numeral(g["m1"]), small_numeral(g["m"])
+        if not first or not last or not 1 <= first < last <= 12:
+            return None
+        if first == 1:
+            return f"the first {_COUNT_WORDS.get(last, str(last))} months" + (f" of {year}" if year else "")
+        return f"{MONTHS[first - 1]} to {MONTHS[last - 1]}" + (f" {year}" if year else "")
+    if kind == "days":
+        month, first, last = small_numeral(g["m"]), small_numeral(g["d1"]), small_numeral(g["d"])
+        if not month or not 1 <= month <= 12 or not first or not last or not 1 <= first < last <= 31:
+            return None
+        return f"{MONTHS[month - 1]} {first} to {last}" + (f", {year}" if year else "")
+    if kind == "day":
+        nth = int(g["d"])
+        return f"on the {ordinal(nth)}" if 1 <= nth <= 31 else None
+    if kind == "quarters":
+        return f"the first {_COUNT_WORDS[2 if g['q'] == '两' else small_numeral(g['q']) or 0]} quarters" + \
+            (f" of {year}" if year else "")
     if kind in ("date", "month"):
         month = small_numeral(g["m"])
         if not month or not 1 <= month <= 12:
@@ -305,6 +330,8 @@ def _figure(fig: Figure) -> str:
             number += " percentage point" if fig.value == 1 else " percentage points"
         elif fig.percent:
             number += " percent"
+        elif fig.unit == "times":
+            number += " times"  # 1.6倍: the 倍 is part of the figure
     return f"{APPROX_WORDS[fig.approx]} {number}" if fig.approx else number
 
 
@@ -327,8 +354,13 @@ def _special(fig: Figure) -> bool:
     return fig.percent or fig.unit == "points" or fig.unit.startswith("/") or fig.value < 0
 
 
+# A ratio as written (2.0∶1, 3:2): its figures keep their decimals.
+_RATIO = re.compile(r"(?<![\d.])(?P<a>\d+(?:\.\d+)?)\s*[:：∶]\s*(?P<b>\d+(?:\.\d+)?)(?![\d.:])")
+
+
 def figures(text: str, taken: list[Span]) -> list[Span]:
-    out: list[Span] = []
+    out: list[Span] = [(m.start(), m.end(), f"{m.group('a')}:{m.group('b')}") for m in _RATIO.finditer(text)
+                       if not _overlaps(m.start(), m.end(), taken)]
     found = zh_figures(text)
     _write_figures([f for f in found if _special(f)], text, taken, out)
     for m in _ORDINAL.finditer(text):
