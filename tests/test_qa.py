@@ -290,6 +290,8 @@ def test_months_from_january_read_as_statistics_report_them(source, english, err
     ("占比為百分之五十。", "It accounted for half.", None),
     ("占比為百分之二十五。", "It accounted for a quarter.", None),
     ("占比為百分之二十五。", "It accounted for a third.", "error"),
+    ("占比為百分之七十五。", "It accounted for three quarters.", None),
+    ("占比為百分之七十五。", "It accounted for 1/0.", "error"),  # no share, and nothing raises
 ])
 def test_a_share_may_be_said_as_a_fraction(source, english, severity):
     found = [f.severity for f in check_segment(source, english, ()) if f.check == "numbers"]
