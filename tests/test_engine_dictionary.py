@@ -223,3 +223,33 @@ def test_the_closing_mark_of_a_dispatch_reads_end(source):
 
     english = DictionaryEngine().draft([Segment(1, 1, 1, "body", source)], {})[1].text
     assert "(End)" in english and "finish" not in english
+
+
+@pytest.mark.parametrize("source, english", [
+    ("省委書記盧展工主持召開會議。", "Lu Zhangong"),
+    ("省委常委、秘书长李明指出，要加强领导。", "Li Ming"),
+    ("市长王向东、副市长欧阳小华出席会议。", "Wang Xiangdong"),
+    ("市长王向东、副市长欧阳小华出席会议。", "Ouyang Xiaohua"),
+    ("省長馬興瑞作政府工作報告時說。", "Ma Xingrui"),
+    ("省長朱小丹就規劃建議稿作說明。", "Zhu Xiaodan"),
+])
+def test_an_official_named_after_the_title_is_a_name_in_pinyin(source, english):
+    """省委書記盧展工 was glossed "black spread out work" character by character."""
+    from pipeline.engines.dictionary.engine import DictionaryEngine
+    from pipeline.model import Segment
+
+    assert english in DictionaryEngine().draft([Segment(1, 1, 1, "body", source)], {})[1].text
+
+
+@pytest.mark.parametrize("source, english, absent", [
+    ("【大河網訊】11月20日上午，會議召開。", "(Dahe.cn) --", "river"),
+    ("【本报讯】会议召开。", "The meeting", "newspaper"),
+    ("郑州大河网讯：会议召开。", "Zhengzhou (Dahe.cn) --", "river"),
+    ("本报讯（记者 王晓明）会议召开。", "(reporter Wang Xiaoming)", "newspaper"),
+])
+def test_a_bracketed_or_web_dateline_names_its_source(source, english, absent):
+    from pipeline.engines.dictionary.engine import DictionaryEngine
+    from pipeline.model import Segment
+
+    draft = DictionaryEngine().draft([Segment(1, 1, 1, "body", source)], {})[1].text
+    assert english in draft and absent not in draft.lower()
