@@ -226,6 +226,9 @@ def test_the_closing_mark_of_a_dispatch_reads_end(source):
     ("市长王向东、副市长欧阳小华出席会议。", "Ouyang Xiaohua"),
     ("省長馬興瑞作政府工作報告時說。", "Ma Xingrui"),
     ("省長朱小丹就規劃建議稿作說明。", "Zhu Xiaodan"),
+    # A transliterated name: its parts read apart, at least pinyin rather than a gloss.
+    ("自治區主席努爾·白克力在會上講話。", "Nuer Baikeli"),
+    ("自治区主席雪克来提·扎克尔说，要加强团结。", "Xuekelaiti Zhake'er"),
 ])
 def test_an_official_named_after_the_title_is_a_name_in_pinyin(source, english):
     """省委書記盧展工 was glossed "black spread out work" character by character."""

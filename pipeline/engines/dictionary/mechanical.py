@@ -279,15 +279,25 @@ _SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁
              "凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项"
              "连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲"
              "虞敖巩明佘池查麻苑迟邝习")
+# A name transliterated from Uyghur, Tibetan or another language has its parts joined by a dot
+# (雪克来提·扎克尔): each part is read on its own.
+_DOT = "·・•‧"
 _OFFICIAL = re.compile(rf"(?:{_TITLES})(?P<name>(?:{'|'.join(sorted(_COMPOUND_SURNAMES))}|[{_SURNAMES}])"
-                       rf"[{HAN_UNIFIED}]{{1,2}}?)(?=主持|指出|强调|表示|说|出席|会见|会晤|讲话|调研|考察|参加|要求|提出|"
+                       rf"[{HAN_UNIFIED}]{{1,2}}?|[{HAN_UNIFIED}]{{2,6}}?(?:[{_DOT}][{HAN_UNIFIED}]{{1,6}}?)+)(?=主持|指出|强调|表示|说|出席|会见|会晤|讲话|调研|考察|参加|要求|提出|"
                        r"介绍|宣布|代表|一行|同志|等|在|对|向|与|和|作|到|率|带领|召开|视察|听取|看望|慰问|签署|致辞|"
                        r"批示|回答|接受|宣读|就|为|将|于|也|还|已|亲自|前往|来到|分别|先后|深入|一同|陪同|参观|观看|"
                        r"检查|指导|部署|督导|谈|称|认为|希望|[、，,。：:])")
 
 
 def officials(text: str, reading: Callable[[str], str]) -> list[Span]:
-    return [(m.start("name"), m.end("name"), person_name(m.group("name"), reading)) for m in _OFFICIAL.finditer(text)]
+    return [(m.start("name"), m.end("name"), _name_of(m.group("name"), reading)) for m in _OFFICIAL.finditer(text)]
+
+
+def _name_of(name: str, reading: Callable[[str], str]) -> str:
+    parts = re.split(f"[{_DOT}]", name)
+    if len(parts) == 1:
+        return person_name(name, reading)
+    return " ".join(person_name(part, reading).replace(" ", "").capitalize() for part in parts)
 
 
 # The dispatch's closing mark (（完）): "(End)", not the verb "finish".
