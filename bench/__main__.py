@@ -308,6 +308,30 @@ def bench_llm(console: Console) -> None:
                     f"{eight / one:.3f}", "≤ 1/6 (0.167)", eight / one <= 1 / 6))
 
 
+def bench_llm_articles(console: Console) -> None:
+    from bench import llm
+
+    r = llm.measure_articles()
+    alone, together = r["one at a time"], r["in flight"]
+    table = Table(title=f"LLM engine: `translate` over {alone['articles']} articles of {llm.ARTICLE_SENTENCES} PUD "
+                        f"sentences against a loopback server with {llm.SLOTS} parallel slots (said in /props), "
+                        f"{llm.LATENCY * 1000:.0f} ms per answer ({CORES} cores)")
+    for col in ("articles", "segments", "seconds", "segments/s", "most in flight", "time vs one at a time"):
+        table.add_column(col, justify="left" if col == "articles" else "right")
+    for label, row in r.items():
+        table.add_row(label, str(row["segments"]), f"{row['seconds']:.2f}", f"{row['segments'] / row['seconds']:.1f}",
+                      str(row["peak"]), f"{row['seconds'] / alone['seconds']:.3f}")
+    console.print(table)
+    floor = -(-together["segments"] // llm.SLOTS) * llm.LATENCY
+    console.print(f"The server's time alone: {alone['articles'] * llm.LATENCY:.1f} s one article at a time (each "
+                  f"article's {llm.ARTICLE_SENTENCES} requests at once), {floor:.1f} s with every slot busy.")
+    speed = alone["seconds"] / together["seconds"]
+    SUMMARY.append((f"LLM engine, articles in flight vs one at a time, {llm.SLOTS} slots",
+                    f"{alone['articles']} articles × {llm.ARTICLE_SENTENCES} sentences, "
+                    f"{llm.LATENCY * 1000:.0f} ms per answer", f"{together['seconds']:.2f} s",
+                    f"{alone['seconds']:.2f} s", f"{speed:.1f}×", "≥ 2×", speed >= 2))
+
+
 def bench_llm_real(console: Console) -> None:
     """A real llama.cpp server and a small instruct model from PyPI, when devkit/install_llama_server.sh ran."""
     from bench import llm
@@ -430,6 +454,7 @@ def main() -> None:
     bench_runs(console)
     bench_archive(console)
     bench_llm(console)
+    bench_llm_articles(console)
     bench_llm_real(console)
     bench_quality(console)
     bench_memory(console)

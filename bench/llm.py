@@ -6,7 +6,9 @@ delay, as a model that takes that long per sentence would, and serves requests
 in parallel, as vLLM or ``llama-server --parallel N`` do. What is
 measured is how well the engine keeps ``concurrency`` requests in flight: the
 sample article's 45 segments, drafted end to end by ``LLMEngine.draft`` (prompt
-building, HTTP, answer cleaning, repair and verification), at each concurrency.
+building, HTTP, answer cleaning, repair and verification), at each concurrency;
+and ``translate`` over many short articles, one at a time against several in flight,
+whose requests share the server's slots (``pipeline/engines/llm_channel.py``).
 """
 
 from __future__ import annotations
@@ -57,6 +59,62 @@ def measure(concurrency: tuple[int, ...] = CONCURRENCY, latency: float = LATENCY
     return out
 
 
+ARTICLES, ARTICLE_SENTENCES, SLOTS = 40, 3, 8  # short articles: fewer sentences than the server has slots
+
+
+def measure_articles(articles: int = ARTICLES, sentences: int = ARTICLE_SENTENCES, slots: int = SLOTS,
+                     latency: float = LATENCY) -> dict[str, dict]:
+    """``translate`` over short articles of PUD sentences against a server of ``slots`` parallel slots
+    (which it reports in /props), one article at a time and with articles in flight (the default):
+    wall seconds, and the most requests the server saw at once. No glossary, so one request per sentence."""
+    import tempfile
+    from pathlib import Path
+
+    from bench.ud import UD, sentences as read
+    from pipeline.engines.options import LLMOptions
+    from pipeline.glossary.table import Glossary
+    from pipeline.model import ArticleResult
+    from pipeline.session import Settings, open_run, read_settings
+    from pipeline.workspace.articles import resolve
+
+    pool = [t for _, t in read(UD / "zh_pud-ud-test.conllu")]
+    out = {}
+    server = subprocess.Popen([sys.executable, "-m", "devkit.llm_server", str(latency), str(slots)], cwd=ROOT,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        base_url = server.stdout.readline().strip()
+        stats_url = base_url.rsplit("/", 1)[0] + "/_stats"
+        settings = Settings(argos=read_settings(None).argos, llm=LLMOptions(base_url=base_url, model="test-model"),
+                            min_score=read_settings(None).min_score)
+        # A warm-up first: the lexicons the QA checks load on first use are the process's, not a run's.
+        for label, inflight, count in (("warm-up", 1, 2), ("one at a time", 1, articles), ("in flight", None, articles)):
+            with tempfile.TemporaryDirectory() as tmp:
+                folders = []
+                for a in range(count):
+                    folder = Path(tmp) / f"a{a:03d}"
+                    folder.mkdir()
+                    first = (a if label != "warm-up" else articles + a) * sentences  # other sentences
+                    chunk = pool[first:first + sentences]
+                    (folder / "source.zh.txt").write_text("\n".join(chunk) + "\n", encoding="utf-8")
+                    folders.append(resolve(folder))
+                run = open_run(settings, glossary=Glossary(()), engine="llm")
+                start = time.perf_counter()
+                results = list(run.translate_all(folders, glossary_files=[], inflight=inflight))
+                seconds = time.perf_counter() - start
+            with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(stats_url) as response:
+                stats = json.load(response)
+            drafted = sum(r.drafted for r in results if isinstance(r, ArticleResult))
+            if drafted != count * sentences or stats["problems"]:
+                raise SystemExit(f"LLM articles bench: {drafted} drafts for {count * sentences} sentences; "
+                                 f"{stats['problems']}")
+            if label != "warm-up":
+                out[label] = {"articles": articles, "segments": drafted, "seconds": seconds, "peak": stats["peak"]}
+    finally:
+        server.stdin.close()
+        server.wait(timeout=10)
+    return out
+
+
 REAL_PAIRS, REAL_SEED = 100, 1  # `zhen eval --limit 100 --seed 1`
 # A 135M model rambles: at temperature 0 it goes on after its one-line answer with a blank line and
 # more ("The translation is: …"), so "\n\n" ends the answer, and 128 tokens bound the rest.
@@ -94,7 +152,8 @@ def measure_sample(options) -> dict:
     requests = engine.requests(segments, hits, segments)
     started = time.perf_counter()
     required = first = chosen = faults = cut = 0
-    for seg, answer in zip(segments, engine._translate_batch(requests)):
+    spent: list = []
+    for seg, answer in zip(segments, engine.answers(requests, usage=spent.append)):
         seg_hits = hits.get(seg.id, ())
         wanted = len({h.term.english for h in seg_hits})
         required += wanted
@@ -107,7 +166,7 @@ def measure_sample(options) -> dict:
         first += wanted - len(before)
         chosen += wanted - len(after)
     return {"segments": len(segments), "required": required, "before": first, "after": chosen,
-            "faults": faults, "cut_off": cut, "usage": engine.usage(), "seconds": time.perf_counter() - started}
+            "faults": faults, "cut_off": cut, "usage": spent[0], "seconds": time.perf_counter() - started}
 
 
 def measure_eval(options, pairs: int = REAL_PAIRS, seed: int = REAL_SEED) -> dict:

@@ -288,11 +288,13 @@ class LLMServer:
 
 
 def main() -> None:
-    """Serve until stdin closes: ``python -m devkit.llm_server LATENCY_S`` prints the base URL, then serves."""
+    """Serve until stdin closes: ``python -m devkit.llm_server LATENCY_S [SLOTS]`` prints the base URL, then
+    serves; with SLOTS, ``/props`` says the server has that many parallel slots, as llama-server does."""
     import sys
 
     latency = float(sys.argv[1]) if len(sys.argv) > 1 else 0.0
-    with LLMServer(latency=(latency, latency)) as server:
+    props = json.dumps({"total_slots": int(sys.argv[2])}).encode() if len(sys.argv) > 2 else None
+    with LLMServer(latency=(latency, latency), props=props) as server:
         print(server.base_url, flush=True)
         sys.stdin.read()
 

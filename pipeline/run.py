@@ -136,11 +136,8 @@ def translate_article(
             rest = [seg for seg in todo if seg.id not in drafts]
             if rest:
                 engine = engines.get(drafting=True)
-                drafts.update(engine.draft(rest, hits, progress=progress or no_progress,
-                                            context=segments))
-                spent = engine.usage()
-                if spent is not None:
-                    usage.append(spent)
+                drafts.update(engine.draft(rest, hits, progress=progress or no_progress, context=segments,
+                                            usage=usage.append))
             faults.update({sid: d.fault for sid, d in drafts.items() if d.fault})
             return drafts
 

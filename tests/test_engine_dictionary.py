@@ -210,16 +210,45 @@ def test_preferred_senses_are_one_gloss_per_headword(glossary):
 ])
 def test_a_credit_names_its_people_surname_first_and_apart(source, english):
     """A reporter's name is a person's name, not a gloss ("plum river") nor one run of pinyin ("Lichuan")."""
-    from pipeline.engines.dictionary.engine import DictionaryEngine
-    from pipeline.model import Segment
-
-    assert english in DictionaryEngine().draft([Segment(1, 1, 1, "body", source)], {})[1].text
+    assert english in _drafted(source)
 
 
 @pytest.mark.parametrize("source", ["（完）", "(完)", "【完】", "（ 完 ）"])
 def test_the_closing_mark_of_a_dispatch_reads_end(source):
+    english = _drafted(source)
+    assert "(End)" in english and "finish" not in english
+
+
+@pytest.mark.parametrize("source, english", [
+    ("省委書記盧展工主持召開會議。", "Lu Zhangong"),
+    ("省委常委、秘书长李明指出，要加强领导。", "Li Ming"),
+    ("市长王向东、副市长欧阳小华出席会议。", "Wang Xiangdong"),
+    ("市长王向东、副市长欧阳小华出席会议。", "Ouyang Xiaohua"),
+    ("省長馬興瑞作政府工作報告時說。", "Ma Xingrui"),
+    ("省長朱小丹就規劃建議稿作說明。", "Zhu Xiaodan"),
+    # A transliterated name: its parts read apart, at least pinyin rather than a gloss.
+    ("自治區主席努爾·白克力在會上講話。", "Nuer Baikeli"),
+    ("自治区主席雪克来提·扎克尔说，要加强团结。", "Xuekelaiti Zhake'er"),
+])
+def test_an_official_named_after_the_title_is_a_name_in_pinyin(source, english):
+    """省委書記盧展工 was glossed "black spread out work" character by character."""
+    assert english in _drafted(source)
+
+
+@pytest.mark.parametrize("source, english, absent", [
+    ("【大河網訊】11月20日上午，會議召開。", "(Dahe.cn) --", "river"),
+    ("【本报讯】会议召开。", "The meeting", "newspaper"),
+    ("郑州大河网讯：会议召开。", "Zhengzhou (Dahe.cn) --", "river"),
+    ("本报讯（记者 王晓明）会议召开。", "(reporter Wang Xiaoming)", "newspaper"),
+])
+def test_a_bracketed_or_web_dateline_names_its_source(source, english, absent):
+    draft = _drafted(source)
+    assert english in draft and absent not in draft.lower()
+
+
+def _drafted(source: str) -> str:
+    """The dictionary engine's draft of one body segment, without a glossary."""
     from pipeline.engines.dictionary.engine import DictionaryEngine
     from pipeline.model import Segment
 
-    english = DictionaryEngine().draft([Segment(1, 1, 1, "body", source)], {})[1].text
-    assert "(End)" in english and "finish" not in english
+    return DictionaryEngine().draft([Segment(1, 1, 1, "body", source)], {})[1].text

@@ -162,11 +162,11 @@ def test_an_answer_cut_off_once_is_asked_for_again_at_temperature_0():
 def test_every_answer_is_bounded_by_max_tokens_from_the_segment_and_the_cap():
     short, long = Segment(1, 1, 1, "body", "天津。"), Segment(2, 2, 2, "body", "天" * 300)
     with LLMServer(faults={long.text: ["runaway", "runaway"]}) as server:
-        eng = engine(server, NO_TERMS, max_tokens=200)
-        drafts = eng.draft([short, long])
+        spent = []
+        drafts = engine(server, NO_TERMS, max_tokens=200).draft([short, long], usage=spent.append)
     assert sorted(b["max_tokens"] for b in server.requests) == [76, 200, 200]
     assert drafts[1].text == echo(short.text) and drafts[2].fault.startswith("the answer was cut off at max_tokens (200)")
-    usage = eng.usage()
+    usage, = spent
     # "EN<天津。>" is 7 characters, 2 tokens; the other answer is cut at 200 tokens, twice.
     assert (usage.answers, usage.reported, usage.over_budget, usage.tokens) == (3, 3, 0, 2 + 200 + 200)
 
@@ -508,9 +508,10 @@ def test_concurrency_is_the_servers_slots_unless_set_and_never_above_the_setting
 def test_requests_in_flight_follow_the_slots_the_server_reports(glossary, sample, props, setting, expected):
     with LLMServer(latency=(0.05, 0.05), props=props) as server:
         e = engine(server, glossary, **({} if setting is None else {"concurrency": setting}))
-        drafts = e.draft(sample[:12], context=sample)
+        spent = []
+        drafts = e.draft(sample[:12], context=sample, usage=spent.append)
     assert server.problems == [] and all(d.text for d in drafts.values())
-    assert e.usage().concurrency[0] == expected and server.peak == expected
+    assert spent[0].concurrency[0] == expected and server.peak == expected
 
 
 def test_the_run_says_how_many_requests_it_keeps_in_flight_and_why(tmp_path, article_dir):

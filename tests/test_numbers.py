@@ -616,7 +616,8 @@ def test_each_chinese_figure_knows_its_surface_place_and_kind(text, expected):
     assert figure_rows(zh_figures(text)) == [(s, i, Decimal(v), a, p, u, g) for s, i, v, a, p, u, g in expected]
 
 
-@pytest.mark.parametrize("text", ["零下二三十度", "零分之一", "三五成群", "二四十人", "三四月份"])
+@pytest.mark.parametrize("text", ["零下二三十度", "零分之一", "三五成群", "二四十人", "三四月份", "增長百分之十二三",
+                                  "十二三年半"])
 def test_no_exact_figure_is_made_up_for_what_is_no_range_and_nothing_raises(text):
     """零下二三十度 and a zero denominator have no figure to check; 三五成群 and 三四月份 are words."""
     assert not [f for f in zh_figures(text) if f.percent or f.value < 0 or f.unit or f.to is not None]
@@ -634,8 +635,17 @@ def test_no_exact_figure_is_made_up_for_what_is_no_range_and_nothing_raises(text
 ])
 def test_a_range_reads_as_both_its_ends(text, ends):
     """二三十 is "20 to 30": the lower end spans the range and carries the upper one, which stands alone."""
-    assert [(f.surface, f.value, f.to, f.percent, f.unit) for f in zh_figures(text)] == \
-        [(s, Decimal(lo), None if hi is None else Decimal(hi), p, u) for s, lo, hi, p, u in ends]
+    assert [(f.surface, f.value, f.to, f.percent, f.unit, f.approx) for f in zh_figures(text)] == \
+        [(s, Decimal(lo), None if hi is None else Decimal(hi), p, u, "") for s, lo, hi, p, u in ends]
+
+
+def test_a_range_after_another_figure_keeps_both():
+    assert [f.value for f in zh_figures("增長百分之十，約二三十人")] == [Decimal(10), Decimal(20), Decimal(30)]
+
+
+@pytest.mark.parametrize("text, times", [("翻一番", 2), ("翻了兩番", 4), ("翻三番", 8)])
+def test_fan_doubles_as_often_as_it_says(text, times):
+    assert [(f.value, f.unit) for f in zh_figures(text)] == [(Decimal(times), "times")]
 
 
 def test_a_qualifier_before_a_range_qualifies_it_once():
@@ -648,6 +658,7 @@ def test_a_qualifier_before_a_range_qualifies_it_once():
 def test_a_lone_digit_after_wan_or_yi_counts_in_the_unit_below(text, value):
     """一萬三 is 13,000 as it is said, not 10,003 (一萬零三) nor 10,000 and a three."""
     assert [f.value for f in zh_figures(text)] == [Decimal(value)]
+    assert type(chinese_numeral(text.rstrip("人"))) is int  # exact, never a float
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -290,7 +290,22 @@ def test_months_from_january_read_as_statistics_report_them(source, english, err
     ("占比為百分之五十。", "It accounted for half.", None),
     ("占比為百分之二十五。", "It accounted for a quarter.", None),
     ("占比為百分之二十五。", "It accounted for a third.", "error"),
+    ("占比為百分之七十五。", "It accounted for three quarters.", None),
+    ("占比為百分之七十五。", "It accounted for 1/0.", "error"),  # no share, and nothing raises
 ])
 def test_a_share_may_be_said_as_a_fraction(source, english, severity):
     found = [f.severity for f in check_segment(source, english, ()) if f.check == "numbers"]
     assert found == ([severity] if severity else []), found
+
+
+@pytest.mark.parametrize("source, english, found", [
+    ("覆蓋率達到百分之九十五以上。", "Coverage reached 95 percent or above.", []),
+    ("覆蓋率達到百分之九十五以上。", "Coverage reached more than 95 percent.", []),
+    ("覆蓋率達到百分之九十五以上。", "Coverage reached 95 percent.", ["warning"]),
+    ("到2020年國內生產總值比2010年翻一番。", "By 2020, GDP will double the 2010 level.", []),
+    ("到2020年國內生產總值比2010年翻兩番。", "By 2020, GDP will quadruple the 2010 level.", []),
+    ("到2020年國內生產總值比2010年翻兩番。", "By 2020, GDP will double the 2010 level.", ["error"]),
+])
+def test_yishang_and_fanfan_are_read(source, english, found):
+    """以上 is "more than"; 翻一番 doubles and 翻兩番 quadruples."""
+    assert [f.severity for f in check_segment(source, english, ()) if f.check == "numbers"] == found

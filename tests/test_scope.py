@@ -203,3 +203,34 @@ def test_the_sample_is_detected_as_tianjin_and_records_it():
     segments = segment(read_article(folder / "source.zh.txt"))
     assert scope.detect([s.text for s in segments]) == scope.Scope("天津", "detected from the dateline")
     assert '"X-Zhen-Scope: 天津; detected from the dateline\\n"' in (folder / "en.po").read_text(encoding="utf-8")
+
+
+def test_a_henan_article_gets_the_national_renderings_of_national_formulas_and_no_tianjin_one():
+    """National formulas once kept only in the Tianjin file (科學發展觀) and the Party congresses reach
+    any article; a Tianjin formula (三個高地) does not, though a Henan article may quote it."""
+    from pipeline.engines.dictionary.engine import DictionaryEngine
+    from pipeline.qa.checks import check_segment
+
+    segments = segment(read_article(DATA / "henan-2012.zh.txt"))
+    found = scope.detect([s.text for s in segments])
+    assert found.place == "河南"
+    glossary = load_glossary(ROOT / "glossary").for_place(found.place)
+    hits = glossary.match_segments(segments)
+    english = {h.term.term: h.term.english for found_hits in hits.values() for h in found_hits}
+    assert english["科學發展觀"] == "Scientific Outlook on Development"
+    assert english["十八大"] == "18th CPC National Congress"
+    assert english["轉變經濟發展方式"] == "transformation of the pattern of economic development"
+    assert english["七一"] == "July 1"
+    assert "三個高地" not in english
+    assert {h.term.scope for found_hits in hits.values() for h in found_hits} == {"national"}
+
+    drafts = DictionaryEngine(glossary).draft(segments, hits)
+    by_text = {s.text: (s, drafts[s.id].text) for s in segments}
+    seg, draft = next(v for t, v in by_text.items() if "科学发展观" in t)
+    assert "Scientific Outlook on Development" in draft
+    seg18, draft18 = next(v for t, v in by_text.items() if "十八大" in t)
+    assert "18th CPC National Congress" in draft18 and "big" not in draft18.lower()
+    assert [f for f in check_segment(seg18.text, draft18, hits[seg18.id]) if f.check == "glossary"] == []
+    # The QA glossary check asks for the national renderings.
+    missing = check_segment(seg.text, "The Party organizations studied the outlook.", hits[seg.id])
+    assert any(f.check == "glossary" and f.severity == "error" and f.subject == "科學發展觀" for f in missing)

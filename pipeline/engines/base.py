@@ -118,10 +118,13 @@ class Engine(ABC):
         *,
         progress: Progress = no_progress,
         context: Sequence[Segment] = (),
+        usage: Callable[[Usage], None] | None = None,
     ) -> dict[int, Draft]:
         """Draft every segment in one batch; returns drafts keyed by segment id.
 
-        ``context``: the article's segments in order (default: ``segments``).
+        ``context``: the article's segments in order (default: ``segments``). ``usage`` is
+        told what this call spent on a server, by engines that ask one: this call's own,
+        whatever other calls draft at the same time.
         """
         if not segments:
             return {}
@@ -130,12 +133,10 @@ class Engine(ABC):
         requests = self.requests(segments, hits, context or segments)
         signature = self.signature()
         done: dict[int, Draft] = {}
-        stream = self.shared_stream or self._translate_stream
-        for i, hyps in stream(requests):
+        for i, hyps in self._stream(requests, progress=progress, usage=usage):
             seg = segments[i]
             if isinstance(hyps, Fault):
                 done[i] = Draft(text="", engine=self.name, signature=signature, label=self.label, fault=hyps.reason)
-                progress(len(done), len(segments))
                 continue
             if not hyps:
                 raise EngineError(f"{self.name}: no translation for segment {seg.id}")
@@ -153,11 +154,28 @@ class Engine(ABC):
                 label=self.label,
                 notes=best.notes,
             )
-            progress(len(done), len(segments))
         for i, seg in enumerate(segments):
             if i not in done:
                 raise EngineError(f"{self.name}: no translation for segment {seg.id}")
         return {segments[i].id: done[i] for i in range(len(segments))}
+
+    def _stream(self, requests: Sequence[Request], *, progress: Progress,
+                usage: Callable[[Usage], None] | None) -> Iterator[tuple[int, list[Hypothesis] | Fault]]:
+        """One ``draft`` call's results, as ``_translate_stream`` yields them, with ``progress`` told of
+        each once it is drafted. An engine that reports per request, or spends on a server, overrides it."""
+        stream = self.shared_stream or self._translate_stream
+        for done, result in enumerate(stream(requests), 1):
+            yield result
+            progress(done, len(requests))
+
+    def overlap(self) -> int:
+        """How many articles pay off drafting at once in one process, each with calls of its own, from
+        threads: more than 1 for an engine that waits on a server (see ``coalesce.Together``), which
+        then keeps ready for them until ``close``."""
+        return 1
+
+    def close(self) -> None:
+        """Let go of what ``overlap`` kept ready (connections, a thread)."""
 
     @staticmethod
     def choose(hyps: Sequence[Hypothesis], hits: Sequence[TermHit], *, repair_terms: bool = True):
@@ -173,8 +191,4 @@ class Engine(ABC):
         return min(checked, key=lambda c: len(c[2][0]) + len(c[2][1]))
 
     def confidence(self, hyp: Hypothesis) -> float | None:
-        return None
-
-    def usage(self) -> Usage | None:
-        """What the last ``draft`` spent on a server, for engines that ask one; None for the others."""
         return None

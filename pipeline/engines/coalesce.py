@@ -169,9 +169,11 @@ class Together:
     """The runner of a run that translates several articles at once in one process.
 
     ``start`` is called when the first article needs a run (an up-to-date run builds
-    no engine): it says how many articles may be in flight, 1 where the engine gains
-    nothing from shared calls. Calling the object runs one article, registered with
-    the coalescer. ``close`` ends the drafting thread and detaches it from the engine.
+    no engine): it says how many articles may be in flight: ``inflight`` where the engine
+    gains from shared calls; where it gains from calls of its own at once (a server's
+    slots kept full, ``Engine.overlap``), as many as it says, at most ``inflight``; else 1.
+    Calling the object runs one article, registered with the coalescer. ``close`` ends the
+    drafting thread and detaches it from the engine, or lets the engine go.
     """
 
     def __init__(self, engine: Callable[[], Engine], run: Callable[..., Any], *,
@@ -180,6 +182,7 @@ class Together:
         self._run = run
         self.inflight = inflight
         self.coalescer: Coalescer | None = None
+        self.overlapping: Engine | None = None  # an engine whose own calls run at once, to close at the end
 
     def start(self) -> int:
         if self.inflight < 2:
@@ -189,7 +192,8 @@ class Together:
         except ZhenError:
             return 1  # each article meets the error when it asks for its drafts, as one at a time
         if not engine.coalesce:
-            return 1
+            self.overlapping = engine
+            return max(1, min(self.inflight, engine.overlap()))
         self.coalescer = Coalescer(engine)
         engine.shared_stream = self.coalescer.stream
         return self.inflight
@@ -204,3 +208,6 @@ class Together:
         if self.coalescer is not None:
             self.coalescer.close()
             self.coalescer.engine.shared_stream = None
+        if self.overlapping is not None:
+            self.overlapping.close()
+            self.overlapping = None

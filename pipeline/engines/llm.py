@@ -4,9 +4,8 @@ Ollama, llama.cpp's ``llama-server``, vLLM and LM Studio all serve
 ``POST {base_url}/chat/completions``. One request per segment: the system
 message holds the instructions, the article's title, the previous segment and
 the segment's glossary terms with their required renderings (and the avoided
-ones, forbidden); the last user message holds the source text verbatim. Up to
-``concurrency`` requests are in flight; answers are matched to their segments by
-position, whatever order they arrive in. Reasoning blocks (``<think>…</think>``),
+ones, forbidden); the last user message holds the source text verbatim. Answers
+are matched to their segments by position, whatever order they arrive in. Reasoning blocks (``<think>…</think>``),
 wrapping quotes and "Translation:" labels are stripped; the base class then
 repairs, verifies and notes each draft as it does for every engine.
 
@@ -25,7 +24,9 @@ is refused with the likely cause.
 
 Requests in flight: ``concurrency`` from [llm] when set, never more than the server's parallel
 slots; unset, the slots when the server says (llama-server's ``/props``), else four. The run's
-summary says which.
+summary says which. They are the process's, not the article's: every article drafting at once
+sends its requests through one channel (``llm_channel``), so that the slots stay full across
+articles, and each article waits for its own answers, counts its own usage and progress.
 
 Faults: a fault that concerns one segment (a timeout, an answer cut off,
 malformed, too long or refused, a 5xx or 429 still there after ``max_retries``
@@ -40,20 +41,24 @@ the config names, checked, sent as a Bearer token, and kept out of every message
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures as cf
 import email.utils
+import functools
 import hashlib
 import json
 import os
 import re
+import ssl
 import time
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pipeline.glossary.enforcement import repair, verify
 from pipeline.engines.base import Engine, Fault, Hypothesis, Request
+from pipeline.engines.llm_channel import Channel, close_client, http_client, server_slots, tls_context
 from pipeline.engines.llm_guard import borrowed, from_context, quote, same_answers
-from pipeline.engines.options import MAX_CONCURRENCY, LLMOptions, changed, choose_concurrency
+from pipeline.engines.options import LLMOptions, changed, choose_concurrency
 from pipeline.errors import EngineError
 from pipeline.model import Progress, Segment, TermHit, Usage, no_progress
 
@@ -84,7 +89,6 @@ USE = "use '{english}' for {term}"
 PROMPT_HASH = hashlib.sha256("\0".join(
     (SYSTEM, CONTEXT, TITLE, PREVIOUS, GLOSSARY, TERM, AVOID, USER, FOLLOW_UP, USE)).encode()).hexdigest()[:8]
 
-PROPS_BYTES = 1024 * 1024  # llama-server's /props carries the chat template: a few kB, rarely more
 MAX_RETRY_AFTER = 300.0  # seconds: a server asking for a longer pause is reported, not waited for
 # max_tokens for a segment: English takes one to two tokens per Chinese character; four, plus room
 # for a short sentence, leaves a wide margin, and a model that does not stop is cut off early.
@@ -130,11 +134,22 @@ class SegmentFault(Exception):
 
 @dataclass
 class _Spent:
+    """What one ``answers`` call spent: its own, whatever other calls share the server meanwhile."""
+
     answers: int = 0
     tokens: int = 0
     reported: int = 0
     over_budget: int = 0
     started: float = field(default_factory=time.perf_counter)
+
+    def tally(self, usage, max_tokens: int) -> None:
+        """One answer, and its token count where the server's ``usage`` gives one."""
+        self.answers += 1
+        tokens = usage.get("completion_tokens") if isinstance(usage, dict) else None
+        if isinstance(tokens, int) and not isinstance(tokens, bool) and 0 <= tokens < 10**9:
+            self.tokens += tokens
+            self.reported += 1
+            self.over_budget += tokens > max_tokens
 
 
 def system_prompt(hits: Sequence[TermHit], *, title: str = "", previous: str = "") -> str:
@@ -241,10 +256,10 @@ class LLMEngine(Engine):
         self._key = ""
         if options.api_key_env:
             self._key = read_key(environ.get(options.api_key_env, ""), options.api_key_env)
-        self._progress: Progress = no_progress
-        self._spent: _Spent | None = None
-        self._usage: Usage | None = None
         self._concurrency: tuple[int, str] | None = None  # asked of the server once per engine
+        self._channel = Channel(self._connect, self._requests_in_flight, close_client)
+        self._tls: ssl.SSLContext | None = None
+        self._overlapping = False  # the channel held open between articles (``overlap``)
 
     def identity(self) -> str:
         return f"model:{self.options.model}|prompt:{PROMPT_HASH}" + changed(self.options, self.options.OUTPUT)
@@ -264,19 +279,42 @@ class LLMEngine(Engine):
                                   context=tuple(c for c in quoted if c)))
         return out
 
-    def draft(self, segments, hits=None, *, progress: Progress = no_progress, context=()):
-        # Answers take seconds each: report them as they arrive, not after the last one.
-        self._progress = progress
-        try:
-            return super().draft(segments, hits, context=context)
-        finally:
-            self._progress = no_progress
+    def overlap(self) -> int:
+        """Twice the requests in flight: articles being read or written meanwhile leave enough
+        drafting to keep the server's slots full. The channel stays open until ``close``."""
+        if not self._overlapping:
+            self._channel.hold()
+            self._overlapping = True
+        concurrency = self._concurrency[0] if self._concurrency is not None else 1
+        return max(2, 2 * concurrency)
 
-    def usage(self) -> Usage | None:
-        return self._usage
+    def close(self) -> None:
+        if self._overlapping:
+            self._overlapping = False
+            self._channel.release()
+
+    def _stream(self, requests: Sequence[Request], *, progress: Progress,
+                usage: Callable[[Usage], None] | None) -> Iterator[tuple[int, list[Hypothesis] | Fault]]:
+        # Answers take seconds each: ``answers`` reports them as they arrive, not after the last one.
+        yield from enumerate(self.answers(requests, progress=progress, usage=usage))
 
     def _translate_batch(self, requests: Sequence[Request]) -> list[list[Hypothesis] | Fault]:  # type: ignore[override]
-        answers = asyncio.run(self._ask_all(requests))  # type: ignore[arg-type]  # built by requests()
+        return self.answers(requests)
+
+    def answers(self, requests: Sequence[Request], *, progress: Progress = no_progress,
+                usage: Callable[[Usage], None] | None = None) -> list[list[Hypothesis] | Fault]:
+        """Each request's hypotheses, or its fault, in order; ``progress`` is told as each arrives,
+        ``usage`` what the call spent. Safe to call from several threads at once: the calls share
+        the channel's requests in flight, and each waits for its own."""
+        spent = _Spent()
+        self._channel.hold()
+        try:
+            answers = self._ask_all(requests, spent, progress)  # type: ignore[arg-type]  # built by requests()
+        finally:
+            self._channel.release()
+        if usage is not None:
+            usage(Usage(answers=spent.answers, tokens=spent.tokens, seconds=time.perf_counter() - spent.started,
+                        reported=spent.reported, over_budget=spent.over_budget, concurrency=self._concurrency))
         firsts = [None if isinstance(a, Fault) else a[0].text for a in answers]
         for i, group in same_answers([r.text for r in requests], firsts).items():
             others = ", ".join(str(requests[j].segment) for j in group if j != i)  # type: ignore[attr-defined]
@@ -285,72 +323,36 @@ class LLMEngine(Engine):
                                "translating; if the sentences do say the same, translate them by hand")
         return answers
 
-    async def _ask_all(self, requests: Sequence[LLMRequest]) -> list[list[Hypothesis] | Fault]:
-        import httpx
-
-        cap = self.options.concurrency or MAX_CONCURRENCY
-        # Compressed answers are not asked for, so that the byte cap counts what is decoded.
-        headers = {"Accept-Encoding": "identity"}
-        if self._key:
-            headers["Authorization"] = f"Bearer {self._key}"
-        limits = httpx.Limits(max_connections=cap, max_keepalive_connections=cap)
-        # A proxy from the environment cannot reach a server on this machine: bypass it there.
-        host = httpx.URL(self.options.base_url).host
-        loopback = host == "localhost" or host == "::1" or host.startswith("127.")
-        done = 0
-        spent = self._spent = _Spent()
+    def _ask_all(self, requests: Sequence[LLMRequest], spent: _Spent,
+                 progress: Progress) -> list[list[Hypothesis] | Fault]:
+        futures = [self._channel.submit(functools.partial(self._translate, request=r, spent=spent)) for r in requests]
+        position = {future: i for i, future in enumerate(futures)}
+        answers: list[list[Hypothesis] | Fault] = [Fault("")] * len(requests)
         try:
-            async with httpx.AsyncClient(headers=headers, limits=limits, trust_env=not loopback,
-                                         timeout=httpx.Timeout(self.options.timeout_s)) as client:
-                if self._concurrency is None:
-                    self._concurrency = choose_concurrency(self.options.concurrency, await self._slots(client))
-                slots = asyncio.Semaphore(self._concurrency[0])
-
-                async def one(request: LLMRequest) -> list[Hypothesis] | Fault:
-                    nonlocal done
-                    async with slots:
-                        result = await self._translate(client, request)
-                    done += 1
-                    self._progress(done, len(requests))
-                    return result
-
-                tasks = [asyncio.create_task(one(r)) for r in requests]
-                try:
-                    return list(await asyncio.gather(*tasks))
-                finally:
-                    # A fault that concerns every request ends the article: stop those still in flight.
-                    for task in tasks:
-                        task.cancel()
-                    await asyncio.gather(*tasks, return_exceptions=True)
+            for done, future in enumerate(cf.as_completed(futures), 1):
+                answers[position[future]] = future.result()
+                progress(done, len(requests))
         finally:
-            self._usage = Usage(answers=spent.answers, tokens=spent.tokens,
-                                seconds=time.perf_counter() - spent.started, reported=spent.reported,
-                                over_budget=spent.over_budget, concurrency=self._concurrency)
+            # A fault that concerns every request ends the article: stop its requests still waiting.
+            for future in futures:
+                future.cancel()
+        return answers
 
-    async def _slots(self, client) -> int | None:
-        """How many requests the server decodes in parallel, when it says: llama-server's /props
-        ``total_slots``. Ollama and vLLM do not say; anything else the server sends is ignored."""
-        root = self.options.base_url.removesuffix("/v1")
-        try:
-            async with client.stream("GET", f"{root}/props", timeout=min(10.0, self.options.timeout_s)) as response:
-                if response.status_code != 200:
-                    return None
-                raw = b""
-                async for chunk in response.aiter_raw():
-                    raw += chunk
-                    if len(raw) > PROPS_BYTES:
-                        return None
-            slots = json.loads(raw.decode("utf-8")).get("total_slots")
-        except Exception:  # a courtesy: without it the run goes on at the default concurrency
-            return None
-        whole = isinstance(slots, int) and not isinstance(slots, bool)
-        return slots if whole and 1 <= slots <= 100_000 else None
+    def _connect(self):
+        if self._tls is None:
+            self._tls = tls_context(self.options)
+        return http_client(self.options, self._key, self._tls)
 
-    async def _translate(self, client, request: LLMRequest) -> list[Hypothesis] | Fault:
+    async def _requests_in_flight(self, client) -> int:
+        if self._concurrency is None:
+            self._concurrency = choose_concurrency(self.options.concurrency, await server_slots(client, self.options))
+        return self._concurrency[0]
+
+    async def _translate(self, client, request: LLMRequest, spent: _Spent) -> list[Hypothesis] | Fault:
         """The segment's answer, and a second one when the first lacks required renderings."""
         messages = [{"role": "system", "content": request.system}, {"role": "user", "content": request.user}]
         try:
-            first = await self._complete(client, request, messages)
+            first = await self._complete(client, request, messages, spent)
         except SegmentFault as e:
             return Fault(self._redact(str(e)))
         hyps = [first]
@@ -361,21 +363,21 @@ class LLMEngine(Engine):
             again = [*messages, {"role": "assistant", "content": first.text},
                      {"role": "user", "content": FOLLOW_UP.format(uses=uses)}]
             try:
-                hyps.append(await self._complete(client, request, again))
+                hyps.append(await self._complete(client, request, again, spent))
             except SegmentFault:
                 pass  # the first answer stands; the base class flags what it misses
         return hyps
 
-    async def _complete(self, client, request: LLMRequest, messages: list[dict]) -> Hypothesis:
+    async def _complete(self, client, request: LLMRequest, messages: list[dict], spent: _Spent) -> Hypothesis:
         """One answer's translation; an answer cut off at max_tokens is asked for once more, at temperature 0."""
         o = self.options
         body = {"model": o.model, "temperature": o.temperature, "stream": False,
                 "max_tokens": request.max_tokens, "messages": messages}
         if o.stop:
             body["stop"] = list(o.stop)
-        content, finish = await self._post(client, body)
+        content, finish = await self._post(client, body, spent)
         if finish == "length":
-            content, finish = await self._post(client, {**body, "temperature": 0})
+            content, finish = await self._post(client, {**body, "temperature": 0}, spent)
             if finish == "length":
                 raise SegmentFault(f"the answer was cut off at max_tokens ({request.max_tokens}) twice: the "
                                    f"model does not stop; {_NO_TEMPLATE}")
@@ -407,7 +409,7 @@ class LLMEngine(Engine):
                       "sentence but not in this sentence: a name it refers to, or the model following the context?",)
         return Hypothesis(text, notes=notes)
 
-    async def _post(self, client, body: dict) -> tuple[str, str]:
+    async def _post(self, client, body: dict, spent: _Spent) -> tuple[str, str]:
         """(content, finish_reason) of one chat completion; 429 and 5xx retried with backoff."""
         import httpx
 
@@ -434,7 +436,7 @@ class LLMEngine(Engine):
                                   f"{await self._served(client) if status == 404 else ''}")
             if status != 200:
                 raise SegmentFault(f"HTTP {status} {reason}{_detail(raw)}")
-            return self._answer(raw, int(body["max_tokens"]))
+            return self._answer(raw, int(body["max_tokens"]), spent)
 
     async def _fetch(self, client, body: dict) -> tuple[int, str, Mapping[str, str], bytes]:
         """Status, reason, headers and body of one POST, the body read up to the byte cap."""
@@ -467,7 +469,7 @@ class LLMEngine(Engine):
                               "try again later")
         return asked
 
-    def _answer(self, raw: bytes, max_tokens: int) -> tuple[str, str]:
+    def _answer(self, raw: bytes, max_tokens: int, spent: _Spent) -> tuple[str, str]:
         """(content, finish_reason) of a chat completion's bytes, and its token count tallied."""
         try:
             data = json.loads(raw.decode("utf-8"))
@@ -482,24 +484,13 @@ class LLMEngine(Engine):
             content = message["content"]
         except (KeyError, IndexError, TypeError) as e:
             raise SegmentFault("the answer is not a chat completion (no choices[0].message.content)") from e
-        self._tally(data.get("usage") if isinstance(data, dict) else None, max_tokens)
+        spent.tally(data.get("usage") if isinstance(data, dict) else None, max_tokens)
         if not isinstance(content, str):
             refusal = message.get("refusal") if isinstance(message, dict) else None
             raise SegmentFault(f"the model refused: {_excerpt(refusal)}" if isinstance(refusal, str) and refusal else
                                "the answer is not a chat completion (choices[0].message.content is not text)")
         finish = choice.get("finish_reason") if isinstance(choice, dict) else None
         return content, finish if isinstance(finish, str) else ""
-
-    def _tally(self, usage, max_tokens: int) -> None:
-        spent = self._spent
-        if spent is None:
-            return
-        spent.answers += 1
-        tokens = usage.get("completion_tokens") if isinstance(usage, dict) else None
-        if isinstance(tokens, int) and not isinstance(tokens, bool) and 0 <= tokens < 10**9:
-            spent.tokens += tokens
-            spent.reported += 1
-            spent.over_budget += tokens > max_tokens
 
     async def _served(self, client) -> str:
         """What a 404 means: a wrong base_url, or a model the server does not have."""

@@ -33,7 +33,7 @@ _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 MORE, ABOUT, NEARLY, LESS = "more", "about", "nearly", "less"
 _ZH_BEFORE = {"約": ABOUT, "约": ABOUT, "大約": ABOUT, "大约": ABOUT, "近": NEARLY, "將近": NEARLY,
               "将近": NEARLY, "接近": NEARLY, "逾": MORE, "超過": MORE, "超过": MORE}
-_ZH_AFTER = {"多": MORE, "餘": MORE, "余": MORE, "左右": ABOUT}
+_ZH_AFTER = {"多": MORE, "餘": MORE, "余": MORE, "左右": ABOUT, "以上": MORE}
 _PRE = "|".join(sorted(_ZH_BEFORE, key=len, reverse=True))
 # A figure in Chinese text: Arabic digits (after NFKC) or a Chinese numeral with
 # a unit, 萬/億 multipliers (萬億 is 10¹²), and approximation before or after.
@@ -44,8 +44,8 @@ _ZH_FIGURE = re.compile(
     rf"(?P<pre>{_PRE})?"
     rf"(?P<num>{_MIXED}|{_ARABIC}|[{_CN_NUM_CHARS}]*[十拾百佰千仟][{_CN_NUM_CHARS}]*"
     rf"|[{ZH_DIGITS}两兩][{_CN_NUM_CHARS}]*[万萬亿億](?:零?[一二三四五六七八九两兩](?![{_CN_NUM_CHARS}\d]))?)"
-    rf"(?:(?P<mid>[多余餘])(?=[万萬亿億]))?(?P<mult>[万萬亿億]*)(?P<approx>[多余餘]|左右)?(?P<pct>%)?"
-    r"(?P<around>(?(approx)(?!)|左右))?"  # 3.5%左右: "about 3.5 percent"
+    rf"(?:(?P<mid>[多余餘])(?=[万萬亿億]))?(?P<mult>[万萬亿億]*)(?P<approx>[多余餘]|左右|以上)?(?P<pct>%)?"
+    r"(?P<around>(?(approx)(?!)|(?:左右|以上)))?"  # 3.5%左右: "about 3.5 percent"; 95%以上 "more than 95 percent"
 )
 _EN_MULT = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 1_000_000_000_000}
 _EN_FIGURE = re.compile(
@@ -170,7 +170,7 @@ def _approx(m: re.Match, text: str) -> str:
 
 
 _SPECIAL_BEFORE = re.compile(rf"(?:{_PRE})$")
-_SPECIAL_AFTER = re.compile(r"多|餘|余|左右")
+_SPECIAL_AFTER = re.compile(r"多|餘|余|左右|以上")
 
 
 def _qualified(fig: Figure, text: str) -> Figure:
@@ -241,6 +241,7 @@ _ZH_SPECIAL = re.compile(
     rf"|{_NOT_MID}(?P<den>{_ZH_INT})分之(?P<numer>{_ZH_INT})"
     rf"|(?P<sign>零下|零上)(?P<snum>{_ZH_NUMBER})"
     rf"|第(?P<ord>{_ZH_INT})(?!時間|时间|線|线)"
+    rf"|翻了?(?P<fan>[一两兩二三四])番"  # 翻一番 doubles, 翻兩番 quadruples
     rf"|(?P<growth>(?:增長|增长|增加|提高|擴大|扩大|上升|翻)了?)?{_NOT_MID}(?![一二三四五六七八九][二三四五六七八九两兩]倍)(?P<tnum>{_ZH_NUMBER})倍"
     rf"|{_NOT_MID}(?P<ynum>\d+|[一二三四五六七八九十两兩]+)(?:個|个)?年半"
     # 三成 (30%), 七成五 (75%); not 一成不變, 三五成群, 成為 and the other words 成 starts.
@@ -315,6 +316,8 @@ def _special_figure(m: re.Match) -> Figure | None:  # noqa: C901 - one branch pe
         surface = m.group(0)[m.start("tnum") - m.start():]
         return fig(zh_number(m.group("tnum")), unit="times", surface=surface, start=m.start("tnum"),
                    growth=bool(m.group("growth")))
+    if m.group("fan"):
+        return fig(2 ** _DIGITS[m.group("fan")], unit="times")
     if m.group("ynum"):
         years = small_numeral(m.group("ynum"))
         return fig(None if years is None else Decimal(years) + Decimal("0.5"), unit="years")
@@ -374,7 +377,7 @@ _EN_QUALIFIER = re.compile(
     r"\b(?:" + "|".join(f"(?P<{kind}>{words})" for kind, words in _EN_QUALIFIERS) + r")"
     r"\s+(?:the\s+|an?\s+)?(?:US\$|\$|RMB\s*|€|£)?$", re.I)
 _EN_QUALIFIER_AFTER = re.compile(
-    r"(?:(?P<more>-?plus\b|\s+or\s+more\b|\s+and\s+more\b)"
+    r"(?:(?P<more>-?plus\b|\s+(?:or|and)\s+(?:more|above|over)\b)"
     r"|(?P<about>\s+or\s+so\b|\s+odd\b))", re.I)
 _EN_MINUS = re.compile(r"(?:\bminus\s+|(?:^|(?<=[\s(]))[-−])$", re.I)
 _EN_BELOW_ZERO = re.compile(r"\s*(?:degrees?\s*(?:Celsius|centigrade|C\b)?\s*)?below\s+zero\b", re.I)
@@ -384,7 +387,8 @@ def _qualifier(text: str, start: int, end: int) -> str:
     before = _EN_QUALIFIER.search(text[max(0, start - 30):start])
     if before:
         return before.lastgroup or ""
-    after = _EN_QUALIFIER_AFTER.match(text, end)
+    unit = _EN_AFTER.match(text, end)  # "95 percent or above": past the unit
+    after = _EN_QUALIFIER_AFTER.match(text, unit.end() if unit else end)
     return (after.lastgroup or "") if after else ""
 
 

@@ -32,7 +32,7 @@ from pipeline.text.script import HAN, HAN_CHAR, HAN_UNIFIED, simplify, to_simpli
 # Revision of the glossing rules, part of the draft signature: raise it whenever a
 # change here, in ``cedict`` or in ``mechanical`` changes what a gloss says, so that
 # catalogs refresh the drafts an older gloss wrote.
-RULES = 10
+RULES = 12
 
 PUNCT = {
     "，": ",", "。": ".", "、": ",", "丶": ",", "；": ";", "：": ":", "？": "?", "！": "!",
@@ -245,7 +245,8 @@ class DictionaryEngine(Engine):
         if line and all(h.term.english in line[2] for h in hits if h.start < line[1]):
             pieces.append((line[0], line[1], f" {line[2]} "))
             head = line[1]
-        marks = mechanical.credits(simplify(text), self._cedict.romanize) + mechanical.end_marks(text)
+        marks = (mechanical.credits(simplify(text), self._cedict.romanize) + mechanical.end_marks(text)
+                 + mechanical.officials(simplify(text), self._cedict.romanize))
         names = [c for c in marks if c[0] >= head
                  and not any(h.start < c[1] and c[0] < h.end for h in hits)]
         pieces += [(start, end, f" {_OPEN}{english}{_CLOSE} ") for start, end, english in names]

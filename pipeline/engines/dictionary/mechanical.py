@@ -34,12 +34,16 @@ _YEAR = r"(?:\d{4}|[一二三四五六七八九〇零○]{4})"
 AGENCIES = {
     "新华社": "Xinhua", "中新社": "China News Service", "中新网": "Chinanews", "人民网": "People's Daily Online",
     "新华网": "Xinhuanet", "北方网": "Enorth", "央视网": "CCTV", "中国日报网": "China Daily", "本报": "",
-    "本网": "",
+    "本网": "", "大河网": "Dahe.cn", "东方网": "Eastday", "南方网": "Southcn.com", "千龙网": "Qianlong.com",
+    "红网": "Rednet", "荆楚网": "Cnhubei", "光明网": "Guangming Online", "中国网": "China.org.cn",
+    "澎湃新闻": "The Paper", "浙江在线": "Zhejiang Online", "四川在线": "Sichuan Online", "国际在线": "CRI Online",
 }
 _AGENCY = "|".join(sorted(AGENCIES, key=len, reverse=True))
 _DATELINE_AGENCY_FIRST = re.compile(
     rf"^\s*(?P<agency>{_AGENCY})(?P<place>[{HAN_UNIFIED}]{{2,8}}?)(?P<m>{_N})月(?P<d>{_N})日(?:电|讯)\s*[：:]?\s*")
 _DATELINE_PLACE_FIRST = re.compile(rf"^\s*(?P<place>[{HAN_UNIFIED}]{{2,6}}?)(?P<agency>{_AGENCY})(?:讯|消息|电)\s*[：:]\s*")
+# 【大河网讯】: the agency alone, in brackets.
+_DATELINE_BRACKETED = re.compile(rf"^\s*(?:[【\[]\s*(?P<agency>{_AGENCY})(?:讯|消息|电)\s*[】\]]|(?P<bare>本报讯|本网讯))\s*")
 
 _HALF = {"上": "first", "下": "second"}
 _QUARTER = {"一": "first", "1": "first", "二": "second", "2": "second", "三": "third", "3": "third",
@@ -54,6 +58,8 @@ _DATE_PATTERNS = [
     # 2024年7月15日, 7月15日, 15日 are handled in one pattern so that the longest wins.
     ("date", rf"(?:(?P<y>{_YEAR})年)?(?P<m>{_N})月(?:份)?(?P<d>{_N})[日号]"),
     ("date", rf"(?:(?P<y>{_YEAR})年)?(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})(?![\d日号])"),
+    # 上午9时30分 "9:30 a.m.", 下午3时 "3 p.m.": a time needs its part of the day or its minutes.
+    ("time", rf"(?P<part>上午|下午|晚上|凌晨|中午)?(?P<h>\d{{1,2}}|{_SMALL})[时点](?:(?P<mi>\d{{1,2}}|{_SMALL})分)?"),
     # A day of the dateline's month (记者25日获悉): "on the 25th".
     ("day", r"(?<![月\d.])(?P<d>\d{1,2})[日号](?![\d])"),
     ("half", rf"(?P<y>{_YEAR})年(?P<half>[上下])半年"),
@@ -103,6 +109,7 @@ _SMALL_COUNT = re.compile(r"(?<![零〇一二三四五六七八九十百千万�
                           r"(?P<unit>个月|个小时|小时|分钟|年|天|周|岁|倍|人|名|个|位|家|次)")
 
 
+_SESSION = re.compile(rf"(?<!第)(?P<n>{_N})(?:(?P<term>届)|(?P<plenum>中全会)|次(?:(?P<full>全体)?(?P<meeting>会议)|(?P<plenary>全会)))")
 _AND_A_HALF = re.compile(r"(?<![\d.])(?P<num>\d+|[一二三四五六七八九十两]{1,3})(?P<unit>个月|个小时|小时|年|天|周)半")
 
 
@@ -134,6 +141,14 @@ def _date(kind: str, m: re.Match) -> str | None:
         if not month or not 1 <= month <= 12 or not first or not last or not 1 <= first < last <= 31:
             return None
         return f"{MONTHS[month - 1]} {first} to {last}" + (f", {year}" if year else "")
+    if kind == "time":
+        hour, minute = small_numeral(g["h"]), small_numeral(g["mi"]) if g.get("mi") else None
+        if hour is None or not 0 <= hour <= 24 or (minute is not None and not 0 <= minute < 60) \
+                or (minute is None and not g.get("part")):
+            return None
+        when = f"{hour}:{minute:02d}" if minute is not None else str(hour)
+        noon = {"上午": "a.m.", "凌晨": "a.m.", "下午": "p.m.", "晚上": "p.m."}.get(g.get("part") or "")
+        return f"{when} {noon}" if noon and 1 <= hour <= 12 else when if minute is not None else f"{hour} o'clock"
     if kind == "day":
         nth = int(g["d"])
         return f"on the {ordinal(nth)}" if 1 <= nth <= 31 else None
@@ -192,7 +207,11 @@ def dateline(text: str, gloss: Callable[[str], str]) -> Span | None:
     """A dateline at the start of ``text``, rendered "Place, Month D (Agency) -- "."""
     m = _DATELINE_AGENCY_FIRST.match(text) or _DATELINE_PLACE_FIRST.match(text)
     if not m:
-        return None
+        bracketed = _DATELINE_BRACKETED.match(text)  # 【本报讯】 ("our own report") says nothing English keeps
+        if bracketed is None:
+            return None
+        agency = AGENCIES[bracketed.group("agency")] if bracketed.group("agency") else ""
+        return bracketed.start(), bracketed.end(), f"({agency}) --" if agency else ""
     place = gloss(m.group("place"))
     place = place[:1].upper() + place[1:]
     agency = AGENCIES[m.group("agency")]
@@ -246,6 +265,39 @@ def _names(listed: str) -> list[str]:
         elif name:
             out.append(name)
     return out
+
+
+# Officials named after their title (省委书记卢展工主持…): the name in pinyin, not glossed
+# character by character ("black spread out work"). A name is a common surname and one or two
+# characters, followed by what a report says an official does, or by a list's punctuation.
+_TITLES = ("总书记|国家主席|副主席|主席|总理|副总理|委员长|国务委员|部长|副部长|省委书记|市委书记|县委书记|区委书记|"
+           "党委书记|党组书记|副书记|书记|省长|副省长|市长|副市长|县长|副县长|区长|主任|副主任|厅长|局长|秘书长|"
+           "常委|院长|校长|董事长|总经理|大使|发言人")
+_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+             "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔"
+             "向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童"
+             "凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项"
+             "连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲"
+             "虞敖巩明佘池查麻苑迟邝习")
+# A name transliterated from Uyghur, Tibetan or another language has its parts joined by a dot
+# (雪克来提·扎克尔): each part is read on its own.
+_DOT = "·・•‧"
+_OFFICIAL = re.compile(rf"(?:{_TITLES})(?P<name>(?:{'|'.join(sorted(_COMPOUND_SURNAMES))}|[{_SURNAMES}])"
+                       rf"[{HAN_UNIFIED}]{{1,2}}?|[{HAN_UNIFIED}]{{2,6}}?(?:[{_DOT}][{HAN_UNIFIED}]{{1,6}}?)+)(?=主持|指出|强调|表示|说|出席|会见|会晤|讲话|调研|考察|参加|要求|提出|"
+                       r"介绍|宣布|代表|一行|同志|等|在|对|向|与|和|作|到|率|带领|召开|视察|听取|看望|慰问|签署|致辞|"
+                       r"批示|回答|接受|宣读|就|为|将|于|也|还|已|亲自|前往|来到|分别|先后|深入|一同|陪同|参观|观看|"
+                       r"检查|指导|部署|督导|谈|称|认为|希望|[、，,。：:])")
+
+
+def officials(text: str, reading: Callable[[str], str]) -> list[Span]:
+    return [(m.start("name"), m.end("name"), _name_of(m.group("name"), reading)) for m in _OFFICIAL.finditer(text)]
+
+
+def _name_of(name: str, reading: Callable[[str], str]) -> str:
+    parts = re.split(f"[{_DOT}]", name)
+    if len(parts) == 1:
+        return person_name(name, reading)
+    return " ".join(person_name(part, reading).replace(" ", "").capitalize() for part in parts)
 
 
 # The dispatch's closing mark (（完）): "(End)", not the verb "finish".
@@ -313,6 +365,8 @@ def _figure(fig: Figure) -> str:
     elif fig.unit == "ordinal":
         n = int(fig.value)
         number = "the " + (_ORDINALS[n - 1] if n <= 10 else ordinal(n))
+    elif fig.surface.startswith("翻") and fig.unit == "times":  # 翻一番 "double", 翻两番 "quadruple"
+        number = {2: "double", 4: "quadruple"}.get(int(fig.value), f"increase {plain(fig.value)}-fold")
     elif _count(fig):
         number = _WORDS[int(fig.value) - 1]  # 三所 "three", as a desk spells out one to nine
     elif fig.to is not None:  # 二三十 "20 to 30", 三五年 "three to five years", 一两个 "one or two"
@@ -371,7 +425,18 @@ def figures(text: str, taken: list[Span]) -> list[Span]:
                 end += u.end()
             word = _ORDINALS[n - 1] if n <= 10 else ordinal(n)
             time = " time" if text[m.end():end] == "次" else ""
+            if time and (session := re.match(r"(全体)?会议", text[end:])) and "届" in text[max(0, m.start() - 16):m.start()]:
+                time, end = " plenary session" if session.group(1) else " session", end + session.end()
             out.append((m.start(), end, f"the {word}{time}"))
+    # 十三届人大四次会议 "the 13th ... the fourth session"; 四中全会 "the fourth plenary session".
+    for m in _SESSION.finditer(text):
+        n = small_numeral(m.group("n"))
+        meeting = (m.group("meeting") or m.group("plenary")) and "届" not in text[max(0, m.start() - 16):m.start()]
+        if n and not meeting and not _overlaps(m.start(), m.end(), taken + out):
+            word = _ORDINALS[n - 1] if n <= 10 else ordinal(n)
+            plenary = m.group("plenum") or m.group("full") or m.group("plenary")
+            kind = "" if m.group("term") else " plenary session" if plenary else " session"
+            out.append((m.start(), m.end(), f"the {word}{kind}"))
     for m in _AND_A_HALF.finditer(text):
         n = small_numeral(m.group("num"))
         if n and not _overlaps(m.start(), m.end(), taken + out):
@@ -384,7 +449,9 @@ def figures(text: str, taken: list[Span]) -> list[Span]:
         if n is None:
             continue  # not a numeral the rules read
         unit = UNITS.get(m.group("unit"), "")
-        if n == 1:
+        if n == 1 and m.group("unit") == "倍" and re.search(r"(?:增长|增加|提高|扩大|翻)了?$", text[:m.start()]):
+            english = "double"  # 增长一倍: grew by one time, that is, doubled
+        elif n == 1:
             english = {"次": "once", "倍": "once"}.get(m.group("unit")) or (f"one {_SINGULAR.get(unit, unit.rstrip('s'))}"
                                                                           if unit else "a")
         else:
