@@ -252,3 +252,9 @@ def _drafted(source: str) -> str:
     from pipeline.model import Segment
 
     return DictionaryEngine().draft([Segment(1, 1, 1, "body", source)], {})[1].text
+
+
+def test_a_people_s_congress_below_the_national_one_is_not_the_npc():
+    """人大 alone is a people's congress at any level; only 全國人大 (a glossary row) is the NPC."""
+    english = _drafted("廣東省十三屆人大四次會議開幕。")
+    assert "people's congress" in english.lower() and "National" not in english
