@@ -42,6 +42,7 @@ def test_debris_is_recognised(line):
 @pytest.mark.parametrize("line", ["首頁 > 新聞中心 > 雲南要聞", "当前位置：首页 > 要闻 > 正文", "首页 » 时政",
                                   "發佈時間：2018-06-12 10:25:33  來源：雲南日報",
                                   "2021-09-14 08:30  来源：绍兴日报", "作者：李娟  编辑：王芳", "責任編輯：張三",
+                                  "浏览次数：1024",
                                   "（责任编辑：王芳）", "相關閱讀：", "相关新闻"])
 def test_page_furniture_is_recognised(line):
     """Breadcrumbs, publication data, the editor's credit and a related-reading heading are no article text."""
@@ -50,7 +51,8 @@ def test_page_furniture_is_recognised(line):
 
 @pytest.mark.parametrize("line", ["他在微博上分享到了照片。", "A", "1", "（完）", "| 表格 |", "字號大的標題", "七一",
                                   "数据来源：省统计局。", "会议指出，编辑出版工作要守正创新。", "增长率 > 5%",
-                                  "编辑记者节座谈会召开", "相关阅读材料已经印发，请各地认真学习。"])
+                                  "编辑记者节座谈会召开", "相关阅读材料已经印发，请各地认真学习。",
+                                  "作者：李明（省委党校教授）", "来源：新华社"])
 def test_real_text_is_never_dropped(line):
     assert debris_reason(line) is None
 

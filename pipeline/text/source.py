@@ -44,8 +44,11 @@ _CHROME = re.compile(
 # Page furniture around the text: a breadcrumb trail (首頁 > 新聞中心 > 要聞), the line of
 # publication data (發佈時間：… 來源：…), the editor's credit, a "related reading" heading.
 _CRUMB = re.compile(r"\s*(?:>|›|»|＞|->)\s*")
-_METADATA = re.compile(r"(?:發佈|发布|發布|更新)(?:時間|时间|日期)\s*[：:]|(?:來源|来源|作者|編輯|编辑|瀏覽|浏览|點擊|点击)"
-                       r"(?:次數|次数|量)?\s*[：:]|\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}")
+# A line of it has a time stamp or a view count, or two fields at least: "作者：李明" alone
+# is an op-ed's byline, which the reader keeps.
+_STAMP = re.compile(r"(?:發佈|发布|發布|更新)(?:時間|时间|日期)\s*[：:]|\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}"
+                    r"|(?:瀏覽|浏览|點擊|点击|閱讀|阅读)(?:次數|次数|量)\s*[：:]")
+_FIELD = re.compile(r"(?:來源|来源|作者|編輯|编辑|責任編輯|责任编辑)\s*[：:]")
 _EDITOR = re.compile(r"^[（(【\[]?\s*(?:責任編輯|责任编辑|編輯|编辑|審核|审核|校對|校对|值班編輯|值班编辑)\s*[：:]")
 _RELATED = re.compile(r"^(?:相關閱讀|相关阅读|相關新聞|相关新闻|延伸閱讀|延伸阅读|推薦閱讀|推荐阅读|相關鏈接|相关链接)"
                       r"\s*[：:]?$")
@@ -154,7 +157,7 @@ def debris_reason(line: str) -> str | None:
         home = re.match(r"(?:首頁|首页|當前位置|当前位置|您的位置|位置)", line) is not None
         if len(parts) >= (2 if home else 3) and all(0 < len(p) <= 12 for p in parts):
             return "breadcrumb trail"
-        if len(line) <= 160 and _METADATA.search(line):
+        if len(line) <= 160 and (_STAMP.search(line) or len(_FIELD.findall(line)) >= 2):
             return "publication data (time, source, author)"
         if _RELATED.match(line):
             return "related-reading heading"
