@@ -64,7 +64,7 @@ def zh_dates(text: str) -> list[DateMention]:
                                        f"{_MONTHS[first - 1]} to {name}", _span(first, month)))
                 continue
             if day is None:
-                english, pattern = name, re.compile(rf"\b{name}\b|\b{name[:3]}\.", re.I)
+                english, pattern = name, re.compile(_month(month), re.I)
             else:
                 english = f"{name} {day}"
                 pattern = re.compile(
@@ -77,11 +77,13 @@ def zh_dates(text: str) -> list[DateMention]:
 def _span(first: int, last: int) -> re.Pattern:
     """What the English of a span of months must hold: both months, or, from January, the last
     one or "the first N months" ("first half", "first three quarters")."""
-    def month(n: int) -> str:
-        return rf"\b{_MONTHS[n - 1]}\b|\b{_MONTHS[n - 1][:3]}\."
-
     if first > 1:
-        return re.compile(rf"(?s)^(?=.*(?:{month(first)}))(?=.*(?:{month(last)}))", re.I)
+        return re.compile(rf"(?s)^(?=.*(?:{_month(first)}))(?=.*(?:{_month(last)}))", re.I)
     said = [str(last), number_words(last) or str(last)]
     quarter = rf"|\b{_QUARTERS[last]}\b" if last in _QUARTERS else ""
-    return re.compile(rf"{month(last)}|\bfirst\s+(?:{'|'.join(said)})\s+months\b{quarter}", re.I)
+    return re.compile(rf"{_month(last)}|\bfirst\s+(?:{'|'.join(said)})\s+months\b{quarter}", re.I)
+
+
+def _month(n: int) -> str:
+    """The pattern of a month's English name: January, or Jan."""
+    return rf"\b{_MONTHS[n - 1]}\b|\b{_MONTHS[n - 1][:3]}\."

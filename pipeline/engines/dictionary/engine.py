@@ -240,13 +240,14 @@ class DictionaryEngine(Engine):
         text = self.repair(halfwidth(seg.text))
         pieces: list[tuple[int, int, str]] = []
         head = 0
-        line = mechanical.dateline(simplify(text), self._gloss_run)
+        simple = simplify(text)
+        line = mechanical.dateline(simple, self._gloss_run)
         # A dateline replaces the terms inside it only when it carries their renderings ("Enorth").
         if line and all(h.term.english in line[2] for h in hits if h.start < line[1]):
             pieces.append((line[0], line[1], f" {line[2]} "))
             head = line[1]
-        marks = (mechanical.credits(simplify(text), self._cedict.romanize) + mechanical.end_marks(text)
-                 + mechanical.officials(simplify(text), self._cedict.romanize))
+        marks = (mechanical.credits(simple, self._cedict.romanize) + mechanical.end_marks(text)
+                 + mechanical.officials(simple, self._cedict.romanize))
         names = [c for c in marks if c[0] >= head
                  and not any(h.start < c[1] and c[0] < h.end for h in hits)]
         pieces += [(start, end, f" {_OPEN}{english}{_CLOSE} ") for start, end, english in names]

@@ -22,6 +22,7 @@ from decimal import Decimal
 from pipeline.text.numbers import (APPROX_WORDS, Figure, desk_number, ordinal, plain, small_numeral,
                                    zh_figures)
 from pipeline.text.script import HAN_UNIFIED
+from pipeline.text.spelling import number_words
 
 Span = tuple[int, int, str]
 
@@ -102,7 +103,6 @@ _LATIN_NEIGHBOUR = re.compile(r"[A-Za-z\-_/:.]")
 
 
 _WORDS = "one two three four five six seven eight nine ten".split()
-_COUNT_WORDS = {n: w for n, w in enumerate([*_WORDS, "eleven", "twelve"], start=1)}
 _ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
 # One to nine written in characters, before a unit or measure word: 三年 "three years", 两个 "two".
 _SMALL_COUNT = re.compile(r"(?<![零〇一二三四五六七八九十百千万亿两\d第])(?P<num>[一二三四五六七八九两])"
@@ -134,7 +134,7 @@ def _date(kind: str, m: re.Match) -> str | None:
         if not first or not last or not 1 <= first < last <= 12:
             return None
         if first == 1:
-            return f"the first {_COUNT_WORDS.get(last, str(last))} months" + (f" of {year}" if year else "")
+            return f"the first {number_words(last)} months" + (f" of {year}" if year else "")
         return f"{MONTHS[first - 1]} to {MONTHS[last - 1]}" + (f" {year}" if year else "")
     if kind == "days":
         month, first, last = small_numeral(g["m"]), small_numeral(g["d1"]), small_numeral(g["d"])
@@ -153,7 +153,7 @@ def _date(kind: str, m: re.Match) -> str | None:
         nth = int(g["d"])
         return f"on the {ordinal(nth)}" if 1 <= nth <= 31 else None
     if kind == "quarters":
-        return f"the first {_COUNT_WORDS[2 if g['q'] == '两' else small_numeral(g['q']) or 0]} quarters" + \
+        return f"the first {number_words(2 if g['q'] == '两' else small_numeral(g['q']) or 0)} quarters" + \
             (f" of {year}" if year else "")
     if kind in ("date", "month"):
         month = small_numeral(g["m"])
@@ -364,7 +364,7 @@ def _figure(fig: Figure) -> str:
         number = _fraction(fig.value, int(fig.unit[1:]))
     elif fig.unit == "ordinal":
         n = int(fig.value)
-        number = "the " + (_ORDINALS[n - 1] if n <= 10 else ordinal(n))
+        number = "the " + _nth(n)
     elif fig.surface.startswith("翻") and fig.unit == "times":  # 翻一番 "double", 翻两番 "quadruple"
         number = {2: "double", 4: "quadruple"}.get(int(fig.value), f"increase {plain(fig.value)}-fold")
     elif _count(fig):
@@ -412,6 +412,16 @@ def _special(fig: Figure) -> bool:
 _RATIO = re.compile(r"(?<![\d.])(?P<a>\d+(?:\.\d+)?)\s*[:：∶]\s*(?P<b>\d+(?:\.\d+)?)(?![\d.:])")
 
 
+def _nth(n: int) -> str:
+    """3 "third", 13 "13th": words to ten, as a desk writes ordinals."""
+    return _ORDINALS[n - 1] if n <= 10 else ordinal(n)
+
+
+def _after_term(text: str, start: int) -> bool:
+    """Whether a congress's term (十三届) stands just before ``start``: its 四次会议 is a session."""
+    return "届" in text[max(0, start - 16):start]
+
+
 def figures(text: str, taken: list[Span]) -> list[Span]:
     out: list[Span] = [(m.start(), m.end(), f"{m.group('a')}:{m.group('b')}") for m in _RATIO.finditer(text)
                        if not _overlaps(m.start(), m.end(), taken)]
@@ -423,17 +433,17 @@ def figures(text: str, taken: list[Span]) -> list[Span]:
             end = m.end()
             if u := re.match(r"次|个|届|名|位|章|条|号|期|轮|天|年|批|代", text[end:]):
                 end += u.end()
-            word = _ORDINALS[n - 1] if n <= 10 else ordinal(n)
+            word = _nth(n)
             time = " time" if text[m.end():end] == "次" else ""
-            if time and (session := re.match(r"(全体)?会议", text[end:])) and "届" in text[max(0, m.start() - 16):m.start()]:
+            if time and (session := re.match(r"(全体)?会议", text[end:])) and _after_term(text, m.start()):
                 time, end = " plenary session" if session.group(1) else " session", end + session.end()
             out.append((m.start(), end, f"the {word}{time}"))
     # 十三届人大四次会议 "the 13th ... the fourth session"; 四中全会 "the fourth plenary session".
     for m in _SESSION.finditer(text):
         n = small_numeral(m.group("n"))
-        meeting = (m.group("meeting") or m.group("plenary")) and "届" not in text[max(0, m.start() - 16):m.start()]
+        meeting = (m.group("meeting") or m.group("plenary")) and not _after_term(text, m.start())
         if n and not meeting and not _overlaps(m.start(), m.end(), taken + out):
-            word = _ORDINALS[n - 1] if n <= 10 else ordinal(n)
+            word = _nth(n)
             plenary = m.group("plenum") or m.group("full") or m.group("plenary")
             kind = "" if m.group("term") else " plenary session" if plenary else " session"
             out.append((m.start(), m.end(), f"the {word}{kind}"))
