@@ -17,8 +17,8 @@ from pipeline.catalog import po
 from pipeline.catalog.entries import EntryInfo, read_entries
 from pipeline.glossary.enforcement import verify
 from pipeline.model import Finding, Flaw, TermHit
-from pipeline.text.numbers import (APPROX_OK, APPROX_OPPOSITE, APPROX_WORDS, EXACT, Figure, desk_number, en_figures,
-                                   figure_keys, keys_of, zh_figures)
+from pipeline.text.numbers import (APPROX_OK, APPROX_OPPOSITE, APPROX_WORDS, EN_DIGIT_SURFACE, EN_SCALES, EXACT, Figure,
+                                   desk_number, en_figures, figure_keys, keys_of, zh_figures)
 from pipeline.text.dates import zh_dates
 from pipeline.qa.terms import check_terms
 from pipeline.text.script import HAN_CHAR
@@ -68,19 +68,15 @@ def check_numbers(source: str, english: str, hits: Sequence[TermHit]) -> list[Fl
     return out
 
 
-_DIGITS_SURFACE = re.compile(r"[\d,]+(?:\.(?P<decimals>\d+))?(?:\s*(?P<scale>thousand|million|billion|trillion))?",
-                             re.IGNORECASE)
-_SCALE_POWER = {"": 0, "thousand": 3, "million": 6, "billion": 9, "trillion": 12}
-
-
 def _rounded(fig: Figure, english: Sequence[Figure]) -> Figure | None:
     """The English figure that writes ``fig`` rounded to its own last digit, as desks write big
     figures (18245.07億 "1.82 trillion"), to three significant digits at least; None if none does."""
     for e in english:
-        m = _DIGITS_SURFACE.fullmatch(e.surface)
+        m = EN_DIGIT_SURFACE.fullmatch(e.surface)
         if m is None or (e.percent, e.unit) != (fig.percent, fig.unit) or e.approx:
             continue
-        step = Decimal(1).scaleb(_SCALE_POWER[(m.group("scale") or "").lower()] - len(m.group("decimals") or ""))
+        power = EN_SCALES[m.group("mult").lower()] if m.group("mult") else 0
+        step = Decimal(1).scaleb(power - len(m.group("num").partition(".")[2]))
         if 100 * step > abs(fig.value):
             continue  # "1.8 trillion" or "12 percent" for 12.5 says less than a desk rounds to
         if any(fig.value.quantize(step, rounding=r, context=EXACT) == e.value for r in (ROUND_HALF_UP, ROUND_HALF_EVEN)):

@@ -47,7 +47,12 @@ _ZH_FIGURE = re.compile(
     rf"(?:(?P<mid>[多余餘])(?=[万萬亿億]))?(?P<mult>[万萬亿億]*)(?P<approx>[多余餘]|左右|以上)?(?P<pct>%)?"
     r"(?P<around>(?(approx)(?!)|(?:左右|以上)))?"  # 3.5%左右: "about 3.5 percent"; 95%以上 "more than 95 percent"
 )
-_EN_MULT = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 1_000_000_000_000}
+# English scale words as powers of ten, and the surface of a figure English writes in digits
+# with one ("128.64 billion"): the memory rewrites it, QA reads how far it was rounded.
+EN_SCALES = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
+EN_DIGIT_SURFACE = re.compile(r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?P<space>\s*)(?P<mult>thousand|million|billion|trillion)?",
+                              re.I)
+_EN_MULT = {word: 10 ** power for word, power in EN_SCALES.items()}
 _EN_FIGURE = re.compile(
     rf"(?<![\w.,/])(?P<num>{_ARABIC})(?!\d|[.,]\d|(?:st|nd|rd|th)\b|/\d)"
     r"(?:\s*(?P<mult>thousand|million|billion|trillion)\b)?", re.I)

@@ -17,12 +17,10 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pipeline.text.numbers import EXACT, Figure, decimals, en_figures, figure_keys, keys_of, ordinal, plain, zh_figures
+from pipeline.text.numbers import (EN_DIGIT_SURFACE, EN_SCALES, EXACT, Figure, decimals, en_figures, figure_keys, keys_of,
+                                   ordinal, plain, zh_figures)
 from pipeline.text.spelling import number_words, ordinal_words
 
-_EN_SURFACE = re.compile(r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?P<space>\s*)(?P<mult>thousand|million|billion|trillion)?",
-                         re.I)
-_SCALE = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
 _ORDINAL_DIGITS = re.compile(r"\d+(?:,\d{3})*(?:st|nd|rd|th)", re.I)
 _FRACTION_WORDS = {2: ("half", "halves"), 3: ("third", "thirds"), 4: ("quarter", "quarters"), 5: ("fifth", "fifths"),
                    6: ("sixth", "sixths"), 7: ("seventh", "sevenths"), 8: ("eighth", "eighths"),
@@ -69,10 +67,10 @@ def _render(value: Decimal, fig: Figure) -> str | None:
     like = fig.surface
     if _ORDINAL_DIGITS.fullmatch(like):
         return ordinal(int(value)) if value == value.to_integral_value() and value > 0 else None
-    m = _EN_SURFACE.fullmatch(like)
+    m = EN_DIGIT_SURFACE.fullmatch(like)
     if m is None:
         return _render_words(value, fig)
-    power = _SCALE[m.group("mult").lower()] if m.group("mult") else 0
+    power = EN_SCALES[m.group("mult").lower()] if m.group("mult") else 0
     short = abs(value).scaleb(-power, EXACT)
     if decimals(short) > 6:
         return None  # 5,120 cannot be written in millions to a sensible precision
